@@ -1,0 +1,21 @@
+"""Version 1 of the REST API."""
+
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from hotline.api import SubmissionCreateView
+from workorders.api.views import AreaViewSet, CategoryViewSet, DepartmentViewSet, WorkOrderViewSet
+
+router = DefaultRouter()
+router.register("orders", WorkOrderViewSet, basename="order")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("categories", CategoryViewSet, basename="category")
+router.register("areas", AreaViewSet, basename="area")
+
+app_name = "api"
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="token"),
+    path("submissions/", SubmissionCreateView.as_view(), name="submission-create"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,10 @@
+"""Test settings: the base settings with a fixed key, fast hashing and in-process tasks unless a broker is set."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-0123456789")
+
+from config.settings.base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LANGUAGE_CODE = "zh-hans"

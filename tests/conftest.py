@@ -1,0 +1,112 @@
+"""Shared fixtures: a small city (two bureaus, a district with a street office), a taxonomy branch with
+dispatch rules, and the named personas used by permission tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Role, User
+from tests.factories import AreaFactory, CategoryFactory, DepartmentFactory, DispatchRuleFactory, UserFactory, make_order
+from workorders import services
+from workorders.choices import AreaKind, DepartmentKind
+from workorders.models import Area, Category, Department, WorkOrder
+
+
+@dataclass
+class City:
+    housing: Department  # 住建局 (department A)
+    housing_sub: Department  # a unit under the housing bureau
+    environment: Department  # 生态环境局 (department B)
+    district: Department  # A3区人民政府
+    street: Department  # 西湖街道办事处, under the district
+    district_area: Area
+    street_area: Area
+    community_area: Area
+    construction: Category  # 城乡建设
+    street_lights: Category  # 城乡建设 / 城市建设和市政管理 / 城市公共设施
+    pollution: Category  # 环境保护 / 环境污染防治 / 噪声污染
+
+
+@dataclass
+class Personas:
+    operator: User
+    officer_a: User  # housing bureau
+    officer_a_sub: User  # unit under the housing bureau
+    officer_b: User  # environment bureau
+    officer_district: User
+    officer_street: User
+    manager: User
+    admin: User
+    integration: User
+    outsider: User  # an officer whose department has nothing assigned
+
+
+@pytest.fixture
+def city(db: None) -> City:
+    housing = DepartmentFactory(name="市住房和城乡建设局", code="ZJJ")
+    housing_sub = DepartmentFactory(name="市住建局物业科", code="ZJJ-WY", parent=housing)
+    environment = DepartmentFactory(name="市生态环境局", code="STHJ")
+    district_area = AreaFactory(name="A3区", code="A3", kind=AreaKind.DISTRICT)
+    street_area = AreaFactory(name="西湖街道", code="A3-XH", kind=AreaKind.STREET, parent=district_area)
+    community_area = AreaFactory(name="茶场村", code="A3-XH-CC", kind=AreaKind.COMMUNITY, parent=street_area)
+    district = DepartmentFactory(name="A3区人民政府", code="A3GOV", kind=DepartmentKind.DISTRICT_OFFICE, area=district_area)
+    street = DepartmentFactory(
+        name="西湖街道办事处", code="A3-XH-JD", kind=DepartmentKind.STREET_OFFICE, parent=district, area=street_area
+    )
+    construction = CategoryFactory(name="城乡建设")
+    municipal = CategoryFactory(name="城市建设和市政管理", parent=construction)
+    street_lights = CategoryFactory(name="城市公共设施", parent=municipal)
+    environment_root = CategoryFactory(name="环境保护")
+    pollution_l2 = CategoryFactory(name="环境污染防治", parent=environment_root)
+    pollution = CategoryFactory(name="噪声污染", parent=pollution_l2)
+    DispatchRuleFactory(category=construction, lead_department=housing)
+    DispatchRuleFactory(category=street_lights, area=district_area, lead_department=district)
+    DispatchRuleFactory(category=environment_root, lead_department=environment, assisting_departments=[district])
+    return City(
+        housing, housing_sub, environment, district, street, district_area, street_area, community_area,
+        construction, street_lights, pollution,
+    )
+
+
+@pytest.fixture
+def personas(city: City) -> Personas:
+    def officer(name: str, department: Department) -> User:
+        return UserFactory(username=name, role=Role.OFFICER, department=department)
+
+    return Personas(
+        operator=UserFactory(username="operator", role=Role.OPERATOR),
+        officer_a=officer("officer_a", city.housing),
+        officer_a_sub=officer("officer_a_sub", city.housing_sub),
+        officer_b=officer("officer_b", city.environment),
+        officer_district=officer("officer_district", city.district),
+        officer_street=officer("officer_street", city.street),
+        manager=UserFactory(username="manager", role=Role.MANAGER),
+        admin=UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
+        integration=UserFactory(username="integration", role=Role.INTEGRATION),
+        outsider=officer("outsider", DepartmentFactory(name="市民政局", code="MZJ")),
+    )
+
+
+@pytest.fixture
+def draft_order(city: City) -> WorkOrder:
+    return make_order(title="路灯不亮", category=city.construction, area=city.district_area)
+
+
+@pytest.fixture
+def dispatched_order(draft_order: WorkOrder, city: City, personas: Personas) -> WorkOrder:
+    """An order dispatched to the housing bureau (A), with the environment bureau (B) assisting."""
+    return services.workorder_dispatch(
+        order=draft_order, by=personas.operator, lead_department=city.housing, assisting_departments=[city.environment]
+    )
+
+
+@pytest.fixture
+def signed_order(dispatched_order: WorkOrder, personas: Personas) -> WorkOrder:
+    return services.assignment_sign(order=dispatched_order, by=personas.officer_a)
+
+
+@pytest.fixture
+def replied_order(signed_order: WorkOrder, personas: Personas) -> WorkOrder:
+    return services.assignment_reply(order=signed_order, by=personas.officer_a, reply="已安排维修人员更换路灯，现已恢复照明。")

@@ -1,0 +1,96 @@
+"""Administrators maintain the reference data here: gazetteer, departments, taxonomy, dispatch catalogue,
+deadline policies and the holiday calendar. Orders are shown read-only: they change only through services."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from workorders.models import (
+    Area,
+    Category,
+    DeadlinePolicy,
+    Department,
+    DispatchRule,
+    Holiday,
+    WorkOrder,
+    WorkOrderEvent,
+)
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "kind", "code")
+    list_filter = ("kind",)
+    search_fields = ("name", "code", "full_name")
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "kind", "parent", "area", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "code")
+    autocomplete_fields = ("parent", "area")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("full_name", "level")
+    list_filter = ("level",)
+    search_fields = ("name", "full_name")
+    autocomplete_fields = ("parent",)
+
+
+@admin.register(DispatchRule)
+class DispatchRuleAdmin(admin.ModelAdmin):
+    list_display = ("category", "area", "lead_department", "is_active")
+    list_filter = ("is_active", "category__level")
+    search_fields = ("category__full_name", "lead_department__name", "area__full_name")
+    autocomplete_fields = ("category", "area", "lead_department", "assisting_departments")
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    list_display = ("request_type", "sign_hours", "first_contact_hours", "resolve_working_days")
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+
+
+class EventInline(admin.TabularInline):
+    model = WorkOrderEvent
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "department", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "status", "category", "lead_department", "created_at")
+    list_filter = ("status", "channel", "request_type", "urgency")
+    search_fields = ("number", "title")
+    inlines = [EventInline]
+    list_select_related = ("category", "lead_department")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [field.name for field in WorkOrder._meta.concrete_fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+admin.site.site_header = _("12345 Hotline administration")
+admin.site.site_title = _("12345 Hotline")

@@ -1,0 +1,192 @@
+"""Work-order endpoints: list/filter/search, detail with history, edit, and one endpoint per action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+
+from workorders import selectors, services
+from workorders.api import serializers as s
+from workorders.filters import WorkOrderFilter
+from workorders.models import Area, Category, Department, ExtensionRequest, WorkOrder
+
+
+def _action_schema(request_serializer: type[Serializer] | None, summary: str) -> Any:
+    return extend_schema(
+        request=request_serializer,
+        responses={
+            200: s.OrderDetailSerializer,
+            400: OpenApiResponse(description="Invalid input; the body names each field at fault."),
+            403: OpenApiResponse(description="Your role or department may not take this action."),
+            404: OpenApiResponse(description="No such order, or not visible to you."),
+            409: OpenApiResponse(description="The action does not apply to the order's current status."),
+        },
+        summary=summary,
+    )
+
+
+class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Work orders visible to the caller: all of them for the centre, the department subtree for officers."""
+
+    filterset_class = WorkOrderFilter
+    serializer_class = s.OrderListSerializer
+
+    def get_queryset(self) -> QuerySet[WorkOrder]:
+        if self.action == "list":
+            return selectors.order_list(self.request.user)
+        return selectors.order_detail(self.request.user)
+
+    def get_serializer_class(self) -> type[Serializer]:
+        return s.OrderListSerializer if self.action == "list" else s.OrderDetailSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def _respond(self, order: WorkOrder) -> Response:
+        fresh = get_object_or_404(selectors.order_detail(self.request.user), pk=order.pk)
+        return Response(s.OrderDetailSerializer(fresh, context=self.get_serializer_context()).data)
+
+    def _input(self, serializer_class: type[Serializer]) -> dict[str, Any]:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=s.OrderUpdateSerializer, responses={200: s.OrderDetailSerializer}, summary="Edit an order awaiting dispatch")
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        serializer = s.OrderUpdateSerializer(order, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        return self._respond(services.workorder_update(order=order, by=request.user, **serializer.validated_data))
+
+    @_action_schema(s.DispatchSerializer, "Dispatch to a lead department (and assisting ones)")
+    @action(detail=True, methods=["post"], url_path="dispatch")
+    def dispatch_order(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        data = self._input(s.DispatchSerializer)
+        lead, assisting = data.get("lead_department"), data.get("assisting_departments")
+        if lead is None:
+            lead, suggested = selectors.suggested_departments(order)
+            assisting = suggested if assisting is None else assisting
+        order = services.workorder_dispatch(
+            order=order, by=request.user, lead_department=lead, assisting_departments=assisting or [], note=data.get("note", "")
+        )
+        return self._respond(order)
+
+    @_action_schema(None, "Sign for the order (签收)")
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk: str | None = None) -> Response:
+        return self._respond(services.assignment_sign(order=self.get_object(), by=request.user))
+
+    @_action_schema(s.NoteSerializer, "Record the first contact with the citizen")
+    @action(detail=True, methods=["post"])
+    def contact(self, request: Request, pk: str | None = None) -> Response:
+        data = self._input(s.NoteSerializer)
+        return self._respond(services.assignment_record_contact(order=self.get_object(), by=request.user, note=data.get("note", "")))
+
+    @_action_schema(s.ReplySerializer, "Reply (答复)")
+    @action(detail=True, methods=["post"])
+    def reply(self, request: Request, pk: str | None = None) -> Response:
+        data = self._input(s.ReplySerializer)
+        return self._respond(services.assignment_reply(order=self.get_object(), by=request.user, reply=data["reply"]))
+
+    @_action_schema(s.ReturnSerializer, "Return the order (退单) with a coded reason")
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_order(self, request: Request, pk: str | None = None) -> Response:
+        data = self._input(s.ReturnSerializer)
+        order = services.assignment_return(
+            order=self.get_object(), by=request.user, reason_code=data["reason_code"], reason=data["reason"]
+        )
+        return self._respond(order)
+
+    @_action_schema(s.ArbitrateSerializer, "Decide a return: re-dispatch or reject")
+    @action(detail=True, methods=["post"])
+    def arbitrate(self, request: Request, pk: str | None = None) -> Response:
+        data = self._input(s.ArbitrateSerializer)
+        order = services.workorder_arbitrate(
+            order=self.get_object(),
+            by=request.user,
+            accept=data["decision"] == "redispatch",
+            reason=data["reason"],
+            lead_department=data.get("lead_department"),
+            assisting_departments=data.get("assisting_departments") or [],
+        )
+        return self._respond(order)
+
+    @_action_schema(s.ExtensionRequestInSerializer, "Ask for more working days (延期申请)")
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        data = self._input(s.ExtensionRequestInSerializer)
+        services.extension_request(order=order, by=request.user, working_days=data["working_days"], reason=data["reason"])
+        return self._respond(order)
+
+    @_action_schema(s.ExtensionDecisionSerializer, "Approve or reject the pending extension request")
+    @action(detail=True, methods=["post"], url_path="decide-extension")
+    def decide_extension(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        data = self._input(s.ExtensionDecisionSerializer)
+        pending = get_object_or_404(ExtensionRequest, order=order, status="pending")
+        services.extension_decide(request=pending, by=request.user, approve=data["approve"], note=data.get("note", ""))
+        return self._respond(order)
+
+    @_action_schema(s.ReasonSerializer, "Put under supervision (督办)")
+    @action(detail=True, methods=["post"])
+    def supervise(self, request: Request, pk: str | None = None) -> Response:
+        data = self._input(s.ReasonSerializer)
+        return self._respond(services.workorder_supervise(order=self.get_object(), by=request.user, reason=data["reason"]))
+
+    @_action_schema(s.ReasonSerializer, "Send a reminder (催办)")
+    @action(detail=True, methods=["post"])
+    def remind(self, request: Request, pk: str | None = None) -> Response:
+        data = self._input(s.ReasonSerializer)
+        return self._respond(services.workorder_remind(order=self.get_object(), by=request.user, reason=data["reason"]))
+
+    @_action_schema(s.CallbackInSerializer, "Record the callback (回访); dissatisfied reopens the order")
+    @action(detail=True, methods=["post"])
+    def callback(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        data = self._input(s.CallbackInSerializer)
+        services.callback_record(
+            order=order, by=request.user, satisfaction=data["satisfaction"], resolved=data["resolved"], comment=data.get("comment", "")
+        )
+        return self._respond(order)
+
+    @_action_schema(s.NoteSerializer, "Close (办结归档)")
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        data = self._input(s.NoteSerializer)
+        return self._respond(services.workorder_close(order=self.get_object(), by=request.user, note=data.get("note", "")))
+
+    @_action_schema(s.ReasonSerializer, "Cancel an order awaiting dispatch")
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        data = self._input(s.ReasonSerializer)
+        return self._respond(services.workorder_cancel(order=self.get_object(), by=request.user, reason=data["reason"]))
+
+
+class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Department.objects.all()
+    serializer_class = s.DepartmentSerializer
+    filterset_fields = ["kind", "is_active", "parent"]
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Category.objects.all()
+    serializer_class = s.CategorySerializer
+    filterset_fields = ["level", "parent"]
+
+
+class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Area.objects.all()
+    serializer_class = s.AreaSerializer
+    filterset_fields = ["kind", "parent"]
+

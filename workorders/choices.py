@@ -1,0 +1,136 @@
+"""The vocabularies of the work-order domain. See docs/glossary.md for the Chinese terms."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Awaiting dispatch")
+    DISPATCHED = "dispatched", _("Awaiting sign")
+    SIGNED = "signed", _("Handling")
+    RETURNED = "returned", _("Returned, awaiting arbitration")
+    REPLIED = "replied", _("Replied, awaiting callback")
+    CALLBACK = "callback", _("Called back, awaiting close")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Statuses in which a department holds the order and its deadlines run.
+OPEN_STATUSES = (Status.DISPATCHED, Status.SIGNED, Status.RETURNED)
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("Created")
+    TRIAGE = "triage", _("Analysed")
+    EDIT = "edit", _("Edited")
+    DISPATCH = "dispatch", _("Dispatched")
+    SIGN = "sign", _("Signed")
+    ASSIST_SIGN = "assist_sign", _("Signed (assisting)")
+    CONTACT = "contact", _("Contacted citizen")
+    REPLY = "reply", _("Replied")
+    ASSIST_REPLY = "assist_reply", _("Assisting opinion")
+    RETURN = "return", _("Returned")
+    ARBITRATE_REDISPATCH = "arbitrate_redispatch", _("Return accepted, re-dispatched")
+    ARBITRATE_REJECT = "arbitrate_reject", _("Return rejected")
+    REQUEST_EXTENSION = "request_extension", _("Extension requested")
+    APPROVE_EXTENSION = "approve_extension", _("Extension approved")
+    REJECT_EXTENSION = "reject_extension", _("Extension rejected")
+    SUPERVISE = "supervise", _("Put under supervision")
+    REMIND = "remind", _("Reminder")
+    MARK_OVERDUE = "mark_overdue", _("Overdue")
+    CALLBACK = "callback", _("Callback recorded")
+    REOPEN = "reopen", _("Reopened")
+    CLOSE = "close", _("Closed")
+    CANCEL = "cancel", _("Cancelled")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    WEB = "web", _("Web")
+    APP = "app", _("App")
+    API = "api", _("API")
+
+
+class RequestType(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")
+    REPORT = "report", _("Report")
+    HELP = "help", _("Request for help")
+    CONSULT = "consult", _("Consultation")
+    SUGGESTION = "suggestion", _("Suggestion")
+    PRAISE = "praise", _("Praise")
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    EMERGENCY = "emergency", _("Emergency")
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    ASSIST = "assist", _("Assisting")
+
+
+class AssignmentStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting sign")
+    SIGNED = "signed", _("Signed")
+    REPLIED = "replied", _("Replied")
+    RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Assignments a department still works on or answers for.
+ACTIVE_ASSIGNMENT_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
+# Assignments that make an order visible to the department: active ones, and a return awaiting arbitration.
+VISIBLE_ASSIGNMENT_STATUSES = (*ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus.RETURNED)
+
+
+class ReturnReason(models.TextChoices):
+    NOT_OUR_FUNCTION = "not_our_function", _("Not within our functions")
+    NOT_OUR_AREA = "not_our_area", _("Not within our area")
+    INFO_INCOMPLETE = "info_incomplete", _("Information incomplete")
+    DUPLICATE = "duplicate", _("Duplicate order")
+    NOT_GOVERNMENT_MATTER = "not_government_matter", _("Not a government matter")
+    OTHER = "other", _("Other")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class DeadlineStage(models.TextChoices):
+    """Which deadline reminders have been recorded for the current handling cycle."""
+
+    ON_TIME = "on_time", _("On time")
+    SIGN_OVERDUE = "sign_overdue", _("Not signed in time")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class DepartmentKind(models.TextChoices):
+    CITY_OFFICE = "city_office", _("City office")
+    FUNCTIONAL_BUREAU = "functional_bureau", _("Functional bureau")
+    DISTRICT_OFFICE = "district_office", _("District/county government")
+    DISTRICT_BUREAU = "district_bureau", _("District bureau")
+    STREET_OFFICE = "street_office", _("Street office / town government")
+    PUBLIC_SERVICE = "public_service", _("Public service enterprise")
+
+
+class AreaKind(models.TextChoices):
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District/county")
+    STREET = "street", _("Street/town")
+    COMMUNITY = "community", _("Community/village")
+
+
+class HolidayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday (day off)")
+    WORKDAY = "workday", _("Make-up working day")

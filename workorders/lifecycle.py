@@ -1,0 +1,70 @@
+"""The work-order state machine as data: for each action, the statuses it may start from, the status it
+leads to (None: unchanged), who may take it, and whether the actor must belong to the assigned department.
+Pure: the one transition function in services.py enforces it and records the event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounts.models import Role
+from workorders.choices import Action, Status
+
+SYSTEM = "system"  # the role recorded for periodic tasks and triage, which act without a user
+
+_ALL_STATUSES = frozenset(Status)
+_OPERATORS = frozenset({Role.OPERATOR, Role.ADMIN})
+_CENTRE = frozenset({Role.OPERATOR, Role.MANAGER, Role.ADMIN})
+_SUPERVISORS = frozenset({Role.MANAGER, Role.ADMIN})
+_OFFICERS = frozenset({Role.OFFICER})
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    from_statuses: frozenset[str]
+    to_status: str | None
+    roles: frozenset[str]
+    # The actor must be an officer of the assignment's department or of one of its parents.
+    needs_assignment: bool = False
+
+
+RULES: dict[str, ActionRule] = {
+    Action.CREATE: ActionRule(frozenset(), Status.DRAFT, _OPERATORS | {SYSTEM}),
+    Action.TRIAGE: ActionRule(frozenset({Status.DRAFT}), None, frozenset({SYSTEM})),
+    Action.EDIT: ActionRule(frozenset({Status.DRAFT, Status.RETURNED}), None, _OPERATORS),
+    Action.CANCEL: ActionRule(frozenset({Status.DRAFT}), Status.CANCELLED, _OPERATORS),
+    Action.DISPATCH: ActionRule(frozenset({Status.DRAFT}), Status.DISPATCHED, _OPERATORS | {SYSTEM}),
+    Action.SIGN: ActionRule(frozenset({Status.DISPATCHED}), Status.SIGNED, _OFFICERS, needs_assignment=True),
+    Action.ASSIST_SIGN: ActionRule(
+        frozenset({Status.DISPATCHED, Status.SIGNED}), None, _OFFICERS, needs_assignment=True
+    ),
+    Action.CONTACT: ActionRule(frozenset({Status.SIGNED}), None, _OFFICERS, needs_assignment=True),
+    Action.REPLY: ActionRule(frozenset({Status.SIGNED}), Status.REPLIED, _OFFICERS, needs_assignment=True),
+    Action.ASSIST_REPLY: ActionRule(frozenset({Status.DISPATCHED, Status.SIGNED}), None, _OFFICERS, needs_assignment=True),
+    Action.RETURN: ActionRule(
+        frozenset({Status.DISPATCHED, Status.SIGNED}), Status.RETURNED, _OFFICERS, needs_assignment=True
+    ),
+    Action.ARBITRATE_REDISPATCH: ActionRule(frozenset({Status.RETURNED}), Status.DISPATCHED, _CENTRE),
+    Action.ARBITRATE_REJECT: ActionRule(frozenset({Status.RETURNED}), Status.DISPATCHED, _CENTRE),
+    Action.REQUEST_EXTENSION: ActionRule(frozenset({Status.SIGNED}), None, _OFFICERS, needs_assignment=True),
+    Action.APPROVE_EXTENSION: ActionRule(frozenset({Status.SIGNED}), None, _SUPERVISORS),
+    Action.REJECT_EXTENSION: ActionRule(_ALL_STATUSES, None, _SUPERVISORS),
+    Action.SUPERVISE: ActionRule(
+        frozenset({Status.DISPATCHED, Status.SIGNED, Status.RETURNED, Status.REPLIED}), None, _SUPERVISORS
+    ),
+    Action.REMIND: ActionRule(
+        frozenset({Status.DISPATCHED, Status.SIGNED}), None, _CENTRE | {SYSTEM}
+    ),
+    Action.MARK_OVERDUE: ActionRule(frozenset({Status.DISPATCHED, Status.SIGNED, Status.RETURNED}), None, frozenset({SYSTEM})),
+    Action.CALLBACK: ActionRule(frozenset({Status.REPLIED}), Status.CALLBACK, _OPERATORS),
+    Action.REOPEN: ActionRule(frozenset({Status.CALLBACK}), Status.DISPATCHED, _OPERATORS),
+    Action.CLOSE: ActionRule(frozenset({Status.CALLBACK}), Status.CLOSED, _OPERATORS),
+}
+
+
+def rule_for(action: str) -> ActionRule:
+    return RULES[action]
+
+
+def actions_open_to(role: str, status: str) -> list[str]:
+    """The actions a role may start from a status, in declaration order (for building action menus)."""
+    return [action for action, rule in RULES.items() if role in rule.roles and status in rule.from_statuses]

@@ -1,0 +1,169 @@
+"""Reads of the work-order domain. Each returns a queryset with the joins its callers need."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from accounts.models import Role, User
+from workorders.choices import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    OPEN_STATUSES,
+    VISIBLE_ASSIGNMENT_STATUSES,
+    AssignmentRole,
+    ExtensionStatus,
+    HolidayKind,
+    Status,
+)
+from workorders.deadlines import WorkCalendar
+from workorders.models import (
+    Area,
+    Assignment,
+    Category,
+    Department,
+    DispatchRule,
+    ExtensionRequest,
+    Holiday,
+    WorkOrder,
+    WorkOrderEvent,
+)
+
+
+def overdue_q(now: datetime) -> Q:
+    """Orders past a deadline while a department holds them: not signed in time, or not resolved in time."""
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(resolve_due_at__lt=now) | Q(status=Status.DISPATCHED, sign_due_at__lt=now)
+    )
+
+
+def due_soon_q(now: datetime, hours: int) -> Q:
+    return Q(status__in=OPEN_STATUSES, resolve_due_at__gte=now, resolve_due_at__lt=now + timedelta(hours=hours))
+
+
+def department_scope_q(department: Department, field: str = "") -> Q:
+    """Rows whose ``field`` department is ``department`` or below it."""
+    prefix = f"{field}__" if field else ""
+    return Q(**{f"{prefix}path__startswith": department.path})
+
+
+def _officer_assignments(user: User, statuses: tuple[str, ...] = VISIBLE_ASSIGNMENT_STATUSES) -> QuerySet[Assignment]:
+    if user.department_id is None:
+        return Assignment.objects.none()
+    return Assignment.objects.filter(department_scope_q(user.department, "department"), status__in=statuses)
+
+
+def orders_visible_to(user: User) -> QuerySet[WorkOrder]:
+    """Every order for the centre's roles; for an officer, orders assigned to their department subtree."""
+    orders = WorkOrder.objects.all()
+    if not user.is_authenticated:
+        return orders.none()
+    if user.sees_all_orders:
+        return orders
+    if user.role == Role.OFFICER:
+        return orders.filter(Exists(_officer_assignments(user).filter(order=OuterRef("pk"))))
+    return orders.none()
+
+
+def order_list(user: User) -> QuerySet[WorkOrder]:
+    """Orders for list pages and the list endpoint, with what a row shows."""
+    return (
+        orders_visible_to(user)
+        .select_related("category", "area", "lead_department")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(role=AssignmentRole.ASSIST, status__in=ACTIVE_ASSIGNMENT_STATUSES)
+                .select_related("department"),
+                to_attr="active_assists",
+            )
+        )
+    )
+
+
+def order_detail(user: User) -> QuerySet[WorkOrder]:
+    """Orders for the order page and the detail endpoint, with assignments, events and callbacks."""
+    return (
+        orders_visible_to(user)
+        .select_related("category", "area", "lead_department", "source_submission")
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("department", "signed_by")),
+            Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor", "department")),
+            "callbacks__recorded_by",
+            Prefetch("extension_requests", queryset=ExtensionRequest.objects.select_related("department", "requested_by", "decided_by")),
+        )
+    )
+
+
+def assignment_for_officer(*, order: WorkOrder, user: User, role: str) -> Assignment | None:
+    """The order's active assignment in the given role within the officer's department subtree, or None."""
+    if user.role != Role.OFFICER or user.department_id is None:
+        return None
+    return (
+        _officer_assignments(user, ACTIVE_ASSIGNMENT_STATUSES)
+        .filter(order=order, role=role)
+        .select_related("department")
+        .first()
+    )
+
+
+def officer_assignment(*, order: WorkOrder, user: User) -> Assignment | None:
+    """The assignment an officer acts through: the lead one if their subtree leads, else an assisting one."""
+    return assignment_for_officer(order=order, user=user, role=AssignmentRole.LEAD) or assignment_for_officer(
+        order=order, user=user, role=AssignmentRole.ASSIST
+    )
+
+
+def officer_inbox(user: User) -> QuerySet[Assignment]:
+    """Assignments of the officer's department subtree that still need work or a callback, soonest due first."""
+    return (
+        _officer_assignments(user, ACTIVE_ASSIGNMENT_STATUSES)
+        .filter(order__status__in=[*OPEN_STATUSES, Status.REPLIED])
+        .select_related("order", "order__category", "order__area", "department")
+        .order_by("order__resolve_due_at", "order_id")
+    )
+
+
+def pending_extension_requests() -> QuerySet[ExtensionRequest]:
+    return ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).select_related(
+        "order", "department", "requested_by"
+    )
+
+
+def work_calendar() -> WorkCalendar:
+    rows = list(Holiday.objects.values_list("date", "kind"))
+    return WorkCalendar(
+        holidays=frozenset(day for day, kind in rows if kind == HolidayKind.HOLIDAY),
+        makeup_workdays=frozenset(day for day, kind in rows if kind == HolidayKind.WORKDAY),
+    )
+
+
+def dispatch_rule_for(*, category: Category | None, area: Area | None) -> DispatchRule | None:
+    """The most specific active catalogue rule for a category and area (see DispatchRule)."""
+    if category is None:
+        return None
+    area_ids = area.ancestors_and_self_ids() if area else []
+    area_depth = {area_id: depth for depth, area_id in enumerate(area_ids, start=1)}
+    rules = (
+        DispatchRule.objects.filter(is_active=True, category_id__in=category.ancestors_and_self_ids())
+        .filter(Q(area__isnull=True) | Q(area_id__in=area_ids))
+        .select_related("category", "lead_department")
+        .prefetch_related("assisting_departments")
+    )
+    return max(
+        rules,
+        key=lambda rule: (rule.category.level, area_depth.get(rule.area_id, 0)),
+        default=None,
+    )
+
+
+def active_departments() -> QuerySet[Department]:
+    return Department.objects.filter(is_active=True).order_by("path")
+
+
+def suggested_departments(order: WorkOrder) -> tuple[Department | None, list[Department]]:
+    """The dispatch catalogue's lead and assisting departments for the order's category and area."""
+    rule = dispatch_rule_for(category=order.category, area=order.area)
+    if rule is None:
+        return None, []
+    return rule.lead_department, list(rule.assisting_departments.all())

@@ -1,0 +1,669 @@
+"""Writes of the work-order domain. Every status change goes through ``workorder_transition``.
+
+Each service locks the order row, checks the action against the state machine in ``lifecycle`` (who may
+do it, from which status), makes its changes and records exactly one event per action. ``at`` lets the
+historical import and tests place an action in the past; everything else uses the current time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from workorders import selectors
+from workorders.choices import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    OPEN_STATUSES,
+    Action,
+    AssignmentRole,
+    AssignmentStatus,
+    Channel,
+    DeadlineStage,
+    ExtensionStatus,
+    ReturnReason,
+    Satisfaction,
+    Status,
+)
+from workorders.deadlines import clock_deadline
+from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition
+from workorders.lifecycle import SYSTEM, rule_for
+from workorders.models import (
+    Area,
+    Assignment,
+    Callback,
+    Category,
+    DeadlinePolicy,
+    Department,
+    ExtensionRequest,
+    OrderNumberSequence,
+    WorkOrder,
+    WorkOrderEvent,
+)
+
+logger = logging.getLogger(__name__)
+
+# Fields an operator may edit on an order before dispatch (and during arbitration).
+EDITABLE_FIELDS = (
+    "title",
+    "appeal",
+    "summary",
+    "request_type",
+    "urgency",
+    "category",
+    "area",
+    "address",
+    "caller_name",
+    "caller_phone",
+)
+MAX_EXTENSION_DAYS = 30
+
+
+# --- the one transition function -------------------------------------------------------------------
+
+
+def _role_of(user: User | None) -> str:
+    return user.role if user is not None else SYSTEM
+
+
+def check_transition(*, order: WorkOrder, action: str, by: User | None, assignment: Assignment | None = None) -> None:
+    """Raise unless ``by`` may take ``action`` on ``order`` now. Changes nothing."""
+    rule = rule_for(action)
+    role = _role_of(by)
+    label = Action(action).label
+    if role not in rule.roles:
+        raise ActionNotPermitted(_("Your role may not do this: %(action)s.") % {"action": label})
+    if rule.needs_assignment:
+        if assignment is None or assignment.order_id != order.pk or assignment.status not in ACTIVE_ASSIGNMENT_STATUSES:
+            raise ActionNotPermitted(_("This order is not assigned to your department."))
+        department = by.department if by is not None else None
+        if department is None or not assignment.department.path.startswith(department.path):
+            raise ActionNotPermitted(_("This order is not assigned to your department."))
+    if action != Action.CREATE and order.status not in rule.from_statuses:
+        raise InvalidTransition(
+            _("Cannot do “%(action)s” while the order is “%(status)s”.")
+            % {"action": label, "status": Status(order.status).label}
+        )
+
+
+def workorder_transition(
+    *,
+    order: WorkOrder,
+    action: str,
+    by: User | None,
+    assignment: Assignment | None = None,
+    reason: str = "",
+    reason_code: str = "",
+    changes: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> WorkOrderEvent:
+    """Move ``order`` by ``action`` (status per the state machine), save it and append one event."""
+    check_transition(order=order, action=action, by=by, assignment=assignment)
+    rule = rule_for(action)
+    from_status = "" if action == Action.CREATE else order.status
+    order.status = rule.to_status or order.status
+    order.save()
+    return WorkOrderEvent.objects.create(
+        order=order,
+        action=action,
+        from_status=from_status,
+        to_status=order.status,
+        actor=by,
+        actor_role=_role_of(by),
+        department=assignment.department if assignment else None,
+        reason_code=reason_code,
+        reason=reason,
+        changes=changes or {},
+        created_at=at or timezone.now(),
+    )
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _locked(order: WorkOrder) -> WorkOrder:
+    """A fresh copy of the order, locked for the rest of the transaction (no-op lock on SQLite)."""
+    return WorkOrder.objects.select_for_update().get(pk=order.pk)
+
+
+def _display(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (Department, Category, Area)):
+        return str(value)
+    return value
+
+
+def _allocate_number(moment: datetime) -> str:
+    """GD + local date + a 4-digit (or longer) sequence that restarts every day."""
+    day = timezone.localtime(moment).date()
+    try:
+        with transaction.atomic():
+            OrderNumberSequence.objects.get_or_create(day=day)
+    except IntegrityError:  # created by a concurrent transaction in between; the lock below serialises us
+        pass
+    sequence = OrderNumberSequence.objects.select_for_update().get(day=day)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"GD{day:%Y%m%d}{sequence.last:04d}"
+
+
+def _require_text(value: str, field: str, message: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(message, field=field)
+    return text
+
+
+def _policy_for(order: WorkOrder) -> DeadlinePolicy:
+    policy = DeadlinePolicy.objects.filter(request_type=order.request_type).first()
+    if policy is None:
+        raise InvalidInput(
+            _("No deadline policy is configured for request type “%(type)s”; an administrator must add one.")
+            % {"type": order.get_request_type_display()},
+            field="request_type",
+        )
+    return policy
+
+
+def _start_deadlines(order: WorkOrder, start: datetime) -> None:
+    policy = _policy_for(order)
+    order.dispatched_at = start
+    order.sign_due_at = clock_deadline(start, policy.sign_hours)
+    order.contact_due_at = clock_deadline(start, policy.first_contact_hours)
+    order.resolve_due_at = selectors.work_calendar().resolve_deadline(
+        start, policy.resolve_working_days, timezone.get_current_timezone()
+    )
+    order.deadline_stage = DeadlineStage.ON_TIME
+
+
+def _validate_departments(lead: Department | None, assisting: Sequence[Department]) -> list[Department]:
+    if lead is None:
+        raise InvalidInput(_("Choose a lead department."), field="lead_department")
+    if not lead.is_active:
+        raise InvalidInput(_("%(dept)s is no longer active.") % {"dept": lead}, field="lead_department")
+    unique: list[Department] = []
+    for department in assisting:
+        if department.pk == lead.pk:
+            raise InvalidInput(
+                _("The lead department cannot also be an assisting department."), field="assisting_departments"
+            )
+        if not department.is_active:
+            raise InvalidInput(_("%(dept)s is no longer active.") % {"dept": department}, field="assisting_departments")
+        if department.pk not in {d.pk for d in unique}:
+            unique.append(department)
+    return unique
+
+
+def _assign(order: WorkOrder, lead: Department, assisting: Sequence[Department], at: datetime) -> None:
+    """Withdraw the order's current assignments and create the new lead and assisting ones."""
+    order.assignments.filter(status__in=[*ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus.RETURNED]).update(
+        status=AssignmentStatus.WITHDRAWN
+    )
+    Assignment.objects.bulk_create(
+        [Assignment(order=order, department=lead, role=AssignmentRole.LEAD, assigned_at=at)]
+        + [Assignment(order=order, department=dept, role=AssignmentRole.ASSIST, assigned_at=at) for dept in assisting]
+    )
+    order.lead_department = lead
+
+
+def _lead_assignment(order: WorkOrder, statuses: Iterable[str] = ACTIVE_ASSIGNMENT_STATUSES) -> Assignment | None:
+    return (
+        order.assignments.filter(role=AssignmentRole.LEAD, status__in=list(statuses)).select_related("department").first()
+    )
+
+
+def _officer_assignment(order: WorkOrder, by: User, role: str, action: str) -> Assignment:
+    """The officer's assignment in ``role`` on the order, after checking ``action`` is theirs to take."""
+    assignment = selectors.assignment_for_officer(order=order, user=by, role=role)
+    check_transition(order=order, action=action, by=by, assignment=assignment)
+    assert assignment is not None  # check_transition refuses a missing assignment
+    return assignment
+
+
+# --- creation and triage -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def workorder_create_draft(
+    *,
+    appeal: str,
+    channel: str = Channel.PHONE,
+    title: str = "",
+    caller_name: str = "",
+    caller_phone: str = "",
+    address: str = "",
+    submission: Any = None,
+    by: User | None = None,
+    at: datetime | None = None,
+) -> WorkOrder:
+    """A new order awaiting triage and an operator's confirmation (待派单)."""
+    moment = at or timezone.now()
+    order = WorkOrder(
+        number=_allocate_number(moment),
+        status=Status.DRAFT,
+        channel=channel,
+        title=title[:200],
+        appeal=_require_text(appeal, "appeal", _("The appeal text is empty.")),
+        caller_name=caller_name[:64],
+        caller_phone=caller_phone[:32],
+        address=address[:255],
+        source_submission=submission,
+        created_at=moment,
+    )
+    workorder_transition(
+        order=order,
+        action=Action.CREATE,
+        by=by,
+        reason=_("Received through the %(channel)s channel") % {"channel": Channel(channel).label},
+        at=moment,
+    )
+    return order
+
+
+def workorder_apply_triage(*, order: WorkOrder, fields: dict[str, Any], result: dict[str, Any]) -> WorkOrder:
+    """Fill an order awaiting dispatch with what triage found, without overwriting anything already set.
+
+    ``fields`` maps order fields to values (model instances for relations); ``result`` is the full
+    triage output (confidences, versions) kept on the order. An order an operator has already dispatched
+    or edited keeps its values: triage only fills blanks, and only while the order is a draft."""
+    with transaction.atomic():
+        order = _locked(order)
+        order.triage = result
+        if order.status != Status.DRAFT:
+            order.save(update_fields=["triage", "updated_at"])
+            return order
+        edited = set().union(*(event.changes.keys() for event in order.events.filter(action=Action.EDIT)))
+        defaults = {field.name: field.get_default() for field in WorkOrder._meta.concrete_fields}
+        changes: dict[str, list[Any]] = {}
+        for name, value in fields.items():
+            if value in (None, "") or name in edited:
+                continue
+            current = getattr(order, name)
+            if current not in (None, "", defaults.get(name)) or current == value:
+                continue
+            setattr(order, name, value)
+            changes[name] = [_display(current), _display(value)]
+        workorder_transition(order=order, action=Action.TRIAGE, by=None, changes=changes)
+        return order
+
+
+@transaction.atomic
+def workorder_update(*, order: WorkOrder, by: User, **values: Any) -> WorkOrder:
+    """An operator's edit of an order before dispatch or during arbitration; records what changed."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(_("These fields cannot be edited: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    order = _locked(order)
+    check_transition(order=order, action=Action.EDIT, by=by)
+    if "appeal" in values:
+        values["appeal"] = _require_text(values["appeal"], "appeal", _("The appeal text is empty."))
+    changes: dict[str, list[Any]] = {}
+    for name, value in values.items():
+        current = getattr(order, name)
+        if current != value:
+            setattr(order, name, value)
+            changes[name] = [_display(current), _display(value)]
+    if changes:
+        workorder_transition(order=order, action=Action.EDIT, by=by, changes=changes)
+    return order
+
+
+@transaction.atomic
+def workorder_cancel(*, order: WorkOrder, by: User, reason: str) -> WorkOrder:
+    order = _locked(order)
+    reason = _require_text(reason, "reason", _("Give the reason for cancelling."))
+    workorder_transition(order=order, action=Action.CANCEL, by=by, reason=reason)
+    return order
+
+
+# --- dispatch and the department's work -----------------------------------------------------------------
+
+
+@transaction.atomic
+def workorder_dispatch(
+    *,
+    order: WorkOrder,
+    by: User | None,
+    lead_department: Department | None,
+    assisting_departments: Sequence[Department] = (),
+    note: str = "",
+    at: datetime | None = None,
+) -> WorkOrder:
+    """Send a confirmed order to its lead department (主办) and any assisting ones (协办); deadlines start."""
+    order = _locked(order)
+    check_transition(order=order, action=Action.DISPATCH, by=by)
+    if order.category_id is None:
+        raise InvalidInput(_("Choose a category before dispatching."), field="category")
+    assisting = _validate_departments(lead_department, assisting_departments)
+    moment = at or timezone.now()
+    _assign(order, lead_department, assisting, moment)
+    _start_deadlines(order, moment)
+    workorder_transition(
+        order=order,
+        action=Action.DISPATCH,
+        by=by,
+        reason=note,
+        changes={"lead_department": ["", str(lead_department)], "assisting_departments": ["", [str(d) for d in assisting]]},
+        at=moment,
+    )
+    return order
+
+
+@transaction.atomic
+def assignment_sign(*, order: WorkOrder, by: User, at: datetime | None = None) -> WorkOrder:
+    """The officer's department signs for the order (签收): the lead's signature starts the handling."""
+    order = _locked(order)
+    moment = at or timezone.now()
+    lead = selectors.assignment_for_officer(order=order, user=by, role=AssignmentRole.LEAD)
+    assist = selectors.assignment_for_officer(order=order, user=by, role=AssignmentRole.ASSIST)
+    if lead is not None and lead.status == AssignmentStatus.PENDING:
+        assignment, action = lead, Action.SIGN
+    elif assist is not None and assist.status == AssignmentStatus.PENDING:
+        assignment, action = assist, Action.ASSIST_SIGN
+    elif lead is not None or assist is not None:
+        raise InvalidTransition(_("Your department has already signed for this order."))
+    else:
+        check_transition(order=order, action=Action.SIGN, by=by)  # raises: wrong role or not assigned
+        raise AssertionError("unreachable")
+    check_transition(order=order, action=action, by=by, assignment=assignment)
+    assignment.status, assignment.signed_at, assignment.signed_by = AssignmentStatus.SIGNED, moment, by
+    assignment.save(update_fields=["status", "signed_at", "signed_by"])
+    workorder_transition(order=order, action=action, by=by, assignment=assignment, at=moment)
+    return order
+
+
+@transaction.atomic
+def assignment_record_contact(*, order: WorkOrder, by: User, note: str = "", at: datetime | None = None) -> WorkOrder:
+    """The lead department reports its first contact with the citizen (首次联系)."""
+    order = _locked(order)
+    assignment = _officer_assignment(order, by, AssignmentRole.LEAD, Action.CONTACT)
+    moment = at or timezone.now()
+    if assignment.first_contact_at is None:
+        assignment.first_contact_at = moment
+        assignment.save(update_fields=["first_contact_at"])
+    workorder_transition(order=order, action=Action.CONTACT, by=by, assignment=assignment, reason=note, at=moment)
+    return order
+
+
+@transaction.atomic
+def assignment_reply(*, order: WorkOrder, by: User, reply: str, at: datetime | None = None) -> WorkOrder:
+    """The department's answer (答复). The lead's reply moves the order on to callback."""
+    order = _locked(order)
+    text = _require_text(reply, "reply", _("Write the reply to the citizen."))
+    moment = at or timezone.now()
+    lead = selectors.assignment_for_officer(order=order, user=by, role=AssignmentRole.LEAD)
+    role, action = (AssignmentRole.LEAD, Action.REPLY) if lead else (AssignmentRole.ASSIST, Action.ASSIST_REPLY)
+    assignment = _officer_assignment(order, by, role, action)
+    assignment.status, assignment.reply, assignment.replied_at = AssignmentStatus.REPLIED, text, moment
+    assignment.save(update_fields=["status", "reply", "replied_at"])
+    if action == Action.REPLY:
+        order.replied_at = moment
+        if assignment.first_contact_at is None:  # a reply implies the citizen was contacted
+            assignment.first_contact_at = moment
+            assignment.save(update_fields=["first_contact_at"])
+    workorder_transition(order=order, action=action, by=by, assignment=assignment, reason=text, at=moment)
+    return order
+
+
+@transaction.atomic
+def assignment_return(
+    *, order: WorkOrder, by: User, reason_code: str, reason: str, at: datetime | None = None
+) -> WorkOrder:
+    """The lead department sends the order back (退单) with a coded reason; it waits for arbitration."""
+    order = _locked(order)
+    if reason_code not in ReturnReason.values:
+        raise InvalidInput(_("Choose a return reason from the list."), field="reason_code")
+    text = _require_text(reason, "reason", _("Explain why the order is returned."))
+    assignment = _officer_assignment(order, by, AssignmentRole.LEAD, Action.RETURN)
+    moment = at or timezone.now()
+    assignment.status, assignment.returned_at = AssignmentStatus.RETURNED, moment
+    assignment.return_reason, assignment.return_note = reason_code, text
+    assignment.save(update_fields=["status", "returned_at", "return_reason", "return_note"])
+    workorder_transition(
+        order=order,
+        action=Action.RETURN,
+        by=by,
+        assignment=assignment,
+        reason=text,
+        reason_code=reason_code,
+        at=moment,
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_arbitrate(
+    *,
+    order: WorkOrder,
+    by: User,
+    accept: bool,
+    reason: str,
+    lead_department: Department | None = None,
+    assisting_departments: Sequence[Department] = (),
+    at: datetime | None = None,
+) -> WorkOrder:
+    """Decide a return (仲裁): accept it and re-dispatch elsewhere, or reject it and send it back."""
+    order = _locked(order)
+    text = _require_text(reason, "reason", _("Give the reason for the decision."))
+    action = Action.ARBITRATE_REDISPATCH if accept else Action.ARBITRATE_REJECT
+    check_transition(order=order, action=action, by=by)
+    moment = at or timezone.now()
+    returned = _lead_assignment(order, [AssignmentStatus.RETURNED])
+    if accept:
+        assisting = _validate_departments(lead_department, assisting_departments)
+        if returned is not None and lead_department.pk == returned.department_id:
+            raise InvalidInput(
+                _("Re-dispatch to a different department, or reject the return instead."), field="lead_department"
+            )
+        _assign(order, lead_department, assisting, moment)
+        _start_deadlines(order, moment)
+        changes = {
+            "lead_department": [str(returned.department) if returned else "", str(lead_department)],
+            "assisting_departments": ["", [str(d) for d in assisting]],
+        }
+    else:
+        if returned is None:
+            raise InvalidTransition(_("There is no returned assignment to send back."))
+        returned.status, returned.returned_at = AssignmentStatus.PENDING, None
+        returned.save(update_fields=["status", "returned_at"])
+        changes = {"lead_department": [str(returned.department), str(returned.department)]}
+    workorder_transition(order=order, action=action, by=by, reason=text, changes=changes, at=moment)
+    return order
+
+
+# --- extensions, supervision, reminders ------------------------------------------------------------------
+
+
+@transaction.atomic
+def extension_request(*, order: WorkOrder, by: User, working_days: int, reason: str) -> ExtensionRequest:
+    order = _locked(order)
+    if not 1 <= working_days <= MAX_EXTENSION_DAYS:
+        raise InvalidInput(
+            _("Ask for between 1 and %(max)s working days.") % {"max": MAX_EXTENSION_DAYS}, field="working_days"
+        )
+    text = _require_text(reason, "reason", _("Explain why more time is needed."))
+    assignment = _officer_assignment(order, by, AssignmentRole.LEAD, Action.REQUEST_EXTENSION)
+    if order.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        raise InvalidTransition(_("An extension request for this order is already waiting for a decision."))
+    request = ExtensionRequest.objects.create(
+        order=order, department=assignment.department, working_days=working_days, reason=text, requested_by=by
+    )
+    workorder_transition(
+        order=order,
+        action=Action.REQUEST_EXTENSION,
+        by=by,
+        assignment=assignment,
+        reason=text,
+        changes={"working_days": ["", working_days]},
+    )
+    return request
+
+
+@transaction.atomic
+def extension_decide(*, request: ExtensionRequest, by: User, approve: bool, note: str = "") -> ExtensionRequest:
+    """A manager approves (deadline moves by the requested working days) or rejects an extension."""
+    order = _locked(request.order)
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ExtensionStatus.PENDING:
+        raise InvalidTransition(_("This extension request has already been decided."))
+    action = Action.APPROVE_EXTENSION if approve else Action.REJECT_EXTENSION
+    check_transition(order=order, action=action, by=by)
+    changes: dict[str, list[Any]] = {}
+    if approve:
+        old_due = order.resolve_due_at
+        tz = timezone.get_current_timezone()
+        order.resolve_due_at = selectors.work_calendar().extend_deadline(old_due or timezone.now(), request.working_days, tz)
+        if order.resolve_due_at > timezone.now():
+            order.deadline_stage = DeadlineStage.ON_TIME
+        changes["resolve_due_at"] = [_iso(old_due), _iso(order.resolve_due_at)]
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), note
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    workorder_transition(order=order, action=action, by=by, reason=note, changes=changes)
+    return request
+
+
+def _iso(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+@transaction.atomic
+def workorder_supervise(*, order: WorkOrder, by: User, reason: str) -> WorkOrder:
+    """Put an order under supervision (督办): it is flagged on every list until closed."""
+    order = _locked(order)
+    text = _require_text(reason, "reason", _("Give the reason for supervision."))
+    check_transition(order=order, action=Action.SUPERVISE, by=by)
+    changes = {} if order.is_supervised else {"is_supervised": [False, True]}
+    order.is_supervised = True
+    workorder_transition(order=order, action=Action.SUPERVISE, by=by, reason=text, changes=changes)
+    return order
+
+
+@transaction.atomic
+def workorder_remind(*, order: WorkOrder, by: User | None, reason: str, reason_code: str = "manual") -> WorkOrder:
+    """Record a reminder (催办) to the handling department."""
+    order = _locked(order)
+    text = _require_text(reason, "reason", _("Write what the reminder says."))
+    workorder_transition(order=order, action=Action.REMIND, by=by, reason=text, reason_code=reason_code)
+    return order
+
+
+def workorders_record_deadline_reminders(*, now: datetime | None = None) -> dict[str, int]:
+    """Record reminders for orders not signed in time, due soon, or overdue (each once per handling cycle).
+
+    Run by a periodic task; each order is handled in its own short transaction, so one failure does not
+    hold back the rest. Returns how many orders got each kind of event."""
+    moment = now or timezone.now()
+    due_soon_hours = settings.HOTLINE["DUE_SOON_HOURS"]
+    stages = [
+        (
+            DeadlineStage.SIGN_OVERDUE,
+            Action.REMIND,
+            WorkOrder.objects.filter(status=Status.DISPATCHED, sign_due_at__lt=moment, deadline_stage=DeadlineStage.ON_TIME),
+            _("Not signed within the time limit; please sign now."),
+        ),
+        (
+            DeadlineStage.DUE_SOON,
+            Action.REMIND,
+            WorkOrder.objects.filter(selectors.due_soon_q(moment, due_soon_hours)).filter(
+                deadline_stage__in=[DeadlineStage.ON_TIME, DeadlineStage.SIGN_OVERDUE]
+            ),
+            _("The resolve deadline is near; please reply in time."),
+        ),
+        (
+            DeadlineStage.OVERDUE,
+            Action.MARK_OVERDUE,
+            WorkOrder.objects.filter(status__in=OPEN_STATUSES, resolve_due_at__lt=moment).exclude(
+                deadline_stage=DeadlineStage.OVERDUE
+            ),
+            _("The resolve deadline has passed."),
+        ),
+    ]
+    counts: dict[str, int] = {}
+    for stage, action, queryset, message in stages:
+        counts[stage] = 0
+        for order_id in list(queryset.values_list("pk", flat=True)):
+            with transaction.atomic():
+                order = WorkOrder.objects.select_for_update().get(pk=order_id)
+                if order.deadline_stage == stage or order.status not in rule_for(action).from_statuses:
+                    continue
+                order.deadline_stage = stage
+                workorder_transition(order=order, action=action, by=None, reason=message, reason_code=stage, at=moment)
+                counts[stage] += 1
+    return counts
+
+
+# --- callback and closing --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def callback_record(
+    *,
+    order: WorkOrder,
+    by: User,
+    satisfaction: str,
+    resolved: bool,
+    comment: str = "",
+    at: datetime | None = None,
+) -> Callback:
+    """Record the citizen's verdict (回访). A dissatisfied citizen reopens the order (重办)."""
+    order = _locked(order)
+    if satisfaction not in Satisfaction.values:
+        raise InvalidInput(_("Choose satisfied, basically satisfied or dissatisfied."), field="satisfaction")
+    check_transition(order=order, action=Action.CALLBACK, by=by)
+    moment = at or timezone.now()
+    callback = Callback.objects.create(
+        order=order, satisfaction=satisfaction, resolved=resolved, comment=comment, recorded_by=by, created_at=moment
+    )
+    workorder_transition(
+        order=order,
+        action=Action.CALLBACK,
+        by=by,
+        reason=comment,
+        reason_code=satisfaction,
+        changes={"satisfaction": ["", satisfaction], "resolved": ["", resolved]},
+        at=moment,
+    )
+    if satisfaction == Satisfaction.DISSATISFIED:
+        _reopen(order, by=by, at=moment)
+    return callback
+
+
+def _reopen(order: WorkOrder, *, by: User, at: datetime) -> None:
+    """Send the order back to the same departments for another round of handling, with new deadlines."""
+    check_transition(order=order, action=Action.REOPEN, by=by)
+    order.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).update(
+        status=AssignmentStatus.PENDING, signed_at=None, signed_by=None, replied_at=None
+    )
+    order.reopen_count += 1
+    order.replied_at = None
+    _start_deadlines(order, at)
+    workorder_transition(
+        order=order,
+        action=Action.REOPEN,
+        by=by,
+        reason=_("The citizen was not satisfied; the order goes back to the department."),
+        changes={"reopen_count": [order.reopen_count - 1, order.reopen_count]},
+        at=at,
+    )
+
+
+@transaction.atomic
+def workorder_close(*, order: WorkOrder, by: User, note: str = "", at: datetime | None = None) -> WorkOrder:
+    """Archive a called-back order (办结归档)."""
+    order = _locked(order)
+    check_transition(order=order, action=Action.CLOSE, by=by)
+    moment = at or timezone.now()
+    order.closed_at = moment
+    workorder_transition(order=order, action=Action.CLOSE, by=by, reason=note, at=moment)
+    return order
+
+
