@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -122,7 +123,7 @@ def submission_triage(*, submission_id: int) -> bool:
 
     Returns True when this call did the work."""
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().select_related("order").get(pk=submission_id)
+        submission = Submission.objects.select_for_update(of=("self",)).select_related("order").get(pk=submission_id)
         if submission.status == SubmissionStatus.TRIAGED:
             return False
         order = submission.order
@@ -152,8 +153,8 @@ def submission_triage(*, submission_id: int) -> bool:
 
 
 def retry_delay_seconds(attempts: int) -> int:
-    """Exponential backoff between triage attempts: 30 s, 60 s, 2 min … capped at one hour."""
-    return min(3600, 30 * 2 ** max(0, attempts - 1))
+    """Exponential backoff between triage attempts: 30 s, 60 s, 2 min … (by default) capped at one hour."""
+    return min(3600, settings.HOTLINE["TRIAGE_RETRY_BASE_SECONDS"] * 2 ** max(0, attempts - 1))
 
 
 def submission_record_failure(*, submission_id: int, error: BaseException) -> Submission:

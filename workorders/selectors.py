@@ -12,6 +12,7 @@ from workorders.choices import (
     OPEN_STATUSES,
     VISIBLE_ASSIGNMENT_STATUSES,
     AssignmentRole,
+    AssignmentStatus,
     ExtensionStatus,
     HolidayKind,
     Status,
@@ -20,6 +21,7 @@ from workorders.deadlines import WorkCalendar
 from workorders.models import (
     Area,
     Assignment,
+    Callback,
     Category,
     Department,
     DispatchRule,
@@ -95,23 +97,24 @@ def order_detail(user: User) -> QuerySet[WorkOrder]:
     )
 
 
+def officer_assignments_on(*, order: WorkOrder, user: User) -> list[Assignment]:
+    """The order's active assignments that fall within the officer's department subtree."""
+    if user.role != Role.OFFICER or user.department_id is None:
+        return []
+    scope = user.department.path
+    assignments = order.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).select_related("department")
+    return [a for a in assignments if a.department.path.startswith(scope)]
+
+
 def assignment_for_officer(*, order: WorkOrder, user: User, role: str) -> Assignment | None:
     """The order's active assignment in the given role within the officer's department subtree, or None."""
-    if user.role != Role.OFFICER or user.department_id is None:
-        return None
-    return (
-        _officer_assignments(user, ACTIVE_ASSIGNMENT_STATUSES)
-        .filter(order=order, role=role)
-        .select_related("department")
-        .first()
-    )
+    return next((a for a in officer_assignments_on(order=order, user=user) if a.role == role), None)
 
 
 def officer_assignment(*, order: WorkOrder, user: User) -> Assignment | None:
     """The assignment an officer acts through: the lead one if their subtree leads, else an assisting one."""
-    return assignment_for_officer(order=order, user=user, role=AssignmentRole.LEAD) or assignment_for_officer(
-        order=order, user=user, role=AssignmentRole.ASSIST
-    )
+    mine = officer_assignments_on(order=order, user=user)
+    return next((a for a in mine if a.role == AssignmentRole.LEAD), None) or next(iter(mine), None)
 
 
 def officer_inbox(user: User) -> QuerySet[Assignment]:
@@ -167,3 +170,104 @@ def suggested_departments(order: WorkOrder) -> tuple[Department | None, list[Dep
     if rule is None:
         return None, []
     return rule.lead_department, list(rule.assisting_departments.all())
+
+
+# --- pages: the dispatch desk and the order page ------------------------------------------------------
+
+
+def orders_awaiting_dispatch(user: User) -> QuerySet[WorkOrder]:
+    """Drafts for the dispatch desk, newest first, with what a desk row shows (incl. whether triage ran)."""
+    return (
+        orders_visible_to(user)
+        .filter(status=Status.DRAFT)
+        .select_related("category", "area", "source_submission")
+        .order_by("-created_at", "-id")
+    )
+
+
+def orders_awaiting_arbitration(user: User) -> QuerySet[WorkOrder]:
+    """Returned orders, oldest return first; the returning lead assignment is in ``order.returned_leads``."""
+    return (
+        orders_visible_to(user)
+        .filter(status=Status.RETURNED)
+        .select_related("category", "area", "lead_department")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(role=AssignmentRole.LEAD, status=AssignmentStatus.RETURNED)
+                .select_related("department")
+                .order_by("-returned_at", "-id"),
+                to_attr="returned_leads",
+            )
+        )
+        .order_by("updated_at", "id")
+    )
+
+
+def orders_awaiting_callback(user: User) -> QuerySet[WorkOrder]:
+    """Replied orders, the longest waiting first."""
+    return (
+        orders_visible_to(user)
+        .filter(status=Status.REPLIED)
+        .select_related("category", "area", "lead_department")
+        .order_by("replied_at", "id")
+    )
+
+
+def orders_awaiting_close(user: User) -> QuerySet[WorkOrder]:
+    """Called-back orders; their callbacks (latest last) are in ``order.callback_list``."""
+    return (
+        orders_visible_to(user)
+        .filter(status=Status.CALLBACK)
+        .select_related("category", "area", "lead_department")
+        .prefetch_related(Prefetch("callbacks", queryset=Callback.objects.order_by("created_at", "id"), to_attr="callback_list"))
+        .order_by("updated_at", "id")
+    )
+
+
+def suggested_lead_departments(orders: list[WorkOrder]) -> dict[int, Department]:
+    """The catalogue's lead department for each of ``orders`` (by pk) in one query, as ``dispatch_rule_for``
+    would choose it. Orders need ``category`` and ``area`` loaded; those without a rule are left out."""
+    category_ids = {pk for order in orders if order.category for pk in order.category.ancestors_and_self_ids()}
+    if not category_ids:
+        return {}
+    rules = list(
+        DispatchRule.objects.filter(is_active=True, category_id__in=category_ids).select_related(
+            "category", "lead_department"
+        )
+    )
+    suggestions: dict[int, Department] = {}
+    for order in orders:
+        if order.category is None:
+            continue
+        category_ids_of_order = set(order.category.ancestors_and_self_ids())
+        area_ids = order.area.ancestors_and_self_ids() if order.area else []
+        area_depth = {area_id: depth for depth, area_id in enumerate(area_ids, start=1)}
+        candidates = [
+            rule
+            for rule in rules
+            if rule.category_id in category_ids_of_order and (rule.area_id is None or rule.area_id in area_depth)
+        ]
+        best = max(candidates, key=lambda rule: (rule.category.level, area_depth.get(rule.area_id, 0)), default=None)
+        if best is not None:
+            suggestions[order.pk] = best.lead_department
+    return suggestions
+
+
+def triage_guessed_places(order: WorkOrder) -> tuple[Category | None, Area | None]:
+    """The category and area the order's triage result names (it stores ids), for showing beside its confidence."""
+    triage = order.triage or {}
+
+    def guessed_id(name: str) -> int | None:
+        guess = triage.get(name)
+        value = guess.get("value") if isinstance(guess, dict) else None
+        return value if isinstance(value, int) else None
+
+    category_id, area_id = guessed_id("category"), guessed_id("area")
+    category = order.category if category_id and category_id == order.category_id else None
+    if category_id and category is None:
+        category = Category.objects.filter(pk=category_id).first()
+    area = order.area if area_id and area_id == order.area_id else None
+    if area_id and area is None:
+        area = Area.objects.filter(pk=area_id).first()
+    return category, area

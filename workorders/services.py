@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,7 +82,7 @@ def check_transition(*, order: WorkOrder, action: str, by: User | None, assignme
     if role not in rule.roles:
         raise ActionNotPermitted(_("Your role may not do this: %(action)s.") % {"action": label})
     if rule.needs_assignment:
-        if assignment is None or assignment.order_id != order.pk or assignment.status not in ACTIVE_ASSIGNMENT_STATUSES:
+        if assignment is None or assignment.order_id != order.pk or assignment.status == AssignmentStatus.WITHDRAWN:
             raise ActionNotPermitted(_("This order is not assigned to your department."))
         department = by.department if by is not None else None
         if department is None or not assignment.department.path.startswith(department.path):
@@ -142,17 +143,19 @@ def _display(value: Any) -> Any:
 
 
 def _allocate_number(moment: datetime) -> str:
-    """GD + local date + a 4-digit (or longer) sequence that restarts every day."""
+    """GD + local date + a 4-digit (or longer) sequence that restarts every day.
+
+    The UPDATE takes the day's row lock, so concurrent intakes get consecutive numbers."""
     day = timezone.localtime(moment).date()
-    try:
-        with transaction.atomic():
-            OrderNumberSequence.objects.get_or_create(day=day)
-    except IntegrityError:  # created by a concurrent transaction in between; the lock below serialises us
-        pass
-    sequence = OrderNumberSequence.objects.select_for_update().get(day=day)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"GD{day:%Y%m%d}{sequence.last:04d}"
+    sequences = OrderNumberSequence.objects.filter(day=day)
+    if not sequences.update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                OrderNumberSequence.objects.create(day=day, last=1)
+            return f"GD{day:%Y%m%d}0001"
+        except IntegrityError:  # another transaction created the day's row first
+            sequences.update(last=F("last") + 1)
+    return f"GD{day:%Y%m%d}{sequences.values_list('last', flat=True).get():04d}"
 
 
 def _require_text(value: str, field: str, message: str) -> str:
@@ -362,13 +365,13 @@ def assignment_sign(*, order: WorkOrder, by: User, at: datetime | None = None) -
     """The officer's department signs for the order (签收): the lead's signature starts the handling."""
     order = _locked(order)
     moment = at or timezone.now()
-    lead = selectors.assignment_for_officer(order=order, user=by, role=AssignmentRole.LEAD)
-    assist = selectors.assignment_for_officer(order=order, user=by, role=AssignmentRole.ASSIST)
-    if lead is not None and lead.status == AssignmentStatus.PENDING:
-        assignment, action = lead, Action.SIGN
-    elif assist is not None and assist.status == AssignmentStatus.PENDING:
-        assignment, action = assist, Action.ASSIST_SIGN
-    elif lead is not None or assist is not None:
+    mine = selectors.officer_assignments_on(order=order, user=by)
+    pending = [a for a in mine if a.status == AssignmentStatus.PENDING]
+    pending.sort(key=lambda a: a.role != AssignmentRole.LEAD)  # the lead signature first
+    if pending:
+        assignment = pending[0]
+        action = Action.SIGN if assignment.role == AssignmentRole.LEAD else Action.ASSIST_SIGN
+    elif mine:
         raise InvalidTransition(_("Your department has already signed for this order."))
     else:
         check_transition(order=order, action=Action.SIGN, by=by)  # raises: wrong role or not assigned

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -175,6 +176,8 @@ HOTLINE = {
     # A submission not triaged after this many seconds is queued again by the periodic sweep.
     "TRIAGE_STALL_SECONDS": env_int("HOTLINE_TRIAGE_STALL_SECONDS", 120, minimum=10),
     "TRIAGE_MAX_ATTEMPTS": env_int("HOTLINE_TRIAGE_MAX_ATTEMPTS", 8, minimum=1),
+    # First retry delay of a failed analysis; each further retry waits twice as long (capped at an hour).
+    "TRIAGE_RETRY_BASE_SECONDS": env_int("HOTLINE_TRIAGE_RETRY_BASE_SECONDS", 30, minimum=1),
     # Hours before the resolve deadline when the due-soon reminder (临期催办) is recorded.
     "DUE_SOON_HOURS": env_int("HOTLINE_DUE_SOON_HOURS", 24, minimum=1),
     "DATASETS_DIR": Path(env_str("HOTLINE_DATASETS_DIR", str(BASE_DIR.parent / "shared" / "datasets"))),
@@ -187,3 +190,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])},
 }
+
+# WhiteNoise serves from the finders when collectstatic has not been run; it need not warn about that.
+warnings.filterwarnings("ignore", message="No directory at")

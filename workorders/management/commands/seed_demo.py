@@ -1,0 +1,46 @@
+"""Create the demo city and replay the public messages as a year of orders. Safe to run again."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from workorders import demo
+
+
+class Command(BaseCommand):
+    help = "Load the taxonomy, A市's areas and departments, the dispatch catalogue, demo users and historical orders."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--datasets",
+            type=Path,
+            default=settings.HOTLINE["DATASETS_DIR"],
+            help="Folder holding teddy2020c/ (default: HOTLINE_DATASETS_DIR, ../shared/datasets).",
+        )
+        parser.add_argument("--limit", type=int, default=None, help="Import at most this many historical orders in total.")
+        parser.add_argument("--no-history", action="store_true", help="Reference data and users only.")
+
+    def handle(self, *args: Any, datasets: Path, limit: int | None, no_history: bool, **options: Any) -> None:
+        folder = datasets / "teddy2020c"
+        if not (folder / "taxonomy.csv").is_file():
+            raise CommandError(f"{folder} does not hold the teddy2020c data set (set HOTLINE_DATASETS_DIR or --datasets)")
+        started = time.monotonic()
+        messages = demo.read_messages(folder)
+        created = demo.ensure_reference_data(datasets, messages)
+        logins = demo.ensure_users()
+        self.stdout.write("Reference data: " + ", ".join(f"{count} new {name}" for name, count in created.items()))
+        if not no_history:
+            imported = demo.import_history(messages, limit=limit, progress=self._progress)
+            self.stdout.write(f"Historical orders: {imported} imported ({len(messages)} messages in the data set)")
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.0f} s. Logins:"))
+        for username, password, role in logins:
+            self.stdout.write(f"  {username:<12} {password:<12} {role}")
+
+    def _progress(self, done: int, total: int) -> None:
+        if done == total or done % 2000 == 0:
+            self.stdout.write(f"  … {done}/{total} orders")
