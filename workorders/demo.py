@@ -475,6 +475,7 @@ class HistoryReplayer:
                 "area": self.areas.get(result.area.value) if result.area.value else None, "address": result.address,
             },
             result=result.as_dict(),
+            at=created,
         )  # fmt: skip
         self._play_lifecycle(order, message, rng, created)
         return order

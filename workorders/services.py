@@ -271,7 +271,9 @@ def workorder_create_draft(
     return order
 
 
-def workorder_apply_triage(*, order: WorkOrder, fields: dict[str, Any], result: dict[str, Any]) -> WorkOrder:
+def workorder_apply_triage(
+    *, order: WorkOrder, fields: dict[str, Any], result: dict[str, Any], at: datetime | None = None
+) -> WorkOrder:
     """Fill an order awaiting dispatch with what triage found, without overwriting anything already set.
 
     ``fields`` maps order fields to values (model instances for relations); ``result`` is the full
@@ -294,7 +296,7 @@ def workorder_apply_triage(*, order: WorkOrder, fields: dict[str, Any], result: 
                 continue
             setattr(order, name, value)
             changes[name] = [_display(current), _display(value)]
-        workorder_transition(order=order, action=Action.TRIAGE, by=None, changes=changes)
+        workorder_transition(order=order, action=Action.TRIAGE, by=None, changes=changes, at=at)
         return order
 
 

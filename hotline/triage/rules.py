@@ -114,9 +114,15 @@ def _category(text: str, categories: tuple[CategoryRef, ...]) -> FieldGuess:
     return FieldGuess(category.id, min(0.8, 0.2 + score / 20), evidence)
 
 
+_ADDRESS_LEAD = re.compile(r"^(?:.*?(?:地址是|地址为|地址|位于|我家在|住在|家住|在))")
+
+
 def _address(text: str) -> str:
     match = _ADDRESS.search(text)
-    return match.group(0) if match else ""
+    if not match:
+        return ""
+    address = _ADDRESS_LEAD.sub("", match.group(0))
+    return address if len(address) >= 4 else match.group(0)
 
 
 def triage_text(text: str, reference: TriageReference, *, title_hint: str = "") -> TriageResult:
