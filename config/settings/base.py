@@ -145,8 +145,9 @@ SPECTACULAR_SETTINGS = {
 
 # Tasks: with no broker configured they run in the web process (eager), and the periodic ones are
 # driven by the scheduler thread started by `manage.py serve`.
-CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+_broker_url = env_broker_url("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = _broker_url is None
+CELERY_BROKER_URL = _broker_url or "memory://"  # never contacted in eager mode
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

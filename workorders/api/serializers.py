@@ -48,7 +48,10 @@ class NamedRefSerializer(serializers.Serializer):
     name = serializers.SerializerMethodField()
 
     def get_name(self, obj: Any) -> str:
-        return str(getattr(obj, "full_name", "") or obj)
+        """Categories and places by their full path (城乡建设 / 城乡规划 / 违章建筑), departments by name."""
+        if isinstance(obj, (Category, Area)):
+            return obj.full_name or obj.name
+        return str(obj)
 
 
 class OrderListSerializer(serializers.ModelSerializer):

@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
@@ -173,20 +175,35 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return self._respond(services.workorder_cancel(order=self.get_object(), by=request.user, reason=data["reason"]))
 
 
+_REFERENCE_FILTERS = [DjangoFilterBackend, SearchFilter]
+
+
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Handling departments; `search` matches the name or code."""
+
     queryset = Department.objects.all()
     serializer_class = s.DepartmentSerializer
+    filter_backends = _REFERENCE_FILTERS
     filterset_fields = ["kind", "is_active", "parent"]
+    search_fields = ["name", "code"]
 
 
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The three-level taxonomy; `search` matches the name at any level of the path."""
+
     queryset = Category.objects.all()
     serializer_class = s.CategorySerializer
+    filter_backends = _REFERENCE_FILTERS
     filterset_fields = ["level", "parent"]
+    search_fields = ["full_name"]
 
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+    """The gazetteer; `search` matches names and full paths."""
+
     queryset = Area.objects.all()
     serializer_class = s.AreaSerializer
+    filter_backends = _REFERENCE_FILTERS
     filterset_fields = ["kind", "parent"]
+    search_fields = ["full_name", "code"]
 
