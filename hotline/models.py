@@ -22,6 +22,8 @@ class Submission(models.Model):
         _("sender id"), max_length=128, help_text=_("The sending system's id for this call or message; unique per channel.")
     )
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    caller_name = models.CharField(_("caller name"), max_length=64, blank=True)
+    caller_phone = models.CharField(_("caller phone"), max_length=32, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     raw_body = models.TextField(_("raw body"), help_text=_("The request body exactly as received."))
     payload = models.JSONField(_("parsed payload"), default=dict)

@@ -75,6 +75,8 @@ def submission_receive(*, request: IntakeRequest, by: User | None) -> IntakeOutc
                 channel=request.channel,
                 sender_id=request.sender_id,
                 received_at=request.received_at or timezone.now(),
+                caller_name=request.caller_name,
+                caller_phone=request.caller_phone,
                 content_type=request.content_type,
                 raw_body=request.raw_body,
                 payload=request.payload,

@@ -448,10 +448,12 @@ class HistoryReplayer:
         else:
             created = self.timeline(message.posted_at, rng)
         channel = rng.choices([c for c, _w in _CHANNELS], [w for _c, w in _CHANNELS])[0]
+        phone = f"1990{int(hashlib.md5(message.user.encode()).hexdigest(), 16) % 10**7:07d}"  # synthetic, per user
         submission = Submission.objects.create(
             channel=channel,
             sender_id=f"teddy-{message.key}",
             received_at=created,
+            caller_phone=phone,
             content_type="text/csv",
             raw_body=message.text,
             payload={"source": message.source, "key": message.key, "user": message.user, "likes": message.likes},
@@ -459,7 +461,6 @@ class HistoryReplayer:
             attempts=1,
             triaged_at=created,
         )
-        phone = f"1990{int(hashlib.md5(message.user.encode()).hexdigest(), 16) % 10**7:07d}"
         order = services.workorder_create_draft(
             appeal=message.detail or message.text, channel=channel, title=message.title,
             caller_phone=phone, submission=submission, at=created,

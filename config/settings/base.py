@@ -141,6 +141,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "workorders.choices.Status",
+        "AssignmentStatusEnum": "workorders.choices.AssignmentStatus",
+        "ExtensionStatusEnum": "workorders.choices.ExtensionStatus",
+        "ReturnReasonEnum": "workorders.choices.ReturnReason",
+        "ChannelEnum": "workorders.choices.Channel",
+    },
 }
 
 # Tasks: with no broker configured they run in the web process (eager), and the periodic ones are

@@ -56,6 +56,7 @@ def test_a_message_creates_an_analysed_draft_order(city: City, personas: Persona
     assert [e.action for e in order.events.all()] == [Action.CREATE, Action.TRIAGE]
     submission = Submission.objects.get(pk=body["submission_id"])
     assert submission.status == SubmissionStatus.TRIAGED and submission.submitted_by == personas.integration
+    assert (submission.caller_name, submission.caller_phone) == ("李女士", "13900000000")
 
 
 def test_the_raw_body_is_stored_exactly_as_received(city: City, personas: Personas) -> None:
