@@ -16,6 +16,8 @@ from hotline import selectors
 from hotline.models import Submission, SubmissionStatus
 from hotline.triage import triage_text
 from workorders.models import Area, Category
+from workorders.choices import Action
+from workorders.lifecycle import rule_for
 from workorders.services import workorder_apply_triage, workorder_create_draft
 
 logger = logging.getLogger(__name__)
@@ -90,6 +92,8 @@ def submission_receive(*, request: IntakeRequest, by: User | None) -> IntakeOutc
                 caller_phone=request.caller_phone,
                 address=request.address,
                 submission=submission,
+                # an operator typing a call in is the order's creator; a connected system's order is the system's
+                by=by if by is not None and by.role in rule_for(Action.CREATE).roles else None,
                 at=submission.received_at,
             )
             transaction.on_commit(lambda: queue_triage(submission.pk))

@@ -1,2 +1,7 @@
 from django.urls import path
-urlpatterns = []
+
+from hotline import views
+
+urlpatterns = [
+    path("new/", views.intake_new, name="intake-new"),
+]

@@ -113,6 +113,7 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn (the order was replied or returned first)")
 
 
 class DepartmentKind(models.TextChoices):

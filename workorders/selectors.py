@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -141,23 +142,28 @@ def work_calendar() -> WorkCalendar:
     )
 
 
+def _most_specific_rule(rules: Iterable[DispatchRule], *, category: Category, area: Area | None) -> DispatchRule | None:
+    """Among ``rules`` (with their categories loaded), the one that applies and is most specific: the
+    deepest category first, then the deepest area, and any area before none."""
+    category_ids = set(category.ancestors_and_self_ids())
+    area_depth = {area_id: depth for depth, area_id in enumerate(area.ancestors_and_self_ids() if area else [], start=1)}
+    applicable = [
+        rule for rule in rules if rule.category_id in category_ids and (rule.area_id is None or rule.area_id in area_depth)
+    ]
+    return max(applicable, key=lambda rule: (rule.category.level, area_depth.get(rule.area_id, 0)), default=None)
+
+
 def dispatch_rule_for(*, category: Category | None, area: Area | None) -> DispatchRule | None:
     """The most specific active catalogue rule for a category and area (see DispatchRule)."""
     if category is None:
         return None
-    area_ids = area.ancestors_and_self_ids() if area else []
-    area_depth = {area_id: depth for depth, area_id in enumerate(area_ids, start=1)}
     rules = (
         DispatchRule.objects.filter(is_active=True, category_id__in=category.ancestors_and_self_ids())
-        .filter(Q(area__isnull=True) | Q(area_id__in=area_ids))
+        .filter(Q(area__isnull=True) | Q(area_id__in=area.ancestors_and_self_ids() if area else []))
         .select_related("category", "lead_department")
         .prefetch_related("assisting_departments")
     )
-    return max(
-        rules,
-        key=lambda rule: (rule.category.level, area_depth.get(rule.area_id, 0)),
-        default=None,
-    )
+    return _most_specific_rule(rules, category=category, area=area)
 
 
 def active_departments() -> QuerySet[Department]:
@@ -220,7 +226,9 @@ def orders_awaiting_close(user: User) -> QuerySet[WorkOrder]:
         orders_visible_to(user)
         .filter(status=Status.CALLBACK)
         .select_related("category", "area", "lead_department")
-        .prefetch_related(Prefetch("callbacks", queryset=Callback.objects.order_by("created_at", "id"), to_attr="callback_list"))
+        .prefetch_related(
+            Prefetch("callbacks", queryset=Callback.objects.order_by("created_at", "id"), to_attr="callback_list")
+        )
         .order_by("updated_at", "id")
     )
 
@@ -232,23 +240,11 @@ def suggested_lead_departments(orders: list[WorkOrder]) -> dict[int, Department]
     if not category_ids:
         return {}
     rules = list(
-        DispatchRule.objects.filter(is_active=True, category_id__in=category_ids).select_related(
-            "category", "lead_department"
-        )
+        DispatchRule.objects.filter(is_active=True, category_id__in=category_ids).select_related("category", "lead_department")
     )
     suggestions: dict[int, Department] = {}
     for order in orders:
-        if order.category is None:
-            continue
-        category_ids_of_order = set(order.category.ancestors_and_self_ids())
-        area_ids = order.area.ancestors_and_self_ids() if order.area else []
-        area_depth = {area_id: depth for depth, area_id in enumerate(area_ids, start=1)}
-        candidates = [
-            rule
-            for rule in rules
-            if rule.category_id in category_ids_of_order and (rule.area_id is None or rule.area_id in area_depth)
-        ]
-        best = max(candidates, key=lambda rule: (rule.category.level, area_depth.get(rule.area_id, 0)), default=None)
+        best = _most_specific_rule(rules, category=order.category, area=order.area) if order.category else None
         if best is not None:
             suggestions[order.pk] = best.lead_department
     return suggestions

@@ -411,6 +411,7 @@ def assignment_reply(*, order: WorkOrder, by: User, reply: str, at: datetime | N
     assignment.save(update_fields=["status", "reply", "replied_at"])
     if action == Action.REPLY:
         order.replied_at = moment
+        _withdraw_pending_extension(order, moment)
         if assignment.first_contact_at is None:  # a reply implies the citizen was contacted
             assignment.first_contact_at = moment
             assignment.save(update_fields=["first_contact_at"])
@@ -432,6 +433,7 @@ def assignment_return(
     assignment.status, assignment.returned_at = AssignmentStatus.RETURNED, moment
     assignment.return_reason, assignment.return_note = reason_code, text
     assignment.save(update_fields=["status", "returned_at", "return_reason", "return_note"])
+    _withdraw_pending_extension(order, moment)
     workorder_transition(
         order=order,
         action=Action.RETURN,
@@ -534,6 +536,11 @@ def extension_decide(*, request: ExtensionRequest, by: User, approve: bool, note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     workorder_transition(order=order, action=action, by=by, reason=note, changes=changes)
     return request
+
+
+def _withdraw_pending_extension(order: WorkOrder, at: datetime) -> None:
+    """A reply or return ends the handling the extension was asked for; the request needs no decision."""
+    order.extension_requests.filter(status=ExtensionStatus.PENDING).update(status=ExtensionStatus.WITHDRAWN, decided_at=at)
 
 
 def _iso(moment: datetime | None) -> str:

@@ -1,2 +1,16 @@
 from django.urls import path
-urlpatterns = []
+
+from workorders import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("desk/", views.desk, name="desk"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("orders/", views.order_list, name="order-list"),
+    path("orders/<int:pk>/", views.order_detail, name="order-detail"),
+    path("orders/<int:pk>/edit/", views.order_edit, name="order-edit"),
+    *(
+        path(f"orders/<int:pk>/{action}/", views.order_action, {"action": action}, name=f"order-{action}")
+        for action in views.ORDER_ACTIONS
+    ),
+]

@@ -166,3 +166,11 @@ def test_officers_and_managers_do_not_submit(city: City, personas: Personas, who
 
 def test_anonymous_submissions_are_refused(city: City) -> None:
     assert APIClient().post(URL, MESSAGE, format="json").status_code in (401, 403)
+
+
+def test_an_operators_submission_names_the_operator_as_creator(city: City, personas: Personas) -> None:
+    mine = client_for(personas.operator).post(URL, {**MESSAGE, "sender_id": "DESK-1"}, format="json").json()
+    system = client_for(personas.integration).post(URL, {**MESSAGE, "sender_id": "SYS-1"}, format="json").json()
+    assert WorkOrder.objects.get(pk=mine["order_id"]).events.get(action="create").actor == personas.operator
+    created = WorkOrder.objects.get(pk=system["order_id"]).events.get(action="create")
+    assert created.actor is None and created.actor_role == "system"

@@ -310,3 +310,13 @@ def test_system_only_actions_are_refused_to_every_user(action: str, draft_order:
 
 def test_deadline_stage_starts_on_time_after_dispatch(dispatched_order: WorkOrder) -> None:
     assert dispatched_order.deadline_stage == DeadlineStage.ON_TIME
+
+
+def test_a_reply_withdraws_a_pending_extension_request(signed_order: WorkOrder, personas: Personas) -> None:
+    request = services.extension_request(order=signed_order, by=personas.officer_a, working_days=3, reason="需协调")
+    services.assignment_reply(order=signed_order, by=personas.officer_a, reply="已提前办结。")
+    request.refresh_from_db()
+    assert request.status == "withdrawn"
+    from workorders.selectors import pending_extension_requests
+
+    assert not pending_extension_requests().filter(pk=request.pk).exists()

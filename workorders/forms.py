@@ -1,0 +1,138 @@
+"""Forms of the work-order pages: they parse what a user typed; the services decide whether it is allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from workorders import selectors
+from workorders.choices import ReturnReason, Satisfaction
+from workorders.models import Department, WorkOrder
+from workorders.services import EDITABLE_FIELDS, MAX_EXTENSION_DAYS
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Department) -> str:
+        return obj.full_name or obj.name
+
+
+class DepartmentMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Department) -> str:
+        return obj.full_name or obj.name
+
+
+def _text(label: str, *, required: bool = True, rows: int = 2, max_length: int | None = None) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, max_length=max_length, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+class ActionForm(forms.Form):
+    """Forms of one order page share field names, so each gets its own id prefix (``id_<action>_<field>``)."""
+
+    def __init__(self, *args: Any, action: str = "", **kwargs: Any) -> None:
+        if action:
+            kwargs.setdefault("auto_id", f"id_{action}_%s")
+        kwargs.setdefault("label_suffix", "")  # labels stand above their fields
+        super().__init__(*args, **kwargs)
+
+
+class DispatchForm(ActionForm):
+    lead_department = DepartmentChoiceField(queryset=Department.objects.none(), label=_("Lead department"))
+    assisting_departments = DepartmentMultipleChoiceField(
+        queryset=Department.objects.none(),
+        required=False,
+        label=_("Assisting departments"),
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    note = _text(_("Note"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = selectors.active_departments()
+        self.fields["lead_department"].queryset = departments
+        self.fields["assisting_departments"].queryset = departments
+
+
+class ConfirmForm(ActionForm):
+    """An action that takes no input: the button is the form."""
+
+
+class ReasonForm(ActionForm):
+    reason = _text(_("Reason"))
+
+
+class NoteForm(ActionForm):
+    note = _text(_("Note"), required=False)
+
+
+class ReplyForm(ActionForm):
+    reply = _text(_("Reply"), rows=5)
+
+
+class ReturnForm(ActionForm):
+    reason_code = forms.ChoiceField(label=_("Return reason"), choices=[("", "---------"), *ReturnReason.choices])
+    reason = _text(_("Explanation"))
+
+
+class ArbitrateForm(DispatchForm):
+    REDISPATCH, REJECT = "redispatch", "reject"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(REDISPATCH, _("Accept the return and re-dispatch")), (REJECT, _("Reject the return"))],
+        widget=forms.RadioSelect,
+    )
+    reason = _text(_("Reason"))
+    field_order = ["decision", "lead_department", "assisting_departments", "reason"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["note"]
+        # Only a re-dispatch needs departments; the service names a missing lead department.
+        self.fields["lead_department"].required = False
+
+
+class ExtensionRequestForm(ActionForm):
+    working_days = forms.IntegerField(
+        label=_("Extra working days"), min_value=1, max_value=MAX_EXTENSION_DAYS, initial=3
+    )
+    reason = _text(_("Reason"))
+
+
+class ExtensionDecisionForm(ActionForm):
+    APPROVE, REJECT = "approve", "reject"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[(APPROVE, _("Approve")), (REJECT, _("Reject"))], widget=forms.RadioSelect
+    )
+    note = _text(_("Note"), required=False)
+
+
+class CallbackForm(ActionForm):
+    satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    resolved = forms.TypedChoiceField(
+        label=_("Problem resolved"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = _text(_("Comment"), required=False, rows=3)
+
+
+class OrderEditForm(forms.ModelForm):
+    """The fields an operator may correct before dispatch or during arbitration."""
+
+    class Meta:
+        model = WorkOrder
+        fields = EDITABLE_FIELDS
+        widgets = {
+            "appeal": forms.Textarea(attrs={"rows": 8}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # labels stand above their fields
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,446 @@
+"""Pages of the work-order lifecycle. Views parse input with forms, call one selector or service, and render
+or redirect; the state machine and every rule live in services and lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role, User
+from workorders import selectors, services
+from workorders.choices import (
+    Action,
+    AssignmentRole,
+    AssignmentStatus,
+    ExtensionStatus,
+    RequestType,
+    Urgency,
+)
+from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition
+from workorders.filters import WorkOrderFilter
+from workorders.forms import (
+    ArbitrateForm,
+    CallbackForm,
+    ConfirmForm,
+    DispatchForm,
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    NoteForm,
+    OrderEditForm,
+    ReasonForm,
+    ReplyForm,
+    ReturnForm,
+)
+from workorders.lifecycle import RULES, actions_open_to
+from workorders.models import Assignment, WorkOrder
+
+ORDERS_PER_PAGE = 50
+DESK_ROWS = 100  # rows shown per desk section; the count above each section covers all of them
+DESK_ROLES = frozenset({Role.OPERATOR, Role.ADMIN, Role.MANAGER})
+
+
+def _require_role(user: User, roles: frozenset[str]) -> None:
+    if user.role not in roles:
+        raise PermissionDenied(_("This page is not available to your role."))
+
+
+# --- home, desk, inbox, list ----------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role starts where its work is."""
+    role = request.user.role
+    if role == Role.OPERATOR:
+        return redirect("desk")
+    if role == Role.OFFICER:
+        return redirect("inbox")
+    if role == Role.INTEGRATION:
+        return redirect("api-docs")
+    return redirect("order-list")
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    """The dispatch operator's queues: drafts, returns to arbitrate, callbacks to make, orders to close."""
+    _require_role(request.user, DESK_ROLES)
+    user = request.user
+    queues = {
+        "drafts": selectors.orders_awaiting_dispatch(user),
+        "returned": selectors.orders_awaiting_arbitration(user),
+        "replied": selectors.orders_awaiting_callback(user),
+        "called_back": selectors.orders_awaiting_close(user),
+        "extensions": selectors.pending_extension_requests().order_by("requested_at"),
+    }
+    # Each queue shows its first rows; the count beside its heading covers all of them.
+    context: dict[str, Any] = {"now": timezone.now()}
+    for name, queryset in queues.items():
+        context[name] = list(queryset[:DESK_ROWS])
+        context[f"{name}_count"] = queryset.count()
+    suggestions = selectors.suggested_lead_departments(context["drafts"])
+    for order in context["drafts"]:
+        order.suggested_lead = suggestions.get(order.pk)
+    return render(request, "workorders/desk.html", context)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """A department's assignments grouped by what it has to do next."""
+    _require_role(request.user, frozenset({Role.OFFICER}))
+    to_sign: list[Assignment] = []
+    handling: list[Assignment] = []
+    replied: list[Assignment] = []
+    for assignment in selectors.officer_inbox(request.user):
+        if assignment.status == AssignmentStatus.PENDING:
+            to_sign.append(assignment)
+        elif assignment.status == AssignmentStatus.SIGNED:
+            handling.append(assignment)
+        else:
+            replied.append(assignment)
+    # The selector sorts by resolve deadline; what is to be signed is due by its sign deadline.
+    to_sign.sort(key=lambda a: (a.order.sign_due_at is None, a.order.sign_due_at or timezone.now()))
+    context = {"now": timezone.now(), "to_sign": to_sign, "handling": handling, "replied": replied}
+    return render(request, "workorders/inbox.html", context)
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    """All orders the user may see, filtered; an htmx request gets only the results."""
+    filterset = WorkOrderFilter(request.GET, queryset=selectors.order_list(request.user), request=request)
+    _label_empty_choices(filterset.form)
+    page = Paginator(filterset.qs, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "now": timezone.now(),
+        "ordering_choices": [
+            ("", _("Newest first")),
+            ("created_at", _("Oldest first")),
+            ("resolve_due_at", _("Resolve deadline, soonest first")),
+            ("number", _("Order number")),
+        ],
+        "current_ordering": request.GET.get("ordering", ""),
+    }
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "workorders/_order_results.html" if partial else "workorders/order_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _label_empty_choices(form: forms.Form) -> None:
+    """Show "All" instead of dashes for a filter select left empty."""
+    for field in form.fields.values():
+        if getattr(field, "empty_label", None) is None:
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            field.empty_label = _("All")
+        else:  # django-filter adds the empty choice while listing; set the choices again to relabel it
+            choices = [(value, label) for value, label in field.choices if value != ""]
+            field.empty_label = _("All")
+            field.choices = choices
+
+
+# --- the order page ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderAction:
+    """One button or form on the order page: the lifecycle actions behind it, how its input is parsed,
+    the service call, and what the user is told when it worked."""
+
+    lifecycle_actions: tuple[str, ...]
+    form_class: type[forms.Form]
+    perform: Callable[[WorkOrder, User, dict[str, Any]], object]
+    success: Promise
+
+
+def _decide_extension(order: WorkOrder, user: User, data: dict[str, Any]) -> object:
+    pending = selectors.pending_extension_requests().filter(order=order).first()
+    if pending is None:
+        raise InvalidTransition(_("No extension request is waiting for a decision."))
+    approve = data["decision"] == ExtensionDecisionForm.APPROVE
+    return services.extension_decide(request=pending, by=user, approve=approve, note=data["note"])
+
+
+ORDER_ACTIONS: dict[str, OrderAction] = {
+    "dispatch": OrderAction(
+        (Action.DISPATCH,),
+        DispatchForm,
+        lambda order, user, data: services.workorder_dispatch(
+            order=order,
+            by=user,
+            lead_department=data["lead_department"],
+            assisting_departments=list(data["assisting_departments"]),
+            note=data["note"],
+        ),
+        gettext_lazy("The order was dispatched."),
+    ),
+    "cancel": OrderAction(
+        (Action.CANCEL,),
+        ReasonForm,
+        lambda order, user, data: services.workorder_cancel(order=order, by=user, reason=data["reason"]),
+        gettext_lazy("The order was cancelled."),
+    ),
+    "sign": OrderAction(
+        (Action.SIGN, Action.ASSIST_SIGN),
+        ConfirmForm,
+        lambda order, user, data: services.assignment_sign(order=order, by=user),
+        gettext_lazy("Signed for the order."),
+    ),
+    "contact": OrderAction(
+        (Action.CONTACT,),
+        NoteForm,
+        lambda order, user, data: services.assignment_record_contact(order=order, by=user, note=data["note"]),
+        gettext_lazy("The contact with the citizen was recorded."),
+    ),
+    "reply": OrderAction(
+        (Action.REPLY, Action.ASSIST_REPLY),
+        ReplyForm,
+        lambda order, user, data: services.assignment_reply(order=order, by=user, reply=data["reply"]),
+        gettext_lazy("The reply was sent."),
+    ),
+    "return": OrderAction(
+        (Action.RETURN,),
+        ReturnForm,
+        lambda order, user, data: services.assignment_return(
+            order=order, by=user, reason_code=data["reason_code"], reason=data["reason"]
+        ),
+        gettext_lazy("The order was returned; it waits for arbitration."),
+    ),
+    "arbitrate": OrderAction(
+        (Action.ARBITRATE_REDISPATCH, Action.ARBITRATE_REJECT),
+        ArbitrateForm,
+        lambda order, user, data: services.workorder_arbitrate(
+            order=order,
+            by=user,
+            accept=data["decision"] == ArbitrateForm.REDISPATCH,
+            reason=data["reason"],
+            lead_department=data["lead_department"],
+            assisting_departments=list(data["assisting_departments"]),
+        ),
+        gettext_lazy("The return was decided."),
+    ),
+    "request-extension": OrderAction(
+        (Action.REQUEST_EXTENSION,),
+        ExtensionRequestForm,
+        lambda order, user, data: services.extension_request(
+            order=order, by=user, working_days=data["working_days"], reason=data["reason"]
+        ),
+        gettext_lazy("The extension request was sent for a decision."),
+    ),
+    "decide-extension": OrderAction(
+        (Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION),
+        ExtensionDecisionForm,
+        _decide_extension,
+        gettext_lazy("The extension request was decided."),
+    ),
+    "supervise": OrderAction(
+        (Action.SUPERVISE,),
+        ReasonForm,
+        lambda order, user, data: services.workorder_supervise(order=order, by=user, reason=data["reason"]),
+        gettext_lazy("The order is under supervision."),
+    ),
+    "remind": OrderAction(
+        (Action.REMIND,),
+        ReasonForm,
+        lambda order, user, data: services.workorder_remind(order=order, by=user, reason=data["reason"]),
+        gettext_lazy("The reminder was recorded."),
+    ),
+    "callback": OrderAction(
+        (Action.CALLBACK,),
+        CallbackForm,
+        lambda order, user, data: services.callback_record(
+            order=order, by=user, satisfaction=data["satisfaction"], resolved=data["resolved"], comment=data["comment"]
+        ),
+        gettext_lazy("The callback was recorded."),
+    ),
+    "close": OrderAction(
+        (Action.CLOSE,),
+        NoteForm,
+        lambda order, user, data: services.workorder_close(order=order, by=user, note=data["note"]),
+        gettext_lazy("The order was closed."),
+    ),
+}
+
+
+def offered_actions(*, user: User, order: WorkOrder, assignment: Assignment | None) -> list[str]:
+    """The ORDER_ACTIONS (and "edit") the user may take on the order now, in the order they are shown.
+
+    The lifecycle says what the role may do from the status; an officer also needs an assignment of their
+    department subtree, and only the lead department signs, contacts, returns and asks for extensions."""
+    open_actions = set(actions_open_to(user.role, order.status))
+    pending_extension = any(r.status == ExtensionStatus.PENDING for r in order.extension_requests.all())
+    if user.role == Role.OFFICER:
+        if assignment is None:
+            return []
+        if assignment.role == AssignmentRole.LEAD:
+            candidates = [
+                ("sign", assignment.status == AssignmentStatus.PENDING and Action.SIGN in open_actions),
+                ("reply", Action.REPLY in open_actions),
+                ("contact", Action.CONTACT in open_actions),
+                ("request-extension", Action.REQUEST_EXTENSION in open_actions and not pending_extension),
+                ("return", Action.RETURN in open_actions),
+            ]
+        else:  # an assisting department signs, then gives its opinion
+            candidates = [
+                ("sign", assignment.status == AssignmentStatus.PENDING and Action.ASSIST_SIGN in open_actions),
+                ("reply", assignment.status == AssignmentStatus.SIGNED and Action.ASSIST_REPLY in open_actions),
+            ]
+    else:
+        decide_extension = {Action.APPROVE_EXTENSION, Action.REJECT_EXTENSION} & open_actions
+        candidates = [
+            ("edit", Action.EDIT in open_actions),
+            ("dispatch", Action.DISPATCH in open_actions),
+            ("arbitrate", bool({Action.ARBITRATE_REDISPATCH, Action.ARBITRATE_REJECT} & open_actions)),
+            ("decide-extension", pending_extension and bool(decide_extension)),
+            ("callback", Action.CALLBACK in open_actions),
+            ("close", Action.CLOSE in open_actions),
+            ("supervise", Action.SUPERVISE in open_actions),
+            ("remind", Action.REMIND in open_actions),
+            ("cancel", Action.CANCEL in open_actions),
+        ]
+    return [slug for slug, allowed in candidates if allowed]
+
+
+def _triage_rows(order: WorkOrder) -> list[dict[str, Any]]:
+    """The triage guesses of the order as label, value, confidence and evidence rows."""
+    triage = order.triage or {}
+    category, area = selectors.triage_guessed_places(order)
+    labels = {
+        "request_type": (_("Request type"), lambda v: RequestType(v).label if v in RequestType.values else v),
+        "urgency": (_("Urgency"), lambda v: Urgency(v).label if v in Urgency.values else v),
+        "category": (_("Category"), lambda v: category or v),
+        "area": (_("Area"), lambda v: area or v),
+    }
+    rows = []
+    for name, (label, show) in labels.items():
+        guess = triage.get(name)
+        if not isinstance(guess, dict):
+            continue
+        value = guess.get("value")
+        rows.append(
+            {
+                "label": label,
+                "value": show(value) if value not in (None, "") else "",
+                "confidence": guess.get("confidence"),
+                "evidence": guess.get("evidence") or [],
+            }
+        )
+    return rows
+
+
+def _order_page(
+    request: HttpRequest, pk: int, *, bound: dict[str, forms.Form] | None = None, status: int = 200
+) -> HttpResponse:
+    user = request.user
+    order = get_object_or_404(selectors.order_detail(user), pk=pk)
+    assignment = selectors.officer_assignment(order=order, user=user) if user.role == Role.OFFICER else None
+    offered = offered_actions(user=user, order=order, assignment=assignment)
+    action_forms: dict[str, forms.Form] = {}
+    suggested_lead = None
+    for slug in offered:
+        if slug == "edit":
+            continue
+        initial: dict[str, Any] = {}
+        if slug == "dispatch":
+            suggested_lead, assisting = selectors.suggested_departments(order)
+            initial = {"lead_department": suggested_lead, "assisting_departments": assisting}
+        action_forms[slug] = ORDER_ACTIONS[slug].form_class(initial=initial, action=slug)
+    for slug, form in (bound or {}).items():
+        if slug in action_forms:
+            action_forms[slug] = form
+        else:  # the form is no longer offered (the order moved on): say what was wrong anyway
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+    assignments = sorted(order.assignments.all(), key=lambda a: (a.role != AssignmentRole.LEAD, a.assigned_at, a.pk))
+    context = {
+        "order": order,
+        "now": timezone.now(),
+        "assignment": assignment,
+        "offered": offered,
+        "suggested_lead": suggested_lead,
+        # Template lookups cannot spell "request-extension": the forms are keyed with underscores there.
+        "action_forms": {slug.replace("-", "_"): form for slug, form in action_forms.items()},
+        "assignments": assignments,
+        "triage_rows": _triage_rows(order),
+        "events": list(order.events.all()),
+    }
+    return render(request, "workorders/order_detail.html", context, status=status)
+
+
+@login_required
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _order_page(request, pk)
+
+
+@require_POST
+@login_required
+def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one action from the order page: parse the form, call the service, go back to the order."""
+    spec = ORDER_ACTIONS[action]
+    user = request.user
+    if not any(user.role in RULES[lifecycle_action].roles for lifecycle_action in spec.lifecycle_actions):
+        raise PermissionDenied(_("Your role may not take this action."))
+    order = get_object_or_404(selectors.orders_visible_to(user), pk=pk)
+    form = spec.form_class(request.POST, action=action)
+    if form.is_valid():
+        try:
+            spec.perform(order, user, form.cleaned_data)
+        except ActionNotPermitted as exc:
+            raise PermissionDenied(exc.message) from exc
+        except InvalidTransition as exc:
+            messages.error(request, exc.message)
+            return redirect("order-detail", pk=order.pk)
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, spec.success)
+            return redirect("order-detail", pk=order.pk)
+    return _order_page(request, order.pk, bound={action: form}, status=400)
+
+
+@login_required
+def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an order before dispatch or while its return is arbitrated."""
+    user = request.user
+    if user.role not in RULES[Action.EDIT].roles:
+        raise PermissionDenied(_("Your role may not edit orders."))
+    order = get_object_or_404(selectors.orders_visible_to(user), pk=pk)
+    if order.status not in RULES[Action.EDIT].from_statuses:
+        messages.error(request, _("This order can no longer be edited."))
+        return redirect("order-detail", pk=order.pk)
+    form = OrderEditForm(request.POST if request.method == "POST" else None, instance=order)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.workorder_update(order=order, by=user, **form.cleaned_data)
+            except ActionNotPermitted as exc:
+                raise PermissionDenied(exc.message) from exc
+            except InvalidTransition as exc:
+                messages.error(request, exc.message)
+                return redirect("order-detail", pk=order.pk)
+            except InvalidInput as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("The order was saved."))
+                return redirect("order-detail", pk=order.pk)
+        status = 400
+    return render(request, "workorders/order_edit.html", {"order": order, "form": form}, status=status)
