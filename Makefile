@@ -10,7 +10,7 @@ DEMO_ORDERS ?= 5000
 INTEGRATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hotline
 INTEGRATION_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-unit test-integration install install-dev migrate seed messages clean
+.PHONY: run test lint test-unit test-integration install install-dev migrate seed messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +46,11 @@ messages:
 run: seed messages
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
-test: test-unit test-integration
+test: lint test-unit test-integration
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test-unit: install-dev messages
 	$(BIN)/python -m pytest tests --ignore=tests/integration -q

@@ -99,9 +99,7 @@ def env_broker_url(name: str) -> str | None:
         return None
     scheme = urlparse(value).scheme
     if scheme not in {"redis", "rediss", "amqp", "amqps", "pyamqp"}:
-        raise ImproperlyConfigured(
-            f"{name}={value!r}: the broker must be a redis://, rediss:// or amqp:// URL"
-        )
+        raise ImproperlyConfigured(f"{name}={value!r}: the broker must be a redis://, rediss:// or amqp:// URL")
     return value
 
 

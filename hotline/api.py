@@ -56,7 +56,9 @@ class SubmissionInSerializer(serializers.Serializer):
     caller_name = serializers.CharField(required=False, allow_blank=True, max_length=64)
     caller_phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
     address = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    received_at = serializers.DateTimeField(required=False, help_text=_("When the call or message arrived; default now."))
+    received_at = serializers.DateTimeField(
+        required=False, help_text=_("When the call or message arrived; default now.")
+    )
 
     def validate_sender_id(self, value: str) -> str:
         if not _SENDER_ID.match(value):
@@ -73,13 +75,22 @@ class SubmissionInSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_content, has_turns = bool(attrs.get("content", "").strip()), bool(attrs.get("turns"))
         if has_content == has_turns:
-            message = _("Give either content or turns, not both.") if has_content else _("Give the content or the turns of the call.")
+            message = (
+                _("Give either content or turns, not both.")
+                if has_content
+                else _("Give the content or the turns of the call.")
+            )
             raise serializers.ValidationError({"content": [message]})
         if has_turns:
             total = sum(len(turn["text"]) for turn in attrs["turns"])
             if total > settings.HOTLINE["MAX_APPEAL_CHARS"]:
                 raise serializers.ValidationError(
-                    {"turns": [_("The transcript is longer than %(max)s characters.") % {"max": settings.HOTLINE["MAX_APPEAL_CHARS"]}]}
+                    {
+                        "turns": [
+                            _("The transcript is longer than %(max)s characters.")
+                            % {"max": settings.HOTLINE["MAX_APPEAL_CHARS"]}
+                        ]
+                    }
                 )
         return attrs
 
@@ -98,7 +109,12 @@ _EXAMPLE = {
     "sender_id": "CALL-20261125-000123",
     "turns": [
         {"speaker": "agent", "text": "您好，12345热线，请讲。", "start": 0.0, "end": 2.1},
-        {"speaker": "caller", "text": "A3区西湖路12号小区门口的路灯坏了一个星期了，晚上很黑。", "start": 2.3, "end": 8.0},
+        {
+            "speaker": "caller",
+            "text": "A3区西湖路12号小区门口的路灯坏了一个星期了，晚上很黑。",
+            "start": 2.3,
+            "end": 8.0,
+        },
     ],
     "caller_name": "张先生",
     "caller_phone": "13800000000",
@@ -112,7 +128,9 @@ class SubmissionCreateView(APIView):
         request=SubmissionInSerializer,
         responses={
             201: SubmissionOutSerializer,
-            200: OpenApiResponse(SubmissionOutSerializer, description="This sender id was already received; same order."),
+            200: OpenApiResponse(
+                SubmissionOutSerializer, description="This sender id was already received; same order."
+            ),
             400: OpenApiResponse(description="Invalid input; the body names each field at fault."),
         },
         examples=[OpenApiExample("Phone transcript", value=_EXAMPLE, request_only=True)],

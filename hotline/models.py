@@ -19,7 +19,9 @@ class SubmissionStatus(models.TextChoices):
 class Submission(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     sender_id = models.CharField(
-        _("sender id"), max_length=128, help_text=_("The sending system's id for this call or message; unique per channel.")
+        _("sender id"),
+        max_length=128,
+        help_text=_("The sending system's id for this call or message; unique per channel."),
     )
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
     caller_name = models.CharField(_("caller name"), max_length=64, blank=True)
@@ -42,7 +44,9 @@ class Submission(models.Model):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         ordering = ["-received_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["channel", "sender_id"], name="submission_unique_sender_per_channel")]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "sender_id"], name="submission_unique_sender_per_channel")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.sender_id}"

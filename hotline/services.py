@@ -15,9 +15,9 @@ from accounts.models import User
 from hotline import selectors
 from hotline.models import Submission, SubmissionStatus
 from hotline.triage import triage_text
-from workorders.models import Area, Category
 from workorders.choices import Action
 from workorders.lifecycle import rule_for
+from workorders.models import Area, Category
 from workorders.services import workorder_apply_triage, workorder_create_draft
 
 logger = logging.getLogger(__name__)
@@ -107,9 +107,7 @@ def submission_receive(*, request: IntakeRequest, by: User | None) -> IntakeOutc
 
 def _existing(request: IntakeRequest) -> Submission | None:
     return (
-        Submission.objects.select_related("order")
-        .filter(channel=request.channel, sender_id=request.sender_id)
-        .first()
+        Submission.objects.select_related("order").filter(channel=request.channel, sender_id=request.sender_id).first()
     )
 
 
@@ -188,4 +186,3 @@ def submission_retry_now(*, submission: Submission) -> None:
     """An administrator's 'try again' for a submission that used up its attempts."""
     Submission.objects.filter(pk=submission.pk).update(attempts=0, next_attempt_at=None)
     queue_triage(submission.pk)
-

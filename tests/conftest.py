@@ -8,7 +8,14 @@ from dataclasses import dataclass
 import pytest
 
 from accounts.models import Role, User
-from tests.factories import AreaFactory, CategoryFactory, DepartmentFactory, DispatchRuleFactory, UserFactory, make_order
+from tests.factories import (
+    AreaFactory,
+    CategoryFactory,
+    DepartmentFactory,
+    DispatchRuleFactory,
+    UserFactory,
+    make_order,
+)
 from workorders import services
 from workorders.choices import AreaKind, DepartmentKind
 from workorders.models import Area, Category, Department, WorkOrder
@@ -51,7 +58,9 @@ def city(db: None) -> City:
     district_area = AreaFactory(name="A3区", code="A3", kind=AreaKind.DISTRICT)
     street_area = AreaFactory(name="西湖街道", code="A3-XH", kind=AreaKind.STREET, parent=district_area)
     community_area = AreaFactory(name="茶场村", code="A3-XH-CC", kind=AreaKind.COMMUNITY, parent=street_area)
-    district = DepartmentFactory(name="A3区人民政府", code="A3GOV", kind=DepartmentKind.DISTRICT_OFFICE, area=district_area)
+    district = DepartmentFactory(
+        name="A3区人民政府", code="A3GOV", kind=DepartmentKind.DISTRICT_OFFICE, area=district_area
+    )
     street = DepartmentFactory(
         name="西湖街道办事处", code="A3-XH-JD", kind=DepartmentKind.STREET_OFFICE, parent=district, area=street_area
     )
@@ -65,8 +74,17 @@ def city(db: None) -> City:
     DispatchRuleFactory(category=street_lights, area=district_area, lead_department=district)
     DispatchRuleFactory(category=environment_root, lead_department=environment, assisting_departments=[district])
     return City(
-        housing, housing_sub, environment, district, street, district_area, street_area, community_area,
-        construction, street_lights, pollution,
+        housing,
+        housing_sub,
+        environment,
+        district,
+        street,
+        district_area,
+        street_area,
+        community_area,
+        construction,
+        street_lights,
+        pollution,
     )
 
 
@@ -109,4 +127,6 @@ def signed_order(dispatched_order: WorkOrder, personas: Personas) -> WorkOrder:
 
 @pytest.fixture
 def replied_order(signed_order: WorkOrder, personas: Personas) -> WorkOrder:
-    return services.assignment_reply(order=signed_order, by=personas.officer_a, reply="已安排维修人员更换路灯，现已恢复照明。")
+    return services.assignment_reply(
+        order=signed_order, by=personas.officer_a, reply="已安排维修人员更换路灯，现已恢复照明。"
+    )

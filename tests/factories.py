@@ -63,7 +63,9 @@ class DispatchRuleFactory(factory.django.DjangoModelFactory):
     lead_department = factory.SubFactory(DepartmentFactory)
 
     @factory.post_generation
-    def assisting_departments(obj: DispatchRule, create: bool, extracted: list[Department] | None, **kwargs: object) -> None:  # noqa: N805
+    def assisting_departments(
+        obj: DispatchRule, create: bool, extracted: list[Department] | None, **kwargs: object
+    ) -> None:  # noqa: N805
         if create and extracted:
             obj.assisting_departments.set(extracted)
 
@@ -82,7 +84,11 @@ def make_order(**fields: object) -> WorkOrder:
     """A draft order created through the service, as intake would; ``fields`` overrides are applied after."""
     from workorders.services import workorder_create_draft
 
-    create_kwargs = {k: fields.pop(k) for k in ("appeal", "channel", "title", "caller_name", "caller_phone", "address", "at") if k in fields}
+    create_kwargs = {
+        k: fields.pop(k)
+        for k in ("appeal", "channel", "title", "caller_name", "caller_phone", "address", "at")
+        if k in fields
+    }
     create_kwargs.setdefault("appeal", "小区门口路灯坏了一个星期，晚上很黑，请尽快修理。")
     order = workorder_create_draft(**create_kwargs)
     if fields:

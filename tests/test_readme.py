@@ -42,4 +42,13 @@ def test_the_readme_curl_examples_work_as_written(live_server, tmp_path: Path) -
     for status in ("signed", "replied", "callback", "closed"):
         assert f"\n{status}\n" in out
     history = out.strip().splitlines()[-8:]
-    assert [line.split()[1] for line in history] == ["create", "triage", "edit", "dispatch", "sign", "reply", "callback", "close"]
+    assert [line.split()[1] for line in history] == [
+        "create",
+        "triage",
+        "edit",
+        "dispatch",
+        "sign",
+        "reply",
+        "callback",
+        "close",
+    ]

@@ -53,7 +53,9 @@ class WorkCalendar:
         """Working days in (start, end]; negative when end is before start."""
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(1 for offset in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=offset)))
+        return sum(
+            1 for offset in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=offset))
+        )
 
 
 def clock_deadline(start: datetime, hours: int) -> datetime:

@@ -198,7 +198,11 @@ def read_messages(dataset_dir: Path) -> list[Message]:
             title, detail = _clean(row["title"]), _clean(row["detail"])
             if not detail:
                 title, detail = "", _clean(row["text"])
-            add(Message(name, key, title, detail, _parse_time(row["posted_at"]), f"U{row['row_idx']}", label=row["label"]))
+            add(
+                Message(
+                    name, key, title, detail, _parse_time(row["posted_at"]), f"U{row['row_idx']}", label=row["label"]
+                )
+            )
     for row in rows("replies.csv"):
         add(
             Message(
@@ -297,7 +301,9 @@ def ensure_departments() -> int:
         government = department(f"{code}GOV", f"{name}人民政府", DepartmentKind.DISTRICT_OFFICE, None, district_area)
         for street in district_area.children.order_by("code")[: STREET_OFFICES.get(code, 0)]:
             suffix = "办事处" if street.name.endswith("街道") else "人民政府"
-            department(f"{street.code}-JD", f"{name}{street.name}{suffix}", DepartmentKind.STREET_OFFICE, government, street)
+            department(
+                f"{street.code}-JD", f"{name}{street.name}{suffix}", DepartmentKind.STREET_OFFICE, government, street
+            )
     return created
 
 
@@ -394,7 +400,11 @@ class Timeline:
         self.target_start, self.span = target_start, target_end - target_start
 
     def __call__(self, moment: datetime | None, rng: random.Random) -> datetime:
-        share = rng.random() if moment is None or not self.source else bisect.bisect_left(self.source, moment) / len(self.source)
+        share = (
+            rng.random()
+            if moment is None or not self.source
+            else bisect.bisect_left(self.source, moment) / len(self.source)
+        )
         return self.target_start + self.span * share
 
 
@@ -407,7 +417,9 @@ def level1_guesser(messages: list[Message]) -> Callable[[list[str]], list[str]]:
     from sklearn.svm import LinearSVC
 
     labelled = [m for m in messages if m.label and m.source == "messages_train.csv"]
-    model = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, min_df=2), LinearSVC())
+    model = make_pipeline(
+        TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, min_df=2), LinearSVC()
+    )
     model.fit([m.text for m in labelled], [m.label for m in labelled])
     return lambda texts: list(model.predict(texts))
 
@@ -466,7 +478,9 @@ class HistoryReplayer:
             caller_phone=phone, submission=submission, at=created,
         )  # fmt: skip
         level1 = self.level1.get(message.label or self.level1_of.get(message.key, ""))
-        result = triage_text(order.appeal, self._reference_under(level1) if level1 else self.reference, title_hint=message.title)
+        result = triage_text(
+            order.appeal, self._reference_under(level1) if level1 else self.reference, title_hint=message.title
+        )
         category = self.categories.get(result.category.value) if result.category.value else level1
         order = services.workorder_apply_triage(
             order=order,
@@ -491,9 +505,13 @@ class HistoryReplayer:
         step = _Clock(created, self.now, rng)
         lead, assisting = selectors.suggested_departments(order)
         lead = lead or self.fallback
-        if rng.random() < (0.04 if age > timedelta(days=20) else 0.1):  # mis-routed first: returned, arbitrated, re-dispatched
+        if rng.random() < (
+            0.04 if age > timedelta(days=20) else 0.1
+        ):  # mis-routed first: returned, arbitrated, re-dispatched
             wrong = Department.objects.exclude(pk=lead.pk).filter(kind="functional_bureau").order_by("?").first()
-            order = services.workorder_dispatch(order=order, by=rng.choice(self.operators), lead_department=wrong, at=step(0.2, 1.5))
+            order = services.workorder_dispatch(
+                order=order, by=rng.choice(self.operators), lead_department=wrong, at=step(0.2, 1.5)
+            )
             if not step.fits(6):
                 return
             order = services.assignment_return(
@@ -536,9 +554,13 @@ class HistoryReplayer:
             services.assignment_sign(order=order, by=self._officer(assignment.department), at=step(0.1, 2))
         if not step.fits(24):
             return
-        order = services.assignment_record_contact(order=order, by=officer, note="已电话联系诉求人了解情况。", at=step(1, 24))
+        order = services.assignment_record_contact(
+            order=order, by=officer, note="已电话联系诉求人了解情况。", at=step(1, 24)
+        )
         if rng.random() < 0.05 and step.fits(48) and self.now - step.current < timedelta(days=5):
-            services.extension_request(order=order, by=officer, working_days=5, reason="需协调多个部门现场勘查，申请延期。")
+            services.extension_request(
+                order=order, by=officer, working_days=5, reason="需协调多个部门现场勘查，申请延期。"
+            )
             return
         reply_hours = 24 * rng.uniform(1, 12 if not late else 30)
         if reply_delay_hours is not None:  # the government's real reply time for this message
@@ -547,7 +569,12 @@ class HistoryReplayer:
             if order.is_overdue_at(self.now) and self.manager and rng.random() < 0.3:
                 services.workorder_supervise(order=order, by=self.manager, reason="超期未办结，请加快办理并报送进展。")
             return
-        order = services.assignment_reply(order=order, by=officer, reply=reply or rng.choice(_GENERIC_REPLIES), at=step(reply_hours * 0.8, reply_hours))
+        order = services.assignment_reply(
+            order=order,
+            by=officer,
+            reply=reply or rng.choice(_GENERIC_REPLIES),
+            at=step(reply_hours * 0.8, reply_hours),
+        )
         if not step.fits(48):
             return
         satisfaction = rng.choices(list(Satisfaction), [0.74, 0.16, 0.10])[0]
@@ -593,7 +620,9 @@ def import_history(
     if limit is not None:
         sample = sample[:limit]
     todo = [m for m in sample if f"teddy-{m.key}" not in known]
-    timeline = Timeline([m.posted_at for m in messages if m.posted_at], moment - timedelta(days=365), moment - timedelta(hours=1))
+    timeline = Timeline(
+        [m.posted_at for m in messages if m.posted_at], moment - timedelta(days=365), moment - timedelta(hours=1)
+    )
     unlabelled = [m for m in todo if not m.label]
     guesses = level1_guesser(messages)([m.text for m in unlabelled]) if unlabelled else []
     replayer = HistoryReplayer(

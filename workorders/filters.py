@@ -26,7 +26,9 @@ class WorkOrderFilter(django_filters.FilterSet):
     request_type = django_filters.ChoiceFilter(choices=RequestType.choices, label=_("Request type"))
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("Urgency"))
     created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("Created from"))
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("Created until"))
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label=_("Created until")
+    )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     supervised = django_filters.BooleanFilter(field_name="is_supervised", label=_("Under supervision"))
     ordering = django_filters.OrderingFilter(

@@ -39,7 +39,9 @@ RULES: dict[str, ActionRule] = {
     ),
     Action.CONTACT: ActionRule(frozenset({Status.SIGNED}), None, _OFFICERS, needs_assignment=True),
     Action.REPLY: ActionRule(frozenset({Status.SIGNED}), Status.REPLIED, _OFFICERS, needs_assignment=True),
-    Action.ASSIST_REPLY: ActionRule(frozenset({Status.DISPATCHED, Status.SIGNED}), None, _OFFICERS, needs_assignment=True),
+    Action.ASSIST_REPLY: ActionRule(
+        frozenset({Status.DISPATCHED, Status.SIGNED}), None, _OFFICERS, needs_assignment=True
+    ),
     Action.RETURN: ActionRule(
         frozenset({Status.DISPATCHED, Status.SIGNED}), Status.RETURNED, _OFFICERS, needs_assignment=True
     ),
@@ -51,10 +53,10 @@ RULES: dict[str, ActionRule] = {
     Action.SUPERVISE: ActionRule(
         frozenset({Status.DISPATCHED, Status.SIGNED, Status.RETURNED, Status.REPLIED}), None, _SUPERVISORS
     ),
-    Action.REMIND: ActionRule(
-        frozenset({Status.DISPATCHED, Status.SIGNED}), None, _CENTRE | {SYSTEM}
+    Action.REMIND: ActionRule(frozenset({Status.DISPATCHED, Status.SIGNED}), None, _CENTRE | {SYSTEM}),
+    Action.MARK_OVERDUE: ActionRule(
+        frozenset({Status.DISPATCHED, Status.SIGNED, Status.RETURNED}), None, frozenset({SYSTEM})
     ),
-    Action.MARK_OVERDUE: ActionRule(frozenset({Status.DISPATCHED, Status.SIGNED, Status.RETURNED}), None, frozenset({SYSTEM})),
     Action.CALLBACK: ActionRule(frozenset({Status.REPLIED}), Status.CALLBACK, _OPERATORS),
     Action.REOPEN: ActionRule(frozenset({Status.CALLBACK}), Status.DISPATCHED, _OPERATORS),
     Action.CLOSE: ActionRule(frozenset({Status.CALLBACK}), Status.CLOSED, _OPERATORS),

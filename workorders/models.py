@@ -46,12 +46,6 @@ class TreeNode(models.Model):
 
     name: str
 
-    def clean(self) -> None:
-        super().clean()
-        if self.pk and self.parent_id:
-            if self.parent_id == self.pk or (self.parent and self.parent.path.startswith(self.path or "\0")):
-                raise ValidationError({"parent": _("A node cannot be placed under itself or its descendants.")})
-
     def save(self, *args: object, **kwargs: object) -> None:
         old_path = self.path
         super().save(*args, **kwargs)
@@ -69,6 +63,12 @@ class TreeNode(models.Model):
                 for child in self.children.all():  # full names of descendants embed this node's name
                     child.save()
 
+    def clean(self) -> None:
+        super().clean()
+        inside_itself = self.parent_id == self.pk or (self.parent and self.parent.path.startswith(self.path or "\0"))
+        if self.pk and self.parent_id and inside_itself:
+            raise ValidationError({"parent": _("A node cannot be placed under itself or its descendants.")})
+
     def subtree_q(self, field: str = "") -> Q:
         """A filter matching rows whose ``field`` is this node or one of its descendants."""
         prefix = f"{field}__" if field else ""
@@ -84,7 +84,9 @@ class Area(TreeNode):
     name = models.CharField(_("name"), max_length=64)
     kind = models.CharField(_("kind"), max_length=16, choices=AreaKind.choices)
     code = models.CharField(_("code"), max_length=32, unique=True)
-    aliases = models.JSONField(_("aliases"), default=list, blank=True, help_text=_("Other names citizens use for this place."))
+    aliases = models.JSONField(
+        _("aliases"), default=list, blank=True, help_text=_("Other names citizens use for this place.")
+    )
 
     class Meta:
         verbose_name = _("area")
@@ -144,7 +146,9 @@ class DispatchRule(models.Model):
     The most specific rule wins: a deeper category beats a shallower one, then a deeper area beats a
     shallower one, and a rule with an area beats one without."""
 
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="dispatch_rules")
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="dispatch_rules"
+    )
     area = models.ForeignKey(
         Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.CASCADE, related_name="dispatch_rules"
     )
@@ -214,6 +218,9 @@ class OrderNumberSequence(models.Model):
 
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
 
 
 class WorkOrder(models.Model):
@@ -328,7 +335,8 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["order"],
-                condition=Q(role=AssignmentRole.LEAD) & ~Q(status__in=[AssignmentStatus.WITHDRAWN, AssignmentStatus.RETURNED]),
+                condition=Q(role=AssignmentRole.LEAD)
+                & ~Q(status__in=[AssignmentStatus.WITHDRAWN, AssignmentStatus.RETURNED]),
                 name="assignment_one_current_lead_per_order",
             )
         ]
@@ -345,7 +353,12 @@ class WorkOrderEvent(models.Model):
     from_status = models.CharField(_("from status"), max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=16, choices=Status.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     actor_role = models.CharField(_("role"), max_length=16, blank=True)
     department = models.ForeignKey(
@@ -422,3 +435,6 @@ class ExtensionRequest(models.Model):
                 fields=["order"], condition=Q(status="pending"), name="extension_one_pending_per_order"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} +{self.working_days} ({self.get_status_display()})"

@@ -35,9 +35,7 @@ from workorders.models import (
 
 def overdue_q(now: datetime) -> Q:
     """Orders past a deadline while a department holds them: not signed in time, or not resolved in time."""
-    return Q(status__in=OPEN_STATUSES) & (
-        Q(resolve_due_at__lt=now) | Q(status=Status.DISPATCHED, sign_due_at__lt=now)
-    )
+    return Q(status__in=OPEN_STATUSES) & (Q(resolve_due_at__lt=now) | Q(status=Status.DISPATCHED, sign_due_at__lt=now))
 
 
 def due_soon_q(now: datetime, hours: int) -> Q:
@@ -76,8 +74,9 @@ def order_list(user: User) -> QuerySet[WorkOrder]:
         .prefetch_related(
             Prefetch(
                 "assignments",
-                queryset=Assignment.objects.filter(role=AssignmentRole.ASSIST, status__in=ACTIVE_ASSIGNMENT_STATUSES)
-                .select_related("department"),
+                queryset=Assignment.objects.filter(
+                    role=AssignmentRole.ASSIST, status__in=ACTIVE_ASSIGNMENT_STATUSES
+                ).select_related("department"),
                 to_attr="active_assists",
             )
         )
@@ -93,7 +92,10 @@ def order_detail(user: User) -> QuerySet[WorkOrder]:
             Prefetch("assignments", queryset=Assignment.objects.select_related("department", "signed_by")),
             Prefetch("events", queryset=WorkOrderEvent.objects.select_related("actor", "department")),
             "callbacks__recorded_by",
-            Prefetch("extension_requests", queryset=ExtensionRequest.objects.select_related("department", "requested_by", "decided_by")),
+            Prefetch(
+                "extension_requests",
+                queryset=ExtensionRequest.objects.select_related("department", "requested_by", "decided_by"),
+            ),
         )
     )
 
@@ -146,9 +148,13 @@ def _most_specific_rule(rules: Iterable[DispatchRule], *, category: Category, ar
     """Among ``rules`` (with their categories loaded), the one that applies and is most specific: the
     deepest category first, then the deepest area, and any area before none."""
     category_ids = set(category.ancestors_and_self_ids())
-    area_depth = {area_id: depth for depth, area_id in enumerate(area.ancestors_and_self_ids() if area else [], start=1)}
+    area_depth = {
+        area_id: depth for depth, area_id in enumerate(area.ancestors_and_self_ids() if area else [], start=1)
+    }
     applicable = [
-        rule for rule in rules if rule.category_id in category_ids and (rule.area_id is None or rule.area_id in area_depth)
+        rule
+        for rule in rules
+        if rule.category_id in category_ids and (rule.area_id is None or rule.area_id in area_depth)
     ]
     return max(applicable, key=lambda rule: (rule.category.level, area_depth.get(rule.area_id, 0)), default=None)
 
@@ -240,7 +246,9 @@ def suggested_lead_departments(orders: list[WorkOrder]) -> dict[int, Department]
     if not category_ids:
         return {}
     rules = list(
-        DispatchRule.objects.filter(is_active=True, category_id__in=category_ids).select_related("category", "lead_department")
+        DispatchRule.objects.filter(is_active=True, category_id__in=category_ids).select_related(
+            "category", "lead_department"
+        )
     )
     suggestions: dict[int, Department] = {}
     for order in orders:

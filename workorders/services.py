@@ -219,7 +219,9 @@ def _assign(order: WorkOrder, lead: Department, assisting: Sequence[Department],
 
 def _lead_assignment(order: WorkOrder, statuses: Iterable[str] = ACTIVE_ASSIGNMENT_STATUSES) -> Assignment | None:
     return (
-        order.assignments.filter(role=AssignmentRole.LEAD, status__in=list(statuses)).select_related("department").first()
+        order.assignments.filter(role=AssignmentRole.LEAD, status__in=list(statuses))
+        .select_related("department")
+        .first()
     )
 
 
@@ -356,7 +358,10 @@ def workorder_dispatch(
         action=Action.DISPATCH,
         by=by,
         reason=note,
-        changes={"lead_department": ["", str(lead_department)], "assisting_departments": ["", [str(d) for d in assisting]]},
+        changes={
+            "lead_department": ["", str(lead_department)],
+            "assisting_departments": ["", [str(d) for d in assisting]],
+        },
         at=moment,
     )
     return order
@@ -527,7 +532,9 @@ def extension_decide(*, request: ExtensionRequest, by: User, approve: bool, note
     if approve:
         old_due = order.resolve_due_at
         tz = timezone.get_current_timezone()
-        order.resolve_due_at = selectors.work_calendar().extend_deadline(old_due or timezone.now(), request.working_days, tz)
+        order.resolve_due_at = selectors.work_calendar().extend_deadline(
+            old_due or timezone.now(), request.working_days, tz
+        )
         if order.resolve_due_at > timezone.now():
             order.deadline_stage = DeadlineStage.ON_TIME
         changes["resolve_due_at"] = [_iso(old_due), _iso(order.resolve_due_at)]
@@ -540,7 +547,9 @@ def extension_decide(*, request: ExtensionRequest, by: User, approve: bool, note
 
 def _withdraw_pending_extension(order: WorkOrder, at: datetime) -> None:
     """A reply or return ends the handling the extension was asked for; the request needs no decision."""
-    order.extension_requests.filter(status=ExtensionStatus.PENDING).update(status=ExtensionStatus.WITHDRAWN, decided_at=at)
+    order.extension_requests.filter(status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.WITHDRAWN, decided_at=at
+    )
 
 
 def _iso(moment: datetime | None) -> str:
@@ -579,7 +588,9 @@ def workorders_record_deadline_reminders(*, now: datetime | None = None) -> dict
         (
             DeadlineStage.SIGN_OVERDUE,
             Action.REMIND,
-            WorkOrder.objects.filter(status=Status.DISPATCHED, sign_due_at__lt=moment, deadline_stage=DeadlineStage.ON_TIME),
+            WorkOrder.objects.filter(
+                status=Status.DISPATCHED, sign_due_at__lt=moment, deadline_stage=DeadlineStage.ON_TIME
+            ),
             _("Not signed within the time limit; please sign now."),
         ),
         (
@@ -677,5 +688,3 @@ def workorder_close(*, order: WorkOrder, by: User, note: str = "", at: datetime 
     order.closed_at = moment
     workorder_transition(order=order, action=Action.CLOSE, by=by, reason=note, at=moment)
     return order
-
-

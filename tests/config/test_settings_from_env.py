@@ -18,7 +18,9 @@ GOOD = {"SECRET_KEY": "a-perfectly-long-secret-key-for-the-start-up-test-0123"}
 
 def start(**variables: str) -> subprocess.CompletedProcess[str]:
     """Run `manage.py check` with the base settings and the given environment."""
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     environment.update({"DJANGO_SETTINGS_MODULE": "config.settings.base", **GOOD, **variables})
     return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60

@@ -37,7 +37,9 @@ def post_raw(user: User, body: bytes, content_type: str = "application/json"):  
     return client_for(user).generic("POST", URL, body, content_type=content_type)
 
 
-def test_a_message_creates_an_analysed_draft_order(city: City, personas: Personas, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_a_message_creates_an_analysed_draft_order(
+    city: City, personas: Personas, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
     with django_capture_on_commit_callbacks(execute=True) as queued:
         response = client_for(personas.integration).post(URL, MESSAGE, format="json")
     assert len(queued) == 1  # triage is queued only once the submission is committed
@@ -80,13 +82,20 @@ def test_the_same_sender_id_returns_the_same_order(city: City, personas: Persona
     assert other.status_code == 201 and other.json()["order_id"] != first.json()["order_id"]
 
 
-def test_a_speaker_labelled_transcript_becomes_the_appeal(city: City, personas: Personas, django_capture_on_commit_callbacks) -> None:  # noqa: ANN001
+def test_a_speaker_labelled_transcript_becomes_the_appeal(
+    city: City, personas: Personas, django_capture_on_commit_callbacks
+) -> None:  # noqa: ANN001
     call = {
         "channel": "phone",
         "sender_id": "CALL-1",
         "turns": [
             {"speaker": "agent", "text": "您好，12345热线，请讲。", "start": 0, "end": 2.5},
-            {"speaker": "caller", "text": "我家楼下的燃气管道有很大的煤气味，好像燃气泄漏了！", "start": 2.6, "end": 7.0},
+            {
+                "speaker": "caller",
+                "text": "我家楼下的燃气管道有很大的煤气味，好像燃气泄漏了！",
+                "start": 2.6,
+                "end": 7.0,
+            },
         ],
     }
     with django_capture_on_commit_callbacks(execute=True):
@@ -104,7 +113,10 @@ def test_a_speaker_labelled_transcript_becomes_the_appeal(city: City, personas: 
         ({"channel": "fax", "sender_id": "X1", "content": "内容"}, {"channel"}),
         ({"channel": "web", "sender_id": "X1"}, {"content"}),
         ({"channel": "web", "sender_id": "X1", "content": "  "}, {"content"}),
-        ({"channel": "web", "sender_id": "X1", "content": "a", "turns": [{"speaker": "caller", "text": "b"}]}, {"content"}),
+        (
+            {"channel": "web", "sender_id": "X1", "content": "a", "turns": [{"speaker": "caller", "text": "b"}]},
+            {"content"},
+        ),
         ({"channel": "web", "sender_id": "has space", "content": "内容"}, {"sender_id"}),
         ({"channel": "web", "sender_id": "X1", "content": 12345}, set()),  # numbers are accepted as text
         ({"channel": "web", "sender_id": "X1", "content": ["不是", "文本"]}, {"content"}),
@@ -112,10 +124,19 @@ def test_a_speaker_labelled_transcript_becomes_the_appeal(city: City, personas: 
         ({"channel": "web", "sender_id": "X1", "content": "内容", "received_at": "last tuesday"}, {"received_at"}),
         ({"channel": "phone", "sender_id": "X1", "turns": [{"speaker": "robot", "text": "hi"}]}, {"turns"}),
         ({"channel": "phone", "sender_id": "X1", "turns": "坐席：你好"}, {"turns"}),
-        ({"channel": "phone", "sender_id": "X1", "turns": [{"speaker": "caller", "text": "x", "start": 5, "end": 1}]}, {"turns"}),
+        (
+            {
+                "channel": "phone",
+                "sender_id": "X1",
+                "turns": [{"speaker": "caller", "text": "x", "start": 5, "end": 1}],
+            },
+            {"turns"},
+        ),
     ],
 )
-def test_bad_payloads_are_400_naming_each_field(city: City, personas: Personas, payload: dict, fields: set[str]) -> None:
+def test_bad_payloads_are_400_naming_each_field(
+    city: City, personas: Personas, payload: dict, fields: set[str]
+) -> None:
     response = client_for(personas.integration).post(URL, payload, format="json")
     if not fields:
         assert response.status_code == 201
@@ -130,7 +151,9 @@ def test_oversized_text_is_refused_with_the_limit(city: City, personas: Personas
     response = client_for(personas.integration).post(URL, {**MESSAGE, "content": "字" * (limit + 1)}, format="json")
     assert response.status_code == 400 and str(limit) in response.json()["content"][0]
     turns = [{"speaker": "caller", "text": "字" * 4000} for _ in range(limit // 4000 + 1)]
-    response = client_for(personas.integration).post(URL, {"channel": "phone", "sender_id": "BIG", "turns": turns}, format="json")
+    response = client_for(personas.integration).post(
+        URL, {"channel": "phone", "sender_id": "BIG", "turns": turns}, format="json"
+    )
     assert response.status_code == 400 and "turns" in response.json()
 
 

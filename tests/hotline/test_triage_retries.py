@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def receive(sender_id: str, personas: Personas) -> Submission:
     outcome = services.submission_receive(
-        request=services.IntakeRequest(channel="web", sender_id=sender_id, content="小区电梯经常困人，请尽快检修。", raw_body="{}"),
+        request=services.IntakeRequest(
+            channel="web", sender_id=sender_id, content="小区电梯经常困人，请尽快检修。", raw_body="{}"
+        ),
         by=personas.integration,
     )
     return outcome.submission
@@ -46,7 +48,10 @@ def unreachable_broker():  # noqa: ANN201
 
 
 def test_intake_succeeds_while_the_broker_is_down_and_keeps_the_submission_for_the_sweep(
-    city: City, personas: Personas, unreachable_broker: None, django_capture_on_commit_callbacks  # noqa: ANN001
+    city: City,
+    personas: Personas,
+    unreachable_broker: None,
+    django_capture_on_commit_callbacks,  # noqa: ANN001
 ) -> None:
     client = APIClient()
     client.force_authenticate(personas.integration)
@@ -88,7 +93,9 @@ def test_a_failed_attempt_is_recorded_and_retried_after_a_growing_delay(city: Ci
     assert done.status == SubmissionStatus.TRIAGED and done.last_error == "" and done.attempts == 3
 
 
-def test_a_submission_that_used_up_its_attempts_waits_for_an_administrator(city: City, personas: Personas, settings) -> None:  # noqa: ANN001
+def test_a_submission_that_used_up_its_attempts_waits_for_an_administrator(
+    city: City, personas: Personas, settings
+) -> None:  # noqa: ANN001
     submission = receive("F-2", personas)
     Submission.objects.filter(pk=submission.pk).update(
         status=SubmissionStatus.FAILED, attempts=settings.HOTLINE["TRIAGE_MAX_ATTEMPTS"], next_attempt_at=timezone.now()

@@ -79,7 +79,9 @@ def test_a_submission_whose_task_was_lost_is_picked_up_by_the_sweep(city, person
 
     with transaction.atomic():  # stored, but the queue never heard of it (as if the broker was down)
         outcome = submission_receive(
-            request=IntakeRequest(channel="web", sender_id="LOST-1", content="小区垃圾一周没人清运，臭气熏天。", raw_body="{}"),
+            request=IntakeRequest(
+                channel="web", sender_id="LOST-1", content="小区垃圾一周没人清运，臭气熏天。", raw_body="{}"
+            ),
             by=personas.integration,
         )
         connection.run_on_commit = []  # drop the queued triage: the message is lost
@@ -107,7 +109,9 @@ def test_a_failed_analysis_is_retried_until_it_succeeds(city, personas, celery_w
 
     with transaction.atomic():
         outcome = submission_receive(
-            request=IntakeRequest(channel="api", sender_id="RETRY-1", content="楼上装修噪音太大，每天早上七点就开始。", raw_body="{}"),
+            request=IntakeRequest(
+                channel="api", sender_id="RETRY-1", content="楼上装修噪音太大，每天早上七点就开始。", raw_body="{}"
+            ),
             by=personas.integration,
         )
         holder["order_id"] = outcome.submission.order.pk

@@ -104,13 +104,17 @@ def test_dispatch_uses_the_request_types_policy_and_the_calendar(db: None, city,
 
     order = make_order(category=city.construction, request_type="consult")
     dispatched_at = at(date(2026, 9, 30), 9)
-    order = services.workorder_dispatch(order=order, by=personas.operator, lead_department=city.housing, at=dispatched_at)
+    order = services.workorder_dispatch(
+        order=order, by=personas.operator, lead_department=city.housing, at=dispatched_at
+    )
     assert order.sign_due_at == at(date(2026, 9, 30), 11)  # consult: 2 hours to sign
     assert order.contact_due_at == at(date(2026, 10, 1), 9)  # 24 hours to first contact
     assert order.resolve_due_at == end_of(date(2026, 10, 10))  # 3 working days across National Day
 
 
 def test_a_calendar_without_working_days_is_reported_not_looped_forever() -> None:
-    every_day_off = WorkCalendar(holidays=frozenset(date(2030, 1, 1).fromordinal(date(2030, 1, 1).toordinal() + i) for i in range(4000)))
+    every_day_off = WorkCalendar(
+        holidays=frozenset(date(2030, 1, 1).fromordinal(date(2030, 1, 1).toordinal() + i) for i in range(4000))
+    )
     with pytest.raises(ValueError, match="no working days"):
         every_day_off.resolve_deadline(at(date(2030, 1, 1)), 1, SHANGHAI)

@@ -63,7 +63,9 @@ def test_dispatch_creates_lead_and_assisting_assignments_and_starts_the_clock(
 
 
 @pytest.mark.parametrize("who", ["officer_a", "officer_b", "manager"])
-def test_only_operators_and_administrators_dispatch(draft_order: WorkOrder, city: City, personas: Personas, who: str) -> None:
+def test_only_operators_and_administrators_dispatch(
+    draft_order: WorkOrder, city: City, personas: Personas, who: str
+) -> None:
     with pytest.raises(ActionNotPermitted):
         services.workorder_dispatch(order=draft_order, by=getattr(personas, who), lead_department=city.housing)
     assert WorkOrder.objects.get(pk=draft_order.pk).status == Status.DRAFT
@@ -90,7 +92,9 @@ def test_dispatch_needs_a_category_and_a_lead_department(city: City, personas: P
     assert error.value.field == "assisting_departments"
 
 
-def test_a_dispatched_order_cannot_be_dispatched_again(dispatched_order: WorkOrder, city: City, personas: Personas) -> None:
+def test_a_dispatched_order_cannot_be_dispatched_again(
+    dispatched_order: WorkOrder, city: City, personas: Personas
+) -> None:
     with pytest.raises(InvalidTransition):
         services.workorder_dispatch(order=dispatched_order, by=personas.operator, lead_department=city.environment)
 
@@ -102,7 +106,9 @@ def test_officer_of_another_department_cannot_sign(dispatched_order: WorkOrder, 
         services.assignment_sign(order=dispatched_order, by=personas.operator)
 
 
-def test_officer_of_a_sub_department_does_not_act_for_the_parent(dispatched_order: WorkOrder, personas: Personas) -> None:
+def test_officer_of_a_sub_department_does_not_act_for_the_parent(
+    dispatched_order: WorkOrder, personas: Personas
+) -> None:
     with pytest.raises(ActionNotPermitted):
         services.assignment_sign(order=dispatched_order, by=personas.officer_a_sub)
 
@@ -125,7 +131,9 @@ def test_assisting_department_signs_and_gives_its_opinion_without_moving_the_ord
     assert order.status == Status.DISPATCHED
     assert [e.action for e in order.events.all()][-2:] == [Action.ASSIST_SIGN, Action.ASSIST_REPLY]
     with pytest.raises(ActionNotPermitted):
-        services.assignment_return(order=order, by=personas.officer_b, reason_code="not_our_function", reason="不是我们的事")
+        services.assignment_return(
+            order=order, by=personas.officer_b, reason_code="not_our_function", reason="不是我们的事"
+        )
 
 
 def test_signing_twice_is_refused(signed_order: WorkOrder, personas: Personas) -> None:
@@ -145,7 +153,9 @@ def test_reply_before_signing_is_refused(dispatched_order: WorkOrder, personas: 
         services.assignment_reply(order=dispatched_order, by=personas.officer_a, reply="已处理")
 
 
-def test_return_goes_to_arbitration_and_is_redispatched(signed_order: WorkOrder, city: City, personas: Personas) -> None:
+def test_return_goes_to_arbitration_and_is_redispatched(
+    signed_order: WorkOrder, city: City, personas: Personas
+) -> None:
     order = services.assignment_return(
         order=signed_order, by=personas.officer_a, reason_code="not_our_function", reason="属于环保部门职责"
     )
@@ -156,7 +166,9 @@ def test_return_goes_to_arbitration_and_is_redispatched(signed_order: WorkOrder,
 
     assert orders_visible_to(personas.officer_a).filter(pk=order.pk).exists()
     with pytest.raises(ActionNotPermitted):
-        services.workorder_arbitrate(order=order, by=personas.officer_a, accept=True, reason="x", lead_department=city.environment)
+        services.workorder_arbitrate(
+            order=order, by=personas.officer_a, accept=True, reason="x", lead_department=city.environment
+        )
 
     order = services.workorder_arbitrate(
         order=order, by=personas.manager, accept=True, reason="改派生态环境局", lead_department=city.environment
@@ -168,7 +180,9 @@ def test_return_goes_to_arbitration_and_is_redispatched(signed_order: WorkOrder,
 
 def test_a_rejected_return_goes_back_to_the_same_department(signed_order: WorkOrder, personas: Personas) -> None:
     due = signed_order.resolve_due_at
-    order = services.assignment_return(order=signed_order, by=personas.officer_a, reason_code="info_incomplete", reason="地址不详")
+    order = services.assignment_return(
+        order=signed_order, by=personas.officer_a, reason_code="info_incomplete", reason="地址不详"
+    )
     order = services.workorder_arbitrate(order=order, by=personas.operator, accept=False, reason="地址已在诉求中写明")
     assert order.status == Status.DISPATCHED
     assert order.resolve_due_at == due  # the return does not buy time
@@ -188,7 +202,9 @@ def test_an_approved_extension_moves_the_deadline_by_working_days(signed_order: 
     from workorders.selectors import work_calendar
 
     before = signed_order.resolve_due_at
-    request = services.extension_request(order=signed_order, by=personas.officer_a, working_days=3, reason="需要现场勘查")
+    request = services.extension_request(
+        order=signed_order, by=personas.officer_a, working_days=3, reason="需要现场勘查"
+    )
     with pytest.raises(InvalidTransition):
         services.extension_request(order=signed_order, by=personas.officer_a, working_days=2, reason="再申请")
     with pytest.raises(ActionNotPermitted):
@@ -248,8 +264,12 @@ def test_supervision_flags_the_order_and_is_for_managers(signed_order: WorkOrder
     assert order.events.last().changes == {"is_supervised": [False, True]}
 
 
-def test_operator_edits_a_draft_and_the_change_is_recorded(draft_order: WorkOrder, city: City, personas: Personas) -> None:
-    order = services.workorder_update(order=draft_order, by=personas.operator, category=city.street_lights, title="路灯损坏")
+def test_operator_edits_a_draft_and_the_change_is_recorded(
+    draft_order: WorkOrder, city: City, personas: Personas
+) -> None:
+    order = services.workorder_update(
+        order=draft_order, by=personas.operator, category=city.street_lights, title="路灯损坏"
+    )
     event = order.events.last()
     assert event.action == Action.EDIT and event.actor == personas.operator
     assert event.changes["title"] == ["路灯不亮", "路灯损坏"]
@@ -264,7 +284,9 @@ def test_a_dispatched_order_can_no_longer_be_edited(dispatched_order: WorkOrder,
         services.workorder_update(order=dispatched_order, by=personas.operator, title="改标题")
 
 
-def test_cancel_needs_a_reason_and_only_applies_to_drafts(draft_order: WorkOrder, dispatched_order: WorkOrder, personas: Personas) -> None:
+def test_cancel_needs_a_reason_and_only_applies_to_drafts(
+    draft_order: WorkOrder, dispatched_order: WorkOrder, personas: Personas
+) -> None:
     with pytest.raises(InvalidInput):
         services.workorder_cancel(order=draft_order, by=personas.operator, reason="")
     with pytest.raises(InvalidTransition):
@@ -285,7 +307,13 @@ def test_order_events_are_append_only(dispatched_order: WorkOrder) -> None:
 
 # --- the rule table itself: every role outside an action's roles is refused -------------------------------
 
-_ROLE_PERSONA = {Role.OPERATOR: "operator", Role.OFFICER: "officer_a", Role.MANAGER: "manager", Role.ADMIN: "admin", Role.INTEGRATION: "integration"}
+_ROLE_PERSONA = {
+    Role.OPERATOR: "operator",
+    Role.OFFICER: "officer_a",
+    Role.MANAGER: "manager",
+    Role.ADMIN: "admin",
+    Role.INTEGRATION: "integration",
+}
 _CENTRE_ACTIONS = [
     (action, role)
     for action, rule in lifecycle.RULES.items()
@@ -296,7 +324,9 @@ _CENTRE_ACTIONS = [
 
 
 @pytest.mark.parametrize(("action", "role"), _CENTRE_ACTIONS)
-def test_roles_outside_the_rule_are_refused(action: str, role: str, dispatched_order: WorkOrder, personas: Personas) -> None:
+def test_roles_outside_the_rule_are_refused(
+    action: str, role: str, dispatched_order: WorkOrder, personas: Personas
+) -> None:
     with pytest.raises(ActionNotPermitted):
         services.check_transition(order=dispatched_order, action=action, by=getattr(personas, _ROLE_PERSONA[role]))
 

@@ -13,7 +13,6 @@ from accounts.models import User
 from tests.conftest import City, Personas
 from tests.factories import make_order
 from workorders import services
-from workorders.choices import Status
 from workorders.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
@@ -34,12 +33,16 @@ def numbers(response) -> set[str]:  # noqa: ANN001
 def spread(city: City, personas: Personas) -> dict[str, WorkOrder]:
     """Orders in different departments, categories, areas and states."""
     housing = services.workorder_dispatch(
-        order=make_order(title="物业乱收费", category=city.construction, area=city.street_area, appeal="物业公司乱收停车费"),
+        order=make_order(
+            title="物业乱收费", category=city.construction, area=city.street_area, appeal="物业公司乱收停车费"
+        ),
         by=personas.operator,
         lead_department=city.housing,
     )
     environment = services.workorder_dispatch(
-        order=make_order(title="夜间施工噪音", category=city.pollution, area=city.district_area, appeal="工地夜间施工噪音扰民"),
+        order=make_order(
+            title="夜间施工噪音", category=city.pollution, area=city.district_area, appeal="工地夜间施工噪音扰民"
+        ),
         by=personas.operator,
         lead_department=city.environment,
         assisting_departments=[city.street],
@@ -54,7 +57,9 @@ def test_requests_without_credentials_are_refused(spread: dict[str, WorkOrder]) 
 
 def test_token_authentication_works(spread: dict[str, WorkOrder], personas: Personas) -> None:
     client = APIClient()
-    response = client.post("/api/v1/auth/token/", {"username": "manager", "password": "pass-for-tests-123"}, format="json")
+    response = client.post(
+        "/api/v1/auth/token/", {"username": "manager", "password": "pass-for-tests-123"}, format="json"
+    )
     assert response.status_code == 200
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert len(numbers(client.get("/api/v1/orders/"))) == 3
@@ -97,13 +102,17 @@ def test_list_filters(spread: dict[str, WorkOrder], personas: Personas, query: s
     assert numbers(response) == {spread[key].number for key in expected}
 
 
-def test_filter_by_department_includes_assisting_and_sub_departments(spread: dict[str, WorkOrder], city: City, personas: Personas) -> None:
+def test_filter_by_department_includes_assisting_and_sub_departments(
+    spread: dict[str, WorkOrder], city: City, personas: Personas
+) -> None:
     client = client_for(personas.manager)
     assert numbers(client.get(f"/api/v1/orders/?department={city.housing.pk}")) == {spread["housing"].number}
     assert numbers(client.get(f"/api/v1/orders/?department={city.district.pk}")) == {spread["environment"].number}
 
 
-def test_filter_by_category_and_area_includes_their_subtrees(spread: dict[str, WorkOrder], city: City, personas: Personas) -> None:
+def test_filter_by_category_and_area_includes_their_subtrees(
+    spread: dict[str, WorkOrder], city: City, personas: Personas
+) -> None:
     client = client_for(personas.manager)
     environment_root = city.pollution.parent.parent
     assert numbers(client.get(f"/api/v1/orders/?category={environment_root.pk}")) == {spread["environment"].number}
@@ -133,11 +142,16 @@ def test_invalid_filter_values_are_400_naming_the_filter(spread: dict[str, WorkO
     assert set(response.json()) >= {"status", "created_after"}
 
 
-def test_list_query_count_does_not_grow_with_the_orders(city: City, personas: Personas, django_assert_max_num_queries) -> None:  # noqa: ANN001
+def test_list_query_count_does_not_grow_with_the_orders(
+    city: City, personas: Personas, django_assert_max_num_queries
+) -> None:  # noqa: ANN001
     for index in range(25):
         order = make_order(title=f"工单{index}", category=city.construction, area=city.street_area)
         services.workorder_dispatch(
-            order=order, by=personas.operator, lead_department=city.housing, assisting_departments=[city.environment, city.street]
+            order=order,
+            by=personas.operator,
+            lead_department=city.housing,
+            assisting_departments=[city.environment, city.street],
         )
     for persona in (personas.manager, personas.officer_a):
         client = client_for(persona)
@@ -147,7 +161,9 @@ def test_list_query_count_does_not_grow_with_the_orders(city: City, personas: Pe
         assert len(response.json()["results"][0]["assisting_departments"]) == 2
 
 
-def test_order_detail_has_assignments_and_history(spread: dict[str, WorkOrder], personas: Personas, django_assert_max_num_queries) -> None:  # noqa: ANN001
+def test_order_detail_has_assignments_and_history(
+    spread: dict[str, WorkOrder], personas: Personas, django_assert_max_num_queries
+) -> None:  # noqa: ANN001
     client = client_for(personas.officer_b)
     with django_assert_max_num_queries(12):
         body = client.get(f"/api/v1/orders/{spread['environment'].pk}/").json()
@@ -165,9 +181,14 @@ def test_the_whole_flow_over_the_api(spread: dict[str, WorkOrder], city: City, p
     officer = client_for(personas.officer_a)
     assert officer.post(f"{order_url}/sign/").json()["status"] == "signed"
     assert officer.post(f"{order_url}/contact/", {"note": "已电话联系"}, format="json").status_code == 200
-    assert officer.post(f"{order_url}/reply/", {"reply": "已责令物业退还停车费。"}, format="json").json()["status"] == "replied"
+    assert (
+        officer.post(f"{order_url}/reply/", {"reply": "已责令物业退还停车费。"}, format="json").json()["status"]
+        == "replied"
+    )
     operator = client_for(personas.operator)
-    body = operator.post(f"{order_url}/callback/", {"satisfaction": "satisfied", "resolved": True}, format="json").json()
+    body = operator.post(
+        f"{order_url}/callback/", {"satisfaction": "satisfied", "resolved": True}, format="json"
+    ).json()
     assert body["status"] == "callback" and body["callbacks"][0]["satisfaction"] == "satisfied"
     assert operator.post(f"{order_url}/close/", {}, format="json").json()["status"] == "closed"
 
@@ -187,7 +208,9 @@ def test_action_errors_have_the_right_status(spread: dict[str, WorkOrder], city:
     response = client_for(personas.officer_a).post(f"{housing}/reply/", {"reply": "已处理"}, format="json")
     assert response.status_code == 409 and response.json()["detail"]
     # 400 naming the field: a return without a valid reason code
-    response = client_for(personas.officer_a).post(f"{housing}/return/", {"reason_code": "bad", "reason": ""}, format="json")
+    response = client_for(personas.officer_a).post(
+        f"{housing}/return/", {"reason_code": "bad", "reason": ""}, format="json"
+    )
     assert response.status_code == 400 and set(response.json()) == {"reason_code", "reason"}
     # 400 from the service, naming the field: dispatching a draft without a category
     response = client_for(personas.operator).post(
@@ -201,17 +224,29 @@ def test_action_errors_have_the_right_status(spread: dict[str, WorkOrder], city:
     assert response.status_code == 400 and "lead_department" in response.json()
 
 
-def test_return_arbitration_and_redispatch_over_the_api(spread: dict[str, WorkOrder], city: City, personas: Personas) -> None:
+def test_return_arbitration_and_redispatch_over_the_api(
+    spread: dict[str, WorkOrder], city: City, personas: Personas
+) -> None:
     url = f"/api/v1/orders/{spread['housing'].pk}"
-    body = client_for(personas.officer_a).post(
-        f"{url}/return/", {"reason_code": "not_our_function", "reason": "属于环保职责"}, format="json"
-    ).json()
+    body = (
+        client_for(personas.officer_a)
+        .post(f"{url}/return/", {"reason_code": "not_our_function", "reason": "属于环保职责"}, format="json")
+        .json()
+    )
     assert body["status"] == "returned"
-    response = client_for(personas.operator).post(f"{url}/arbitrate/", {"decision": "redispatch", "reason": "改派"}, format="json")
+    response = client_for(personas.operator).post(
+        f"{url}/arbitrate/", {"decision": "redispatch", "reason": "改派"}, format="json"
+    )
     assert response.status_code == 400 and "lead_department" in response.json()
-    body = client_for(personas.operator).post(
-        f"{url}/arbitrate/", {"decision": "redispatch", "reason": "改派", "lead_department": city.environment.pk}, format="json"
-    ).json()
+    body = (
+        client_for(personas.operator)
+        .post(
+            f"{url}/arbitrate/",
+            {"decision": "redispatch", "reason": "改派", "lead_department": city.environment.pk},
+            format="json",
+        )
+        .json()
+    )
     assert body["status"] == "dispatched" and body["lead_department"]["id"] == city.environment.pk
 
 
@@ -222,16 +257,33 @@ def test_extension_request_and_decision_over_the_api(spread: dict[str, WorkOrder
     response = officer.post(f"{url}/request-extension/", {"working_days": "many", "reason": "x"}, format="json")
     assert response.status_code == 400 and "working_days" in response.json()
     before = officer.get(f"{url}/").json()["resolve_due_at"]
-    assert officer.post(f"{url}/request-extension/", {"working_days": 2, "reason": "需协调"}, format="json").status_code == 200
-    assert client_for(personas.operator).post(f"{url}/decide-extension/", {"approve": True}, format="json").status_code == 403
-    body = client_for(personas.manager).post(f"{url}/decide-extension/", {"approve": True, "note": "同意"}, format="json").json()
+    assert (
+        officer.post(f"{url}/request-extension/", {"working_days": 2, "reason": "需协调"}, format="json").status_code
+        == 200
+    )
+    assert (
+        client_for(personas.operator).post(f"{url}/decide-extension/", {"approve": True}, format="json").status_code
+        == 403
+    )
+    body = (
+        client_for(personas.manager)
+        .post(f"{url}/decide-extension/", {"approve": True, "note": "同意"}, format="json")
+        .json()
+    )
     assert body["resolve_due_at"] > before and body["extension_requests"][0]["status"] == "approved"
-    assert client_for(personas.manager).post(f"{url}/decide-extension/", {"approve": True}, format="json").status_code == 404
+    assert (
+        client_for(personas.manager).post(f"{url}/decide-extension/", {"approve": True}, format="json").status_code
+        == 404
+    )
 
 
 def test_operator_edits_a_draft_with_patch(spread: dict[str, WorkOrder], city: City, personas: Personas) -> None:
     url = f"/api/v1/orders/{spread['draft'].pk}/"
-    body = client_for(personas.operator).patch(url, {"category": city.construction.pk, "urgency": "urgent"}, format="json").json()
+    body = (
+        client_for(personas.operator)
+        .patch(url, {"category": city.construction.pk, "urgency": "urgent"}, format="json")
+        .json()
+    )
     assert body["category"]["id"] == city.construction.pk and body["urgency"] == "urgent"
     assert body["events"][-1]["action"] == "edit"
     assert client_for(personas.manager).patch(url, {"title": "x"}, format="json").status_code == 403

@@ -116,7 +116,9 @@ def test_desk_lists_each_queue_with_counts_and_catalogue_suggestions(
         by=personas.operator,
         lead_department=city.housing,
     )
-    services.assignment_return(order=returned, by=personas.officer_a, reason_code="not_our_function", reason="不属于本单位职责")
+    services.assignment_return(
+        order=returned, by=personas.officer_a, reason_code="not_our_function", reason="不属于本单位职责"
+    )
     response = login(client, personas.operator).get(reverse("desk"))
     text = page_text(response)
     assert response.status_code == 200
@@ -216,7 +218,9 @@ def test_officer_may_not_edit_an_order(client: Client, personas: Personas, dispa
 
 
 def test_operator_cancels_a_draft_with_a_reason(client: Client, personas: Personas, draft_order: WorkOrder) -> None:
-    response = login(client, personas.operator).post(order_url(draft_order, "cancel"), {"reason": "重复来电"}, follow=True)
+    response = login(client, personas.operator).post(
+        order_url(draft_order, "cancel"), {"reason": "重复来电"}, follow=True
+    )
     assert "已撤销" in page_text(response)
     draft_order.refresh_from_db()
     assert draft_order.status == Status.CANCELLED
@@ -298,7 +302,9 @@ def test_officer_of_the_lead_department_returns_with_a_coded_reason(
     client: Client, personas: Personas, signed_order: WorkOrder
 ) -> None:
     response = login(client, personas.officer_a).post(
-        order_url(signed_order, "return"), {"reason_code": "not_our_area", "reason": "该地址不在本单位辖区"}, follow=True
+        order_url(signed_order, "return"),
+        {"reason_code": "not_our_area", "reason": "该地址不在本单位辖区"},
+        follow=True,
     )
     text = page_text(response)
     assert "已退单待仲裁" in text and "不属于本单位辖区" in text
@@ -480,7 +486,9 @@ def varied_orders(city: City, personas: Personas) -> dict[str, WorkOrder]:
     """A draft, a dispatched order to housing, an overdue one to environment, and a closed one."""
     draft = make_order(title="井盖丢失", category=city.construction)
     dispatched = services.workorder_dispatch(
-        order=make_order(title="楼道灯坏了", category=city.construction), by=personas.operator, lead_department=city.housing
+        order=make_order(title="楼道灯坏了", category=city.construction),
+        by=personas.operator,
+        lead_department=city.housing,
     )
     overdue = services.workorder_dispatch(
         order=make_order(title="夜间施工噪声", category=city.pollution),

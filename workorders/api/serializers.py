@@ -95,7 +95,9 @@ class OrderListSerializer(serializers.ModelSerializer):
         assists = getattr(order, "active_assists", None)
         if assists is None:  # the detail view prefetches every assignment instead
             assists = [
-                a for a in order.assignments.all() if a.role == AssignmentRole.ASSIST and a.status in ACTIVE_ASSIGNMENT_STATUSES
+                a
+                for a in order.assignments.all()
+                if a.role == AssignmentRole.ASSIST and a.status in ACTIVE_ASSIGNMENT_STATUSES
             ]
         return [{"id": a.department_id, "name": str(a.department)} for a in assists]
 
@@ -222,9 +224,7 @@ class DispatchSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Omit to use the dispatch catalogue's department for the order's category and area."),
     )
-    assisting_departments = serializers.PrimaryKeyRelatedField(
-        queryset=_active_departments, many=True, required=False
-    )
+    assisting_departments = serializers.PrimaryKeyRelatedField(queryset=_active_departments, many=True, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
@@ -238,12 +238,12 @@ class ReturnSerializer(serializers.Serializer):
 
 
 class ArbitrateSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=[("redispatch", _("Accept and re-dispatch")), ("reject", _("Reject the return"))])
+    decision = serializers.ChoiceField(
+        choices=[("redispatch", _("Accept and re-dispatch")), ("reject", _("Reject the return"))]
+    )
     reason = serializers.CharField(max_length=2000)
     lead_department = serializers.PrimaryKeyRelatedField(queryset=_active_departments, required=False, allow_null=True)
-    assisting_departments = serializers.PrimaryKeyRelatedField(
-        queryset=_active_departments, many=True, required=False
-    )
+    assisting_departments = serializers.PrimaryKeyRelatedField(queryset=_active_departments, many=True, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["decision"] == "redispatch" and not attrs.get("lead_department"):

@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
@@ -62,7 +62,11 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    @extend_schema(request=s.OrderUpdateSerializer, responses={200: s.OrderDetailSerializer}, summary="Edit an order awaiting dispatch")
+    @extend_schema(
+        request=s.OrderUpdateSerializer,
+        responses={200: s.OrderDetailSerializer},
+        summary="Edit an order awaiting dispatch",
+    )
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
         serializer = s.OrderUpdateSerializer(order, data=request.data, partial=True)
@@ -79,7 +83,11 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             lead, suggested = selectors.suggested_departments(order)
             assisting = suggested if assisting is None else assisting
         order = services.workorder_dispatch(
-            order=order, by=request.user, lead_department=lead, assisting_departments=assisting or [], note=data.get("note", "")
+            order=order,
+            by=request.user,
+            lead_department=lead,
+            assisting_departments=assisting or [],
+            note=data.get("note", ""),
         )
         return self._respond(order)
 
@@ -92,7 +100,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def contact(self, request: Request, pk: str | None = None) -> Response:
         data = self._input(s.NoteSerializer)
-        return self._respond(services.assignment_record_contact(order=self.get_object(), by=request.user, note=data.get("note", "")))
+        return self._respond(
+            services.assignment_record_contact(order=self.get_object(), by=request.user, note=data.get("note", ""))
+        )
 
     @_action_schema(s.ReplySerializer, "Reply (答复)")
     @action(detail=True, methods=["post"])
@@ -128,7 +138,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def request_extension(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
         data = self._input(s.ExtensionRequestInSerializer)
-        services.extension_request(order=order, by=request.user, working_days=data["working_days"], reason=data["reason"])
+        services.extension_request(
+            order=order, by=request.user, working_days=data["working_days"], reason=data["reason"]
+        )
         return self._respond(order)
 
     @_action_schema(s.ExtensionDecisionSerializer, "Approve or reject the pending extension request")
@@ -144,7 +156,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def supervise(self, request: Request, pk: str | None = None) -> Response:
         data = self._input(s.ReasonSerializer)
-        return self._respond(services.workorder_supervise(order=self.get_object(), by=request.user, reason=data["reason"]))
+        return self._respond(
+            services.workorder_supervise(order=self.get_object(), by=request.user, reason=data["reason"])
+        )
 
     @_action_schema(s.ReasonSerializer, "Send a reminder (催办)")
     @action(detail=True, methods=["post"])
@@ -158,7 +172,11 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         order = self.get_object()
         data = self._input(s.CallbackInSerializer)
         services.callback_record(
-            order=order, by=request.user, satisfaction=data["satisfaction"], resolved=data["resolved"], comment=data.get("comment", "")
+            order=order,
+            by=request.user,
+            satisfaction=data["satisfaction"],
+            resolved=data["resolved"],
+            comment=data.get("comment", ""),
         )
         return self._respond(order)
 
@@ -166,7 +184,9 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
         data = self._input(s.NoteSerializer)
-        return self._respond(services.workorder_close(order=self.get_object(), by=request.user, note=data.get("note", "")))
+        return self._respond(
+            services.workorder_close(order=self.get_object(), by=request.user, note=data.get("note", ""))
+        )
 
     @_action_schema(s.ReasonSerializer, "Cancel an order awaiting dispatch")
     @action(detail=True, methods=["post"])
@@ -206,4 +226,3 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = _REFERENCE_FILTERS
     filterset_fields = ["kind", "parent"]
     search_fields = ["full_name", "code"]
-

@@ -51,7 +51,7 @@ def _span(delta: timedelta) -> str:
 
 @register.filter
 def countdown(due: datetime | None, now: datetime) -> str:
-    """"2 d 3 h left" before the deadline, "overdue by 5 h" after it; empty without a deadline."""
+    """ "2 d 3 h left" before the deadline, "overdue by 5 h" after it; empty without a deadline."""
     if due is None or now is None:
         return ""
     if due >= now:

@@ -26,6 +26,10 @@ class Command(BaseCommand):
             InProcessScheduler().start()
             mode = "tasks run in-process"
         else:
-            mode = f"tasks go to the broker at {settings.CELERY_BROKER_URL.split('@')[-1]}; run a celery worker and beat"
-        self.stdout.write(self.style.SUCCESS(f"Hotline is running at http://{host}:{port}/ ({mode}). API docs: /api/docs/"))
+            mode = (
+                f"tasks go to the broker at {settings.CELERY_BROKER_URL.split('@')[-1]}; run a celery worker and beat"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"Hotline is running at http://{host}:{port}/ ({mode}). API docs: /api/docs/")
+        )
         serve(application, host=host, port=port, threads=threads, ident="hotline")

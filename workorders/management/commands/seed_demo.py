@@ -22,13 +22,17 @@ class Command(BaseCommand):
             default=settings.HOTLINE["DATASETS_DIR"],
             help="Folder holding teddy2020c/ (default: HOTLINE_DATASETS_DIR, ../shared/datasets).",
         )
-        parser.add_argument("--limit", type=int, default=None, help="Import at most this many historical orders in total.")
+        parser.add_argument(
+            "--limit", type=int, default=None, help="Import at most this many historical orders in total."
+        )
         parser.add_argument("--no-history", action="store_true", help="Reference data and users only.")
 
     def handle(self, *args: Any, datasets: Path, limit: int | None, no_history: bool, **options: Any) -> None:
         folder = datasets / "teddy2020c"
         if not (folder / "taxonomy.csv").is_file():
-            raise CommandError(f"{folder} does not hold the teddy2020c data set (set HOTLINE_DATASETS_DIR or --datasets)")
+            raise CommandError(
+                f"{folder} does not hold the teddy2020c data set (set HOTLINE_DATASETS_DIR or --datasets)"
+            )
         started = time.monotonic()
         messages = demo.read_messages(folder)
         created = demo.ensure_reference_data(datasets, messages)
