@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,37 +18,53 @@ from django.db import close_old_connections
 logger = logging.getLogger(__name__)
 
 
+@dataclass
+class _Entry:
+    name: str
+    task: str
+    interval: float
+    due: float
+
+
 class InProcessScheduler(threading.Thread):
-    def __init__(self, *, first_run_after: float = 10.0) -> None:
+    def __init__(self, *, first_run_after: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(name="in-process-beat", daemon=True)
-        self.first_run_after = first_run_after
+        self._clock = clock
         self._stop_event = threading.Event()
-
-    def stop(self) -> None:
-        self._stop_event.set()
-
-    def run(self) -> None:
-        from config.celery import app
-
-        entries = []
+        start = clock() + first_run_after
+        self.entries = []
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
             schedule = entry["schedule"]
             if not isinstance(schedule, timedelta):
                 raise TypeError(f"beat entry {name}: the in-process scheduler supports timedelta schedules only")
-            entries.append([name, entry["task"], schedule.total_seconds(), time.monotonic() + self.first_run_after])
+            self.entries.append(_Entry(name, entry["task"], schedule.total_seconds(), start))
+
+    def stop(self) -> None:
+        self._stop_event.set()
+
+    def run_pending(self) -> float:
+        """Run every entry that is due; returns the seconds until the next one is."""
+        from config.celery import app
+
+        app.loader.import_default_modules()  # registers the apps' tasks, as a worker does at start-up
+        for entry in self.entries:
+            now = self._clock()
+            if now < entry.due:
+                continue
+            entry.due = now + entry.interval
+            try:
+                result = app.tasks[entry.task].apply()
+                if result.failed():
+                    logger.error("periodic task %s failed: %s", entry.name, result.result)
+                else:
+                    logger.info("periodic task %s: %s", entry.name, result.result)
+            except Exception:  # a failing periodic task must not stop the others
+                logger.exception("periodic task %s failed", entry.name)
+        return max(1.0, min(entry.due for entry in self.entries) - self._clock())
+
+    def run(self) -> None:
         while not self._stop_event.is_set():
-            now = time.monotonic()
-            for entry in entries:
-                name, task_name, interval, due = entry
-                if now < due:
-                    continue
-                entry[3] = now + interval
-                try:
-                    close_old_connections()
-                    result = app.tasks[task_name].apply()
-                    logger.info("periodic task %s: %s", name, result.result)
-                except Exception:  # a failing periodic task must not stop the others
-                    logger.exception("periodic task %s failed", name)
-                finally:
-                    close_old_connections()
-            self._stop_event.wait(timeout=max(1.0, min(entry[3] for entry in entries) - time.monotonic()))
+            close_old_connections()
+            wait = self.run_pending()
+            close_old_connections()
+            self._stop_event.wait(timeout=wait)
