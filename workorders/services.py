@@ -612,7 +612,7 @@ def workorders_record_deadline_reminders(*, now: datetime | None = None) -> dict
     ]
     counts: dict[str, int] = {}
     for stage, action, queryset, message in stages:
-        counts[stage] = 0
+        counts[stage.value] = 0
         for order_id in list(queryset.values_list("pk", flat=True)):
             with transaction.atomic():
                 order = WorkOrder.objects.select_for_update().get(pk=order_id)
@@ -620,7 +620,7 @@ def workorders_record_deadline_reminders(*, now: datetime | None = None) -> dict
                     continue
                 order.deadline_stage = stage
                 workorder_transition(order=order, action=action, by=None, reason=message, reason_code=stage, at=moment)
-                counts[stage] += 1
+                counts[stage.value] += 1
     return counts
 
 

@@ -1,0 +1,111 @@
+"""Every role's work, clicked through in a real browser (Debian's Chromium driven by Playwright).
+
+Skipped with a reason when Chromium or Playwright is missing (`apt-get install chromium`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import City, Personas
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "pass-for-tests-123"  # tests.factories.UserFactory
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)")
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def session(browser: object, live_server: object, username: str):  # noqa: ANN201
+    """A page logged in as ``username``; returns it on the role's start page."""
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def test_a_call_goes_from_the_operator_to_the_department_and_back(
+    browser: object, live_server: object, city: City, personas: Personas
+) -> None:
+    base = live_server.url
+    # The operator enters the call, sets the category and dispatches on the catalogue's suggestion.
+    operator = session(browser, live_server, "operator")
+    assert operator.url.endswith("/desk/")
+    operator.click("text=录入来电")
+    operator.fill("textarea[name=appeal]", "A3区西湖街道茶场村的路灯坏了一个星期，晚上很黑，请尽快修理。")
+    operator.fill("input[name=caller_phone]", "13800000000")
+    operator.click("button[type=submit]:has-text('生成工单')")
+    operator.wait_for_load_state("networkidle")
+    assert "待派单" in operator.inner_text(".head-badges")
+    order_url = operator.url
+    operator.click("a:has-text('编辑')")
+    operator.select_option("select[name=category]", str(city.street_lights.pk))
+    operator.click("main button[type=submit]")
+    operator.wait_for_load_state("networkidle")
+    assert operator.locator("select[name=lead_department]").input_value() == str(city.district.pk)  # the catalogue
+    operator.click("#action-dispatch button[type=submit]")
+    operator.wait_for_load_state("networkidle")
+    assert "待签收" in operator.inner_text(".head-badges")
+
+    # The district's street officer is below the district: the district officer signs and replies.
+    officer = session(browser, live_server, "officer_district")
+    assert officer.url.endswith("/inbox/")
+    officer.click(f"a[href='{order_url.removeprefix(base)}']")
+    officer.click("#action-sign button[type=submit]")
+    officer.wait_for_load_state("networkidle")
+    assert "办理中" in officer.inner_text(".head-badges")
+    officer.fill("#action-reply textarea[name=reply]", "已安排维修人员更换灯泡，路灯已恢复照明。")
+    officer.click("#action-reply button[type=submit]")
+    officer.wait_for_load_state("networkidle")
+    assert "已答复待回访" in officer.inner_text(".head-badges")
+
+    # An officer of another department cannot open it at all.
+    outsider = session(browser, live_server, "outsider")
+    outsider.goto(order_url)
+    assert "404" in outsider.title() or "不存在" in outsider.inner_text("body")
+
+    # The operator records a satisfied callback and closes the order.
+    operator.goto(order_url)
+    operator.check("#action-callback input[name=satisfaction][value=satisfied]")
+    operator.check("#action-callback input[name=resolved][value=yes]")
+    operator.click("#action-callback button[type=submit]")
+    operator.wait_for_load_state("networkidle")
+    operator.click("#action-close button[type=submit]")
+    operator.wait_for_load_state("networkidle")
+    assert "已办结" in operator.inner_text(".head-badges")
+
+    # The manager finds it among closed orders with the htmx filter, and reads its history.
+    manager = session(browser, live_server, "manager")
+    assert "/orders/" in manager.url
+    manager.check("input[name=status][value=closed]")
+    manager.wait_for_url("**status=closed**")
+    manager.wait_for_load_state("networkidle")
+    rows = manager.locator("table tbody tr")
+    assert rows.count() == 1 and "路灯" in rows.first.inner_text()
+    rows.first.locator("a").first.click()
+    manager.wait_for_load_state("networkidle")
+    history = manager.inner_text("body")
+    for label in ("创建", "派单", "签收", "答复", "回访", "办结"):
+        assert label in history
