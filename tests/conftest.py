@@ -130,3 +130,14 @@ def replied_order(signed_order: WorkOrder, personas: Personas) -> WorkOrder:
     return services.assignment_reply(
         order=signed_order, by=personas.officer_a, reply="已安排维修人员更换路灯，现已恢复照明。"
     )
+
+
+@pytest.fixture
+def migration_rows(transactional_db: None) -> None:
+    """Transactional tests empty every table afterwards, also the holiday calendar and deadline policies
+    that a data migration loads; load them again for the test that needs them."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("workorders.migrations.0002_holidays_and_deadline_policies").load(apps, None)

@@ -16,7 +16,7 @@ CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "pass-for-tests-123"  # tests.factories.UserFactory
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (requirements-dev.txt)")
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migration_rows")]
 
 
 @pytest.fixture(scope="module")

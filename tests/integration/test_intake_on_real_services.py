@@ -16,7 +16,11 @@ from tests.integration.conftest import wait_for
 from workorders.choices import Action, Status
 from workorders.models import WorkOrder, WorkOrderEvent
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migration_rows"),
+]
 
 CALL = {
     "channel": "phone",
