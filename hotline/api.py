@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.conf import settings
@@ -17,10 +16,8 @@ from rest_framework.views import APIView
 
 from hotline.models import Submission
 from hotline.services import IntakeRequest, Turn, submission_receive
+from hotline.validators import validate_phone, validate_sender_id
 from workorders.choices import Channel
-
-_SENDER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/@#\-]{0,127}$")
-_PHONE = re.compile(r"^[0-9+\-() ]{3,32}$")
 
 
 class TurnSerializer(serializers.Serializer):
@@ -39,6 +36,7 @@ class SubmissionInSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     sender_id = serializers.CharField(
         max_length=128,
+        validators=[validate_sender_id],
         help_text=_("The sending system's id of this call or message. Sending it again returns the same order."),
     )
     content = serializers.CharField(
@@ -54,23 +52,11 @@ class SubmissionInSerializer(serializers.Serializer):
     )
     title = serializers.CharField(required=False, allow_blank=True, max_length=200)
     caller_name = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    caller_phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    caller_phone = serializers.CharField(required=False, allow_blank=True, max_length=32, validators=[validate_phone])
     address = serializers.CharField(required=False, allow_blank=True, max_length=255)
     received_at = serializers.DateTimeField(
         required=False, help_text=_("When the call or message arrived; default now.")
     )
-
-    def validate_sender_id(self, value: str) -> str:
-        if not _SENDER_ID.match(value):
-            raise serializers.ValidationError(
-                _("Use letters, digits and _ . : / @ # - only, starting with a letter or digit.")
-            )
-        return value
-
-    def validate_caller_phone(self, value: str) -> str:
-        if value and not _PHONE.match(value):
-            raise serializers.ValidationError(_("A phone number may contain only digits, spaces and + - ( )."))
-        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_content, has_turns = bool(attrs.get("content", "").strip()), bool(attrs.get("turns"))

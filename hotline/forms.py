@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-_PHONE = re.compile(r"^[0-9+\-() ]{3,32}$")
+from hotline.validators import validate_phone
 
 
 class PhoneCallForm(forms.Form):
@@ -28,7 +26,7 @@ class PhoneCallForm(forms.Form):
         label=_("Caller phone"),
         max_length=32,
         required=False,
-        validators=[RegexValidator(_PHONE, _("A phone number may contain only digits, spaces and + - ( )."))],
+        validators=[validate_phone],
     )
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
 

@@ -401,19 +401,29 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     order = get_object_or_404(selectors.orders_visible_to(user), pk=pk)
     form = spec.form_class(request.POST, action=action)
     if form.is_valid():
-        try:
-            spec.perform(order, user, form.cleaned_data)
-        except ActionNotPermitted as exc:
-            raise PermissionDenied(exc.message) from exc
-        except InvalidTransition as exc:
-            messages.error(request, exc.message)
-            return redirect("order-detail", pk=order.pk)
-        except InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, spec.success)
-            return redirect("order-detail", pk=order.pk)
+        done = _run_service(request, order, form, lambda: spec.perform(order, user, form.cleaned_data), spec.success)
+        if done is not None:
+            return done
     return _order_page(request, order.pk, bound={action: form}, status=400)
+
+
+def _run_service(
+    request: HttpRequest, order: WorkOrder, form: forms.Form, call: Callable[[], object], success: Promise | str
+) -> HttpResponse | None:
+    """Call a service for a valid form and go back to the order page, or return None when the service
+    refused the input (its message is then on the form's field, for the page to show again)."""
+    try:
+        call()
+    except ActionNotPermitted as exc:
+        raise PermissionDenied(exc.message) from exc
+    except InvalidTransition as exc:
+        messages.error(request, exc.message)
+        return redirect("order-detail", pk=order.pk)
+    except InvalidInput as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
+    messages.success(request, success)
+    return redirect("order-detail", pk=order.pk)
 
 
 @login_required
@@ -430,17 +440,14 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                services.workorder_update(order=order, by=user, **form.cleaned_data)
-            except ActionNotPermitted as exc:
-                raise PermissionDenied(exc.message) from exc
-            except InvalidTransition as exc:
-                messages.error(request, exc.message)
-                return redirect("order-detail", pk=order.pk)
-            except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("The order was saved."))
-                return redirect("order-detail", pk=order.pk)
+            done = _run_service(
+                request,
+                order,
+                form,
+                lambda: services.workorder_update(order=order, by=user, **form.cleaned_data),
+                _("The order was saved."),
+            )
+            if done is not None:
+                return done
         status = 400
     return render(request, "workorders/order_edit.html", {"order": order, "form": form}, status=status)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
@@ -19,8 +20,8 @@ from workorders.models import WorkOrder
 
 register = template.Library()
 
-# A deadline closer than this is shown as "due soon".
-DUE_SOON = timedelta(hours=24)
+# A deadline closer than this is shown as "due soon" (the same threshold as the due-soon reminder).
+DUE_SOON = timedelta(hours=settings.HOTLINE["DUE_SOON_HOURS"])
 
 # Labels for the keys of ``WorkOrderEvent.changes`` that are not fields of WorkOrder.
 _EXTRA_CHANGE_LABELS = {
