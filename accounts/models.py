@@ -40,6 +40,11 @@ class User(AbstractUser):
         if self.role == Role.OFFICER and self.department_id is None:
             raise ValidationError({"department": _("A department officer must belong to a department.")})
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.role == Role.ADMIN:
+            self.is_staff = True  # administrators maintain the reference data in the admin site
+        super().save(*args, **kwargs)
+
     @property
     def is_operator(self) -> bool:
         return self.role == Role.OPERATOR
