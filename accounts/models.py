@@ -41,8 +41,8 @@ class User(AbstractUser):
             raise ValidationError({"department": _("A department officer must belong to a department.")})
 
     def save(self, *args: object, **kwargs: object) -> None:
-        if self.role == Role.ADMIN:
-            self.is_staff = True  # administrators maintain the reference data in the admin site
+        if self.role == Role.ADMIN:  # administrators maintain all reference data and users in the admin site
+            self.is_staff = self.is_superuser = True
         super().save(*args, **kwargs)
 
     @property

@@ -35,3 +35,11 @@ def test_officers_cannot_enter_the_admin(client, personas) -> None:  # noqa: ANN
     client.force_login(personas.officer_a)
     response = client.get("/admin/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_user_given_the_administrator_role_can_use_the_admin(client) -> None:  # noqa: ANN001
+    from tests.factories import UserFactory
+
+    administrator = UserFactory(role="admin")
+    client.force_login(administrator)
+    assert client.get(reverse("admin:workorders_dispatchrule_changelist")).status_code == 200
