@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -57,6 +59,11 @@ class SubmissionInSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(
         required=False, help_text=_("When the call or message arrived; default now.")
     )
+
+    def validate_received_at(self, value: datetime) -> datetime:
+        if value > timezone.now() + timedelta(minutes=5):
+            raise serializers.ValidationError(_("The time of receipt lies in the future."))
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         has_content, has_turns = bool(attrs.get("content", "").strip()), bool(attrs.get("turns"))

@@ -122,6 +122,10 @@ def test_a_speaker_labelled_transcript_becomes_the_appeal(
         ({"channel": "web", "sender_id": "X1", "content": ["不是", "文本"]}, {"content"}),
         ({"channel": "web", "sender_id": "X1", "content": "内容", "caller_phone": "call me"}, {"caller_phone"}),
         ({"channel": "web", "sender_id": "X1", "content": "内容", "received_at": "last tuesday"}, {"received_at"}),
+        (
+            {"channel": "web", "sender_id": "X1", "content": "内容", "received_at": "2999-01-01T00:00:00+08:00"},
+            {"received_at"},
+        ),
         ({"channel": "phone", "sender_id": "X1", "turns": [{"speaker": "robot", "text": "hi"}]}, {"turns"}),
         ({"channel": "phone", "sender_id": "X1", "turns": "坐席：你好"}, {"turns"}),
         (
