@@ -10,7 +10,7 @@ DEMO_ORDERS ?= 5000
 INTEGRATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hotline
 INTEGRATION_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint test-unit test-integration install install-dev migrate seed messages clean
+.PHONY: run test lint translations test-unit test-integration install install-dev migrate seed messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ seed: migrate
 messages:
 	@if command -v msgfmt >/dev/null; then \
 		msgfmt --check -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po; fi
+
+# After changing user-facing text: collect new messages into the .po file, translate them, then `make messages`.
+translations: install
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
 
 run: seed messages
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
