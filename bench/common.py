@@ -1,0 +1,47 @@
+"""Helpers shared by the benchmark scripts: where the data is, and how figures are reported.
+
+Every script prints its figures and writes them to bench/results/<name>.json. Run them from the
+project folder, e.g. `.venv/bin/python -m bench.bench_privacy`."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+
+def datasets_dir() -> Path:
+    """HOTLINE_DATASETS_DIR, or ../shared/datasets beside the project (the data is never copied in)."""
+    folder = Path(os.environ.get("HOTLINE_DATASETS_DIR", ROOT.parent / "shared" / "datasets"))
+    if not (folder / "teddy2020c").is_dir():
+        sys.exit(f"the teddy2020c data set is not in {folder}; set HOTLINE_DATASETS_DIR")
+    return folder
+
+
+def teddy(name: str) -> Path:
+    return datasets_dir() / "teddy2020c" / name
+
+
+def report(name: str, figures: dict[str, Any]) -> Path:
+    """Print the figures and write them, with when and where they were measured, to bench/results/."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    record = {
+        "benchmark": name,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        **figures,
+    }
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    print(f"written to {path.relative_to(ROOT)}")
+    return path

@@ -1,0 +1,70 @@
+"""Chinese word segmentation with jieba and a hotline domain dictionary.
+
+One ``Tokenizer`` per process is enough: it owns its own jieba dictionary (so the domain words never
+leak into other jieba users) and is safe to share between threads once initialised."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+DATA = Path(__file__).resolve().parent / "data"
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_MASK = re.compile(r"\[[A-Z_]+\]")  # placeholders left by privacy masking, e.g. [PHONE]
+
+
+def _read_lines(name: str) -> list[str]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@cache
+def stop_words() -> frozenset[str]:
+    return frozenset(_read_lines("stop_words.txt"))
+
+
+@cache
+def domain_words() -> tuple[str, ...]:
+    return tuple(_read_lines("domain_words.txt"))
+
+
+class Tokenizer:
+    def __init__(self, extra_words: Iterable[str] = ()) -> None:
+        self._jieba = jieba.Tokenizer()
+        self._words = [*domain_words(), *extra_words]
+        self._ready = False
+        self._lock = threading.Lock()
+
+    def _initialise(self) -> None:
+        with self._lock:
+            if self._ready:
+                return
+            self._jieba.initialize()
+            for word in self._words:
+                if len(word) >= 2:
+                    self._jieba.add_word(word, freq=2000)
+            self._ready = True
+
+    def words(self, text: str) -> list[str]:
+        """Every word of the text in order, punctuation and spaces dropped (stop words kept)."""
+        if not self._ready:
+            self._initialise()
+        return [w for w in self._jieba.lcut(_MASK.sub(" ", text), HMM=False) if _WORD.search(w)]
+
+    def content_words(self, text: str) -> list[str]:
+        """The words that carry meaning: stop words and single characters other than digits dropped."""
+        stops = stop_words()
+        return [w for w in self.words(text) if w not in stops and (len(w) > 1 or w.isdigit())]
+
+
+@cache
+def default_tokenizer() -> Tokenizer:
+    return Tokenizer()
