@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -30,12 +31,32 @@ class TriageReference:
 
 
 @dataclass(frozen=True)
-class FieldGuess:
-    """A value with how sure triage is (0–1) and the words that led to it."""
+class Candidate:
+    """One possible value of a field, how likely it is (0–1), and the words that speak for it."""
 
     value: Any
     confidence: float
     evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldGuess:
+    """The chosen value of a field with its confidence and evidence, and the top candidates (the chosen one
+    first) for the operator to pick from."""
+
+    value: Any
+    confidence: float
+    evidence: tuple[str, ...] = ()
+    ranked: tuple[Candidate, ...] = ()
+
+    @classmethod
+    def from_ranked(cls, candidates: Sequence[Candidate], *, keep: int = 3) -> FieldGuess:
+        """The best of ``candidates`` (sorted here by confidence) as the value; None when there are none."""
+        ordered = sorted(candidates, key=lambda c: c.confidence, reverse=True)[:keep]
+        if not ordered:
+            return cls(None, 0.0)
+        best = ordered[0]
+        return cls(best.value, best.confidence, best.evidence, tuple(ordered))
 
 
 @dataclass(frozen=True)
