@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -14,6 +14,7 @@ class PlaceRef:
     kind: str
     depth: int
     aliases: tuple[str, ...] = ()
+    parent_id: int | None = None
 
 
 @dataclass(frozen=True)

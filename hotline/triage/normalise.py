@@ -1,0 +1,156 @@
+"""Text preparation: width and whitespace normalisation, traditional → simplified Chinese, and call transcripts
+split into the caller's words and the operator's script.
+
+A transcript arrives as speaker-labelled turns (JSON from the ASR engine: ``[{"speaker": "caller", "text":
+…}]``), or as text with labelled lines (``坐席：您好… 市民：我家…`` / ``agent: … caller: …``, one turn per line
+or several on one line). The operator's script (greetings, read-backs, closing formulas) says nothing about
+the appeal, so the models read the caller's turns only; the full transcript is kept for the order.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import opencc
+
+AGENT, CALLER = "agent", "caller"
+SPEAKER_LABELS = {AGENT: "坐席", CALLER: "市民"}
+
+# Labels an ASR engine or an operator uses for each side of the call.
+_AGENT_LABELS = ("坐席", "话务员", "接线员", "客服", "热线", "工作人员", "agent", "operator", "A")
+_CALLER_LABELS = ("市民", "来电人", "来电者", "群众", "用户", "客户", "诉求人", "caller", "citizen", "customer", "B")
+_LABEL = re.compile(
+    r"(?:^|(?<=[\s。！？!?；;]))(?P<label>"
+    + "|".join(re.escape(label) for label in sorted(_AGENT_LABELS + _CALLER_LABELS, key=len, reverse=True))
+    + r")\s*[:：]\s*",
+    re.IGNORECASE,
+)
+_SPEAKER_OF = {label.lower(): AGENT for label in _AGENT_LABELS} | {label.lower(): CALLER for label in _CALLER_LABELS}
+_ROLE_WORDS = {
+    AGENT: {"agent", "operator", "staff", "坐席", "客服", "话务员"},
+    CALLER: {"caller", "citizen", "customer", "user", "市民", "来电人", "用户"},
+}
+
+# Full-width ASCII letters and digits → half-width; Chinese punctuation is kept as written.
+_FULL_WIDTH = {
+    code: code - 0xFEE0
+    for start, end in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for code in range(start, end + 1)
+}
+_FULL_WIDTH |= {0x3000: 0x20, 0x00A0: 0x20, 0xFF0E: ord("."), 0xFF20: ord("@"), 0xFF0D: ord("-")}
+_SPACES = re.compile(r"[ \t\f\v]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+# ASCII punctuation between Chinese characters is the Chinese mark typed on an English keyboard.
+_CJK = r"[\u4e00-\u9fff]"
+_ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_ASCII_BETWEEN_CJK = re.compile(rf"(?<={_CJK})([,;:!?])(?=\s*{_CJK}|\s*$)")
+_REPEATED = re.compile(r"([。，、；！？!?.])\1{3,}")
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def normalise(text: str) -> str:
+    """Half-width letters and digits, one space between words, no blank lines, Chinese punctuation where the
+    text is Chinese, runs of the same mark cut to three (the emotion rules still see them)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_FULL_WIDTH)
+    text = _ASCII_BETWEEN_CJK.sub(lambda m: _ASCII_PUNCT[m.group(1)], text)
+    text = _REPEATED.sub(lambda m: m.group(1) * 3, text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line))
+
+
+@dataclass(frozen=True)
+class Turn:
+    speaker: str  # AGENT or CALLER
+    text: str
+
+
+@dataclass(frozen=True)
+class PreparedText:
+    """A message or call ready for the models: normalised, simplified, with the caller's words apart."""
+
+    original: str  # as received (the transcript as text for turns)
+    text: str  # normalised and in simplified Chinese: what the order shows and the models read
+    caller_text: str  # the caller's turns only (the whole text when there are no speaker labels)
+    turns: tuple[Turn, ...] = ()
+    converted_from_traditional: bool = False
+
+    @property
+    def is_transcript(self) -> bool:
+        return bool(self.turns)
+
+
+def _speaker_from_role(role: str) -> str | None:
+    role = role.strip().lower()
+    if role in _SPEAKER_OF:
+        return _SPEAKER_OF[role]
+    return next((speaker for speaker, words in _ROLE_WORDS.items() if role in words), None)
+
+
+def turns_from_json(value: object) -> list[Turn] | None:
+    """Turns from a parsed JSON transcript (a list of {speaker|role, text|content}), or None if it is not one."""
+    if isinstance(value, dict):
+        value = value.get("turns") or value.get("segments") or value.get("utterances")
+    if not isinstance(value, list) or not value:
+        return None
+    turns = []
+    for item in value:
+        if not isinstance(item, dict):
+            return None
+        speaker = _speaker_from_role(str(item.get("speaker") or item.get("role") or item.get("channel") or ""))
+        text = item.get("text") or item.get("content") or ""
+        if speaker is None or not isinstance(text, str):
+            return None
+        if text.strip():
+            turns.append(Turn(speaker, text.strip()))
+    return turns or None
+
+
+def turns_from_text(text: str) -> list[Turn] | None:
+    """Turns from text with speaker labels (``坐席：… 市民：…``), or None when fewer than two labels appear."""
+    labels = list(_LABEL.finditer(text))
+    if len(labels) < 2 or len({_SPEAKER_OF[m.group("label").lower()] for m in labels}) < 2:
+        return None
+    turns = []
+    for index, match in enumerate(labels):
+        end = labels[index + 1].start() if index + 1 < len(labels) else len(text)
+        said = text[match.end() : end].strip()
+        if said:
+            turns.append(Turn(_SPEAKER_OF[match.group("label").lower()], said))
+    return turns or None
+
+
+def _parse_turns(raw: str) -> list[Turn] | None:
+    stripped = raw.strip()
+    if stripped.startswith(("[", "{")):
+        try:
+            return turns_from_json(json.loads(stripped))
+        except ValueError:
+            pass
+    return turns_from_text(raw)
+
+
+def prepare(raw: str, turns: list[Turn] | None = None) -> PreparedText:
+    """Normalise a message or transcript; ``turns`` (from a structured submission) win over parsing ``raw``."""
+    turns = turns if turns is not None else _parse_turns(raw)
+    if not turns:
+        simplified = to_simplified(raw)
+        text = normalise(simplified)
+        return PreparedText(raw, text, text, (), simplified != raw)
+    # A transcript is shown one labelled turn per line, however it arrived.
+    clean = tuple(Turn(t.speaker, normalise(to_simplified(t.text))) for t in turns)
+    original = raw if raw.strip() else "\n".join(f"{SPEAKER_LABELS[t.speaker]}：{t.text}" for t in turns)
+    text = "\n".join(f"{SPEAKER_LABELS[t.speaker]}：{t.text}" for t in clean)
+    caller = "\n".join(t.text for t in clean if t.speaker == CALLER)
+    converted = any(to_simplified(t.text) != t.text for t in turns)
+    return PreparedText(original, text, caller or text, clean, converted)
