@@ -10,7 +10,7 @@ DEMO_ORDERS ?= 5000
 INTEGRATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hotline
 INTEGRATION_BROKER_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test lint translations test-unit test-integration install install-dev migrate seed messages clean
+.PHONY: run test lint translations glossary model test-unit test-integration install install-dev migrate seed messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,11 @@ install-dev: $(VENV)/.installed-dev
 migrate: install .env
 	$(BIN)/python manage.py migrate --noinput
 
-seed: migrate
+# The default level-1 model is trained from ../shared/datasets when none is active (about half a minute).
+model: migrate
+	$(BIN)/python manage.py train_models --if-missing
+
+seed: model
 	$(BIN)/python manage.py seed_demo $(if $(filter all,$(DEMO_ORDERS)),,--limit $(DEMO_ORDERS))
 
 # The compiled catalogue is committed too; rebuild it when gettext is installed.
@@ -46,6 +50,9 @@ messages:
 # After changing user-facing text: collect new messages into the .po file, translate them, then `make messages`.
 translations: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
+
+glossary: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py glossary > docs/glossary.md
 
 run: seed messages
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)

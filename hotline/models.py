@@ -50,3 +50,75 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.sender_id}"
+
+
+class ModelKind(models.TextChoices):
+    CATEGORY_LEVEL1 = "category_level1", _("Level-1 category classifier")
+
+
+class ModelStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    CANDIDATE = "candidate", _("Candidate")
+    RETIRED = "retired", _("Retired")
+    REJECTED = "rejected", _("Rejected (worse than the active model)")
+
+
+class ModelVersion(models.Model):
+    """A trained model: the artifact itself, what it was trained on and how it did on held-out data.
+
+    The artifact lives in the database so every web process and worker, on any machine, loads the same
+    model without a shared file system."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=ModelKind.choices)
+    version = models.CharField(_("version"), max_length=64, unique=True)
+    algorithm = models.CharField(_("algorithm"), max_length=64)
+    status = models.CharField(_("status"), max_length=16, choices=ModelStatus.choices, default=ModelStatus.CANDIDATE)
+    artifact = models.BinaryField(_("artifact"))
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveIntegerField(_("size in bytes"))
+    training = models.JSONField(_("training data"), default=dict)
+    metrics = models.JSONField(_("metrics"), default=dict)
+    gate_macro_f1 = models.FloatField(_("macro-F1 on the gate set"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("trained at"), default=timezone.now)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("model version")
+        verbose_name_plural = _("model versions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"], condition=models.Q(status="active"), name="model_one_active_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.get_status_display()})"
+
+
+class TriageSettings(models.Model):
+    """How far the administrator lets triage act on its own. One row (pk=1)."""
+
+    auto_dispatch = models.BooleanField(
+        _("dispatch confident orders automatically"),
+        default=False,
+        help_text=_("Orders whose category and department confidence reach the thresholds skip the operator."),
+    )
+    min_category_confidence = models.FloatField(_("minimum category confidence"), default=0.95)
+    min_department_confidence = models.FloatField(_("minimum department confidence"), default=0.95)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("triage settings")
+        verbose_name_plural = _("triage settings")
+
+    def __str__(self) -> str:
+        return str(_("Triage settings"))
+
+    @classmethod
+    def current(cls) -> TriageSettings:
+        return cls.objects.get_or_create(pk=1)[0]

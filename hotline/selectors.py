@@ -1,15 +1,22 @@
-"""Reads of intake data."""
+"""Reads of intake data, and the triage pipeline built from the reference data and the active model."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 
-from hotline.models import Submission, SubmissionStatus
-from hotline.triage import CategoryRef, PlaceRef, TriageReference
-from workorders.models import Area, Category
+from hotline import model_registry
+from hotline.models import ModelKind, Submission, SubmissionStatus
+from hotline.triage.duplicates import Report
+from hotline.triage.pipeline import TriagePipeline
+from hotline.triage.types import CategoryRef, PlaceRef
+from workorders.choices import Status
+from workorders.models import Area, Category, DispatchRule, WorkOrder
 
 
 def submissions_due_for_triage(now: datetime) -> QuerySet[Submission]:
@@ -21,14 +28,100 @@ def submissions_due_for_triage(now: datetime) -> QuerySet[Submission]:
     ).filter(Q(next_attempt_at__isnull=True, received_at__lt=stalled_before) | Q(next_attempt_at__lte=now))
 
 
-def triage_reference() -> TriageReference:
-    """The gazetteer and taxonomy as plain data for the pure triage code."""
-    places = tuple(
-        PlaceRef(id=pk, name=name, kind=kind, depth=path.count("/") - 1, aliases=tuple(aliases or ()))
-        for pk, name, kind, path, aliases in Area.objects.values_list("pk", "name", "kind", "path", "aliases")
-    )
-    categories = tuple(
+def place_refs() -> list[PlaceRef]:
+    return [
+        PlaceRef(id=pk, name=name, kind=kind, depth=path.count("/") - 1, aliases=tuple(aliases or ()), parent_id=parent)
+        for pk, name, kind, path, aliases, parent in Area.objects.values_list(
+            "pk", "name", "kind", "path", "aliases", "parent_id"
+        )
+    ]
+
+
+def category_refs() -> list[CategoryRef]:
+    return [
         CategoryRef(id=pk, level=level, name=name, parent_name=parent_name or "")
         for pk, level, name, parent_name in Category.objects.values_list("pk", "level", "name", "parent__name")
+    ]
+
+
+# --- the pipeline, built once per process and rebuilt when the reference data or the active model change --
+
+_PIPELINE_TTL_SECONDS = 300  # another process's edits to the gazetteer or taxonomy show within this time
+_pipeline_lock = threading.Lock()
+_pipeline: dict[str, object] = {}
+
+
+def _reference_signature() -> tuple[object, ...]:
+    areas = Area.objects.aggregate(n=Count("id"), last=Max("id"))
+    categories = Category.objects.aggregate(n=Count("id"), last=Max("id"))
+    return (areas["n"], areas["last"], categories["n"], categories["last"])
+
+
+def forget_pipeline(**_kwargs: object) -> None:
+    """Drop the cached pipeline (the gazetteer or taxonomy changed in this process)."""
+    with _pipeline_lock:
+        _pipeline.clear()
+
+
+for _model in (Area, Category):
+    post_save.connect(forget_pipeline, sender=_model, dispatch_uid=f"forget-pipeline-save-{_model.__name__}")
+    post_delete.connect(forget_pipeline, sender=_model, dispatch_uid=f"forget-pipeline-delete-{_model.__name__}")
+
+
+def current_pipeline() -> TriagePipeline:
+    """The triage pipeline for the current gazetteer, taxonomy and active level-1 model."""
+    active = model_registry.active_version_id(ModelKind.CATEGORY_LEVEL1)
+    signature = _reference_signature()
+    with _pipeline_lock:
+        cached = _pipeline.get("pipeline")
+        fresh = time.monotonic() - float(_pipeline.get("built_at", 0.0)) < _PIPELINE_TTL_SECONDS
+        if cached is not None and fresh and _pipeline.get("key") == (active, signature):
+            return cached  # type: ignore[return-value]
+    model = model_registry.load_level1(active[0]) if active else None
+    pipeline = TriagePipeline(
+        places=place_refs(),
+        categories=category_refs(),
+        level1_model=model,
+        level1_version=active[1] if active else "",
     )
-    return TriageReference(places=places, categories=categories)
+    with _pipeline_lock:
+        _pipeline.update({"pipeline": pipeline, "key": (active, signature), "built_at": time.monotonic()})
+    return pipeline
+
+
+# --- related orders -----------------------------------------------------------------------------------
+
+RELATED_WINDOW = timedelta(days=30)
+RELATED_CANDIDATES = 2000
+OPEN_FOR_MERGING = (Status.DRAFT, Status.DISPATCHED, Status.SIGNED, Status.RETURNED, Status.REPLIED)
+
+
+def related_candidates(order: WorkOrder) -> list[Report]:
+    """Open orders of the last 30 days in the order's district (all districts when its place is unknown),
+    newest first, as plain reports for duplicate detection."""
+    since = order.created_at - RELATED_WINDOW
+    orders = WorkOrder.objects.filter(
+        status__in=OPEN_FOR_MERGING, created_at__gte=since, created_at__lte=order.created_at
+    )
+    orders = orders.exclude(pk=order.pk).select_related("area", "source_submission")
+    if order.area_id:
+        district_path = "/".join(order.area.path.split("/")[:3]) + "/"  # "/<city>/<district>/"
+        orders = orders.filter(Q(area__path__startswith=district_path) | Q(area__isnull=True))
+    return [report_of(o) for o in orders.order_by("-created_at")[:RELATED_CANDIDATES]]
+
+
+def report_of(order: WorkOrder) -> Report:
+    area_ids = tuple(int(part) for part in order.area.path.strip("/").split("/")) if order.area_id else ()
+    return Report(
+        id=order.pk,
+        text=f"{order.title}\n{order.appeal_masked or order.appeal}",
+        received_at=order.created_at,
+        area_ids=area_ids,
+        caller=order.caller_phone,
+    )
+
+
+def catalogue_rules_for(category_ids: list[int]) -> QuerySet[DispatchRule]:
+    return DispatchRule.objects.filter(is_active=True, category_id__in=category_ids).select_related(
+        "category", "lead_department", "area"
+    )

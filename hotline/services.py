@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from hotline import selectors
-from hotline.models import Submission, SubmissionStatus
-from hotline.triage import triage_text
-from workorders.choices import Action
+from hotline.models import Submission, SubmissionStatus, TriageSettings
+from hotline.triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report
+from hotline.triage.normalise import SPEAKER_LABELS, turns_from_json
+from hotline.triage.normalise import Turn as TranscriptTurn
+from hotline.triage.pipeline import TriageResult
+from hotline.triage.types import Candidate, FieldGuess
+from workorders import selectors as workorder_selectors
+from workorders.choices import Action, Status
 from workorders.lifecycle import rule_for
-from workorders.models import Area, Category
-from workorders.services import workorder_apply_triage, workorder_create_draft
+from workorders.models import Area, Category, Department, WorkOrder
+from workorders.services import workorder_apply_triage, workorder_create_draft, workorder_dispatch
 
 logger = logging.getLogger(__name__)
-
-SPEAKER_LABELS = {"agent": "坐席", "caller": "市民"}
 
 
 @dataclass(frozen=True)
@@ -125,28 +130,39 @@ def queue_triage(submission_id: int) -> None:
 def submission_triage(*, submission_id: int) -> bool:
     """Run triage for a submission and fill its order. Idempotent: an analysed submission is skipped.
 
+    Triage fills only what is still blank on a draft (an operator's edits stay), records the department
+    the dispatch catalogue proposes and the open orders that look like the same event, and dispatches the
+    order at once when the administrator allows it and the confidences reach the thresholds.
     Returns True when this call did the work."""
     with transaction.atomic():
         submission = Submission.objects.select_for_update(of=("self",)).select_related("order").get(pk=submission_id)
         if submission.status == SubmissionStatus.TRIAGED:
             return False
         order = submission.order
-        result = triage_text(order.appeal, selectors.triage_reference(), title_hint=order.title)
+        result = selectors.current_pipeline().run(
+            order.appeal, turns=turns_of(submission.payload), title_hint=order.title
+        )
         category = Category.objects.filter(pk=result.category.value).first() if result.category.value else None
         area = Area.objects.filter(pk=result.area.value).first() if result.area.value else None
-        workorder_apply_triage(
+        department = department_guess(result, category=category, area=area)
+        related = related_orders(order, text=result.masked_appeal, area=area)
+        order = workorder_apply_triage(
             order=order,
             fields={
+                "appeal_masked": result.masked_appeal,
                 "title": result.title,
                 "summary": result.summary,
                 "request_type": result.request_type.value,
                 "urgency": result.urgency.value,
+                "emotion": result.emotion.value,
+                "is_priority": result.priority,
                 "category": category,
                 "area": area,
                 "address": result.address,
             },
-            result=result.as_dict(),
+            result={**result.as_dict(), "department": asdict(department.guess), "related": related},
         )
+        auto_dispatch_if_confident(order=order, result=result, department=department)
         submission.status = SubmissionStatus.TRIAGED
         submission.triaged_at = timezone.now()
         submission.attempts += 1
@@ -154,6 +170,120 @@ def submission_triage(*, submission_id: int) -> bool:
         submission.next_attempt_at = None
         submission.save(update_fields=["status", "triaged_at", "attempts", "last_error", "next_attempt_at"])
         return True
+
+
+def turns_of(payload: dict[str, Any]) -> list[TranscriptTurn] | None:
+    """The speaker-labelled turns of a submitted transcript, if it came as turns."""
+    turns = payload.get("turns") if isinstance(payload, dict) else None
+    if not isinstance(turns, list):
+        return None
+    return turns_from_json(turns)
+
+
+@dataclass(frozen=True)
+class DepartmentGuess:
+    guess: FieldGuess  # value: lead department id
+    assisting: dict[int, list[int]]  # lead id -> assisting department ids of its rule
+
+
+def department_guess(result: TriageResult, *, category: Category | None, area: Area | None) -> DepartmentGuess:
+    """The dispatch catalogue applied to each likely category, as ranked department candidates.
+
+    A department is as likely as the category level its rule was chosen on: a rule on a level-1 category
+    is right when the level-1 is (the classifier's calibrated confidence); a rule on a deeper category needs
+    the deeper guess too; a rule for a particular area also needs the place to be right."""
+    candidates: list[Candidate] = []
+    assisting: dict[int, list[int]] = {}
+    seen: set[int] = set()
+    category_ids = [c.value for c in result.category.ranked] + [c.value for c in result.level1.ranked]
+    confidence_of = {c.value: c.confidence for c in (*result.level1.ranked, *result.category.ranked)}
+    level1_confidence = {c.value: c.confidence for c in result.level1.ranked}
+    categories = {c.pk: c for c in Category.objects.filter(pk__in=[i for i in category_ids if i])}
+    for category_id in category_ids:
+        node = categories.get(category_id)
+        if node is None or category_id in seen:
+            continue
+        seen.add(category_id)
+        rule = workorder_selectors.dispatch_rule_for(category=node, area=area)
+        if rule is None:
+            continue
+        level1_id = node.ancestors_and_self_ids()[0]
+        if rule.category.level == 1:
+            confidence = level1_confidence.get(level1_id, confidence_of.get(category_id, 0.0))
+        else:
+            confidence = confidence_of.get(category_id, 0.0)
+        if rule.area_id is not None:
+            confidence *= result.area.confidence
+        lead = rule.lead_department_id
+        if lead not in assisting:
+            assisting[lead] = [d.pk for d in rule.assisting_departments.all()]
+        candidates.append(Candidate(lead, round(confidence, 4), (str(rule.category), str(rule.area or ""))))
+    best: dict[int, Candidate] = {}
+    for candidate in candidates:
+        if candidate.value not in best or candidate.confidence > best[candidate.value].confidence:
+            best[candidate.value] = candidate
+    return DepartmentGuess(FieldGuess.from_ranked(list(best.values())), assisting)
+
+
+def related_orders(order: WorkOrder, *, text: str, area: Area | None) -> list[dict[str, Any]]:
+    """Open orders that look like reports of the same event, best first, for the operator to merge."""
+    area_ids = tuple(area.ancestors_and_self_ids()) if area else ()
+    new = Report(
+        id=order.pk,
+        text=f"{order.title}\n{text}",
+        received_at=order.created_at,
+        area_ids=area_ids,
+        caller=order.caller_phone,
+    )
+    if area is not None:
+        order.area = area  # narrow the candidates to the district just found
+    candidates = selectors.related_candidates(order)
+    matches = duplicate_finder().matches(new, candidates, limit=5)
+    numbers = dict(WorkOrder.objects.filter(pk__in=[m.id for m in matches]).values_list("pk", "number"))
+    return [
+        {
+            "id": m.id,
+            "number": numbers.get(m.id, ""),
+            "score": round(m.score, 3),
+            "duplicate": m.score >= DUPLICATE_THRESHOLD,
+            "same_caller": m.same_caller,
+            "shared_terms": list(m.shared_terms),
+            "reasons": list(m.reasons),
+        }
+        for m in matches
+    ]
+
+
+@cache
+def duplicate_finder() -> DuplicateFinder:
+    """One finder per process: it keeps the candidates' vectors between intakes."""
+    return DuplicateFinder()
+
+
+def auto_dispatch_if_confident(*, order: WorkOrder, result: TriageResult, department: DepartmentGuess) -> bool:
+    """Dispatch without an operator when the administrator allows it and both confidences reach their
+    thresholds. The level-1 confidence stands for the category (it is the calibrated one)."""
+    policy = TriageSettings.current()
+    if not policy.auto_dispatch or order.status != Status.DRAFT or order.category_id is None:
+        return False
+    lead_id = department.guess.value
+    if lead_id is None:
+        return False
+    if result.level1.confidence < policy.min_category_confidence:
+        return False
+    if department.guess.confidence < policy.min_department_confidence:
+        return False
+    lead = Department.objects.get(pk=lead_id)
+    assisting = list(Department.objects.filter(pk__in=department.assisting.get(lead_id, []), is_active=True))
+    workorder_dispatch(
+        order=order,
+        by=None,
+        lead_department=lead,
+        assisting_departments=assisting,
+        note=_("Dispatched automatically: category confidence %(category).2f, department confidence %(department).2f")
+        % {"category": result.level1.confidence, "department": department.guess.confidence},
+    )
+    return True
 
 
 def retry_delay_seconds(attempts: int) -> int:
@@ -186,3 +316,18 @@ def submission_retry_now(*, submission: Submission) -> None:
     """An administrator's 'try again' for a submission that used up its attempts."""
     Submission.objects.filter(pk=submission.pk).update(attempts=0, next_attempt_at=None)
     queue_triage(submission.pk)
+
+
+def triage_settings_update(*, settings: TriageSettings, by: User) -> TriageSettings:
+    """Save the administrator's AI settings (who changed them is kept)."""
+    settings.pk = 1
+    settings.updated_by = by
+    settings.save()
+    logger.info(
+        "AI settings changed by %s: auto-dispatch %s, category ≥ %.2f, department ≥ %.2f",
+        by,
+        settings.auto_dispatch,
+        settings.min_category_confidence,
+        settings.min_department_confidence,
+    )
+    return settings

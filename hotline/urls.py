@@ -4,4 +4,6 @@ from hotline import views
 
 urlpatterns = [
     path("new/", views.intake_new, name="intake-new"),
+    path("ai/settings/", views.triage_settings, name="triage-settings"),
+    path("ai/acceptance/", views.ai_acceptance, name="ai-acceptance"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,8 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from hotline import model_registry
 from hotline.forms import PhoneCallForm
-from hotline.services import IntakeRequest, submission_receive
+from hotline.models import ModelKind, ModelVersion, TriageSettings
+from hotline.services import IntakeRequest, submission_receive, triage_settings_update
+from workorders import selectors as workorder_selectors
 from workorders.choices import Channel
 
 INTAKE_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
@@ -48,3 +52,65 @@ def intake_new(request: HttpRequest) -> HttpResponse:
         return redirect("order-detail", pk=order.pk)
     status = 400 if form.is_bound else 200
     return render(request, "hotline/intake_new.html", {"form": form}, status=status)
+
+
+# --- the AI settings and reports -------------------------------------------------------------------------
+
+
+class TriageSettingsForm(forms.ModelForm):
+    class Meta:
+        model = TriageSettings
+        fields = ["auto_dispatch", "min_category_confidence", "min_department_confidence"]
+        widgets = {
+            "min_category_confidence": forms.NumberInput(attrs={"step": "0.01", "min": "0.5", "max": "1"}),
+            "min_department_confidence": forms.NumberInput(attrs={"step": "0.01", "min": "0.5", "max": "1"}),
+        }
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        for name in ("min_category_confidence", "min_department_confidence"):
+            value = data.get(name)
+            if value is not None and not 0.5 <= value <= 1.0:
+                self.add_error(name, _("Give a confidence between 0.5 and 1."))
+        return data
+
+
+@login_required
+def triage_settings(request: HttpRequest) -> HttpResponse:
+    """Administrators decide whether confident orders are dispatched without an operator, with the expected
+    precision and coverage of each threshold measured on held-out messages."""
+    if request.user.role != Role.ADMIN:
+        raise PermissionDenied(_("Only administrators change the AI settings."))
+    current = TriageSettings.current()
+    form = TriageSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        triage_settings_update(settings=form.instance, by=request.user)
+        messages.success(request, _("The AI settings were saved."))
+        return redirect("triage-settings")
+    active = model_registry.active_version(ModelKind.CATEGORY_LEVEL1)
+    context = {
+        "form": form,
+        "active": active,
+        "cross_validated": (active.metrics.get("cross_validated") or {}) if active else {},
+        "gate": (active.metrics.get("gate") or {}) if active else {},
+        "versions": ModelVersion.objects.defer("artifact").order_by("-created_at")[:10],
+    }
+    return render(request, "hotline/triage_settings.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def ai_acceptance(request: HttpRequest) -> HttpResponse:
+    """How often operators accept each AI-filled field, per level-1 category."""
+    if request.user.role not in (Role.MANAGER, Role.ADMIN, Role.OPERATOR):
+        raise PermissionDenied(_("This report is for the hotline centre."))
+    rows = workorder_selectors.ai_acceptance()
+    totals: dict[str, list[int]] = {}
+    for row in rows:
+        total = totals.setdefault(row.field_label, [0, 0])
+        total[0] += row.reviewed
+        total[1] += row.accepted
+    summary = [
+        (label, reviewed, accepted, accepted / reviewed if reviewed else 0.0)
+        for label, (reviewed, accepted) in totals.items()
+    ]
+    return render(request, "hotline/ai_acceptance.html", {"rows": rows, "summary": summary})

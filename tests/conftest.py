@@ -141,3 +141,46 @@ def migration_rows(transactional_db: None) -> None:
     from django.apps import apps
 
     importlib.import_module("workorders.migrations.0002_holidays_and_deadline_policies").load(apps, None)
+
+
+# --- a small trained level-1 model for tests that need one (trained once per test session) -----------------
+
+
+@pytest.fixture(scope="session")
+def level1_model_bytes() -> bytes:
+    """A level-1 classifier trained on 100 shared training messages of each label (a few seconds)."""
+    from django.conf import settings
+
+    from hotline.triage.classify import Level1Classifier
+    from hotline.triage.datasets import read_labelled_csv
+
+    path = settings.HOTLINE["DATASETS_DIR"] / "teddy2020c" / "messages_train.csv"
+    if not path.is_file():
+        pytest.skip(f"the shared data set is not at {path}")
+    per_label: dict[str, list] = {}
+    for example in read_labelled_csv(path):
+        per_label.setdefault(example.label, []).append(example)
+    return Level1Classifier().fit([e for rows in per_label.values() for e in rows[:100]]).to_bytes()
+
+
+@pytest.fixture
+def active_model(db: None, level1_model_bytes: bytes):  # noqa: ANN201
+    """That model registered and active, as `manage.py train_models` would leave it."""
+    import hashlib
+
+    from hotline.models import ModelKind, ModelStatus, ModelVersion
+
+    return ModelVersion.objects.create(
+        kind=ModelKind.CATEGORY_LEVEL1,
+        version="l1-test",
+        algorithm="test",
+        status=ModelStatus.ACTIVE,
+        artifact=level1_model_bytes,
+        sha256=hashlib.sha256(level1_model_bytes).hexdigest(),
+        size_bytes=len(level1_model_bytes),
+        metrics={
+            "gate": {"size": 50, "thresholds": [{"threshold": 0.9, "coverage": 0.8, "precision": 0.97}]},
+            "cross_validated": {"size": 600, "thresholds": [{"threshold": 0.9, "coverage": 0.75, "precision": 0.96}]},
+        },
+        gate_macro_f1=0.9,
+    )

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from workorders.models import (
+    AiFieldReview,
     Area,
     Category,
     DeadlinePolicy,
@@ -94,3 +95,25 @@ class WorkOrderAdmin(admin.ModelAdmin):
 
 admin.site.site_header = _("12345 Hotline administration")
 admin.site.site_title = _("12345 Hotline")
+
+
+@admin.register(AiFieldReview)
+class AiFieldReviewAdmin(admin.ModelAdmin):
+    list_display = (
+        "order",
+        "field",
+        "predicted_label",
+        "final_label",
+        "accepted",
+        "automatic",
+        "category_level1",
+        "created_at",
+    )
+    list_filter = ("field", "accepted", "automatic", "category_level1")
+    list_select_related = ("order",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [field.name for field in AiFieldReview._meta.concrete_fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -13,6 +13,7 @@ class Status(models.TextChoices):
     CALLBACK = "callback", _("Called back, awaiting close")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
+    MERGED = "merged", _("Merged into another order")
 
 
 # Statuses in which a department holds the order and its deadlines run.
@@ -42,6 +43,8 @@ class Action(models.TextChoices):
     REOPEN = "reopen", _("Reopened")
     CLOSE = "close", _("Closed")
     CANCEL = "cancel", _("Cancelled")
+    MERGE = "merge", _("Merged into another order")
+    AUTO_DISPATCH = "auto_dispatch", _("Dispatched automatically")
 
 
 class Channel(models.TextChoices):
@@ -58,6 +61,13 @@ class RequestType(models.TextChoices):
     CONSULT = "consult", _("Consultation")
     SUGGESTION = "suggestion", _("Suggestion")
     PRAISE = "praise", _("Praise")
+
+
+class Emotion(models.TextChoices):
+    CALM = "calm", _("Calm")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+    ANGRY = "angry", _("Angry")
+    DISTRESSED = "distressed", _("Distressed")
 
 
 class Urgency(models.TextChoices):
@@ -135,3 +145,14 @@ class AreaKind(models.TextChoices):
 class HolidayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Public holiday (day off)")
     WORKDAY = "workday", _("Make-up working day")
+
+
+class AiField(models.TextChoices):
+    """Order fields that triage fills and operators confirm or correct."""
+
+    CATEGORY_LEVEL1 = "category_level1", _("Category (level 1)")
+    CATEGORY = "category", _("Category")
+    DEPARTMENT = "department", _("Lead department")
+    REQUEST_TYPE = "request_type", _("Request type")
+    URGENCY = "urgency", _("Urgency")
+    AREA = "area", _("Area")

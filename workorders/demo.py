@@ -16,7 +16,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -24,9 +24,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from hotline import services as intake
 from hotline.models import Submission, SubmissionStatus
-from hotline.selectors import triage_reference
-from hotline.triage import TriageReference, triage_text
+from hotline.selectors import current_pipeline
+from hotline.triage.pipeline import TriagePipeline, TriageResult
 from workorders import selectors, services
 from workorders.choices import AreaKind, Channel, DepartmentKind, ReturnReason, Satisfaction
 from workorders.models import Area, Category, Department, DispatchRule, WorkOrder
@@ -408,31 +409,14 @@ class Timeline:
         return self.target_start + self.span * share
 
 
-def level1_guesser(messages: list[Message]) -> Callable[[list[str]], list[str]]:
-    """A quick level-1 classifier (character n-gram TF-IDF + linear SVM) trained on the labelled training
-    messages, so that the demo's unlabelled messages get a plausible category. Demo-only: live triage
-    uses the models of hotline.triage."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import make_pipeline
-    from sklearn.svm import LinearSVC
-
-    labelled = [m for m in messages if m.label and m.source == "messages_train.csv"]
-    model = make_pipeline(
-        TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True, min_df=2), LinearSVC()
-    )
-    model.fit([m.text for m in labelled], [m.label for m in labelled])
-    return lambda texts: list(model.predict(texts))
-
-
 class HistoryReplayer:
-    """Creates one historical order per message and plays its lifecycle through the services."""
+    """Creates one historical order per message and plays its lifecycle through the services: triage as at
+    intake, the operator's correction where the data set's label says the category was wrong, dispatch,
+    handling, callback."""
 
-    def __init__(
-        self, *, now: datetime, reference: TriageReference, timeline: Timeline, level1_of: dict[str, str]
-    ) -> None:
+    def __init__(self, *, now: datetime, pipeline: TriagePipeline, timeline: Timeline) -> None:
         self.now = now
-        self.level1_of = level1_of
-        self.reference = reference
+        self.pipeline = pipeline
         self.timeline = timeline
         self.categories = {c.pk: c for c in Category.objects.all()}
         self.areas = {a.pk: a for a in Area.objects.all()}
@@ -441,16 +425,6 @@ class HistoryReplayer:
         self.operators = list(User.objects.filter(role=Role.OPERATOR))
         self.manager = User.objects.filter(role=Role.MANAGER).first()
         self.fallback = Department.objects.get(code="ZFB")
-        self.by_l1: dict[int, TriageReference] = {}
-
-    def _reference_under(self, level1: Category) -> TriageReference:
-        if level1.pk not in self.by_l1:
-            allowed = {c.name for c in self.categories.values() if c.path.startswith(level1.path) and c.level == 2}
-            self.by_l1[level1.pk] = TriageReference(
-                places=self.reference.places,
-                categories=tuple(c for c in self.reference.categories if c.level == 3 and c.parent_name in allowed),
-            )
-        return self.by_l1[level1.pk]
 
     def replay(self, message: Message, *, recent: bool = False) -> WorkOrder:
         """One order; a ``recent`` one arrived in the last three days and is likely still being handled."""
@@ -477,23 +451,38 @@ class HistoryReplayer:
             appeal=message.detail or message.text, channel=channel, title=message.title,
             caller_phone=phone, submission=submission, at=created,
         )  # fmt: skip
-        level1 = self.level1.get(message.label or self.level1_of.get(message.key, ""))
-        result = triage_text(
-            order.appeal, self._reference_under(level1) if level1 else self.reference, title_hint=message.title
-        )
-        category = self.categories.get(result.category.value) if result.category.value else level1
+        result = self.pipeline.run(order.appeal, title_hint=message.title)
+        category = self.categories.get(result.category.value)
+        area = self.areas.get(result.area.value)
+        department = intake.department_guess(result, category=category, area=area)
         order = services.workorder_apply_triage(
             order=order,
             fields={
-                "title": result.title, "summary": result.summary, "request_type": result.request_type.value,
-                "urgency": result.urgency.value, "category": category,
-                "area": self.areas.get(result.area.value) if result.area.value else None, "address": result.address,
+                "appeal_masked": result.masked_appeal, "title": result.title, "summary": result.summary,
+                "request_type": result.request_type.value, "urgency": result.urgency.value,
+                "emotion": result.emotion.value, "is_priority": result.priority, "category": category,
+                "area": area, "address": result.address,
             },
-            result=result.as_dict(),
+            result={**result.as_dict(), "department": asdict(department.guess), "related": []},
             at=created,
         )  # fmt: skip
+        self._correct_category(order, message, result, rng, created)
         self._play_lifecycle(order, message, rng, created)
         return order
+
+    def _correct_category(
+        self, order: WorkOrder, message: Message, result: TriageResult, rng: random.Random, created: datetime
+    ) -> None:
+        """Where the data set's label disagrees with triage, an operator corrects the category."""
+        truth = self.level1.get(message.label)
+        if truth is None or result.level1.value == truth.pk or self.now - created < timedelta(hours=2):
+            return
+        words = self.pipeline.tokenizer.content_words(result.text)
+        within = self.pipeline.lexicon.rank_within(words, truth.name, keep=1)
+        corrected = self.categories.get(within[0].value) if within else truth
+        services.workorder_update(
+            order=order, by=rng.choice(self.operators), category=corrected or truth, at=created + timedelta(minutes=20)
+        )
 
     def _officer(self, department: Department) -> User:
         return self.staff[department.pk]
@@ -623,14 +612,7 @@ def import_history(
     timeline = Timeline(
         [m.posted_at for m in messages if m.posted_at], moment - timedelta(days=365), moment - timedelta(hours=1)
     )
-    unlabelled = [m for m in todo if not m.label]
-    guesses = level1_guesser(messages)([m.text for m in unlabelled]) if unlabelled else []
-    replayer = HistoryReplayer(
-        now=moment,
-        reference=triage_reference(),
-        timeline=timeline,
-        level1_of={m.key: label for m, label in zip(unlabelled, guesses, strict=True)},
-    )
+    replayer = HistoryReplayer(now=moment, pipeline=current_pipeline(), timeline=timeline)
     # The last few of the sample arrive in the last three days, so desks and inboxes have live work.
     recent = {m.key for m in sample[-RECENT_ORDERS:]} if len(sample) > 10 * RECENT_ORDERS else set()
     for start in range(0, len(todo), 200):

@@ -136,3 +136,17 @@ class OrderEditForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")  # labels stand above their fields
         super().__init__(*args, **kwargs)
+
+
+class MergeForm(ActionForm):
+    into = forms.CharField(label=_("Merge into order number"), max_length=20)
+    reason = _text(_("Reason"), required=False, rows=2)
+
+    def clean_into(self) -> WorkOrder:
+        number = self.cleaned_data["into"].strip()
+        order = WorkOrder.objects.filter(number=number).first() or (
+            WorkOrder.objects.filter(pk=int(number)).first() if number.isdigit() else None
+        )
+        if order is None:
+            raise forms.ValidationError(_("No order has the number %(number)s.") % {"number": number})
+        return order

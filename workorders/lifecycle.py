@@ -32,7 +32,9 @@ RULES: dict[str, ActionRule] = {
     Action.TRIAGE: ActionRule(frozenset({Status.DRAFT}), None, frozenset({SYSTEM})),
     Action.EDIT: ActionRule(frozenset({Status.DRAFT, Status.RETURNED}), None, _OPERATORS),
     Action.CANCEL: ActionRule(frozenset({Status.DRAFT}), Status.CANCELLED, _OPERATORS),
-    Action.DISPATCH: ActionRule(frozenset({Status.DRAFT}), Status.DISPATCHED, _OPERATORS | {SYSTEM}),
+    Action.MERGE: ActionRule(frozenset({Status.DRAFT}), Status.MERGED, _OPERATORS),
+    Action.DISPATCH: ActionRule(frozenset({Status.DRAFT}), Status.DISPATCHED, _OPERATORS),
+    Action.AUTO_DISPATCH: ActionRule(frozenset({Status.DRAFT}), Status.DISPATCHED, frozenset({SYSTEM})),
     Action.SIGN: ActionRule(frozenset({Status.DISPATCHED}), Status.SIGNED, _OFFICERS, needs_assignment=True),
     Action.ASSIST_SIGN: ActionRule(
         frozenset({Status.DISPATCHED, Status.SIGNED}), None, _OFFICERS, needs_assignment=True

@@ -16,12 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from workorders.choices import (
     OPEN_STATUSES,
     Action,
+    AiField,
     AreaKind,
     AssignmentRole,
     AssignmentStatus,
     Channel,
     DeadlineStage,
     DepartmentKind,
+    Emotion,
     ExtensionStatus,
     HolidayKind,
     RequestType,
@@ -229,11 +231,20 @@ class WorkOrder(models.Model):
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PHONE)
     title = models.CharField(_("title"), max_length=200, blank=True)
     appeal = models.TextField(_("appeal"), help_text=_("What the citizen asks for, in their words or the transcript."))
+    appeal_masked = models.TextField(
+        _("appeal with personal data masked"),
+        blank=True,
+        help_text=_("What the models, the logs and anything sent out of the system see."),
+    )
     summary = models.TextField(_("summary"), blank=True)
     request_type = models.CharField(
         _("request type"), max_length=16, choices=RequestType.choices, default=RequestType.COMPLAINT
     )
     urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    emotion = models.CharField(_("caller's emotion"), max_length=16, choices=Emotion.choices, default=Emotion.CALM)
+    is_priority = models.BooleanField(
+        _("priority handling"), default=False, help_text=_("An angry or distressed caller, or an emergency.")
+    )
     category = models.ForeignKey(
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
     )
@@ -260,6 +271,14 @@ class WorkOrder(models.Model):
         related_name="order",
     )
     triage = models.JSONField(_("triage result"), default=dict, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_orders",
+    )
     is_supervised = models.BooleanField(_("under supervision"), default=False)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
     deadline_stage = models.CharField(
@@ -438,3 +457,35 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} +{self.working_days} ({self.get_status_display()})"
+
+
+class AiFieldReview(models.Model):
+    """What triage proposed for a field and what the order was dispatched with: the operator accepted it or
+    corrected it. Feeds the acceptance report and, through the confirmed orders, the next model."""
+
+    order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="ai_reviews")
+    field = models.CharField(_("field"), max_length=32, choices=AiField.choices)
+    predicted = models.CharField(_("proposed value"), max_length=255, blank=True)
+    predicted_label = models.CharField(_("proposed"), max_length=255, blank=True)
+    confidence = models.FloatField(_("confidence"), null=True, blank=True)
+    final = models.CharField(_("dispatched value"), max_length=255, blank=True)
+    final_label = models.CharField(_("dispatched"), max_length=255, blank=True)
+    accepted = models.BooleanField(_("accepted"))
+    automatic = models.BooleanField(_("dispatched automatically"), default=False)
+    category_level1 = models.CharField(_("level-1 category"), max_length=64, blank=True, db_index=True)
+    source = models.CharField(
+        _("source"), max_length=64, blank=True, help_text=_("The model or rule version that proposed it.")
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("AI field review")
+        verbose_name_plural = _("AI field reviews")
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["field", "category_level1"], name="ai_review_field_category_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.field}: {self.predicted_label} → {self.final_label}"

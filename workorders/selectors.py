@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_STATUSES,
     VISIBLE_ASSIGNMENT_STATUSES,
+    AiField,
     AssignmentRole,
     AssignmentStatus,
+    Emotion,
     ExtensionStatus,
     HolidayKind,
+    RequestType,
     Status,
+    Urgency,
 )
 from workorders.deadlines import WorkCalendar
 from workorders.models import (
+    AiFieldReview,
     Area,
     Assignment,
     Callback,
@@ -258,20 +265,100 @@ def suggested_lead_departments(orders: list[WorkOrder]) -> dict[int, Department]
     return suggestions
 
 
-def triage_guessed_places(order: WorkOrder) -> tuple[Category | None, Area | None]:
-    """The category and area the order's triage result names (it stores ids), for showing beside its confidence."""
+@dataclass(frozen=True)
+class TriageRow:
+    """One AI-filled field as the order page shows it: its candidates (best first) and where they came from."""
+
+    field: str
+    label: str
+    candidates: list[tuple[str, float | None, list[str]]]  # display value, confidence, evidence words
+    source: str
+
+
+_TRIAGE_FIELDS = (
+    ("level1", _("Category (level 1)"), "level1"),
+    ("category", _("Category"), "category"),
+    ("department", _("Lead department"), "category"),
+    ("request_type", _("Request type"), "rules"),
+    ("urgency", _("Urgency"), "rules"),
+    ("emotion", _("Caller's emotion"), "rules"),
+    ("area", _("Area"), "gazetteer"),
+)
+
+
+def triage_rows(order: WorkOrder) -> list[TriageRow]:
+    """The order's triage result with names for the ids it stores (three queries at most)."""
     triage = order.triage or {}
+    ids: dict[str, set[int]] = {"level1": set(), "category": set(), "department": set(), "area": set()}
+    for key, _label, _source in _TRIAGE_FIELDS:
+        for candidate in (triage.get(key) or {}).get("ranked") or []:
+            if key in ids and isinstance(candidate.get("value"), int):
+                ids[key].add(candidate["value"])
+    names = {
+        "level1": dict(Category.objects.filter(pk__in=ids["level1"] | ids["category"]).values_list("pk", "full_name")),
+        "department": dict(Department.objects.filter(pk__in=ids["department"]).values_list("pk", "name")),
+        "area": dict(Area.objects.filter(pk__in=ids["area"]).values_list("pk", "full_name")),
+    }
+    names["category"] = names["level1"]
+    choices = {
+        "request_type": dict(RequestType.choices),
+        "urgency": dict(Urgency.choices),
+        "emotion": dict(Emotion.choices),
+    }
+    versions = triage.get("versions") or {}
+    rows = []
+    for key, label, source in _TRIAGE_FIELDS:
+        guess = triage.get(key)
+        if not isinstance(guess, dict) or guess.get("value") in (None, ""):
+            continue
+        lookup = names.get(key) or choices.get(key) or {}
+        ranked = guess.get("ranked") or [guess]
+        candidates = [
+            (str(lookup.get(c.get("value"), c.get("value"))), c.get("confidence"), list(c.get("evidence") or []))
+            for c in ranked
+        ]
+        rows.append(TriageRow(key, str(label), candidates, versions.get(source, source)))
+    return rows
 
-    def guessed_id(name: str) -> int | None:
-        guess = triage.get(name)
-        value = guess.get("value") if isinstance(guess, dict) else None
-        return value if isinstance(value, int) else None
 
-    category_id, area_id = guessed_id("category"), guessed_id("area")
-    category = order.category if category_id and category_id == order.category_id else None
-    if category_id and category is None:
-        category = Category.objects.filter(pk=category_id).first()
-    area = order.area if area_id and area_id == order.area_id else None
-    if area_id and area is None:
-        area = Area.objects.filter(pk=area_id).first()
-    return category, area
+def orders_visible_to_for_merge(order: WorkOrder) -> QuerySet[WorkOrder]:
+    """Orders another order may be merged into: open ones."""
+    return WorkOrder.objects.exclude(pk=order.pk).exclude(status__in=[Status.CANCELLED, Status.MERGED, Status.CLOSED])
+
+
+def merged_orders(order: WorkOrder) -> QuerySet[WorkOrder]:
+    """The orders merged into this one (other callers reporting the same event)."""
+    return order.merged_orders.order_by("created_at")
+
+
+@dataclass(frozen=True)
+class AcceptanceRow:
+    field: str
+    field_label: str
+    category_level1: str
+    reviewed: int
+    accepted: int
+
+    @property
+    def rate(self) -> float:
+        return self.accepted / self.reviewed if self.reviewed else 0.0
+
+
+def ai_acceptance(*, since: datetime | None = None) -> list[AcceptanceRow]:
+    """How often operators dispatched an order with the value triage proposed, per field and level-1
+    category (orders dispatched automatically are left out: nobody reviewed them)."""
+    reviews = AiFieldReview.objects.filter(automatic=False)
+    if since is not None:
+        reviews = reviews.filter(created_at__gte=since)
+    rows = (
+        reviews.values("field", "category_level1")
+        .annotate(reviewed=Count("id"), accepted=Count("id", filter=Q(accepted=True)))
+        .order_by("field", "-reviewed")
+    )
+    labels = dict(AiField.choices)
+    return [
+        AcceptanceRow(
+            r["field"], str(labels.get(r["field"], r["field"])), r["category_level1"], r["reviewed"], r["accepted"]
+        )
+        for r in rows
+    ]

@@ -19,24 +19,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from hotline.triage.datasets import model_text
 from workorders import selectors
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_STATUSES,
     Action,
+    AiField,
     AssignmentRole,
     AssignmentStatus,
     Channel,
     DeadlineStage,
     ExtensionStatus,
+    RequestType,
     ReturnReason,
     Satisfaction,
     Status,
+    Urgency,
 )
 from workorders.deadlines import clock_deadline
 from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition
 from workorders.lifecycle import SYSTEM, rule_for
 from workorders.models import (
+    AiFieldReview,
     Area,
     Assignment,
     Callback,
@@ -303,7 +308,7 @@ def workorder_apply_triage(
 
 
 @transaction.atomic
-def workorder_update(*, order: WorkOrder, by: User, **values: Any) -> WorkOrder:
+def workorder_update(*, order: WorkOrder, by: User, at: datetime | None = None, **values: Any) -> WorkOrder:
     """An operator's edit of an order before dispatch or during arbitration; records what changed."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
@@ -312,6 +317,8 @@ def workorder_update(*, order: WorkOrder, by: User, **values: Any) -> WorkOrder:
     check_transition(order=order, action=Action.EDIT, by=by)
     if "appeal" in values:
         values["appeal"] = _require_text(values["appeal"], "appeal", _("The appeal text is empty."))
+        if values["appeal"] != order.appeal:
+            order.appeal_masked = masked_text(values["appeal"])
     changes: dict[str, list[Any]] = {}
     for name, value in values.items():
         current = getattr(order, name)
@@ -319,7 +326,7 @@ def workorder_update(*, order: WorkOrder, by: User, **values: Any) -> WorkOrder:
             setattr(order, name, value)
             changes[name] = [_display(current), _display(value)]
     if changes:
-        workorder_transition(order=order, action=Action.EDIT, by=by, changes=changes)
+        workorder_transition(order=order, action=Action.EDIT, by=by, changes=changes, at=at)
     return order
 
 
@@ -329,6 +336,102 @@ def workorder_cancel(*, order: WorkOrder, by: User, reason: str) -> WorkOrder:
     reason = _require_text(reason, "reason", _("Give the reason for cancelling."))
     workorder_transition(order=order, action=Action.CANCEL, by=by, reason=reason)
     return order
+
+
+@transaction.atomic
+def workorder_merge(*, order: WorkOrder, into: WorkOrder, by: User, reason: str = "") -> WorkOrder:
+    """Merge an order awaiting dispatch into another open order about the same event (合并): the order
+    closes as merged, and the other order's page lists it with its caller."""
+    order = _locked(order)
+    if into.pk == order.pk:
+        raise InvalidInput(_("An order cannot be merged into itself."), field="into")
+    target = WorkOrder.objects.select_for_update().get(pk=into.pk)
+    if target.status in (Status.CANCELLED, Status.MERGED, Status.CLOSED):
+        raise InvalidInput(_("Merge into an open order."), field="into")
+    while target.merged_into_id is not None:  # defensive: never point at a merged order
+        target = WorkOrder.objects.get(pk=target.merged_into_id)
+    order.merged_into = target
+    workorder_transition(
+        order=order,
+        action=Action.MERGE,
+        by=by,
+        reason=reason or _("Same event as %(number)s") % {"number": target.number},
+        changes={"merged_into": ["", target.number]},
+    )
+    return order
+
+
+def masked_text(appeal: str) -> str:
+    """The appeal as the models and anything leaving the system see it."""
+    return model_text(appeal)
+
+
+def _record_ai_reviews(order: WorkOrder, *, by: User | None, at: datetime) -> None:
+    """Compare triage's proposals with the values the order is dispatched with (first dispatch only)."""
+    triage = order.triage or {}
+    if not triage.get("versions") or order.ai_reviews.exists():
+        return
+    versions = triage["versions"]
+    level1 = order.category.ancestors_and_self_ids()[0] if order.category_id else None
+    names = dict(
+        Category.objects.filter(
+            pk__in=[v for v in (level1, order.category_id, _guess(triage, "level1"), _guess(triage, "category")) if v]
+        ).values_list("pk", "full_name")
+    )
+    department_names = dict(
+        Department.objects.filter(
+            pk__in=[v for v in (_guess(triage, "department"), order.lead_department_id) if v]
+        ).values_list("pk", "name")
+    )
+    area_names = dict(
+        Area.objects.filter(pk__in=[v for v in (_guess(triage, "area"), order.area_id) if v]).values_list(
+            "pk", "full_name"
+        )
+    )
+    compared = [
+        (AiField.CATEGORY_LEVEL1, "level1", level1, names, versions.get("level1", "")),
+        (AiField.CATEGORY, "category", order.category_id, names, versions.get("category", "")),
+        (AiField.DEPARTMENT, "department", order.lead_department_id, department_names, "dispatch-catalogue"),
+        (
+            AiField.REQUEST_TYPE,
+            "request_type",
+            order.request_type,
+            dict(RequestType.choices),
+            versions.get("rules", ""),
+        ),
+        (AiField.URGENCY, "urgency", order.urgency, dict(Urgency.choices), versions.get("rules", "")),
+        (AiField.AREA, "area", order.area_id, area_names, "gazetteer"),
+    ]
+    level1_name = names.get(level1, "").split(" / ")[0]
+    reviews = []
+    for field, key, final, labels, source in compared:
+        guess = triage.get(key) or {}
+        predicted = guess.get("value")
+        if predicted in (None, ""):
+            continue
+        reviews.append(
+            AiFieldReview(
+                order=order,
+                field=field,
+                predicted=str(predicted),
+                predicted_label=str(labels.get(predicted, predicted)),
+                confidence=guess.get("confidence"),
+                final="" if final is None else str(final),
+                final_label=str(labels.get(final, final or "")),
+                accepted=str(predicted) == str(final),
+                automatic=by is None,
+                category_level1=level1_name,
+                source=source,
+                reviewed_by=by,
+                created_at=at,
+            )
+        )
+    AiFieldReview.objects.bulk_create(reviews)
+
+
+def _guess(triage: dict[str, Any], key: str) -> Any:
+    value = (triage.get(key) or {}).get("value")
+    return value if isinstance(value, int) else None
 
 
 # --- dispatch and the department's work -----------------------------------------------------------------
@@ -344,18 +447,23 @@ def workorder_dispatch(
     note: str = "",
     at: datetime | None = None,
 ) -> WorkOrder:
-    """Send a confirmed order to its lead department (主办) and any assisting ones (协办); deadlines start."""
+    """Send a confirmed order to its lead department (主办) and any assisting ones (协办); deadlines start.
+
+    ``by=None`` is triage's automatic dispatch. What triage had proposed is compared with what the order
+    is dispatched with, field by field (``AiFieldReview``): the operators' acceptance and corrections."""
     order = _locked(order)
-    check_transition(order=order, action=Action.DISPATCH, by=by)
+    action = Action.DISPATCH if by is not None else Action.AUTO_DISPATCH
+    check_transition(order=order, action=action, by=by)
     if order.category_id is None:
         raise InvalidInput(_("Choose a category before dispatching."), field="category")
     assisting = _validate_departments(lead_department, assisting_departments)
     moment = at or timezone.now()
     _assign(order, lead_department, assisting, moment)
     _start_deadlines(order, moment)
+    _record_ai_reviews(order, by=by, at=moment)
     workorder_transition(
         order=order,
-        action=Action.DISPATCH,
+        action=action,
         by=by,
         reason=note,
         changes={

@@ -28,8 +28,6 @@ from workorders.choices import (
     AssignmentRole,
     AssignmentStatus,
     ExtensionStatus,
-    RequestType,
-    Urgency,
 )
 from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition
 from workorders.filters import WorkOrderFilter
@@ -40,6 +38,7 @@ from workorders.forms import (
     DispatchForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
+    MergeForm,
     NoteForm,
     OrderEditForm,
     ReasonForm,
@@ -191,6 +190,14 @@ ORDER_ACTIONS: dict[str, OrderAction] = {
         ),
         gettext_lazy("The order was dispatched."),
     ),
+    "merge": OrderAction(
+        (Action.MERGE,),
+        MergeForm,
+        lambda order, user, data: services.workorder_merge(
+            order=order, into=data["into"], by=user, reason=data["reason"]
+        ),
+        gettext_lazy("The order was merged."),
+    ),
     "cancel": OrderAction(
         (Action.CANCEL,),
         ReasonForm,
@@ -313,36 +320,21 @@ def offered_actions(*, user: User, order: WorkOrder, assignment: Assignment | No
             ("close", Action.CLOSE in open_actions),
             ("supervise", Action.SUPERVISE in open_actions),
             ("remind", Action.REMIND in open_actions),
+            ("merge", Action.MERGE in open_actions),
             ("cancel", Action.CANCEL in open_actions),
         ]
     return [slug for slug, allowed in candidates if allowed]
 
 
-def _triage_rows(order: WorkOrder) -> list[dict[str, Any]]:
-    """The triage guesses of the order as label, value, confidence and evidence rows."""
-    triage = order.triage or {}
-    category, area = selectors.triage_guessed_places(order)
-    labels = {
-        "request_type": (_("Request type"), lambda v: RequestType(v).label if v in RequestType.values else v),
-        "urgency": (_("Urgency"), lambda v: Urgency(v).label if v in Urgency.values else v),
-        "category": (_("Category"), lambda v: category or v),
-        "area": (_("Area"), lambda v: area or v),
-    }
-    rows = []
-    for name, (label, show) in labels.items():
-        guess = triage.get(name)
-        if not isinstance(guess, dict):
-            continue
-        value = guess.get("value")
-        rows.append(
-            {
-                "label": label,
-                "value": show(value) if value not in (None, "") else "",
-                "confidence": guess.get("confidence"),
-                "evidence": guess.get("evidence") or [],
-            }
-        )
-    return rows
+def _related(order: WorkOrder) -> list[dict[str, Any]]:
+    """The open orders triage found about the same event, still open now, best first."""
+    related = (order.triage or {}).get("related") or []
+    still_open = set(
+        selectors.orders_visible_to_for_merge(order)
+        .filter(pk__in=[r["id"] for r in related])
+        .values_list("pk", flat=True)
+    )
+    return [r for r in related if r["id"] in still_open]
 
 
 def _order_page(
@@ -379,7 +371,9 @@ def _order_page(
         # Template lookups cannot spell "request-extension": the forms are keyed with underscores there.
         "action_forms": {slug.replace("-", "_"): form for slug, form in action_forms.items()},
         "assignments": assignments,
-        "triage_rows": _triage_rows(order),
+        "triage_rows": selectors.triage_rows(order),
+        "related": _related(order),
+        "merged": list(selectors.merged_orders(order)),
         "events": list(order.events.all()),
     }
     return render(request, "workorders/order_detail.html", context, status=status)

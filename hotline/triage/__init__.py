@@ -1,6 +1,5 @@
-"""Pure triage: text in, a result dataclass out. Never imports the ORM; callers pass reference data."""
+"""Pure triage: text in, dataclasses out. Never imports the ORM; callers pass reference data.
 
-from hotline.triage.rules import ENGINE_VERSION, triage_text
-from hotline.triage.types import CategoryRef, FieldGuess, PlaceRef, TriageReference, TriageResult
-
-__all__ = ["ENGINE_VERSION", "CategoryRef", "FieldGuess", "PlaceRef", "TriageReference", "TriageResult", "triage_text"]
+Entry point: ``hotline.triage.pipeline.TriagePipeline``. The modules, in the order the pipeline uses them:
+normalise, privacy, location, classify (+ datasets for training), taxonomy, intent, summary, duplicates.
+"""

@@ -15,9 +15,9 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from hotline.triage.classify import Example
 from hotline.triage.normalise import normalise, to_simplified
 from hotline.triage.privacy import mask_pii
+from hotline.triage.types import Example
 
 
 class DatasetError(ValueError):
@@ -53,6 +53,8 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
 
 def read_labelled_csv(path: Path, *, key_prefix: str = "") -> list[Example]:
     """Examples from a CSV with ``label`` and ``text`` (or ``title`` and ``detail``) columns."""
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file")
     with path.open(encoding="utf-8-sig", newline="") as handle:
         header = next(csv.reader(handle), [])
     columns = set(header)

@@ -41,6 +41,7 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         self._words = [*domain_words(), *extra_words]
         self._ready = False
+        self._added: set[str] = set()
         self._lock = threading.Lock()
 
     def _initialise(self) -> None:
@@ -51,7 +52,18 @@ class Tokenizer:
             for word in self._words:
                 if len(word) >= 2:
                     self._jieba.add_word(word, freq=2000)
+                    self._added.add(word)
             self._ready = True
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Keep these words whole from now on (place and category names from the reference data)."""
+        if not self._ready:
+            self._initialise()
+        with self._lock:
+            for word in words:
+                if len(word) >= 2 and word not in self._added:
+                    self._jieba.add_word(word, freq=2000)
+                    self._added.add(word)
 
     def words(self, text: str) -> list[str]:
         """Every word of the text in order, punctuation and spaces dropped (stop words kept)."""
@@ -61,8 +73,12 @@ class Tokenizer:
 
     def content_words(self, text: str) -> list[str]:
         """The words that carry meaning: stop words and single characters other than digits dropped."""
+        return self.content_of(self.words(text))
+
+    @staticmethod
+    def content_of(words: Iterable[str]) -> list[str]:
         stops = stop_words()
-        return [w for w in self.words(text) if w not in stops and (len(w) > 1 or w.isdigit())]
+        return [w for w in words if w not in stops and (len(w) > 1 or w.isdigit())]
 
 
 @cache

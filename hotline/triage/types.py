@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -23,12 +23,6 @@ class CategoryRef:
     level: int
     name: str
     parent_name: str = ""
-
-
-@dataclass(frozen=True)
-class TriageReference:
-    places: tuple[PlaceRef, ...] = ()
-    categories: tuple[CategoryRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,17 +55,11 @@ class FieldGuess:
 
 
 @dataclass(frozen=True)
-class TriageResult:
-    engine: str
-    normalised_text: str
-    title: str
-    summary: str
-    request_type: FieldGuess
-    urgency: FieldGuess
-    category: FieldGuess
-    area: FieldGuess
-    address: str = ""
-    notes: tuple[str, ...] = field(default_factory=tuple)
+class Example:
+    """One labelled message for training or evaluation. ``words`` is given for pre-segmented data (then
+    there is no raw text)."""
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    text: str
+    label: str
+    words: tuple[str, ...] | None = None
+    key: str = ""

@@ -54,7 +54,7 @@ def test_a_message_creates_an_analysed_draft_order(
     # triage ran after commit (in-process here) and filled what it found
     assert order.area == city.community_area
     assert order.request_type == "complaint"
-    assert order.summary and order.triage["engine"]
+    assert order.summary and order.triage["versions"]["pipeline"]
     assert [e.action for e in order.events.all()] == [Action.CREATE, Action.TRIAGE]
     submission = Submission.objects.get(pk=body["submission_id"])
     assert submission.status == SubmissionStatus.TRIAGED and submission.submitted_by == personas.integration

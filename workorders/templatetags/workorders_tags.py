@@ -113,12 +113,22 @@ def role_label(role: str) -> str:
 
 
 @register.filter
-def percent(value: Any) -> str:
-    """A 0–1 confidence as a whole percentage ("87%"); empty when not a number."""
+def percent(value: Any, digits: Any = 0) -> str:
+    """A 0–1 share as a percentage ("87%", or "87.5%" with ``digits=1``); empty when not a number."""
     try:
-        return f"{round(float(value) * 100)}%"
+        places = int(digits)
+        return f"{float(value) * 100:.{places}f}%" if places else f"{round(float(value) * 100)}%"
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def index(sequence: Any, position: int) -> Any:
+    """The item at ``position`` of a list, or None."""
+    try:
+        return sequence[int(position)]
+    except (IndexError, TypeError, ValueError, KeyError):
+        return None
 
 
 def _change_label(name: str) -> str:
