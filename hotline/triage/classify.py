@@ -235,24 +235,31 @@ class Level1Classifier:
                 self.char_svm_.decision_function(X_char),
             ]
         )
-        return self.stacker_.predict_proba(decisions)
+        # the stacker's multinomial softmax, without scikit-learn's per-call checks
+        scores = decisions @ self.stacker_.coef_.T + self.stacker_.intercept_
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         return list(self.stacker_.classes_[self.predict_proba(texts).argmax(axis=1)])
 
     def rank(
-        self, text: str, *, words: Sequence[str] | None = None, keep: int = 3, evidence: int = 5
+        self, text: str, *, words: Sequence[str] | None = None, keep: int = 3, evidence: int = 5, explain: int = 3
     ) -> list[Candidate]:
-        """The ``keep`` most likely level-1 labels for one text, each with the words that argue for it.
-        ``words``: the text already segmented by the tokenizer (saves segmenting it again)."""
+        """The ``keep`` most likely level-1 labels for one text; the first ``explain`` of them with the words
+        that argue for them. ``words``: the text already segmented by the tokenizer (saves doing it again)."""
         X_char, X_word = self._views([text], None if words is None else [words])
         proba = self._proba(X_char, X_word)[0]
         order = np.argsort(proba)[::-1][:keep]
         row = X_word.tocsr()
         names = self._word_names()
         candidates = []
-        for index in order:
+        for position, index in enumerate(order):
             label = self.stacker_.classes_[index]
+            if position >= explain:
+                candidates.append(Candidate(str(label), float(proba[index])))
+                continue
             column = int(np.searchsorted(self.word_model_.classes_, label))
             contributions = row.data * self.word_model_.weights_[row.indices, column]
             best = [names[row.indices[i]] for i in np.argsort(contributions)[::-1][:evidence] if contributions[i] > 0]
