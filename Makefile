@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # How many of the data set's ~12,000 messages `make run` replays as historical orders (all: DEMO_ORDERS=all).
-DEMO_ORDERS ?= 5000
+DEMO_ORDERS ?= 4000
 INTEGRATION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hotline
 INTEGRATION_BROKER_URL ?= redis://127.0.0.1:6379/15
 

@@ -187,42 +187,38 @@ class DepartmentGuess:
 
 
 def department_guess(result: TriageResult, *, category: Category | None, area: Area | None) -> DepartmentGuess:
-    """The dispatch catalogue applied to each likely category, as ranked department candidates.
+    """The dispatch catalogue applied to the chosen category (first) and to the other likely categories.
 
     A department is as likely as the category level its rule was chosen on: a rule on a level-1 category
     is right when the level-1 is (the classifier's calibrated confidence); a rule on a deeper category needs
     the deeper guess too; a rule for a particular area also needs the place to be right."""
+    category_ids = list(
+        dict.fromkeys(c.value for c in (*result.category.ranked, *result.level1.ranked) if c.value is not None)
+    )
+    confidence_of = {c.value: c.confidence for c in (*result.level1.ranked, *result.category.ranked)}
+    categories = {c.pk: c for c in Category.objects.filter(pk__in=category_ids)}
+    rules = workorder_selectors.dispatch_rules_for(
+        categories=[categories[i] for i in category_ids if i in categories], area=area
+    )
     candidates: list[Candidate] = []
     assisting: dict[int, list[int]] = {}
-    seen: set[int] = set()
-    category_ids = [c.value for c in result.category.ranked] + [c.value for c in result.level1.ranked]
-    confidence_of = {c.value: c.confidence for c in (*result.level1.ranked, *result.category.ranked)}
-    level1_confidence = {c.value: c.confidence for c in result.level1.ranked}
-    categories = {c.pk: c for c in Category.objects.filter(pk__in=[i for i in category_ids if i])}
     for category_id in category_ids:
-        node = categories.get(category_id)
-        if node is None or category_id in seen:
-            continue
-        seen.add(category_id)
-        rule = workorder_selectors.dispatch_rule_for(category=node, area=area)
+        rule = rules.get(category_id)
         if rule is None:
             continue
-        level1_id = node.ancestors_and_self_ids()[0]
-        if rule.category.level == 1:
-            confidence = level1_confidence.get(level1_id, confidence_of.get(category_id, 0.0))
-        else:
-            confidence = confidence_of.get(category_id, 0.0)
+        level1_id = categories[category_id].ancestors_and_self_ids()[0]
+        confidence = confidence_of.get(level1_id if rule.category.level == 1 else category_id, 0.0)
         if rule.area_id is not None:
             confidence *= result.area.confidence
         lead = rule.lead_department_id
-        if lead not in assisting:
-            assisting[lead] = [d.pk for d in rule.assisting_departments.all()]
-        candidates.append(Candidate(lead, round(confidence, 4), (str(rule.category), str(rule.area or ""))))
-    best: dict[int, Candidate] = {}
-    for candidate in candidates:
-        if candidate.value not in best or candidate.confidence > best[candidate.value].confidence:
-            best[candidate.value] = candidate
-    return DepartmentGuess(FieldGuess.from_ranked(list(best.values())), assisting)
+        assisting.setdefault(lead, [d.pk for d in rule.assisting_departments.all()])
+        if all(c.value != lead for c in candidates):
+            candidates.append(Candidate(lead, round(confidence, 4), (str(rule.category), str(rule.area or ""))))
+    if not candidates:
+        return DepartmentGuess(FieldGuess(None, 0.0), {})
+    chosen, others = candidates[0], sorted(candidates[1:], key=lambda c: c.confidence, reverse=True)
+    ranked = (chosen, *others[:2])
+    return DepartmentGuess(FieldGuess(chosen.value, chosen.confidence, chosen.evidence, ranked), assisting)
 
 
 def related_orders(order: WorkOrder, *, text: str, area: Area | None) -> list[dict[str, Any]]:

@@ -83,7 +83,7 @@ def celery_worker(
     log = log_path.open("wb")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
-         "-Q", celery_queue, "--without-gossip", "--without-mingle", "--without-heartbeat"],
+         "-n", f"{celery_queue}@%h", "-Q", celery_queue, "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -111,3 +111,30 @@ def wait_for(condition: object, *, timeout: float = 30.0, message: str = "condit
             return
         time.sleep(0.2)
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {message}")
+
+
+@pytest.fixture(autouse=True)
+def worker_idle_after_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Wait until the worker has no task running, reserved or scheduled before the test's data is flushed:
+    a task still writing while the tables are emptied deadlocks the flush."""
+    yield
+    if "celery_worker" not in request.fixturenames:
+        return
+    from config.celery import app
+
+    queue = request.getfixturevalue("celery_queue")
+    inspector = app.control.inspect(timeout=2.0, destination=[f"{queue}@{socket.gethostname()}"], limit=1)
+
+    def busy() -> bool:
+        for reply in (inspector.active(), inspector.reserved(), inspector.scheduled()):
+            if reply is None:  # no answer: ask again
+                return True
+            if any(tasks for tasks in reply.values()):
+                return True
+        return False
+
+    deadline = time.monotonic() + 60
+    while busy():
+        if time.monotonic() > deadline:
+            pytest.fail("the Celery worker was still busy 60 s after the test", pytrace=False)
+        time.sleep(0.2)
