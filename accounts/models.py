@@ -67,6 +67,12 @@ class User(AbstractUser):
         return self.role in {Role.OPERATOR, Role.MANAGER, Role.ADMIN, Role.INTEGRATION}
 
     @property
+    def sees_personal_data(self) -> bool:
+        """Operators talk to the caller and officers contact them; managers and connected systems see the
+        appeal with personal data masked and the caller's name and phone shortened."""
+        return self.role in {Role.OPERATOR, Role.OFFICER, Role.ADMIN}
+
+    @property
     def may_submit(self) -> bool:
         """Operators enter calls; connected systems (and administrators) submit through the API."""
         return self.role in {Role.OPERATOR, Role.ADMIN, Role.INTEGRATION}

@@ -10,6 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from hotline.triage.datasets import model_text
+from hotline.triage.privacy import partial_name, partial_phone
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_STATUSES,
@@ -380,3 +382,15 @@ def ai_acceptance(*, since: datetime | None = None) -> list[AcceptanceRow]:
         )
         for r in rows
     ]
+
+
+def shown_personal_data(order: WorkOrder, user: User | None) -> dict[str, str]:
+    """The appeal and the caller as this user may see them: whole for the roles that contact the caller,
+    else the appeal with personal data masked and the name and phone shortened (张**, 138****8000)."""
+    if user is not None and getattr(user, "sees_personal_data", False):
+        return {"appeal": order.appeal, "caller_name": order.caller_name, "caller_phone": order.caller_phone}
+    return {
+        "appeal": order.appeal_masked or model_text(order.appeal),
+        "caller_name": partial_name(order.caller_name),
+        "caller_phone": partial_phone(order.caller_phone),
+    }

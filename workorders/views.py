@@ -371,6 +371,7 @@ def _order_page(
         # Template lookups cannot spell "request-extension": the forms are keyed with underscores there.
         "action_forms": {slug.replace("-", "_"): form for slug, form in action_forms.items()},
         "assignments": assignments,
+        "shown": selectors.shown_personal_data(order, user),
         "triage_rows": selectors.triage_rows(order),
         "related": _related(order),
         "merged": list(selectors.merged_orders(order)),

@@ -648,3 +648,18 @@ def mask_pii(text: str) -> MaskedText:
         last = span.end
     parts.append(text[last:])
     return MaskedText("".join(parts), tuple(spans))
+
+
+def partial_phone(phone: str) -> str:
+    """A phone number with its middle hidden (138****8000), enough to recognise, not to call."""
+    digits = phone.strip()
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    keep = 3 if len(digits) >= 7 else 1
+    return digits[:keep] + "*" * (len(digits) - keep - 4) + digits[-4:]
+
+
+def partial_name(name: str) -> str:
+    """A name with only its first character shown (张**)."""
+    name = name.strip()
+    return name[:1] + "*" * (len(name) - 1) if name else ""

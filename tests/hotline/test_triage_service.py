@@ -136,3 +136,22 @@ def test_an_operator_merges_a_duplicate_into_the_first_order(city: City, persona
     assert list(first.merged_orders.all()) == [merged]
     with pytest.raises(Exception):  # noqa: B017 - a merged order is not open for merging again
         services.workorder_merge(order=merged, into=first, by=personas.operator)
+
+
+def test_managers_and_connected_systems_see_personal_data_masked(
+    client, city: City, personas: Personas, active_model
+) -> None:  # noqa: ANN001
+    from rest_framework.test import APIClient
+
+    order = intake(NOISE, "V-1", personas)
+    WorkOrder.objects.filter(pk=order.pk).update(caller_name="张三丰", caller_phone="13800138000")
+    for persona, sees in ((personas.operator, True), (personas.manager, False), (personas.integration, False)):
+        api = APIClient()
+        api.force_authenticate(persona)
+        body = api.get(f"/api/v1/orders/{order.pk}/").json()
+        assert ("13800138000" in body["appeal"]) is sees
+        assert body["caller_phone"] == ("13800138000" if sees else "138****8000")
+        assert body["caller_name"] == ("张三丰" if sees else "张**")
+    client.force_login(personas.manager)
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "13800138000" not in page and "[MOBILE]" in page

@@ -20,6 +20,7 @@ from workorders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
+from workorders.selectors import shown_personal_data
 from workorders.services import MAX_EXTENSION_DAYS
 
 
@@ -189,6 +190,10 @@ class OrderDetailSerializer(OrderListSerializer):
             "callbacks",
             "events",
         ]
+
+    def to_representation(self, order: WorkOrder) -> dict[str, Any]:
+        request = self.context.get("request")
+        return {**super().to_representation(order), **shown_personal_data(order, getattr(request, "user", None))}
 
 
 class OrderUpdateSerializer(serializers.ModelSerializer):
