@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hotline.models import ModelKind, ModelStatus, ModelVersion
 from hotline.triage.classify import ALGORITHM, Level1Classifier, evaluate, evaluate_model
@@ -106,16 +107,17 @@ def model_train_level1(*, examples: Sequence[Example], sources: dict[str, int], 
     active_f1 = None
     if active is not None and gate:
         active_f1 = evaluate_model(load_level1(active), gate).macro_f1
+    figures = {"new": version.gate_macro_f1, "active": active_f1, "version": active.version if active else ""}
     if active is None:
-        promoted, reason = True, "no model was active"
+        promoted, reason = True, _("no model was active")
     elif force:
-        promoted, reason = True, "promoted on request (--force)"
+        promoted, reason = True, _("promoted on request (--force)")
     elif active_f1 is None or version.gate_macro_f1 is None:
-        promoted, reason = False, "no gate examples to compare on"
+        promoted, reason = False, _("no gate examples to compare on")
     elif version.gate_macro_f1 >= active_f1:
-        promoted, reason = True, f"gate macro-F1 {version.gate_macro_f1:.4f} ≥ active {active.version} {active_f1:.4f}"
+        promoted, reason = True, _("gate macro-F1 %(new).4f ≥ active %(version)s %(active).4f") % figures
     else:
-        promoted, reason = False, f"gate macro-F1 {version.gate_macro_f1:.4f} < active {active.version} {active_f1:.4f}"
+        promoted, reason = False, _("gate macro-F1 %(new).4f < active %(version)s %(active).4f") % figures
     version.metrics["compared_with"] = {"version": active.version if active else None, "gate_macro_f1": active_f1}
     version.note = reason
     version.save(update_fields=["metrics", "note"])

@@ -298,7 +298,7 @@ class TriageRow:
 _TRIAGE_FIELDS = (
     ("level1", _("Category (level 1)"), "level1"),
     ("category", _("Category"), "category"),
-    ("department", _("Lead department"), "category"),
+    ("department", _("Lead department"), "catalogue"),
     ("request_type", _("Request type"), "rules"),
     ("urgency", _("Urgency"), "rules"),
     ("emotion", _("Caller's emotion"), "rules"),
@@ -337,7 +337,10 @@ def triage_rows(order: WorkOrder) -> list[TriageRow]:
             (str(lookup.get(c.get("value"), c.get("value"))), c.get("confidence"), list(c.get("evidence") or []))
             for c in ranked
         ]
-        rows.append(TriageRow(key, str(label), candidates, versions.get(source, source)))
+        shown_source = versions.get(source, source)
+        if key == "department":  # the catalogue applied to the categories above
+            shown_source = _("dispatch catalogue")
+        rows.append(TriageRow(key, str(label), candidates, str(shown_source)))
     return rows
 
 

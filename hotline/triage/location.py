@@ -19,7 +19,7 @@ _ADDRESS = re.compile(
     r"[\u4e00-\u9fa5A-Za-z0-9]{2,20}?(?:路|街|大道|巷|道)[\u4e00-\u9fa5A-Za-z0-9]{0,6}?\d+号(?:[\u4e00-\u9fa5A-Za-z0-9]{0,6}?\d+(?:栋|幢|号楼|室))?"
     r"|[\u4e00-\u9fa5A-Za-z0-9]{2,16}?(?:小区|花园|公寓|大厦|新村|家园|苑|广场)(?:[\u4e00-\u9fa5A-Za-z0-9]{0,4}?\d+(?:栋|幢|号楼|单元))*"
 )
-_ADDRESS_LEAD = re.compile(r"^(?:.*?(?:地址是|地址为|地址|位于|我家在|住在|家住|我在|在))")
+_ADDRESS_LEAD = re.compile(r"^(?:.*?(?:地址是|地址为|地址|位于|我家在|住在|家住|我在|我是|本人是|在))")
 _PLACE_SUFFIX = re.compile(r"(?:街道|居委会|村委会|社区|镇|乡|村)")
 _STEM_CHAR = re.compile(r"[\u4e00-\u9fa5]")
 # Characters that end a phrase before a place name rather than belong to it (…另外桂花坪街道 → 桂花坪街道).
