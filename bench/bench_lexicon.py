@@ -16,12 +16,11 @@ request type, urgency and emotion (hotline/triage/intent.py).
 from __future__ import annotations
 
 import csv
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bench.common import report, teddy
+from bench.common import best_seconds, report, teddy
 from hotline.triage.intent import emotion, request_type, urgency
 from hotline.triage.taxonomy import CategoryLexicon
 from hotline.triage.tokenize import default_tokenizer
@@ -120,15 +119,6 @@ def unlabelled_distributions(lexicon: CategoryLexicon) -> dict[str, Any]:
     }
 
 
-def best_seconds(run: Callable[[], object], repeats: int = REPEATS) -> float:
-    timings = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        timings.append(time.perf_counter() - started)
-    return min(timings)
-
-
 def speed(lexicon: CategoryLexicon) -> dict[str, Any]:
     tokenizer = default_tokenizer()
     rows = read_csv("messages_unlabelled.csv")
@@ -138,7 +128,7 @@ def speed(lexicon: CategoryLexicon) -> dict[str, Any]:
     level1 = lexicon.level1_names[0]
 
     def per_message(run: Callable[[str | list[str]], object], inputs: Sequence[Any]) -> float:
-        return round(1000 * best_seconds(lambda: [run(item) for item in inputs]) / len(inputs), 4)
+        return round(1000 * best_seconds(lambda: [run(item) for item in inputs], repeats=REPEATS) / len(inputs), 4)
 
     timings = {
         "tokenise (words)": per_message(tokenizer.words, texts),

@@ -12,11 +12,10 @@ seen (the data set already masks most values as ***, so few hits are expected).
 from __future__ import annotations
 
 import csv
-import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from bench.common import report, teddy
+from bench.common import best_seconds, report, teddy
 from hotline.triage.privacy import PiiKind, find_pii, mask_pii
 from tests.hotline.triage.pii_cases import PLANTED_CASES, UNTOUCHED
 
@@ -25,18 +24,8 @@ REPEATS = 5
 TARGET_MS_PER_240_CHARS = 0.5
 
 
-def best_seconds(run: Callable[[], object], repeats: int = REPEATS) -> float:
-    """The fastest of several runs: the least disturbed measurement of the same work."""
-    timings = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        run()
-        timings.append(time.perf_counter() - started)
-    return min(timings)
-
-
 def speed(texts: Sequence[str]) -> dict[str, float]:
-    seconds = best_seconds(lambda: [mask_pii(text) for text in texts])
+    seconds = best_seconds(lambda: [mask_pii(text) for text in texts], repeats=REPEATS)
     chars = sum(len(text) for text in texts)
     return {
         "texts": len(texts),

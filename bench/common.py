@@ -9,6 +9,8 @@ import json
 import os
 import platform
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,3 +47,13 @@ def report(name: str, figures: dict[str, Any]) -> Path:
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     print(f"written to {path.relative_to(ROOT)}")
     return path
+
+
+def best_seconds(run: Callable[[], object], repeats: int = 5) -> float:
+    """The fastest of several runs: the least disturbed measurement of the same work."""
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - started)
+    return min(timings)
