@@ -117,3 +117,14 @@ def env_choice(name: str, default: str, choices: list[str]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name}={value!r} is not supported; choose one of {', '.join(choices)}")
     return value
+
+
+def env_url(name: str) -> str | None:
+    """An http(s) URL, or None when unset."""
+    value = _raw(name)
+    if not value:
+        return None
+    parsed = urlparse(value)
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an http:// or https:// URL")
+    return value.rstrip("/")

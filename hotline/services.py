@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from hotline import selectors
+from hotline.llm_services import llm_config, queue_llm_draft
 from hotline.models import Submission, SubmissionStatus, TriageSettings
 from hotline.triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report
 from hotline.triage.normalise import SPEAKER_LABELS, turns_from_json
@@ -160,9 +161,16 @@ def submission_triage(*, submission_id: int) -> bool:
                 "area": area,
                 "address": result.address,
             },
-            result={**result.as_dict(), "department": asdict(department.guess), "related": related},
+            result={
+                **result.as_dict(),
+                "department": asdict(department.guess),
+                "related": related,
+                "sources": classical_sources(result),
+            },
         )
         auto_dispatch_if_confident(order=order, result=result, department=department)
+        if order.status == Status.DRAFT and llm_config() is not None:
+            transaction.on_commit(lambda: queue_llm_draft(order.pk))
         submission.status = SubmissionStatus.TRIAGED
         submission.triaged_at = timezone.now()
         submission.attempts += 1
@@ -170,6 +178,23 @@ def submission_triage(*, submission_id: int) -> bool:
         submission.next_attempt_at = None
         submission.save(update_fields=["status", "triaged_at", "attempts", "last_error", "next_attempt_at"])
         return True
+
+
+def classical_sources(result: TriageResult) -> dict[str, dict[str, str]]:
+    """Where each field triage filled came from, for the order page (an LLM draft may replace some)."""
+    versions = result.versions
+    summary = {"source": "extractive", "version": versions["pipeline"]}
+    rules = {"source": "rules", "version": versions["rules"]}
+    return {
+        "title": summary,
+        "summary": summary,
+        "request_type": rules,
+        "urgency": rules,
+        "emotion": rules,
+        "category": {"source": "classifier", "version": f"{versions['level1']} + {versions['category']}"},
+        "department": {"source": "dispatch catalogue", "version": ""},
+        "area": {"source": "gazetteer", "version": ""},
+    }
 
 
 def turns_of(payload: dict[str, Any]) -> list[TranscriptTurn] | None:

@@ -31,3 +31,11 @@ def triage_submission(self, submission_id: int) -> bool:  # type: ignore[no-unty
 @shared_task
 def requeue_stalled_submissions() -> int:
     return submissions_requeue_stalled()
+
+
+@shared_task(acks_late=True)
+def llm_draft_order(order_id: int) -> str:
+    """Let the LLM draft an order triage has filled (on the ``llm`` queue, so it never delays intake)."""
+    from hotline.llm_services import order_draft_with_llm
+
+    return order_draft_with_llm(order_id=order_id)

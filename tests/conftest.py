@@ -184,3 +184,25 @@ def active_model(db: None, level1_model_bytes: bytes):  # noqa: ANN201
         },
         gate_macro_f1=0.9,
     )
+
+
+@pytest.fixture
+def fake_llm(settings):  # noqa: ANN001, ANN201
+    """A local chat-completions server, configured as the LLM with short timeouts and fast retries."""
+    from hotline import llm_services
+    from tests.llm_server import FakeLLM
+
+    server = FakeLLM()
+    settings.LLM = {
+        **settings.LLM,
+        "BASE_URL": server.base_url,
+        "MODEL": "fake-qwen",
+        "TIMEOUT_SECONDS": 2,
+        "MAX_RETRIES": 1,
+        "BACKOFF_MS": 10,
+        "BREAKER_FAILURES": 3,
+        "BREAKER_SECONDS": 60,
+    }
+    yield server
+    llm_services.wait_for_background_drafts(timeout=10)
+    server.close()

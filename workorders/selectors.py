@@ -397,3 +397,46 @@ def shown_personal_data(order: WorkOrder, user: User | None) -> dict[str, str]:
         "caller_name": partial_name(order.caller_name),
         "caller_phone": partial_phone(order.caller_phone),
     }
+
+
+_SOURCE_FIELDS = (
+    ("title", _("Title")),
+    ("summary", _("Summary")),
+    ("request_type", _("Request type")),
+    ("category", _("Category")),
+    ("department", _("Lead department")),
+    ("urgency", _("Urgency")),
+    ("emotion", _("Caller's emotion")),
+    ("area", _("Area")),
+)
+_SOURCE_LABELS = {
+    "llm": _("LLM"),
+    "extractive": _("extractive summary"),
+    "rules": _("rules"),
+    "classifier": _("classifier"),
+    "dispatch catalogue": _("dispatch catalogue"),
+    "gazetteer": _("gazetteer"),
+}
+
+
+def field_sources(order: WorkOrder) -> list[tuple[str, str]]:
+    """For each AI-filled field, where its value came from: the model or rules and their versions, or the
+    LLM with its model, prompt version, time and tokens."""
+    sources = (order.triage or {}).get("sources") or {}
+    rows = []
+    for field, label in _SOURCE_FIELDS:
+        source = sources.get(field)
+        if not source:
+            continue
+        kind = str(_SOURCE_LABELS.get(source.get("source", ""), source.get("source", "")))
+        if source.get("source") == "llm":
+            detail = _("%(model)s, prompt %(prompt)s, %(seconds).1f s, %(tokens)s tokens") % {
+                "model": source.get("model", ""),
+                "prompt": source.get("prompt", ""),
+                "seconds": (source.get("latency_ms") or 0) / 1000,
+                "tokens": source.get("tokens", 0),
+            }
+        else:
+            detail = source.get("version", "")
+        rows.append((str(label), f"{kind} {detail}".strip()))
+    return rows

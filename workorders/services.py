@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -305,6 +305,55 @@ def workorder_apply_triage(
             changes[name] = [_display(current), _display(value)]
         workorder_transition(order=order, action=Action.TRIAGE, by=None, changes=changes, at=at)
         return order
+
+
+def _classical_value(triage: dict[str, Any], field: str) -> Any:
+    """What the classical triage put in a field (ids for relations), to tell untouched values apart."""
+    value = triage.get(field)
+    return value.get("value") if isinstance(value, dict) else value
+
+
+@transaction.atomic
+def workorder_apply_llm_draft(
+    *, order: WorkOrder, fields: dict[str, Any], source: dict[str, Any], record: dict[str, Any]
+) -> bool:
+    """Replace classical values with the LLM's draft where nobody has changed them since triage.
+
+    Nothing changes once the order has left the draft state, and a field an operator edited — or that no
+    longer holds the classical value — keeps its value. Returns False when the draft came too late."""
+    order = _locked(order)
+    triage = dict(order.triage or {})
+    if order.status != Status.DRAFT:
+        triage["llm"] = {**record, "status": "late"}
+        order.triage = triage
+        order.save(update_fields=["triage", "updated_at"])
+        return False
+    edited = set().union(*(event.changes.keys() for event in order.events.filter(action=Action.EDIT)))
+    sources = dict(triage.get("sources") or {})
+    changes: dict[str, list[Any]] = {}
+    kept = []
+    for name, value in fields.items():
+        current = getattr(order, name)
+        current_key = current.pk if isinstance(current, models.Model) else current
+        if name in edited or current_key != _classical_value(triage, name):
+            kept.append(name)
+            continue
+        sources[name] = source
+        if current != value:
+            setattr(order, name, value)
+            changes[name] = [_display(current), _display(value)]
+    triage["sources"] = sources
+    triage["llm"] = {**record, "applied": sorted(set(fields) - set(kept)), "kept": sorted(kept)}
+    order.triage = triage
+    workorder_transition(
+        order=order,
+        action=Action.TRIAGE,
+        by=None,
+        reason=_("Drafted by the LLM %(model)s with prompt %(prompt)s")
+        % {"model": source.get("model", ""), "prompt": source.get("prompt", "")},
+        changes=changes,
+    )
+    return True
 
 
 @transaction.atomic

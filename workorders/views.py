@@ -373,6 +373,7 @@ def _order_page(
         "assignments": assignments,
         "shown": selectors.shown_personal_data(order, user),
         "triage_rows": selectors.triage_rows(order),
+        "field_sources": selectors.field_sources(order),
         "related": _related(order),
         "merged": list(selectors.merged_orders(order)),
         "events": list(order.events.all()),

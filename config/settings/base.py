@@ -17,6 +17,7 @@ from config.env import (
     env_list,
     env_str,
     env_time_zone,
+    env_url,
     read_dotenv,
 )
 
@@ -193,6 +194,24 @@ HOTLINE = {
     "DUE_SOON_HOURS": env_int("HOTLINE_DUE_SOON_HOURS", 24, minimum=1),
     "DATASETS_DIR": Path(env_str("HOTLINE_DATASETS_DIR", str(BASE_DIR.parent / "shared" / "datasets"))),
 }
+
+# The LLM: any OpenAI-compatible chat-completions endpoint (vLLM, Ollama, llama.cpp server, a hosted Qwen or
+# DeepSeek). Unset LLM_BASE_URL: no LLM, the classical pipeline alone.
+LLM = {
+    "BASE_URL": env_url("LLM_BASE_URL"),
+    "MODEL": env_str("LLM_MODEL", "qwen2.5-7b-instruct"),
+    "API_KEY": env_str("LLM_API_KEY", "none"),
+    "TIMEOUT_SECONDS": env_int("LLM_TIMEOUT_SECONDS", 30, minimum=1),
+    "MAX_RETRIES": env_int("LLM_MAX_RETRIES", 2, minimum=0),
+    "MAX_CONCURRENCY": env_int("LLM_MAX_CONCURRENCY", 4, minimum=1),
+    "BREAKER_FAILURES": env_int("LLM_BREAKER_FAILURES", 5, minimum=1),
+    "BREAKER_SECONDS": env_int("LLM_BREAKER_SECONDS", 60, minimum=1),
+    "JSON_MODE": env_bool("LLM_JSON_MODE", True),
+    "MAX_TOKENS": env_int("LLM_MAX_TOKENS", 800, minimum=50),
+    "BACKOFF_MS": env_int("LLM_BACKOFF_MS", 500, minimum=0),
+}
+
+LLM_QUEUE = env_str("LLM_QUEUE", "llm")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,194 @@
+"""Enriching orders with the LLM, after the classical triage and never in the way of intake.
+
+Intake stores the order, the classical triage fills it, and only then — in a background thread in
+in-process mode, on the ``llm`` queue with a real broker — the LLM drafts the title, summary, request type and
+category. A field is replaced only while it still holds the classical value and no operator has edited it:
+a late answer never overwrites an operator. When the LLM is slow, down or answers nonsense, the classical
+values stand and the order records why.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import asdict
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+
+from hotline.llm.answers import parse_answer
+from hotline.llm.client import LlmClient, LlmConfig, LlmError, LlmReply
+from hotline.llm.drafting import CategoryOption, DraftRequest, draft_messages, repair_messages, validate_draft
+from hotline.llm.prompts import load_prompt
+from workorders.models import Category, WorkOrder
+from workorders.services import workorder_apply_llm_draft
+
+logger = logging.getLogger(__name__)
+
+_client_lock = threading.Lock()
+_client: dict[str, Any] = {}
+
+
+def llm_config() -> LlmConfig | None:
+    options = settings.LLM
+    if not options.get("BASE_URL"):
+        return None
+    return LlmConfig(
+        base_url=options["BASE_URL"],
+        model=options["MODEL"],
+        api_key=options["API_KEY"],
+        timeout_seconds=options["TIMEOUT_SECONDS"],
+        max_retries=options["MAX_RETRIES"],
+        max_concurrency=options["MAX_CONCURRENCY"],
+        breaker_failures=options["BREAKER_FAILURES"],
+        breaker_seconds=options["BREAKER_SECONDS"],
+        json_mode=options["JSON_MODE"],
+        max_tokens=options["MAX_TOKENS"],
+        backoff_seconds=options["BACKOFF_MS"] / 1000,
+    )
+
+
+def llm_client() -> LlmClient | None:
+    """The process's client (it keeps the circuit breaker's state), or None without an LLM."""
+    config = llm_config()
+    if config is None:
+        return None
+    with _client_lock:
+        if _client.get("config") != config:
+            if _client.get("client") is not None:
+                _client["client"].close()
+            _client.update(config=config, client=LlmClient(config))
+        return _client["client"]
+
+
+# --- queueing: never in the request that created the order ------------------------------------------------
+
+_executor_lock = threading.Lock()
+_executor: dict[str, Any] = {"pool": None, "futures": set()}
+
+
+def queue_llm_draft(order_id: int) -> None:
+    """Ask the LLM to draft the order, off the request: a background thread in in-process mode, the ``llm``
+    queue with a real broker. Does nothing without an LLM."""
+    if llm_config() is None:
+        return
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        with _executor_lock:
+            if _executor["pool"] is None:
+                _executor["pool"] = ThreadPoolExecutor(settings.LLM["MAX_CONCURRENCY"], thread_name_prefix="llm")
+            future = _executor["pool"].submit(_run_in_thread, order_id)
+            _executor["futures"].add(future)
+            future.add_done_callback(_executor["futures"].discard)
+        return
+    from hotline.tasks import llm_draft_order
+
+    try:
+        llm_draft_order.apply_async((order_id,), queue=settings.LLM_QUEUE)
+    except Exception:  # the broker is down: the order keeps its classical fields
+        logger.exception("could not queue the LLM draft of order %s", order_id)
+
+
+def _run_in_thread(order_id: int) -> None:
+    try:
+        order_draft_with_llm(order_id=order_id)
+    except Exception:
+        logger.exception("LLM draft of order %s failed", order_id)
+    finally:
+        close_old_connections()
+
+
+def wait_for_background_drafts(timeout: float = 30.0) -> None:
+    """Block until the in-process LLM drafts queued so far are done (for tests and benchmarks)."""
+    with _executor_lock:
+        pending: set[Future[None]] = set(_executor["futures"])
+    wait(pending, timeout=timeout)
+
+
+# --- drafting ----------------------------------------------------------------------------------------------
+
+
+def draft_request(order: WorkOrder) -> DraftRequest:
+    """The masked text and the category candidates triage ranked (the LLM may choose only among them)."""
+    triage = order.triage or {}
+    ranked = [c["value"] for key in ("category", "level1") for c in (triage.get(key) or {}).get("ranked") or []]
+    confidences = {
+        c["value"]: c["confidence"]
+        for key in ("category", "level1")
+        for c in (triage.get(key) or {}).get("ranked") or []
+    }
+    paths = dict(Category.objects.filter(pk__in=ranked).values_list("pk", "full_name"))
+    options = tuple(
+        CategoryOption(pk, paths[pk], confidences.get(pk, 0.0)) for pk in dict.fromkeys(ranked) if pk in paths
+    )
+    return DraftRequest(
+        text=order.appeal_masked or triage.get("masked_appeal", ""),
+        options=options,
+        places=tuple(triage.get("places") or ()),
+    )
+
+
+def order_draft_with_llm(*, order_id: int) -> str:
+    """Ask the LLM for the order's draft and apply what an operator has not touched. Returns the outcome:
+    ``applied``, ``late`` (the order was already dispatched), ``invalid`` or the client's error reason."""
+    client = llm_client()
+    order = WorkOrder.objects.get(pk=order_id)
+    if client is None:
+        return "disabled"
+    prompt = load_prompt("order_draft")
+    request = draft_request(order)
+    if not request.options or not request.text:
+        return _record(order, "skipped", prompt.ref, reason="no category candidates or text to send")
+    messages = draft_messages(prompt, request)
+    replies: list[LlmReply] = []
+    try:
+        replies.append(client.chat(messages))
+        data, errors = parse_answer(replies[-1].content)
+        draft, errors = validate_draft(data, request) if not errors else (None, errors)
+        if draft is None:  # one repair attempt
+            replies.append(client.chat(repair_messages(prompt, messages, replies[-1].content, errors)))
+            data, errors = parse_answer(replies[-1].content)
+            draft, errors = validate_draft(data, request) if not errors else (None, errors)
+    except LlmError as error:
+        return _record(order, error.reason, prompt.ref, reason=str(error), replies=replies)
+    if draft is None:
+        return _record(order, "invalid", prompt.ref, reason="; ".join(errors), replies=replies)
+    source = _source(prompt.ref, replies)
+    applied = workorder_apply_llm_draft(
+        order=order,
+        fields={
+            "title": draft.title,
+            "summary": draft.summary_text(),
+            "request_type": draft.request_type,
+            "category": Category.objects.get(pk=draft.category_id),
+        },
+        source=source,
+        record={"status": "applied", **source, "draft": asdict(draft)},
+    )
+    return "applied" if applied else "late"
+
+
+def _source(prompt_ref: str, replies: list[LlmReply]) -> dict[str, Any]:
+    return {
+        "source": "llm",
+        "model": replies[-1].model if replies else "",
+        "prompt": prompt_ref,
+        "latency_ms": round(sum(r.latency_ms for r in replies), 1),
+        "tokens": sum(r.prompt_tokens + r.completion_tokens for r in replies),
+        "calls": len(replies),
+    }
+
+
+def _record(
+    order: WorkOrder, status: str, prompt_ref: str, *, reason: str, replies: list[LlmReply] | None = None
+) -> str:
+    """Keep on the order why the LLM's draft was not used; the classical fields stand."""
+    with transaction.atomic():
+        fresh = WorkOrder.objects.select_for_update().get(pk=order.pk)
+        triage = dict(fresh.triage or {})
+        triage["llm"] = {"status": status, "reason": reason[:500], **_source(prompt_ref, replies or [])}
+        fresh.triage = triage
+        fresh.save(update_fields=["triage", "updated_at"])
+    logger.info("LLM draft of order %s: %s (%s)", order.number, status, reason[:200])
+    return status
