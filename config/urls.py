@@ -11,4 +11,5 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("workorders.urls")),
     path("intake/", include("hotline.urls")),
+    path("knowledge/", include("hotline.knowledge_urls")),
 ]

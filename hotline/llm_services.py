@@ -63,6 +63,17 @@ def llm_client() -> LlmClient | None:
         return _client["client"]
 
 
+def llm_availability() -> dict[str, str] | None:
+    """None without an LLM; otherwise whether a draft should be queued, or why not (its circuit is open:
+    the endpoint keeps failing, so the order is not even queued and intake does no extra work)."""
+    client = llm_client()
+    if client is None:
+        return None
+    if client.breaker.is_open:
+        return {"status": "circuit_open", "reason": "the LLM endpoint failed repeatedly; calls are paused"}
+    return {"status": "queued"}
+
+
 # --- queueing: never in the request that created the order ------------------------------------------------
 
 _executor_lock = threading.Lock()

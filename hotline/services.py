@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from hotline import selectors
-from hotline.llm_services import llm_config, queue_llm_draft
+from hotline.llm_services import llm_availability, queue_llm_draft
 from hotline.models import Submission, SubmissionStatus, TriageSettings
 from hotline.triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report
 from hotline.triage.normalise import SPEAKER_LABELS, turns_from_json
@@ -147,6 +147,7 @@ def submission_triage(*, submission_id: int) -> bool:
         area = Area.objects.filter(pk=result.area.value).first() if result.area.value else None
         department = department_guess(result, category=category, area=area)
         related = related_orders(order, text=result.masked_appeal, area=area)
+        llm = llm_availability()
         order = workorder_apply_triage(
             order=order,
             fields={
@@ -166,10 +167,11 @@ def submission_triage(*, submission_id: int) -> bool:
                 "department": asdict(department.guess),
                 "related": related,
                 "sources": classical_sources(result),
+                **({"llm": llm} if llm and llm["status"] != "queued" else {}),
             },
         )
         auto_dispatch_if_confident(order=order, result=result, department=department)
-        if order.status == Status.DRAFT and llm_config() is not None:
+        if order.status == Status.DRAFT and llm and llm["status"] == "queued":
             transaction.on_commit(lambda: queue_llm_draft(order.pk))
         submission.status = SubmissionStatus.TRIAGED
         submission.triaged_at = timezone.now()

@@ -440,3 +440,8 @@ def field_sources(order: WorkOrder) -> list[tuple[str, str]]:
             detail = source.get("version", "")
         rows.append((str(label), f"{kind} {detail}".strip()))
     return rows
+
+
+def order_question(order: WorkOrder) -> str:
+    """What to look up in the knowledge base for an order: its title and summary (masked), else its appeal."""
+    return "\n".join(part for part in (order.title, order.summary or order.appeal_masked or "") if part)[:600]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from hotline.triage.datasets import model_text
+from hotline.triage.reply_check import ReplyChecker
 from workorders import selectors
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
@@ -577,8 +578,23 @@ def assignment_reply(*, order: WorkOrder, by: User, reply: str, at: datetime | N
         if assignment.first_contact_at is None:  # a reply implies the citizen was contacted
             assignment.first_contact_at = moment
             assignment.save(update_fields=["first_contact_at"])
-    workorder_transition(order=order, action=action, by=by, assignment=assignment, reason=text, at=moment)
+    changes = {"reply_check": reply_quality(order, text)} if action == Action.REPLY else {}
+    workorder_transition(
+        order=order, action=action, by=by, assignment=assignment, reason=text, changes=changes, at=moment
+    )
     return order
+
+
+def reply_quality(order: WorkOrder, reply: str) -> dict[str, Any]:
+    """The reply check's scores, kept with the reply for the departments' statistics."""
+    check = ReplyChecker.default().check(order.appeal_masked or masked_text(order.appeal), reply)
+    return {
+        "verdict": check.verdict,
+        "overall": round(check.overall, 3),
+        "relevance": round(check.relevance, 3),
+        "completeness": round(check.completeness, 3),
+        "explains": round(check.explains, 3),
+    }
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ urlpatterns = [
     path("orders/", views.order_list, name="order-list"),
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
     path("orders/<int:pk>/edit/", views.order_edit, name="order-edit"),
+    path("orders/<int:pk>/reply-check/", views.order_reply_check, name="order-reply-check"),
     *(
         path(f"orders/<int:pk>/{action}/", views.order_action, {"action": action}, name=f"order-{action}")
         for action in views.ORDER_ACTIONS

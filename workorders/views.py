@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
+from hotline.triage.reply_check import ReplyChecker
 from workorders import selectors, services
 from workorders.choices import (
     Action,
@@ -338,7 +339,12 @@ def _related(order: WorkOrder) -> list[dict[str, Any]]:
 
 
 def _order_page(
-    request: HttpRequest, pk: int, *, bound: dict[str, forms.Form] | None = None, status: int = 200
+    request: HttpRequest,
+    pk: int,
+    *,
+    bound: dict[str, forms.Form] | None = None,
+    status: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     user = request.user
     order = get_object_or_404(selectors.order_detail(user), pk=pk)
@@ -374,11 +380,12 @@ def _order_page(
         "shown": selectors.shown_personal_data(order, user),
         "triage_rows": selectors.triage_rows(order),
         "field_sources": selectors.field_sources(order),
+        "knowledge_query": selectors.order_question(order),
         "related": _related(order),
         "merged": list(selectors.merged_orders(order)),
         "events": list(order.events.all()),
     }
-    return render(request, "workorders/order_detail.html", context, status=status)
+    return render(request, "workorders/order_detail.html", {**context, **(extra or {})}, status=status)
 
 
 @login_required
@@ -447,3 +454,18 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return done
         status = 400
     return render(request, "workorders/order_edit.html", {"order": order, "form": form}, status=status)
+
+
+@require_POST
+@login_required
+def order_reply_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Score a reply before it is sent (答复意见评价): an htmx fragment, or the order page without JavaScript."""
+    order = get_object_or_404(selectors.order_detail(request.user), pk=pk)
+    if selectors.officer_assignment(order=order, user=request.user) is None:
+        raise PermissionDenied(_("Only the departments handling the order check its reply."))
+    reply = request.POST.get("reply", "")[:10000]
+    check = ReplyChecker.default().check(order.appeal_masked or order.appeal, reply)
+    if request.htmx:
+        return render(request, "workorders/_reply_check.html", {"check": check})
+    form = ReplyForm(request.POST, action="reply")
+    return _order_page(request, order.pk, bound={"reply": form}, extra={"reply_check": check})

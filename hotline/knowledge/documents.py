@@ -216,9 +216,16 @@ _COLUMNS = {
 }
 
 
+def _is_file(name: str) -> bool:
+    try:
+        return Path(name).is_file()
+    except (OSError, ValueError):  # too long for a file name, or a NUL in it: not a file name
+        return False
+
+
 def _csv_text(path_or_text: str | Path) -> tuple[str, str]:
     """(the CSV text, a source name): a Path is a file; a str with a line break is CSV text, else a file name."""
-    if isinstance(path_or_text, str) and ("\n" in path_or_text or not Path(path_or_text).is_file()):
+    if isinstance(path_or_text, str) and ("\n" in path_or_text or not _is_file(path_or_text)):
         return path_or_text, ""
     path = Path(path_or_text)
     try:

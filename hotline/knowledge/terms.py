@@ -53,20 +53,22 @@ def subwords(word: str) -> tuple[str, ...]:
 
 
 @cache
-def _fold_char(char: str) -> str:
+def _fold_char(char: str, lower: bool) -> str:
     folded = unicodedata.normalize("NFKC", char)
+    if lower:
+        folded = folded.lower()
     return folded if len(folded) == 1 else char
 
 
-def fold(text: str) -> str:
-    """Full-width letters, digits and punctuation as half-width, one character for one (so positions in the
-    folded text are positions in the original, which highlighting relies on)."""
-    if text.isascii():
-        return text
-    folded = unicodedata.normalize("NFKC", text)
+def fold(text: str, *, lower: bool = False) -> str:
+    """Full-width letters, digits and punctuation as half-width (and lower case if asked), one character for
+    one, so that positions in the folded text are positions in the original (highlighting relies on it)."""
+    folded = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    if lower:
+        folded = folded.lower()
     if len(folded) == len(text):
         return folded
-    return "".join(_fold_char(c) for c in text)
+    return "".join(_fold_char(c, lower) for c in text)
 
 
 def _single_runs(words: list[str]) -> list[str]:

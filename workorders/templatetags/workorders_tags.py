@@ -29,6 +29,8 @@ _EXTRA_CHANGE_LABELS = {
     "satisfaction": lambda: _("Satisfaction"),
     "resolved": lambda: _("Resolved"),
     "working_days": lambda: _("Extra working days"),
+    "reply_check": lambda: _("Reply check"),
+    "merged_into": lambda: _("Merged into"),
 }
 # Keys whose values are stored as choice codes, with the choices that label them.
 _CHOICE_VALUES = {"satisfaction": Satisfaction}
@@ -147,6 +149,17 @@ def _change_value(name: str, value: Any) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, list):
         return "、".join(str(item) for item in value)
+    if name == "reply_check" and isinstance(value, dict):
+        return _(
+            "%(verdict)s: relevance %(relevance).0f%%, completeness %(completeness).0f%%, explains %(explains).0f%%"
+        ) % {
+            "verdict": {"good": _("good"), "needs_work": _("needs work"), "poor": _("poor")}.get(
+                value.get("verdict"), ""
+            ),
+            "relevance": 100 * value.get("relevance", 0),
+            "completeness": 100 * value.get("completeness", 0),
+            "explains": 100 * value.get("explains", 0),
+        }
     choices = _CHOICE_VALUES.get(name)
     if choices is None:
         try:

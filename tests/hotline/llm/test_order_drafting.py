@@ -193,7 +193,9 @@ def test_no_personal_data_reaches_the_llm(city: City, personas: Personas, fake_l
     assert "[MOBILE]" in sent_unescaped and "[ID_CARD]" in sent_unescaped and "[NAME]" in sent_unescaped
 
 
-def test_the_order_page_shows_which_fields_the_llm_wrote(client, city: City, personas: Personas, fake_llm: FakeLLM) -> None:  # noqa: ANN001
+def test_the_order_page_shows_which_fields_the_llm_wrote(
+    client, city: City, personas: Personas, fake_llm: FakeLLM
+) -> None:  # noqa: ANN001
     order = triaged(personas)
     fake_llm.answer(draft_json(order))
     order_draft_with_llm(order_id=order.pk)

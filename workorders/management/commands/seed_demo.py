@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from hotline.knowledge.documents import replies_articles
+from hotline.knowledge_services import knowledge_import
 from workorders import demo
 
 
@@ -37,6 +39,8 @@ class Command(BaseCommand):
         messages = demo.read_messages(folder)
         created = demo.ensure_reference_data(datasets, messages)
         logins = demo.ensure_users()
+        knowledge = knowledge_import(drafts=replies_articles(folder / "replies.csv"))
+        self.stdout.write(f"Knowledge base: {knowledge.created} past replies added, {knowledge.updated} updated")
         self.stdout.write("Reference data: " + ", ".join(f"{count} new {name}" for name, count in created.items()))
         if not no_history:
             imported = demo.import_history(messages, limit=limit, progress=self._progress)
