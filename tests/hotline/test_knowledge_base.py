@@ -160,3 +160,19 @@ def test_the_order_page_offers_passages_for_the_order(client, policies: Path, pe
     assert "住房公积金提取办理指南" in fragment
     client.force_login(personas.outsider)
     assert client.get(f"/knowledge/for-order/{order.pk}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_changed_knowledge_base_is_reindexed_in_the_background_while_search_goes_on(policies: Path) -> None:
+    import time
+
+    from hotline.models import KnowledgeArticle, KnowledgePassage
+
+    assert knowledge_search("公积金怎么提取")  # the index is built
+    added = KnowledgeArticle.objects.create(title="电动车充电桩安装", body="小区安装电动车充电桩需经物业同意。", kind="faq")
+    KnowledgePassage.objects.create(article=added, position=0, text=added.body)  # as another process would
+    assert all(f.article.pk != added.pk for f in knowledge_search("电动车充电桩"))  # the old index still answers
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not knowledge_search("电动车充电桩"):
+        time.sleep(0.2)
+    assert knowledge_search("电动车充电桩")[0].article.pk == added.pk
