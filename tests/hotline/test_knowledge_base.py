@@ -169,7 +169,9 @@ def test_a_changed_knowledge_base_is_reindexed_in_the_background_while_search_go
     from hotline.models import KnowledgeArticle, KnowledgePassage
 
     assert knowledge_search("公积金怎么提取")  # the index is built
-    added = KnowledgeArticle.objects.create(title="电动车充电桩安装", body="小区安装电动车充电桩需经物业同意。", kind="faq")
+    added = KnowledgeArticle.objects.create(
+        title="电动车充电桩安装", body="小区安装电动车充电桩需经物业同意。", kind="faq"
+    )
     KnowledgePassage.objects.create(article=added, position=0, text=added.body)  # as another process would
     assert all(f.article.pk != added.pk for f in knowledge_search("电动车充电桩"))  # the old index still answers
     deadline = time.monotonic() + 20
