@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "workorders",
     "hotline",
+    "analytics",
 ]
 
 MIDDLEWARE = [
