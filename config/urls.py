@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("workorders.urls")),
     path("intake/", include("hotline.urls")),
     path("knowledge/", include("hotline.knowledge_urls")),
+    path("dashboard/", include("analytics.urls")),
 ]

@@ -302,6 +302,13 @@ class WorkOrder(models.Model):
             models.Index(fields=["lead_department", "status"], name="order_lead_status_idx"),
             models.Index(fields=["category", "created_at"], name="order_category_created_idx"),
             models.Index(fields=["area", "created_at"], name="order_area_created_idx"),
+            # The open orders by deadline, furthest overdue first (dashboards, reminders): without it the
+            # planner walks the resolve deadlines of every closed order to find twenty open ones.
+            models.Index(
+                fields=["resolve_due_at"], condition=Q(status__in=OPEN_STATUSES), name="order_open_resolve_due_idx"
+            ),
+            # The days whose sign deadlines fell in a period (the response-rate rollup and its drill-down).
+            models.Index(fields=["sign_due_at"], name="order_sign_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -350,7 +357,13 @@ class Assignment(models.Model):
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         ordering = ["role", "assigned_at", "id"]
-        indexes = [models.Index(fields=["department", "status"], name="assignment_dept_status_idx")]
+        indexes = [
+            models.Index(fields=["department", "status"], name="assignment_dept_status_idx"),
+            # The dashboards' rollups recompute recent days by when things happened.
+            models.Index(fields=["assigned_at"], name="assignment_assigned_idx"),
+            models.Index(fields=["signed_at"], name="assignment_signed_idx"),
+            models.Index(fields=["replied_at"], name="assignment_replied_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["order"],
@@ -422,6 +435,7 @@ class Callback(models.Model):
         verbose_name = _("callback")
         verbose_name_plural = _("callbacks")
         ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["created_at"], name="callback_created_idx")]  # the rates' rollup
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.get_satisfaction_display()}"

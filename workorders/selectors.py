@@ -63,6 +63,14 @@ def _officer_assignments(user: User, statuses: tuple[str, ...] = VISIBLE_ASSIGNM
     return Assignment.objects.filter(department_scope_q(user.department, "department"), status__in=statuses)
 
 
+def assignments_visible_to(user: User) -> QuerySet[Assignment]:
+    """The assignments that make an order visible to an officer: their department subtree's."""
+    if not (user.is_authenticated and user.role == Role.OFFICER) or user.department_id is None:
+        return Assignment.objects.none()
+    subtree = Department.objects.filter(department_scope_q(user.department)).values_list("pk", flat=True)
+    return Assignment.objects.filter(department_id__in=list(subtree), status__in=VISIBLE_ASSIGNMENT_STATUSES)
+
+
 def orders_visible_to(user: User) -> QuerySet[WorkOrder]:
     """Every order for the centre's roles; for an officer, orders assigned to their department subtree."""
     orders = WorkOrder.objects.all()

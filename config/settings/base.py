@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -110,7 +111,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# plotly.js ships inside the plotly package: served from there as static/plotly/plotly.min.js, never a CDN.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("plotly", Path(importlib.util.find_spec("plotly").origin).parent / "package_data"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -179,6 +184,20 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stalled-submissions": {
         "task": "hotline.tasks.requeue_stalled_submissions",
         "schedule": timedelta(minutes=2),
+    },
+    # The dashboards read rollup tables; the last days are recomputed (older days do not change).
+    "refresh-rollups": {
+        "task": "analytics.tasks.refresh_rollups",
+        "schedule": timedelta(minutes=10),
+    },
+    # … and once a day the last two months, for late changes to older days (see analytics.rollups).
+    "refresh-rollups-deep": {
+        "task": "analytics.tasks.refresh_rollups_deep",
+        "schedule": timedelta(hours=24),
+    },
+    "detect-hotspots": {
+        "task": "analytics.tasks.detect_hotspots",
+        "schedule": timedelta(hours=1),
     },
 }
 

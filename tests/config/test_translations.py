@@ -2,51 +2,40 @@
 
 from __future__ import annotations
 
-import ast
 import gettext
 from pathlib import Path
+
+import polib
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 
-def read_po(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for each entry of a .po file; plural entries use their first form."""
-    entries: list[tuple[str, str, bool]] = []
-    msgid = msgstr = None
-    fuzzy = next_fuzzy = False
-    field = None
-    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        if line.startswith("#,") and "fuzzy" in line:
-            next_fuzzy = True
-        elif line.startswith("msgid "):
-            if msgid is not None:
-                entries.append((msgid, msgstr or "", fuzzy))
-            msgid, msgstr, field, fuzzy, next_fuzzy = ast.literal_eval(line[6:]), None, "id", next_fuzzy, False
-        elif line.startswith("msgid_plural "):
-            field = "plural"
-        elif line.startswith(("msgstr ", "msgstr[0] ")):
-            msgstr, field = ast.literal_eval(line.split(" ", 1)[1]), "str"
-        elif line.startswith("msgstr["):
-            field = "other"
-        elif line.startswith('"'):
-            if field == "id":
-                msgid += ast.literal_eval(line)
-            elif field == "str":
-                msgstr += ast.literal_eval(line)
-    if msgid is not None:
-        entries.append((msgid, msgstr or "", fuzzy))
-    return [entry for entry in entries if entry[0]]  # drop the header
+def catalogue_entries() -> list[polib.POEntry]:
+    return [entry for entry in polib.pofile(str(LOCALE / "django.po")) if not entry.obsolete]
+
+
+def translation_of(entry: polib.POEntry) -> str:
+    """The entry's translation (the first form of a plural one)."""
+    return entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
 
 
 def test_every_message_is_translated_and_none_is_fuzzy() -> None:
-    entries = read_po(LOCALE / "django.po")
+    entries = catalogue_entries()
     assert len(entries) > 300
-    assert [msgid for msgid, msgstr, _fuzzy in entries if not msgstr] == []
-    assert [msgid for msgid, _msgstr, fuzzy in entries if fuzzy] == []
+    assert [entry.msgid for entry in entries if not translation_of(entry)] == []
+    assert [entry.msgid for entry in entries if "fuzzy" in entry.flags] == []
 
 
 def test_the_compiled_catalogue_matches_the_po_file() -> None:
     with (LOCALE / "django.mo").open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
-    stale = [msgid for msgid, msgstr, _fuzzy in read_po(LOCALE / "django.po") if catalogue.gettext(msgid) != msgstr]
+
+    def compiled(entry: polib.POEntry) -> str:
+        if entry.msgid_plural:
+            return catalogue.ngettext(entry.msgid, entry.msgid_plural, 1)
+        if entry.msgctxt:
+            return catalogue.pgettext(entry.msgctxt, entry.msgid)
+        return catalogue.gettext(entry.msgid)
+
+    stale = [entry.msgid for entry in catalogue_entries() if compiled(entry) != translation_of(entry)]
     assert stale == [], "run `make messages` to recompile locale/zh_Hans/LC_MESSAGES/django.mo"

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import translation
 
 from accounts.models import Role
+from analytics.models import HotspotStatus
 from hotline.models import ModelStatus, SubmissionStatus
 from workorders import choices
 
@@ -31,6 +32,7 @@ def vocabularies() -> list[tuple[str, type[models.TextChoices]]]:
         ("`Role` (accounts)", Role),
         ("`SubmissionStatus` (hotline)", SubmissionStatus),
         ("`ModelStatus` (hotline)", ModelStatus),
+        ("`HotspotStatus` (analytics)", HotspotStatus),
     ]
 
 

@@ -1,0 +1,67 @@
+"""Hotspot pages: the list, one hotspot with its orders and timeline, the monthly topic candidates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from analytics import hotspot_selectors as selectors
+from analytics.hotspots import hotspot_alert_acknowledge
+from analytics.models import HotspotAlert
+
+READERS = frozenset({Role.MANAGER, Role.ADMIN, Role.OPERATOR, Role.OFFICER})
+
+
+def _reader(request: HttpRequest) -> None:
+    if request.user.role not in READERS:
+        raise PermissionDenied(_("Hotspots are for the hotline's staff."))
+
+
+@login_required
+def hotspot_list(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    hotspots = selectors.hotspots_visible_to(request.user).select_related("area", "category")
+    if request.GET.get("emerging"):
+        hotspots = hotspots.filter(is_emerging=True)
+    page = Paginator(hotspots.order_by("-heat", "-last_seen"), 50).get_page(request.GET.get("page"))
+    return render(request, "analytics/hotspot_list.html", {"page": page, **selectors.hotspot_panel(request.user)})
+
+
+@login_required
+def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    hotspot = get_object_or_404(selectors.hotspots_visible_to(request.user, include_archived=True), pk=pk)
+    timeline = hotspot.timeline or []
+    peak = max((count for _day, count in timeline), default=0)
+    context = {
+        "hotspot": hotspot,
+        "orders": selectors.hotspot_orders(hotspot, request.user)[:200],
+        "timeline": [(day, count, round(100 * count / peak) if peak else 0) for day, count in timeline],
+        "alerts": hotspot.alerts.all(),
+    }
+    return render(request, "analytics/hotspot_detail.html", context)
+
+
+@login_required
+def monthly_topics(request: HttpRequest) -> HttpResponse:
+    """每月一题: problems that recur month after month, the candidates for proactive governance."""
+    _reader(request)
+    return render(request, "analytics/hotspot_monthly.html", {"candidates": selectors.monthly_topics(request.user)})
+
+
+@require_POST
+@login_required
+def acknowledge_alert(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.user.role not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied(_("Managers acknowledge hotspot alerts."))
+    alert = get_object_or_404(HotspotAlert, pk=pk)
+    hotspot_alert_acknowledge(alert=alert, by=request.user)
+    messages.success(request, _("The alert was acknowledged."))
+    return redirect("hotspot-detail", alert.hotspot_id)

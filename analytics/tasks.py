@@ -1,0 +1,31 @@
+"""Periodic analytics tasks (scheduled in config.settings CELERY_BEAT_SCHEDULE). Thin: the work is in
+analytics.rollups and analytics.hotspots."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from analytics.hotspots import hotspots_detect
+from analytics.rollups import DEEP_DAYS, DEFAULT_DAYS, rollups_refresh
+
+
+@shared_task
+def refresh_rollups(days: int = DEFAULT_DAYS) -> dict[str, object]:
+    """Recompute the last ``days`` days of the dashboards' rollups (a lock keeps runs from overlapping)."""
+    record = rollups_refresh(days=days)
+    return {"first_day": str(record.first_day), "days": record.days, "seconds": record.seconds, "rows": record.rows}
+
+
+@shared_task
+def refresh_rollups_deep() -> dict[str, object]:
+    """Once a day, recompute the last DEEP_DAYS days. A change today can alter an older day's counts: a return
+    or reopen removes an assignment from the sign cohort of the day its old deadline fell on, a late edit
+    moves an order to another category. The frequent refresh recomputes the last days only."""
+    return refresh_rollups(days=DEEP_DAYS)
+
+
+@shared_task
+def detect_hotspots() -> dict[str, object]:
+    """Group the last 30 days' orders into hotspots, store them and raise alerts for emerging ones."""
+    run = hotspots_detect()
+    return {"orders": run.orders, "hotspots": run.hotspots, "emerging": run.emerging, "seconds": run.seconds}

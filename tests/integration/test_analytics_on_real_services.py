@@ -1,0 +1,54 @@
+"""The dashboards' periodic work on PostgreSQL with a real Celery worker: rollups refreshed with the
+database's own SQL (and its advisory lock), hotspots detected and stored by the worker."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Sum
+from django.utils import timezone
+
+from analytics.models import Hotspot, OrderVolumeDaily, RollupRefresh
+from tests.factories import make_order
+from tests.integration.conftest import wait_for
+from workorders import services
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("migration_rows"),
+]
+
+REPORTS = [
+    ("丽发新城搅拌站噪音扰民", "丽发新城小区旁边的搅拌站每天晚上施工到凌晨，搅拌站噪音太大，居民无法休息。"),
+    ("投诉丽发新城附近搅拌站", "丽发新城搅拌站粉尘和噪音严重，晚上搅拌机一直响，孩子睡不着觉，请求处理。"),
+    ("丽发新城搅拌站夜间施工", "暮云街道丽发新城小区对面的搅拌站夜间作业，噪音扰民，希望相关部门查处搅拌站。"),
+    ("丽发新城旁搅拌站污染", "丽发新城业主反映：搅拌站灰尘大，噪音大，搅拌车进出频繁，严重影响生活。"),
+]
+
+
+def test_the_worker_refreshes_rollups_and_detects_hotspots(city, personas, celery_worker) -> None:
+    from analytics.tasks import detect_hotspots, refresh_rollups
+
+    now = timezone.now()
+    orders = [
+        make_order(
+            title=title,
+            appeal=appeal,
+            caller_phone=f"1380000{n:04d}",
+            at=now - timedelta(days=n, hours=2),
+            category=city.pollution,
+        )
+        for n, (title, appeal) in enumerate(REPORTS)
+    ]
+    services.workorder_dispatch(order=orders[0], by=personas.operator, lead_department=city.housing)
+
+    refresh_rollups.delay(days=10)
+    detect_hotspots.delay()
+
+    wait_for(lambda: RollupRefresh.objects.exists(), message="the rollup refresh")
+    wait_for(lambda: Hotspot.objects.exists(), message="the hotspot run")
+    assert OrderVolumeDaily.objects.aggregate(total=Sum("orders"))["total"] == len(orders)
+    hotspot = Hotspot.objects.get()
+    assert hotspot.members.count() == len(orders) and "搅拌" in hotspot.label
