@@ -185,7 +185,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hotline.tasks.requeue_stalled_submissions",
         "schedule": timedelta(minutes=2),
     },
-    # The dashboards read rollup tables; the last days are recomputed (older days do not change).
+    # The dashboards read rollup tables; the last three days are recomputed every ten minutes …
     "refresh-rollups": {
         "task": "analytics.tasks.refresh_rollups",
         "schedule": timedelta(minutes=10),
