@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,16 +50,21 @@ def _cities() -> frozenset[int]:
 
 
 def _items(start: datetime, end: datetime) -> list[HotspotItem]:
-    """The orders received in [start, end) as plain items, in one query."""
+    """The orders received in [start, end) as plain items, in one query. Only the start of each text leaves
+    the database: the masked appeal, or the raw one (masked here) for an order triage has not reached yet."""
     cities = _cities()
     rows = (
         WorkOrder.objects.filter(created_at__gte=start, created_at__lt=end)
         .exclude(status=Status.CANCELLED)
+        .annotate(
+            masked_start=Substr("appeal_masked", 1, TEXT_CHARS),
+            raw_start=Case(When(appeal_masked="", then=Substr("appeal", 1, TEXT_CHARS)), default=Value("")),
+        )
         .values_list(
             "pk",
             "title",
-            "appeal_masked",
-            "appeal",
+            "masked_start",
+            "raw_start",
             "created_at",
             "area__path",
             "category__full_name",
@@ -71,7 +77,7 @@ def _items(start: datetime, end: datetime) -> list[HotspotItem]:
     return [
         HotspotItem(
             id=pk,
-            text=f"{title}\n{(masked or model_text(appeal))[:TEXT_CHARS]}",
+            text=f"{title}\n{masked or model_text(raw)[:TEXT_CHARS]}",
             created_at=timezone.localtime(created),
             area_path=_path_ids(path, cities),
             category=(category or "").split(" / ")[0],
@@ -80,7 +86,7 @@ def _items(start: datetime, end: datetime) -> list[HotspotItem]:
             likes=int(likes or 0) if str(likes or "0").isdigit() else 0,
             department=department or "",
         )
-        for pk, title, masked, appeal, created, path, category, phone, urgency, likes, department in rows.iterator(
+        for pk, title, masked, raw, created, path, category, phone, urgency, likes, department in rows.iterator(
             chunk_size=5000
         )
     ]
