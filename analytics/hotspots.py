@@ -49,10 +49,9 @@ def _cities() -> frozenset[int]:
     return frozenset(Area.objects.filter(kind=AreaKind.CITY).values_list("pk", flat=True))
 
 
-def _items(start: datetime, end: datetime) -> list[HotspotItem]:
+def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[HotspotItem]:
     """The orders received in [start, end) as plain items, in one query. Only the start of each text leaves
     the database: the masked appeal, or the raw one (masked here) for an order triage has not reached yet."""
-    cities = _cities()
     rows = (
         WorkOrder.objects.filter(created_at__gte=start, created_at__lt=end)
         .exclude(status=Status.CANCELLED)
@@ -92,7 +91,7 @@ def _items(start: datetime, end: datetime) -> list[HotspotItem]:
     ]
 
 
-def _baseline(end: datetime) -> dict[tuple[int | None, str], float]:
+def _baseline(end: datetime, cities: frozenset[int]) -> dict[tuple[int | None, str], float]:
     """Reports per window per (district, level-1 category), averaged over the windows before this one."""
     start = end - timedelta(days=WINDOW_DAYS * (BASELINE_WINDOWS + 1))
     stop = end - timedelta(days=WINDOW_DAYS)
@@ -102,7 +101,6 @@ def _baseline(end: datetime) -> dict[tuple[int | None, str], float]:
         .annotate(n=Count("id"))
     )
     baseline: dict[tuple[int | None, str], float] = defaultdict(float)
-    cities = _cities()
     for row in rows:
         ids = _path_ids(row["area__path"], cities)
         district = ids[1] if len(ids) > 1 else None
@@ -116,10 +114,11 @@ def hotspots_detect(*, now: datetime | None = None, window_days: int = WINDOW_DA
     start = end - timedelta(days=window_days)
     started = time.perf_counter()
     run = HotspotRun.objects.create(window_start=start, window_end=end)
-    items = _items(start, end)
-    previous = _items(start - timedelta(days=window_days), start)
+    cities = _cities()
+    items = _items(start, end, cities)
+    previous = _items(start - timedelta(days=window_days), start, cities)
     detected = detect_hotspots(
-        items, window_end=end, window_days=window_days, baseline=_baseline(end), previous=previous
+        items, window_end=end, window_days=window_days, baseline=_baseline(end, cities), previous=previous
     )
     emerging = hotspots_store(detected=detected, run=run, now=end)
     run.finished_at = timezone.now()

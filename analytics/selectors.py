@@ -154,7 +154,11 @@ def _volume_rows(filters: DashboardFilters) -> QuerySet[Any]:
         rows: QuerySet[Any] = OrderVolumeDaily.objects.all()
     else:
         rows = DepartmentVolumeDaily.objects.filter(department=filters.department)
-    rows = rows.filter(day__range=(filters.first, filters.last))
+    return _sliced(rows.filter(day__range=(filters.first, filters.last)), filters)
+
+
+def _sliced(rows: QuerySet[Any], filters: DashboardFilters) -> QuerySet[Any]:
+    """Volume rollup rows cut by the slice's channel, category and district."""
     if filters.channel:
         rows = rows.filter(channel=filters.channel)
     if filters.category is not None:
@@ -200,13 +204,7 @@ def _department_volume_rows(filters: DashboardFilters, departments: Iterable[Dep
     rows = DepartmentVolumeDaily.objects.filter(
         day__range=(filters.first, filters.last), department__in=[d.pk for d in departments]
     )
-    if filters.channel:
-        rows = rows.filter(channel=filters.channel)
-    if filters.category is not None:
-        rows = rows.filter(category=filters.category)
-    if filters.district is not None:
-        rows = rows.filter(district=filters.district)
-    return rows
+    return _sliced(rows, filters)
 
 
 def orders_by_department(filters: DashboardFilters, departments: Iterable[Department]) -> list[tuple[int, int]]:

@@ -4,8 +4,10 @@ hotspot pages and who may see what."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -216,3 +218,15 @@ def test_a_problem_back_every_month_is_a_monthly_topic_candidate(client, city, p
     assert "丽发新城" in page
     assert "2026-04、2026-05、2026-06" in page  # the months it was a hotspot in
     assert UNRELATED[1][0] not in page
+
+
+def test_the_detect_hotspots_command_runs_now_and_says_what_it_found(city) -> None:  # noqa: ANN001
+    now = timezone.now()
+    for n, (title, appeal) in enumerate(MIXING_PLANT):
+        make_order(title=title, appeal=appeal, caller_phone=f"1380000{n:04d}", at=now - timedelta(days=n + 1))
+    out = StringIO()
+
+    call_command("detect_hotspots", stdout=out)
+
+    assert out.getvalue().startswith(f"{len(MIXING_PLANT)} orders, 1 hotspots")
+    assert Hotspot.objects.get().members.count() == len(MIXING_PLANT)
