@@ -15,14 +15,17 @@ Method
    as …小区/…新城/…公司 apart from areas such as …路/…街道), each weighted by its IDF, and the districts the
    text names. The IDF table is the public one shipped with the duplicate finder.
    Only the first ``MAX_TEXT_CHARS`` characters are read (the service passes the title and 400 characters
-   of the appeal): a long letter's asides would make it similar to everything, and cost time. The batch is
-   turned into bigram codes with numpy (no per-bigram Python loop), and term frequencies come from one
-   plain sort of packed (term, order) keys.
+   of the appeal): a long letter's asides would make it similar to everything, and cost time. The texts are
+   read 5,000 at a time as one string: bigram codes with numpy, place names and districts with one scan
+   of that string (``duplicates.place_name_bigrams``, ``district_mentions``: no per-text Python loop), and
+   term frequencies come from one plain sort of packed (term, order) keys.
 2. **Blocking.** Orders are compared only within their district (``area_path[1]``); orders whose district
    is unknown are compared with every order. Inside a block, rows are taken in chunks of ``CHUNK_ROWS`` and
    multiplied with the block as sparse matrices, keeping pairs whose text cosine reaches ``TEXT_FLOOR``; a
    chunk of a district meets only the rows from its own start on (each pair once). Memory is bounded by the
-   chunk, never by n²; time grows with the square of the block sizes.
+   chunk, never by n²; time grows with the square of the block sizes. The chunks run on ``THREADS``
+   threads, one per core: the sparse products release the GIL, and the pairs are joined in chunk order,
+   so the result is the same whatever the number of threads.
 3. **Pair score.** Every candidate pair gets the duplicate finder's "same event" probability, recomputed
    with these vectors::
 
@@ -51,7 +54,8 @@ Method
      belong to a name, stopping at a function word, verb, adverb, number or idiom (jieba's part-of-speech
      tags), and kept only if a word of the name is distinctive: "而凉塘路" → 凉塘路, "经开区泉星公园" →
      泉星公园, "于开展城镇" and "济技术开发集团" → nothing. The place most members name wins (a name in a
-     title counts twice; a site over an area; the longer of two nested names when nearly as common).
+     title counts twice; a site over an area; the longer of two nested names when nearly as common; on a
+     full tie, the name met first in the members' texts, so that every hourly run gives the same label).
    - *problem*: the one or two words of the titles (jieba words; runs of single characters jieba does not
      know joined: 车|贷 → 车贷, 58车贷) scored (share of titles using it + share of texts using it) ×
      distinctiveness capped at ``_IDF_CAP`` (so a rare aside does not beat the shared problem), × 1.5 for
@@ -108,9 +112,11 @@ from __future__ import annotations
 
 import heapq
 import math
+import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -129,15 +135,15 @@ from hotline.triage.duplicates import (
     W_NAMES,
     W_TEXT,
     W_TIME,
+    BatchText,
     TermWeights,
+    bigram_codes,
     default_weights,
     distinctiveness,
-    districts,
+    district_mentions,
     name_phrases,
-    place_names,
-    read_frequencies,
+    place_name_bigrams,
 )
-from hotline.triage.duplicates import DATA as DUPLICATES_DATA
 from hotline.triage.taxonomy import read_keywords
 from hotline.triage.tokenize import default_tokenizer, domain_words, stop_words
 
@@ -154,6 +160,7 @@ EDGE_P = 0.2  # pairs at least this probable are edges of the graph
 LINK_P = 0.5  # average linkage: merge while the mean pair probability of two groups is at least this
 CHUNK_ROWS = 1000  # rows multiplied at once against a block: bounds memory to chunk × block candidates
 MAX_NEIGHBOURS = 200  # per order, the most probable edges kept (a safety cap for template floods)
+THREADS = min(4, len(os.sched_getaffinity(0)))  # pair search threads: one per core, up to four
 
 HEAT_REPORTS = 10.0
 HEAT_CALLERS = 20.0
@@ -183,9 +190,7 @@ _SECOND_SHARE = 0.5  # … and at least half the members use it
 _TITLE_END = re.compile(r"[\n。！？!?]")
 _URGENCY_WEIGHT = {"urgent": 1.0, "emergency": 2.0}
 
-_MASK = re.compile(r"\[[A-Z_]+\]|\*{2,}")
 _ALNUM = re.compile(r"[A-Za-z0-9]{2,}")
-_HAN_BIGRAM = re.compile(r"[\u4e00-\u9fff]{2}")
 _DISTRICT_CODE = re.compile(r"^[A-Z]\d{1,2}[区县市]?$")  # the data's pseudonymised districts: A3区, A3
 # Words that say nothing about which problem it is; never a hotspot's problem phrase.
 _GENERIC = frozenset(
@@ -424,56 +429,77 @@ class _Vectors:
     caller: np.ndarray  # caller key as an int code, -1 - row when unknown (never equal to another row)
 
 
-def _unmasked(text: str) -> str:
-    """The text with privacy placeholders ([MOBILE], ***) blanked out."""
-    return _MASK.sub(" ", text) if "[" in text or "**" in text else text
-
-
-def _han_bigrams(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(row, code) of every character bigram inside runs of Chinese, code = first << 16 | second (below
-    ``_TOKEN_BASE``: both characters are at most U+9FFF). ``texts`` are unmasked already. Texts are taken
-    ``_BIGRAM_BATCH`` at a time so that the temporary arrays stay small."""
-    found_rows, found_codes = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for first in range(0, len(texts), _BIGRAM_BATCH):
-        batch = texts[first : first + _BIGRAM_BATCH]
-        chars = np.frombuffer("\n".join(batch).encode("utf-32-le"), dtype=np.uint32)
-        han = (chars >= 0x4E00) & (chars <= 0x9FFF)
-        at = np.flatnonzero(han[:-1] & han[1:])
-        starts = np.cumsum([0] + [len(t) + 1 for t in batch[:-1]])
-        found_rows.append(first + np.searchsorted(starts, at, side="right") - 1)
-        found_codes.append(chars[at].astype(np.int64) << 16 | chars[at + 1])
-    return np.concatenate(found_rows), np.concatenate(found_codes)
-
-
-def _code(term: str) -> int:
-    return (ord(term[0]) << 16) | ord(term[1])
-
-
-def _term(code: int) -> str:
-    return chr(code >> 16) + chr(code & 0xFFFF)
-
-
-@cache
-def _bigram_table() -> tuple[np.ndarray, np.ndarray]:
-    """(sorted codes, IDF) of every Chinese bigram in the shipped IDF table; other bigrams are unseen."""
-    weights = _weights()
-    _, frequency = read_frequencies(DUPLICATES_DATA / "duplicates_df.tsv")
-    terms = sorted((_code(t), weights(t)) for t in frequency if len(t) == 2 and _HAN_BIGRAM.fullmatch(t))
-    return np.array([c for c, _ in terms], dtype=np.int64), np.array([w for _, w in terms], dtype=np.float64)
-
-
-def _idf(codes: np.ndarray, tokens: Mapping[int, str]) -> np.ndarray:
-    """The IDF (of the shipped table) of sorted term codes: bigram codes by table look-up, latin/digit tokens
-    (``tokens``, codes from ``_TOKEN_BASE``) one by one."""
-    weights = _weights()
-    table_codes, table_idf = _bigram_table()
-    idf = np.full(len(codes), weights.unseen)
+def _idf(codes: np.ndarray, tokens: Mapping[int, str], weights: TermWeights) -> np.ndarray:
+    """The IDF of sorted term codes: bigram codes by table look-up, latin/digit tokens (``tokens``, codes
+    from ``_TOKEN_BASE``) one by one."""
+    idf = np.empty(len(codes))
     bigrams = codes < _TOKEN_BASE
-    if len(table_codes):
-        at = np.minimum(np.searchsorted(table_codes, codes[bigrams]), len(table_codes) - 1)
-        idf[bigrams] = np.where(table_codes[at] == codes[bigrams], table_idf[at], weights.unseen)
+    idf[bigrams] = weights.bigram_idf(codes[bigrams])
     idf[~bigrams] = [weights(tokens[int(c)]) for c in codes[~bigrams]]
     return idf
+
+
+@dataclass
+class _Terms:
+    """What the texts of a batch are made of, as flat (row, code) arrays."""
+
+    keys: np.ndarray  # (code << _ROW_BITS | row) of every character bigram inside runs of Chinese and every
+    # latin/digit token, in no particular order
+    tokens: dict[str, int]  # latin/digit token → its code (from _TOKEN_BASE)
+    name_rows: np.ndarray  # the distinctive bigrams of place names (duplicates.place_name_bigrams)
+    name_codes: np.ndarray
+    name_idf: np.ndarray
+    name_site: np.ndarray
+    district_rows: np.ndarray  # districts named in the texts
+    district_cols: np.ndarray
+    district_width: int
+
+
+def _terms(texts: Sequence[str], weights: TermWeights) -> _Terms:
+    """Bigrams, tokens, place names and district mentions of every text, ``_BIGRAM_BATCH`` texts at a time
+    (one regular-expression scan and a few array operations per batch, no loop over texts or bigrams)."""
+    parts: dict[str, list[np.ndarray]] = defaultdict(list)
+    tokens: dict[str, int] = {}
+    districts_seen: dict[str, int] = {}
+    for first in range(0, len(texts), _BIGRAM_BATCH):
+        batch = BatchText.of(texts[first : first + _BIGRAM_BATCH])
+        chars = batch.chars
+        han = (chars >= 0x4E00) & (chars <= 0x9FFF)
+        at = np.flatnonzero(han[:-1] & han[1:])
+        keys = bigram_codes(chars[at], chars[at + 1])
+        keys <<= _ROW_BITS
+        keys |= first + batch.row[at]
+        parts["keys"].append(keys)
+        found = [(m.start(), m.group().lower()) for m in _ALNUM.finditer(batch.joined)]
+        keys = np.array([tokens.setdefault(t, _TOKEN_BASE + len(tokens)) for _, t in found], dtype=np.int64)
+        keys <<= _ROW_BITS
+        keys |= first + batch.row[np.array([p for p, _ in found], dtype=np.int64)]
+        parts["keys"].append(keys)
+        rows, codes, idf, site = place_name_bigrams(batch, weights)
+        parts["name_rows"].append(first + rows)
+        parts["name_codes"].append(codes)
+        parts["name_idf"].append(idf)
+        parts["name_site"].append(site)
+        rows, mentions = district_mentions(batch)
+        parts["district_rows"].append(first + rows)
+        parts["district_cols"].append(
+            np.array([districts_seen.setdefault(m, len(districts_seen)) for m in mentions], dtype=np.int64)
+        )
+
+    def joined(name: str, dtype: type) -> np.ndarray:
+        return np.concatenate(parts[name]).astype(dtype, copy=False) if parts[name] else np.zeros(0, dtype=dtype)
+
+    return _Terms(
+        keys=joined("keys", np.int64),
+        tokens=tokens,
+        name_rows=joined("name_rows", np.int64),
+        name_codes=joined("name_codes", np.int64),
+        name_idf=joined("name_idf", np.float64),
+        name_site=joined("name_site", bool),
+        district_rows=joined("district_rows", np.int64),
+        district_cols=joined("district_cols", np.int64),
+        district_width=max(len(districts_seen), 1),
+    )
 
 
 def _run_starts(values: np.ndarray) -> np.ndarray:
@@ -489,41 +515,12 @@ def _vectorise(items: Sequence[HotspotItem], weights: TermWeights) -> _Vectors:
     n = len(items)
     if n >= 1 << _ROW_BITS:
         raise ValueError(f"at most {(1 << _ROW_BITS) - 1} orders at once")
-    texts = [item.text[:MAX_TEXT_CHARS] for item in items]
-    cleaned = [_unmasked(text) for text in texts]
-    rows, codes = _han_bigrams(cleaned)
-
-    # Latin/digit tokens (58, p2p, a2) get codes above those of the bigrams.
-    token_codes: dict[str, int] = {}
-    token_rows, token_list = [], []
-    # Place names: (row, code, idf, is_site); districts named in the text.
-    name_rows, name_codes, name_idfs, name_site = [], [], [], []
-    district_codes: dict[str, int] = {}
-    district_rows, district_cols = [], []
-    for row, (text, clean) in enumerate(zip(texts, cleaned, strict=True)):
-        for token in _ALNUM.findall(clean):
-            token = token.lower()
-            token_rows.append(row)
-            token_list.append(token_codes.setdefault(token, _TOKEN_BASE + len(token_codes)))
-        sites, areas = place_names(text, weights)
-        for bigram, idf in areas.items():
-            name_rows.append(row), name_codes.append(_code(bigram)), name_idfs.append(idf), name_site.append(False)
-        for bigram, idf in sites.items():
-            name_rows.append(row), name_codes.append(_code(bigram)), name_idfs.append(idf), name_site.append(True)
-        for mention in districts(clean):
-            district_rows.append(row)
-            district_cols.append(district_codes.setdefault(mention, len(district_codes)))
-
-    name_rows_a = np.array(name_rows, dtype=np.int64)
-    name_codes_a = np.array(name_codes, dtype=np.int64)
+    found = _terms([item.text[:MAX_TEXT_CHARS] for item in items], weights)
+    name_rows_a, name_codes_a = found.name_rows, found.name_codes
 
     # Term frequency per (term, row) from one plain sort of packed keys (an argsort would be ~10× slower),
     # built in place: these are the largest arrays of a run.
-    keys = np.concatenate([codes, np.array(token_list, dtype=np.int64)])
-    del codes
-    keys <<= _ROW_BITS
-    keys |= np.concatenate([rows, np.array(token_rows, dtype=np.int64)])
-    del rows
+    keys, found.keys = found.keys, np.zeros(0, dtype=np.int64)
     keys.sort()
     starts = np.flatnonzero(_run_starts(keys))
     counts = np.diff(starts, append=len(keys))
@@ -543,7 +540,7 @@ def _vectorise(items: Sequence[HotspotItem], weights: TermWeights) -> _Vectors:
     column = np.cumsum(new_term, dtype=np.int32) - 1
     width = max(len(vocabulary), 1)
     # The commonest terms carry no event information.
-    idf = _idf(vocabulary, {code: token for token, code in token_codes.items()})
+    idf = _idf(vocabulary, {code: token for token, code in found.tokens.items()}, weights)
     keep &= idf[column] >= PRUNE_IDF
     values = (1.0 + np.log(counts[keep])) * idf[column[keep]] ** 2
     # The pairs are sorted by term, then row: a CSC matrix as they stand.
@@ -555,8 +552,7 @@ def _vectorise(items: Sequence[HotspotItem], weights: TermWeights) -> _Vectors:
 
     name_vocab, name_col = np.unique(name_codes_a, return_inverse=True)
     width = max(len(name_vocab), 1)
-    site = np.array(name_site, dtype=bool)
-    idfs = np.array(name_idfs, dtype=np.float64)
+    site, idfs = found.name_site, found.name_idf
 
     def names(mask: np.ndarray, values: np.ndarray) -> sparse.csr_matrix:
         return sparse.csr_matrix((values[mask], (name_rows_a[mask], name_col[mask])), shape=(n, width))
@@ -565,7 +561,8 @@ def _vectorise(items: Sequence[HotspotItem], weights: TermWeights) -> _Vectors:
     site_idf = names(site, idfs)
     name_idf = names(everything, idfs)
     district_text = sparse.csr_matrix(
-        (np.ones(len(district_rows)), (district_rows, district_cols)), shape=(n, max(len(district_codes), 1))
+        (np.ones(len(found.district_rows)), (found.district_rows, found.district_cols)),
+        shape=(n, found.district_width),
     )
     district_text.data[:] = 1.0
 
@@ -660,18 +657,23 @@ def _evidence(a: _Vectors, b: _Vectors, ra: np.ndarray, rb: np.ndarray, text: np
     }
 
 
-def _candidate_pairs(
+_Pairs = tuple[np.ndarray, np.ndarray, np.ndarray]
+_NO_PAIRS: _Pairs = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+
+
+def _pair_tasks(
     a: _Vectors, b: _Vectors, rows: np.ndarray, cols: np.ndarray, *, upper: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (row of a, row of b, probability) with p ≥ EDGE_P among rows × cols, chunk by chunk.
+) -> list[Callable[[], _Pairs]]:
+    """The work of finding the pairs (row of a, row of b, probability) with p ≥ EDGE_P among rows × cols, as
+    one task per chunk of ``CHUNK_ROWS`` rows (``_run_pairs`` runs them on every core).
 
     ``upper``: a and b are one batch and ``rows`` is ``cols`` (ascending); each unordered pair is kept once,
     and a chunk is multiplied only with the rows from its own start on, which halves the work."""
-    found_a, found_b, found_p = [], [], []
     if not len(rows) or not len(cols):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return []
     others = b.text[cols]
-    for start in range(0, len(rows), CHUNK_ROWS):
+
+    def chunk_pairs(start: int) -> _Pairs:
         chunk = rows[start : start + CHUNK_ROWS]
         offset = start if upper else 0
         # others × chunk rather than chunk × others: only the small chunk is transposed.
@@ -682,13 +684,31 @@ def _candidate_pairs(
             keep = ra < rb
             ra, rb, text = ra[keep], rb[keep], text[keep]
         if not len(ra):
-            continue
+            return _NO_PAIRS
         p = pair_probability(**_evidence(a, b, ra, rb, text))
         keep = p >= EDGE_P
-        found_a.append(ra[keep]), found_b.append(rb[keep]), found_p.append(p[keep])
-    if not found_a:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    return np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_p)
+        return ra[keep], rb[keep], p[keep]
+
+    return [lambda start=start: chunk_pairs(start) for start in range(0, len(rows), CHUNK_ROWS)]
+
+
+def _run_pairs(tasks: Sequence[Callable[[], _Pairs]]) -> _Pairs:
+    """Run pair tasks on ``THREADS`` threads (the sparse products and array operations release the GIL, so
+    two cores take about half the time) and join their pairs in task order: the result does not depend on
+    the number of threads."""
+    if THREADS > 1 and len(tasks) > 1:
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            found = list(pool.map(lambda task: task(), tasks))
+    else:
+        found = [task() for task in tasks]
+    found = [f for f in found if len(f[0])]
+    if not found:
+        return _NO_PAIRS
+    return (
+        np.concatenate([f[0] for f in found]),
+        np.concatenate([f[1] for f in found]),
+        np.concatenate([f[2] for f in found]),
+    )
 
 
 def _blocks(district: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
@@ -701,22 +721,17 @@ def _blocks(district: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     return known, unknown
 
 
-def _edges(vectors: _Vectors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _edges(vectors: _Vectors) -> _Pairs:
     """All pairs of one batch with p ≥ EDGE_P (i < j), blocked by district."""
     n = len(vectors.days)
     known, unknown = _blocks(vectors.district)
-    parts = [_candidate_pairs(vectors, vectors, block, block, upper=True) for block in known]
+    tasks = [task for block in known for task in _pair_tasks(vectors, vectors, block, block, upper=True)]
     if len(unknown):
-        everyone = np.arange(n)
-        ua, ub, up = _candidate_pairs(vectors, vectors, unknown, everyone, upper=False)
-        # An unknown-unknown pair is found from both ends: keep it once.
-        keep = (vectors.district[ub] >= 0) | (ua < ub)
-        lo, hi = np.minimum(ua, ub)[keep], np.maximum(ua, ub)[keep]
-        parts.append((lo, hi, up[keep]))
-    ia = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
-    ib = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
-    pp = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
-    return _cap(ia, ib, pp, n)
+        tasks += _pair_tasks(vectors, vectors, unknown, np.arange(n), upper=False)
+    ia, ib, pp = _run_pairs(tasks)
+    # An unknown-unknown pair is found from both ends: keep it once (pairs within a district have ia < ib).
+    keep = (vectors.district[ib] >= 0) | (ia < ib)
+    return _cap(np.minimum(ia, ib)[keep], np.maximum(ia, ib)[keep], pp[keep], n)
 
 
 def _cap(ia: np.ndarray, ib: np.ndarray, p: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -886,13 +901,13 @@ def _place(texts: Sequence[str], titles: Sequence[str], weights: TermWeights) ->
     members: Counter[str] = Counter()
     cleaned: dict[str, str] = {}
     for text, title in zip(texts, titles, strict=True):
-        found = set()
+        found: dict[str, None] = {}  # in the order of the text, so that ties go the same way in every run
         for phrase in name_phrases(text[:_PLACE_CHARS], weights):
             if phrase not in cleaned:
                 cleaned[phrase] = _clean_place(phrase, text, weights)
             if cleaned[phrase]:
-                found.add(cleaned[phrase])
-        members.update(found)
+                found[cleaned[phrase]] = None
+        members.update(found.keys())
         counts.update({place: 1 + (place in title) for place in found})
     needed = _needed(len(texts), 0.2)
     best, best_key = "", (0, 0, 0)
@@ -1053,16 +1068,14 @@ def _siblings(current: _Vectors, previous: _Vectors, groups: Sequence[Sequence[i
     for g, rows in enumerate(groups):
         group_of[rows] = g
     known, unknown = _blocks(previous.district)
-    found = []
+    tasks = []
     for block in known:
         district = previous.district[block[0]]
         cols = member_rows[(current.district[member_rows] == district) | (current.district[member_rows] < 0)]
-        found.append(_candidate_pairs(previous, current, block, cols, upper=False))
+        tasks += _pair_tasks(previous, current, block, cols, upper=False)
     if len(unknown):
-        found.append(_candidate_pairs(previous, current, unknown, member_rows, upper=False))
-    pa = np.concatenate([f[0] for f in found])
-    pc = np.concatenate([f[1] for f in found])
-    pp = np.concatenate([f[2] for f in found])
+        tasks += _pair_tasks(previous, current, unknown, member_rows, upper=False)
+    pa, pc, pp = _run_pairs(tasks)
     sums: dict[tuple[int, int], float] = defaultdict(float)
     for a, c, p in zip(pa.tolist(), group_of[pc].tolist(), pp.tolist(), strict=True):
         sums[(a, c)] += p

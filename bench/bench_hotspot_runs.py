@@ -5,7 +5,8 @@
 The databases are PostgreSQL ones filled by bench/generate_orders.py (two years of orders; default:
 hotline_bench10k, hotline_bench100k, hotline_bench1m). Each is measured in its own process: migrate, then
 ``analytics.hotspots.hotspots_detect()`` over the last 30 days, twice (the first run creates the hotspots,
-the second finds them again and updates them, as every hourly run after the first does). Figures per run:
+the second finds them again and updates them, as every hourly run after the first does; hotspots stored by
+earlier measurements are deleted first). Figures per run:
 wall time, the orders in the window and in the previous window, hotspots stored, and the process's peak
 resident memory (ru_maxrss, which includes Django and the loaded tokenizer).
 
@@ -40,11 +41,16 @@ def measure_one(url: str) -> dict[str, Any]:
     setup_django(url)
     from django.core.management import call_command
 
+    from analytics.hotspot_detection import THREADS
     from analytics.hotspots import hotspots_detect
+    from analytics.models import Hotspot, HotspotRun
     from workorders.models import WorkOrder
 
     call_command("migrate", verbosity=0)
-    figures: dict[str, Any] = {"orders": WorkOrder.objects.count()}
+    # the first run starts from no hotspots at all, as on a new installation
+    Hotspot.objects.all().delete()
+    HotspotRun.objects.all().delete()
+    figures: dict[str, Any] = {"orders": WorkOrder.objects.count(), "threads": THREADS}
     for name in ("first_run", "second_run"):
         started = time.perf_counter()
         run = hotspots_detect()

@@ -110,6 +110,8 @@ _NOT_DISTRICT = tuple(
     "生活区 办公区 开发区 示范区 功能区 停车区".split()
 )
 _TRIM_HEAD = frozenset("市区县省的在与是了诉我对把被")
+_STOP_TABLE = np.zeros(0x10000, dtype=bool)  # _NAME_STOPS by code point, for batches
+_STOP_TABLE[[ord(c) for c in _NAME_STOPS]] = True
 
 
 @dataclass(frozen=True)
@@ -151,9 +153,26 @@ class TermWeights:
     def __init__(self, idf: Mapping[str, float], unseen: float) -> None:
         self._idf = idf
         self.unseen = unseen
+        self._bigram_table: tuple[np.ndarray, np.ndarray] | None = None
 
     def __call__(self, term: str) -> float:
         return self._idf.get(term, self.unseen)
+
+    def bigram_idf(self, codes: np.ndarray) -> np.ndarray:
+        """The IDF of Chinese character bigrams given as codes (``bigram_codes``), all at once."""
+        if self._bigram_table is None:
+            table = sorted(
+                (ord(t[0]) << 16 | ord(t[1]), w) for t, w in self._idf.items() if len(t) == 2 and _HAN.fullmatch(t)
+            )
+            self._bigram_table = (
+                np.array([c for c, _ in table], dtype=np.int64),
+                np.array([w for _, w in table], dtype=np.float64),
+            )
+        table_codes, table_idf = self._bigram_table
+        if not len(table_codes) or not len(codes):
+            return np.full(len(codes), self.unseen)
+        at = np.minimum(np.searchsorted(table_codes, codes), len(table_codes) - 1)
+        return np.where(table_codes[at] == codes, table_idf[at], self.unseen)
 
     @classmethod
     def from_mapping(cls, idf: Mapping[str, float]) -> TermWeights:
@@ -212,6 +231,91 @@ def place_names(text: str, weights: TermWeights) -> tuple[dict[str, float], dict
 
 def districts(text: str) -> set[str]:
     return {m for m in _DISTRICT.findall(_MASK.sub(" ", text)) if not m.endswith(_NOT_DISTRICT)}
+
+
+# --- the same for a batch of texts at once (hotspot detection reads tens of thousands) ----------------------
+
+
+@dataclass(frozen=True)
+class BatchText:
+    """Texts (privacy placeholders blanked) joined by line breaks, and each character's text."""
+
+    joined: str
+    chars: np.ndarray  # uint32 code points of ``joined``
+    row: np.ndarray  # the text each character belongs to (the separator counts with the text before)
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> BatchText:
+        cleaned = [_MASK.sub(" ", text) if "[" in text or "**" in text else text for text in texts]
+        joined = "\n".join(cleaned)
+        chars = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        lengths = np.fromiter((len(text) + 1 for text in cleaned), dtype=np.int64, count=len(cleaned))
+        return cls(joined, chars, np.repeat(np.arange(len(cleaned)), lengths)[: len(chars)])
+
+
+def bigram_codes(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Two characters as one int64 code (first << 16 | second); every Chinese bigram stays below 0xA0000000."""
+    return first.astype(np.int64) << 16 | second
+
+
+def place_name_bigrams(batch: BatchText, weights: TermWeights) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``place_names`` of every text of a batch at once: (row, bigram code, IDF, is a site), one entry per
+    distinct (row, bigram), a bigram of a site's name counted as a site only. One regular-expression scan of
+    the whole batch; the names' cores are cut with array operations."""
+    found = [(suffix.start(), suffix.group() in _AREA_SUFFIXES) for suffix in _PLACE_SUFFIX.finditer(batch.joined)]
+    ends = np.array([start for start, _ in found], dtype=np.int64)
+    areas = np.array([area for _, area in found], dtype=bool)
+    chars = batch.chars
+    # the core in front of a suffix: up to _NAME_WIDTH characters of its run of Chinese, after the last stop
+    core = np.maximum(ends - _NAME_WIDTH, 0)
+    cut = np.zeros(len(ends), dtype=bool)
+    for back in range(1, _NAME_WIDTH + 1):
+        at = ends - back
+        inside = ~cut & (at >= core)
+        char = chars[np.maximum(at, 0)]
+        edge = inside & ((char < 0x4E00) | (char > 0x9FFF) | _STOP_TABLE[np.minimum(char, 0xFFFF)])
+        core = np.where(edge, at + 1, core)
+        cut |= edge
+    rows, codes, sites = [], [], []
+    for offset in range(_NAME_WIDTH - 1):
+        first = ends - _NAME_WIDTH + offset
+        keep = (first >= core) & (first + 1 < ends)
+        rows.append(batch.row[first[keep]])
+        codes.append(bigram_codes(chars[first[keep]], chars[first[keep] + 1]))
+        sites.append(~areas[keep])
+    row, code, site = np.concatenate(rows), np.concatenate(codes), np.concatenate(sites)
+    idf = weights.bigram_idf(code)
+    keep = idf >= DISTINCTIVE_IDF
+    row, code, idf, site = row[keep], code[keep], idf[keep], site[keep]
+    # one entry per (row, bigram), a site when any of its mentions is one
+    order = np.lexsort((~site, code, row))
+    row, code, idf, site = row[order], code[order], idf[order], site[order]
+    first = np.ones(len(row), dtype=bool)
+    first[1:] = (row[1:] != row[:-1]) | (code[1:] != code[:-1])
+    return row[first], code[first], idf[first], site[first]
+
+
+def district_mentions(batch: BatchText) -> tuple[np.ndarray, list[str]]:
+    """``districts`` of every text of a batch at once: (row, mention) pairs, repeats included. A mention ends
+    in 区 or 县 and starts at most three characters before it, so only the stretches in front of those two
+    characters are scanned (the pattern's look-behind still sees the character before a stretch)."""
+    chars = batch.chars
+    ends = np.flatnonzero((chars == ord("区")) | (chars == ord("县"))) + 1
+    if not len(ends):
+        return np.zeros(0, dtype=np.int64), []
+    starts = np.maximum(ends - 4, 0)
+    # stretches that overlap are scanned as one, so that a scan never starts inside a mention
+    opens = np.ones(len(ends), dtype=bool)
+    opens[1:] = starts[1:] >= ends[:-1]
+    closes = np.append(opens[1:], True)
+    positions, mentions = [], []
+    scan = _DISTRICT.finditer
+    for start, end in zip(starts[opens].tolist(), ends[closes].tolist(), strict=True):
+        for match in scan(batch.joined, start, end):
+            if not match.group().endswith(_NOT_DISTRICT):
+                positions.append(match.start())
+                mentions.append(match.group())
+    return batch.row[np.array(positions, dtype=np.int64)], mentions
 
 
 # --- featurised reports --------------------------------------------------------------------------------------

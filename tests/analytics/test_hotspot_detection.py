@@ -7,6 +7,9 @@ bench/data/hotspot_clusters.csv (how they were built: bench/data/README.md)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -17,6 +20,7 @@ import numpy as np
 import pytest
 from django.conf import settings
 
+from analytics import hotspot_detection
 from analytics.hotspot_detection import (
     DetectedHotspot,
     HotspotItem,
@@ -142,6 +146,62 @@ def test_a_hotspot_shows_its_orders_a_label_a_timeline_and_the_departments_invol
     assert dict(hotspot.departments) == {"生态环境局": 4, "城管局": 2}
     assert hotspot.area_id == CUIHU[-1]
     assert hotspot.category == "环境保护"
+
+
+TIED_PLACES = """
+import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+from analytics.hotspot_detection import HotspotItem, detect_hotspots
+end = datetime(2024, 6, 30, 23, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+texts = [
+    "翠湖家园和森宇家园之间的搅拌站夜间施工噪音扰民",
+    "森宇家园与翠湖家园中间的搅拌站深夜作业噪音很大",
+    "翠湖家园、森宇家园旁边搅拌站噪音粉尘扰民",
+    "投诉森宇家园和翠湖家园附近的搅拌站夜里施工",
+]
+items = [
+    HotspotItem(id=i, text=t, created_at=end - timedelta(days=i + 1), area_path=(1, 10), caller=str(i))
+    for i, t in enumerate(texts)
+]
+print(json.dumps([h.label for h in detect_hotspots(items, window_end=end)], ensure_ascii=False))
+"""
+
+
+def test_a_hotspots_label_is_the_same_in_every_run_when_two_places_are_named_as_often() -> None:
+    """An hourly run must not rename a hotspot back and forth: ties between places go the same way in every
+    process, whatever its string hashing (PYTHONHASHSEED)."""
+    labels = set()
+    for seed in ("1", "2", "3", "4"):
+        done = subprocess.run(
+            [sys.executable, "-c", TIED_PLACES],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=settings.BASE_DIR,
+            check=True,
+        )
+        labels.add(done.stdout.strip())
+
+    [only_label] = labels
+    assert "家园" in only_label and "搅拌站" in only_label
+
+
+def test_the_hotspots_do_not_depend_on_the_number_of_threads(
+    teddy: tuple[list[HotspotItem], dict[int, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items, _ = teddy
+
+    def november() -> list[tuple[tuple[int, ...], str, float, int]]:
+        return [(h.member_ids, h.label, h.heat, h.previous_count) for h in month_window(items, 2019, 11)]
+
+    monkeypatch.setattr(hotspot_detection, "THREADS", 1)
+    one = november()
+    monkeypatch.setattr(hotspot_detection, "THREADS", 3)
+    three = november()
+
+    assert len(one) >= 5
+    assert three == one
 
 
 def test_orders_outside_the_window_are_left_out() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -13,10 +14,16 @@ from django.conf import settings
 from hotline.triage.duplicates import (
     DUPLICATE_THRESHOLD,
     RELATED_THRESHOLD,
+    BatchText,
     DuplicateFinder,
     DuplicateIndex,
     Match,
     Report,
+    default_weights,
+    district_mentions,
+    districts,
+    place_name_bigrams,
+    place_names,
 )
 
 NOW = datetime(2024, 6, 12, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -202,3 +209,51 @@ def test_on_the_hand_labelled_hotspot_pairs_precision_and_recall_are_at_least_0_
     assert figures["positives"] >= 100
     assert figures["precision"] >= 0.8, figures
     assert figures["recall"] >= 0.8, figures
+
+
+def _public_texts() -> list[str]:
+    folder = settings.HOTLINE["DATASETS_DIR"] / "teddy2020c"
+    if not (folder / "hotspot_messages.csv").is_file():
+        pytest.skip("the teddy2020c data set is not in HOTLINE_DATASETS_DIR (../shared/datasets)")
+    texts = []
+    for name in ("hotspot_messages.csv", "messages_unlabelled.csv"):
+        with (folder / name).open(encoding="utf-8") as handle:
+            texts += [" ".join(row)[:600] for row in csv.reader(handle)]
+    return texts
+
+
+def test_place_names_of_a_batch_are_those_of_each_text_read_alone() -> None:
+    texts = [*_public_texts(), "[MOBILE]翠湖家园小区东侧**搅拌站", "在森宇家园", "劳动东路魅力之城", "", "A3区"]
+    weights = default_weights()
+    batch = BatchText.of(texts)
+
+    rows, codes, idf, site = place_name_bigrams(batch, weights)
+
+    found: list[tuple[dict[str, float], dict[str, float]]] = [({}, {}) for _ in texts]
+    for row, code, weight, is_site in zip(rows.tolist(), codes.tolist(), idf.tolist(), site.tolist(), strict=True):
+        found[row][0 if is_site else 1][chr(code >> 16) + chr(code & 0xFFFF)] = weight
+    expected = [place_names(text, weights) for text in texts]
+    assert sum(bool(sites or areas) for sites, areas in expected) > len(texts) / 2
+    assert found == expected
+
+
+def test_districts_of_a_batch_are_those_of_each_text_read_alone() -> None:
+    texts = [*_public_texts(), "北京市海淀区朝阳区", "反映朝阳区小区", "A2区A5县", "居民区", "区"]
+    batch = BatchText.of(texts)
+
+    rows, mentions = district_mentions(batch)
+
+    found: list[set[str]] = [set() for _ in texts]
+    for row, mention in zip(rows.tolist(), mentions, strict=True):
+        found[row].add(mention)
+    expected = [districts(text) for text in texts]
+    assert sum(bool(d) for d in expected) > 100
+    assert found == expected
+
+
+@pytest.mark.parametrize("texts", [[], [""], ["没有地名也没有区县"], ["[MOBILE]", "**"]])
+def test_a_batch_without_names_or_districts_has_none(texts: list[str]) -> None:
+    batch = BatchText.of(texts)
+
+    assert len(place_name_bigrams(batch, default_weights())[0]) == 0
+    assert len(district_mentions(batch)[0]) == 0
