@@ -28,6 +28,15 @@ REPORTS = [
 ]
 
 
+# The same street lights out, reported in the district of the gazetteer: a second district block, so the
+# worker's run searches pairs on more than one thread.
+LIGHTS = [
+    ("茶场村路灯不亮", "西湖街道茶场村主干道的路灯已经坏了两个星期，晚上漆黑一片，老人出行摔倒，请尽快修复路灯。"),
+    ("茶场村路灯坏了", "茶场村路灯不亮快半个月，晚上村道漆黑，骑电动车很危险，希望修复茶场村路灯。"),
+    ("茶场村晚上没有路灯", "西湖街道茶场村的路灯全部不亮，晚上出门看不见路，请相关部门修好茶场村路灯。"),
+]
+
+
 def test_the_worker_refreshes_rollups_and_detects_hotspots(city, personas, celery_worker) -> None:
     from analytics.tasks import detect_hotspots, refresh_rollups
 
@@ -42,6 +51,17 @@ def test_the_worker_refreshes_rollups_and_detects_hotspots(city, personas, celer
         )
         for n, (title, appeal) in enumerate(REPORTS)
     ]
+    lights = [
+        make_order(
+            title=title,
+            appeal=appeal,
+            caller_phone=f"1390000{n:04d}",
+            at=now - timedelta(days=n, hours=5),
+            category=city.construction,
+            area=city.community_area,
+        )
+        for n, (title, appeal) in enumerate(LIGHTS)
+    ]
     services.workorder_dispatch(order=orders[0], by=personas.operator, lead_department=city.housing)
 
     refresh_rollups.delay(days=10)
@@ -49,6 +69,8 @@ def test_the_worker_refreshes_rollups_and_detects_hotspots(city, personas, celer
 
     wait_for(lambda: RollupRefresh.objects.exists(), message="the rollup refresh")
     wait_for(lambda: Hotspot.objects.exists(), message="the hotspot run")
-    assert OrderVolumeDaily.objects.aggregate(total=Sum("orders"))["total"] == len(orders)
-    hotspot = Hotspot.objects.get()
-    assert hotspot.members.count() == len(orders) and "搅拌" in hotspot.label
+    assert OrderVolumeDaily.objects.aggregate(total=Sum("orders"))["total"] == len(orders) + len(lights)
+    plant = Hotspot.objects.get(label__contains="搅拌")
+    assert set(plant.members.values_list("order_id", flat=True)) == {o.pk for o in orders}
+    street_lights = Hotspot.objects.get(label__contains="路灯")
+    assert set(street_lights.members.values_list("order_id", flat=True)) == {o.pk for o in lights}
