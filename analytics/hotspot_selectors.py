@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,13 +51,31 @@ def hotspot_orders(hotspot: Hotspot, user: User) -> QuerySet:
     )
 
 
+MONTHLY_TOPIC_HOTSPOTS = 500  # the hottest hotspots of the months looked at that are compared with each other
+
+
 def hotspots_by_month(user: User, *, months: int = 6) -> dict[str, list[Hotspot]]:
-    """Hotspots active in each of the last months (from their daily timelines), newest month first."""
+    """Hotspots active in each of the last ``months`` calendar months up to the newest hotspot's (from their
+    daily timelines), newest month first: the ``MONTHLY_TOPIC_HOTSPOTS`` hottest seen since the first of
+    those months (matching them is quadratic; a city's recurring problems are among its hottest)."""
+    visible = hotspots_visible_to(user, include_archived=True)
+    newest = visible.aggregate(newest=Max("last_seen"))["newest"]
+    if newest is None:
+        return {}
+    first = timezone.localtime(newest).date().replace(day=1)
+    for _month in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    oldest = first.isoformat()[:7]
+    recent = (
+        visible.filter(last_seen__gte=_day_start(first))
+        .select_related("category")
+        .order_by("-heat", "pk")[:MONTHLY_TOPIC_HOTSPOTS]
+    )
     by_month: dict[str, list[Hotspot]] = {}
-    for hotspot in hotspots_visible_to(user, include_archived=True).order_by("-heat")[:500]:
-        for month in sorted({day[:7] for day, _count in hotspot.timeline}):
+    for hotspot in recent:
+        for month in sorted({day[:7] for day, _count in hotspot.timeline if day[:7] >= oldest}):
             by_month.setdefault(month, []).append(hotspot)
-    return dict(sorted(by_month.items(), reverse=True)[:months])
+    return dict(sorted(by_month.items(), reverse=True))
 
 
 def monthly_topics(user: User, *, months: int = 6) -> list[dict[str, Any]]:

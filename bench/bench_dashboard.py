@@ -11,8 +11,9 @@ for one database per process):
 2. render each page with Django's test Client, logged in as the demo manager or a department officer:
    the centre dashboard (default period: the last 30 days), the centre over a year (weekly buckets), the
    centre filtered by channel, category and district, the officer's department as the manager sees it, the
-   same department as its officer sees it (and filtered), two downloads (Excel and CSV) and one drill-down
-   list. One warm-up request, then the best of three: the time from request to response inside the
+   same department as its officer sees it (and filtered), two downloads (Excel and CSV), one drill-down
+   list, and the hotspot pages (the list as the manager and as the officer sees it, the monthly topics, the
+   hottest hotspot; on the hotspots already stored, or a hotspot run first when there are none). One warm-up request, then the best of three: the time from request to response inside the
    process (middleware, view, queries, templates; no network). Query counts and the time spent in SQL come
    from one more request with the queries captured.
 
@@ -56,7 +57,8 @@ def measure_one(url: str) -> dict[str, Any]:
     from django.utils import timezone
 
     from accounts.models import Role, User
-    from analytics.models import OrderVolumeDaily
+    from analytics.hotspots import hotspots_detect
+    from analytics.models import Hotspot, OrderVolumeDaily
     from analytics.rollups import rollups_refresh
     from workorders.models import Area, Category, WorkOrder
 
@@ -119,6 +121,19 @@ def measure_one(url: str) -> dict[str, Any]:
             {"kind": "sign_due", "date_from": (today - timedelta(days=29)).isoformat(), "date_to": today.isoformat()},
         ),
     ]
+    # the hotspot pages, on the hotspots the last run stored (bench/bench_hotspot_runs.py, or a run here)
+    if not Hotspot.objects.exists():
+        hotspots_detect()
+    pages += [
+        ("hotspots, manager", manager, reverse("hotspot-list"), {}),
+        ("hotspots, officer", officer, reverse("hotspot-list"), {}),
+        ("monthly topics, manager", manager, reverse("hotspot-monthly"), {}),
+    ]
+    hottest = Hotspot.objects.order_by("-heat").first()
+    if hottest is not None:
+        pages.append(
+            ("hotspot detail (the hottest), manager", manager, reverse("hotspot-detail", args=[hottest.pk]), {})
+        )
     results: dict[str, Any] = {}
     clients: dict[int, Any] = {}
     for name, user, path, params in pages:

@@ -220,6 +220,49 @@ def test_a_problem_back_every_month_is_a_monthly_topic_candidate(client, city, p
     assert UNRELATED[1][0] not in page
 
 
+STREET_LIGHTS = [
+    ("茶场村路灯不亮", "西湖街道茶场村主干道的路灯已经坏了两个星期，晚上漆黑一片，老人出行摔倒，请尽快修复路灯。"),
+    ("茶场村路灯坏了", "茶场村路灯不亮快半个月，晚上村道漆黑，骑电动车很危险，希望修复茶场村路灯。"),
+    ("茶场村晚上没有路灯", "西湖街道茶场村的路灯全部不亮，晚上出门看不见路，请相关部门修好茶场村路灯。"),
+    ("茶场村路灯一直没修", "茶场村的路灯坏了很久，晚上黑灯瞎火，请尽快派人修复茶场村路灯。"),
+]
+
+
+def test_the_monthly_topics_look_at_the_six_months_up_to_the_newest_hotspot(
+    client, city, personas, django_assert_max_num_queries
+) -> None:  # noqa: ANN001
+    """The mixing plant was a hotspot in January and February; the street lights in February, May and
+    September. Up to September, six months reach back to April: the plant is no topic any more, the lights
+    are (May and September)."""
+
+    def month_of_reports(reports: list[tuple[str, str]], end: datetime, key: str) -> None:
+        for n, (title, appeal) in enumerate(reports[:4]):
+            make_order(
+                title=title,
+                appeal=appeal,
+                caller_phone=f"13{key}{end.month:02d}{n:05d}",
+                at=end - timedelta(days=n + 2),
+                area=city.community_area,
+                category=city.pollution,
+            )
+
+    for month in (1, 2, 5, 9):
+        end = timezone.make_aware(datetime(2026, month, 25, 12, 0))
+        if month <= 2:
+            month_of_reports(MIXING_PLANT, end, "60")
+        if month >= 2:
+            month_of_reports(STREET_LIGHTS, end, "70")
+        hotspots_detect(now=end)
+    client.force_login(personas.manager)
+
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("hotspot-monthly")).content.decode()
+
+    assert Hotspot.objects.filter(label__contains="搅拌").count() == 2
+    assert "路灯" in page and "2026-05、2026-09" in page
+    assert "丽发新城" not in page
+
+
 def test_the_detect_hotspots_command_runs_now_and_says_what_it_found(city) -> None:  # noqa: ANN001
     now = timezone.now()
     for n, (title, appeal) in enumerate(MIXING_PLANT):
