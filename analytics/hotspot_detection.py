@@ -62,8 +62,8 @@ Method
      words of the problem lexicon (the category keywords of ``hotline/triage/data/category_keywords.tsv``,
      the tokenizer's domain words and ``_PROBLEM_WORDS``), × 0.4 for words that look like names (in a
      member's place, tagged a name, unknown to jieba). Left out: words of the places a quarter of the
-     members name, generic words (投诉, 问题, 小区 …), idioms, adverbs, numbers, district codes (A3), and
-     words fewer than a quarter of the members use. The second word joins when it scores at least 40 % of
+     members name, generic words (投诉, 问题, 小区 …), idioms, adverbs, numbers and dates (2016年31日),
+     district codes (A3), and words fewer than a quarter of the members use. The second word joins when it scores at least 40 % of
      the first, half the members use it, and it shares no two characters with the first; the two are
      written in the order most members write them: "丽发新城 搅拌站噪音",
      "伊景园滨河苑 捆绑车位", "凉塘路 旧城改造".
@@ -101,9 +101,12 @@ large hotspot that recurs every month at the usual level does not. Without a bas
 
 Monthly candidates (每月一题, ``monthly_candidates``)
 ----------------------------------------------------
-Hotspots of different months are the same problem when they share orders, or when their places agree
-(one name contains the other; or, both unnamed, the same area) and their problems agree (same problem
-phrase or a third of their terms in common). Groups seen in at least ``min_months`` months are candidates;
+Two hotspots are the same problem when they share orders, or when they lie in the same district (where
+both districts are known: 人民路 in two districts is two roads), their places agree (one name contains the
+other; or, both unnamed, the same area) and their problems agree (same problem phrase or a third of their
+terms in common). Hottest first, each hotspot joins the first group whose hottest hotspot is the same
+problem, else starts one: every member is like that anchor, so a chain of small likenesses (a ~ b, b ~ c)
+never puts unrelated problems together. Groups seen in at least ``min_months`` months are candidates;
 so is a single month's hotspot that is large and persistent (≥ LARGE_REPORTS reports from ≥ LARGE_CALLERS
 callers over ≥ LARGE_DAYS days). Ranked by months seen, then total heat; each carries a one-line reason.
 """
@@ -161,6 +164,8 @@ LINK_P = 0.5  # average linkage: merge while the mean pair probability of two gr
 CHUNK_ROWS = 1000  # rows multiplied at once against a block: bounds memory to chunk × block candidates
 MAX_NEIGHBOURS = 200  # per order, the most probable edges kept (a safety cap for template floods)
 THREADS = min(4, len(os.sched_getaffinity(0)))  # pair search threads: one per core, up to four
+
+MIN_REPORTS = 3  # a hotspot has at least this many distinct callers (in a month, for the monthly topics)
 
 HEAT_REPORTS = 10.0
 HEAT_CALLERS = 20.0
@@ -359,6 +364,7 @@ class DetectedHotspot:
     emerging: bool
     timeline: tuple[tuple[date, int], ...]
     departments: tuple[tuple[str, int], ...]
+    district_id: int | None = None  # the district most members lie in (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -950,7 +956,7 @@ def _problem_words(
                 or word in stops
                 or word in _GENERIC
                 or _DISTRICT_CODE.match(word)
-                or word.isdigit()
+                or _number_like(word)
                 or tags.get(word, "n") in _NOT_PROBLEM_TAGS
                 or any(word in place for place in places)
             ):
@@ -969,6 +975,14 @@ def _problem_words(
             scored.sort(key=lambda item: (-item[1], item[0]))
             return scored
     return []
+
+
+_NUMBER_PARTS = "0123456789０１２３４５６７８９.．%％年月日号时点分秒元万亿千百个岁次天周楼栋层室"
+
+
+def _number_like(word: str) -> bool:
+    """A number, a date or an amount (2016, 2016年31日, 3000元, 5号楼): never the problem."""
+    return any(c.isdigit() for c in word) and not word.strip(_NUMBER_PARTS)
 
 
 def _parts(word: str) -> list[str]:
@@ -1093,7 +1107,7 @@ def detect_hotspots(
     *,
     window_end: datetime,
     window_days: int = 30,
-    min_reports: int = 3,
+    min_reports: int = MIN_REPORTS,
     baseline: Mapping[tuple[int | None, str], float] | None = None,
     previous: Sequence[HotspotItem] = (),
 ) -> list[DetectedHotspot]:
@@ -1188,6 +1202,7 @@ def _hotspot(
         emerging=emerging,
         timeline=_timeline(members),
         departments=tuple(Counter(it.department for it in members if it.department).most_common()),
+        district_id=district,
     )
 
 
@@ -1229,6 +1244,8 @@ def _is_emerging(
 def _same_problem(a: DetectedHotspot, b: DetectedHotspot) -> bool:
     if set(a.member_ids) & set(b.member_ids):
         return True
+    if a.district_id is not None and b.district_id is not None and a.district_id != b.district_id:
+        return False  # 人民路 in two districts is two roads
     if a.place and b.place:
         same_place = a.place in b.place or b.place in a.place
     else:
@@ -1250,24 +1267,21 @@ def monthly_candidates(
     """每月一题: problems that were hotspots in at least ``min_months`` months, or one month's large and
     persistent hotspots; ranked by months seen, then total heat."""
     entries = [(month, h) for month in sorted(hotspots_by_month) for h in hotspots_by_month[month]]
-    parent = list(range(len(entries)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(entries)):
-        for j in range(i + 1, len(entries)):
-            if entries[i][0] != entries[j][0] and _same_problem(entries[i][1], entries[j][1]):
-                parent[root(j)] = root(i)
-    groups: dict[int, list[tuple[str, DetectedHotspot]]] = defaultdict(list)
-    for i, entry in enumerate(entries):
-        groups[root(i)].append(entry)
+    # Hottest first, each hotspot joins the first group whose hottest hotspot (its anchor) is the same
+    # problem, else starts a group: every member is like the anchor, so no chain of small likenesses
+    # (a ~ b, b ~ c) puts unrelated problems together.
+    groups: list[list[tuple[str, DetectedHotspot]]] = []
+    for month, hotspot in sorted(entries, key=lambda entry: (-entry[1].heat, entry[0])):
+        for group in groups:
+            anchor_month, anchor = group[0]
+            if _same_problem(anchor, hotspot):
+                group.append((month, hotspot))
+                break
+        else:
+            groups.append([(month, hotspot)])
 
     candidates = []
-    for group in groups.values():
+    for group in groups:
         months = tuple(sorted({month for month, _ in group}))
         hotspots = tuple(h for _, h in group)
         reports = sum(h.count for h in hotspots)

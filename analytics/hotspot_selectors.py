@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from analytics.hotspot_detection import DetectedHotspot, monthly_candidates
+from analytics.hotspot_detection import MIN_REPORTS, DetectedHotspot, monthly_candidates
 from analytics.models import Hotspot, HotspotAlert, HotspotMember, HotspotStatus
 from analytics.selectors import OrderByOrderExists
+from workorders.choices import AreaKind
+from workorders.models import Area
 from workorders.selectors import assignments_visible_to, orders_visible_to
 
 
@@ -68,7 +70,7 @@ def hotspots_by_month(user: User, *, months: int = 6) -> dict[str, list[Hotspot]
     oldest = first.isoformat()[:7]
     recent = (
         visible.filter(last_seen__gte=_day_start(first))
-        .select_related("category")
+        .select_related("category", "area")
         .order_by("-heat", "pk")[:MONTHLY_TOPIC_HOTSPOTS]
     )
     by_month: dict[str, list[Hotspot]] = {}
@@ -83,11 +85,16 @@ def monthly_topics(user: User, *, months: int = 6) -> list[dict[str, Any]]:
     or one large and persistent hotspot, ranked by months and heat (``hotspot_detection.monthly_candidates``)."""
     stored: dict[int, Hotspot] = {}
     by_month: dict[str, list[DetectedHotspot]] = {}
+    districts = set(Area.objects.filter(kind=AreaKind.DISTRICT).values_list("pk", flat=True))
     for month, hotspots in hotspots_by_month(user, months=months).items():
         for hotspot in hotspots:
             days = [(date.fromisoformat(day), count) for day, count in hotspot.timeline if day.startswith(month)]
-            if not days:
+            # a month counts when the hotspot had a hotspot's worth of reports in it, not one straggler
+            if sum(count for _day, count in days) < MIN_REPORTS:
                 continue
+            in_district = (
+                [pk for pk in hotspot.area.ancestors_and_self_ids() if pk in districts] if hotspot.area else []
+            )
             detected = DetectedHotspot(
                 member_ids=(hotspot.pk,),
                 label=hotspot.label,
@@ -109,6 +116,7 @@ def monthly_topics(user: User, *, months: int = 6) -> list[dict[str, Any]]:
                 emerging=hotspot.is_emerging,
                 timeline=tuple(days),
                 departments=tuple((name, count) for name, count in hotspot.departments),
+                district_id=in_district[0] if in_district else None,
             )
             stored[hotspot.pk] = hotspot
             by_month.setdefault(month, []).append(detected)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
+from analytics import figures
 from analytics import hotspot_selectors as selectors
+from analytics.figures import Series
 from analytics.hotspots import hotspot_alert_acknowledge
 from analytics.models import HotspotAlert
 
@@ -39,14 +43,32 @@ def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _reader(request)
     hotspot = get_object_or_404(selectors.hotspots_visible_to(request.user, include_archived=True), pk=pk)
     timeline = hotspot.timeline or []
-    peak = max((count for _day, count in timeline), default=0)
+    counts = [count for _day, count in timeline]
+    figure = figures.over_time(
+        "", [day for day, _count in timeline], [Series(_("Reports"), counts)], kind="bar", height=260
+    )
+    figure["layout"]["yaxis"].update(tick0=0, dtick=max(1, math.ceil(max(counts, default=0) / 5)))
+    parts = hotspot.heat_parts or {}
     context = {
         "hotspot": hotspot,
         "orders": selectors.hotspot_orders(hotspot, request.user)[:200],
-        "timeline": [(day, count, round(100 * count / peak) if peak else 0) for day, count in timeline],
+        "timeline": timeline,
+        "figures": {"timeline": figure},
+        "heat_parts": [(label, parts[key]) for key, label in _heat_parts() if key in parts],
         "alerts": hotspot.alerts.all(),
     }
     return render(request, "analytics/hotspot_detail.html", context)
+
+
+def _heat_parts() -> list[tuple[str, str]]:
+    """The heat index's parts in the order the method adds them (analytics/hotspot_detection.py)."""
+    return [
+        ("reports", _("Reports")),
+        ("callers", _("Distinct callers")),
+        ("growth", _("Growth")),
+        ("urgency", _("Urgency")),
+        ("likes", _("Likes")),
+    ]
 
 
 @login_required

@@ -204,6 +204,18 @@ def test_the_hotspots_do_not_depend_on_the_number_of_threads(
     assert three == one
 
 
+def test_a_date_every_title_gives_is_never_the_problem() -> None:
+    reports = [
+        replace(r, text="金茂府小区2016年12月31日交房至今\n" + r.text.split("\n", 1)[1].replace("翠湖家园", "金茂府"))
+        for r in plant_reports()
+    ]
+
+    hotspot = only(detect_hotspots(reports, window_end=END))
+
+    assert hotspot.place.startswith("金茂府") and hotspot.problem
+    assert not any(c.isdigit() for c in hotspot.problem + "".join(hotspot.terms)), (hotspot.problem, hotspot.terms)
+
+
 def test_orders_outside_the_window_are_left_out() -> None:
     late = plant_reports()
 
@@ -265,6 +277,55 @@ def test_average_linkage_merges_a_group_whose_members_are_all_close() -> None:
     groups = average_linkage(4, np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([0.9, 0.8, 0.7]), 0.5)
 
     assert sorted(sorted(g) for g in groups) == [[0, 1, 2]]
+
+
+# --- monthly candidates (每月一题) ------------------------------------------------------------------------------
+
+
+def month_hotspot(
+    member: int, *, district: int | None = 10, place: str = "翠湖家园", problem: str = "搅拌站噪音", terms=(), heat=60.0
+) -> DetectedHotspot:
+    """One month's hotspot of the mixing plant (as detected), moved to another place, problem or district."""
+    base = only(detect_hotspots(plant_reports(), window_end=END))
+    return replace(
+        base,
+        member_ids=(member,),
+        district_id=district,
+        place=place,
+        problem=problem,
+        terms=tuple(terms) or base.terms,
+        heat=heat,
+        label=f"{place} {problem}",
+    )
+
+
+def test_the_same_place_and_problem_in_another_district_is_another_monthly_topic() -> None:
+    """人民路 in two districts is two roads: one month each is no recurring problem."""
+    months = {
+        "2024-05": [month_hotspot(1, district=10, place="人民路")],
+        "2024-06": [month_hotspot(2, district=20, place="人民路")],
+    }
+    assert monthly_candidates(months) == []
+
+    months["2024-06"].append(month_hotspot(3, district=10, place="人民路"))
+    [candidate] = monthly_candidates(months)
+    assert candidate.months == ("2024-05", "2024-06")
+    assert {h.member_ids for h in candidate.hotspots} == {(1,), (3,)}
+
+
+def test_unrelated_problems_are_not_chained_into_one_monthly_topic() -> None:
+    """Unnamed places in one area: a shares a term with b, b one with c, a none with c."""
+    a = month_hotspot(1, place="", problem="搅拌站噪音", terms=("搅拌站", "噪音", "夜间"), heat=90.0)
+    b = month_hotspot(2, place="", problem="夜间施工", terms=("夜间", "施工", "渣土"), heat=70.0)
+    c = month_hotspot(3, place="", problem="渣土车", terms=("渣土", "车辆", "撒漏"), heat=50.0)
+
+    candidates = monthly_candidates({"2024-05": [a, c], "2024-06": [b]})
+
+    [together] = [candidate for candidate in candidates if len(candidate.months) == 2]
+    assert {h.member_ids for h in together.hotspots} == {(1,), (2,)}  # b is like a; c is not
+    assert all(
+        (3,) not in {h.member_ids for h in candidate.hotspots} for candidate in candidates if len(candidate.months) == 2
+    )
 
 
 # --- on the public data --------------------------------------------------------------------------------------

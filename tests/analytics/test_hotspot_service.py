@@ -3,6 +3,8 @@ hotspot pages and who may see what."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime, timedelta
 from io import StringIO
 
@@ -150,7 +152,7 @@ def detected(plant_orders, city, personas):  # noqa: ANN001, ANN201
     return Hotspot.objects.get()
 
 
-def test_manager_sees_the_hotspot_its_alert_orders_and_timeline(client, personas, detected, plant_orders) -> None:  # noqa: ANN001
+def test_manager_sees_the_hotspot_its_alert_orders_and_timeline(client, city, personas, detected, plant_orders) -> None:  # noqa: ANN001
     plant, _others = plant_orders
     client.force_login(personas.manager)
 
@@ -163,6 +165,12 @@ def test_manager_sees_the_hotspot_its_alert_orders_and_timeline(client, personas
         assert order.number in page
     assert "市生态环境局" in page  # departments involved
     assert NOW.strftime("%Y-%m-%d") in page or (NOW - timedelta(days=1)).strftime("%Y-%m-%d") in page
+    # the reports per day as a chart (drawn by static/js/dashboard.js) and as a table
+    figure = json.loads(re.search(r'id="dashboard-figures"[^>]*>(.*?)</script>', page, re.S)[1])["timeline"]
+    assert sum(figure["data"][0]["y"]) == len(plant)
+    assert "plotly/plotly.min.js" in page
+    assert "热度指数构成" in page and "不同来电人数" in page  # the heat index's parts, named in Chinese
+    assert city.community_area.name in listing  # where each hotspot is
 
 
 def test_officer_sees_a_hotspot_only_through_their_departments_orders(client, personas, detected, plant_orders) -> None:  # noqa: ANN001
@@ -218,6 +226,29 @@ def test_a_problem_back_every_month_is_a_monthly_topic_candidate(client, city, p
     assert "丽发新城" in page
     assert "2026-04、2026-05、2026-06" in page  # the months it was a hotspot in
     assert UNRELATED[1][0] not in page
+
+
+def test_a_hotspot_reaching_back_over_a_month_end_by_one_report_is_no_monthly_topic(client, city, personas) -> None:  # noqa: ANN001
+    """Thirty days always span two calendar months; one report on 30 May does not make June's mixing plant
+    a problem of two months."""
+    end = timezone.make_aware(datetime(2026, 6, 20, 12, 0))
+    for n, (title, appeal) in enumerate(MIXING_PLANT):
+        at = timezone.make_aware(datetime(2026, 5, 30, 10, 0)) if n == 0 else end - timedelta(days=n + 1)
+        make_order(
+            title=title,
+            appeal=appeal,
+            caller_phone=f"1380000{n:04d}",
+            at=at,
+            area=city.community_area,
+            category=city.pollution,
+        )
+    hotspots_detect(now=end)
+    client.force_login(personas.manager)
+
+    page = client.get(reverse("hotspot-monthly")).content.decode()
+
+    assert Hotspot.objects.get().order_count == len(MIXING_PLANT)
+    assert "2026-05" not in page and "丽发新城" not in page
 
 
 STREET_LIGHTS = [
