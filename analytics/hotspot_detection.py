@@ -86,18 +86,22 @@ the raw count: ten people once is hotter than one person ten times. Three caller
 
 Emerging (a spike against the area + category baseline)
 -------------------------------------------------------
-With λ the usual number of reports per window for the hotspot's (district, category) — ``baseline`` if
-given (missing keys fall back to (None, category), else 0), otherwise the count of ``previous`` orders with
-that key — and X the number of this window's orders with that key, a hotspot is **emerging** when
+The hotspot's key is its area (``area_id``: the deepest gazetteer area most members share: a community, a
+street, a district or the city) and its category. An order counts under its own area and every area above
+it (``area_keys``). With λ the usual number of reports per window for the hotspot's key — ``baseline`` if
+given (a missing key counts 0), otherwise the count of ``previous`` orders with that key — and X the
+number of this window's orders with that key, a hotspot is **emerging** when
 
     growth ≥ EMERGING_GROWTH (1: at least doubled, or new)   and
-    X − λ ≥ max(min_reports, EMERGING_SIGMAS·√λ)            (the district + category is well above its
-                                                              usual level: 3 Poisson standard deviations)
+    X − λ ≥ max(min_reports, EMERGING_SIGMAS·√λ)            (the area + category is well above its usual
+                                                              level: 3 Poisson standard deviations)
     count ≥ EMERGING_SHARE·(X − λ)                           (this hotspot explains at least half the excess)
 
 so a new spike raises an alert even when its absolute heat is modest (6 reports where 2 are usual), while a
-large hotspot that recurs every month at the usual level does not. Without a baseline and without
-``previous`` nothing is emerging (there is nothing to compare against).
+large hotspot that recurs every month at the usual level does not. Comparing at the hotspot's own area is
+what makes the rule work in a big city: 18 new reports from one compound are lost in the hundreds its
+district gets in a month (3√300 ≈ 52), but they stand out against the handful its community usually sends.
+Without a baseline and without ``previous`` nothing is emerging (there is nothing to compare against).
 
 Monthly candidates (每月一题, ``monthly_candidates``)
 ----------------------------------------------------
@@ -1058,6 +1062,23 @@ def _deepest_area(items: Sequence[HotspotItem]) -> int | None:
         depth += 1
 
 
+AreaKey = tuple[int | None, str]  # (gazetteer area id, level-1 category); (None, category): no known place
+
+
+def area_keys(area_path: Sequence[int], category: str) -> list[AreaKey]:
+    """The keys an order counts under for the emerging rule: its area and every area above it, with its
+    category (an order in a community counts for its community, street, district and city)."""
+    return [(area, category) for area in area_path] if area_path else [(None, category)]
+
+
+def area_counts(items: Iterable[HotspotItem]) -> Counter[AreaKey]:
+    """Orders per (area, category) at every level of the gazetteer."""
+    counts: Counter[AreaKey] = Counter()
+    for item in items:
+        counts.update(area_keys(item.area_path, item.category))
+    return counts
+
+
 def _district_key(item: HotspotItem) -> int | None:
     return item.area_path[1] if len(item.area_path) > 1 else None
 
@@ -1108,7 +1129,7 @@ def detect_hotspots(
     window_end: datetime,
     window_days: int = 30,
     min_reports: int = MIN_REPORTS,
-    baseline: Mapping[tuple[int | None, str], float] | None = None,
+    baseline: Mapping[AreaKey, float] | None = None,
     previous: Sequence[HotspotItem] = (),
 ) -> list[DetectedHotspot]:
     """The hotspots among the orders created in (window_end - window_days, window_end], hottest first."""
@@ -1128,8 +1149,8 @@ def detect_hotspots(
     groups = [g for g in groups if _distinct_callers([current[r] for r in g]) >= min_reports]
     siblings = _siblings(vectors, _take(batch, np.arange(n, n + len(earlier))), groups, len(earlier))
 
-    window_counts = Counter((_district_key(it), it.category) for it in current)
-    previous_counts = Counter((_district_key(it), it.category) for it in earlier)
+    window_counts = area_counts(current)
+    previous_counts = area_counts(earlier)
     hotspots = []
     for rows, previous_count in zip(groups, siblings, strict=True):
         members = [current[r] for r in rows]
@@ -1163,9 +1184,9 @@ def _hotspot(
     members: Sequence[HotspotItem],
     previous_count: int,
     weights: TermWeights,
-    window_counts: Mapping[tuple[int | None, str], int],
-    previous_counts: Mapping[tuple[int | None, str], int],
-    baseline: Mapping[tuple[int | None, str], float] | None,
+    window_counts: Mapping[AreaKey, int],
+    previous_counts: Mapping[AreaKey, int],
+    baseline: Mapping[AreaKey, float] | None,
     min_reports: int,
     earlier: Sequence[HotspotItem],
 ) -> DetectedHotspot:
@@ -1179,7 +1200,8 @@ def _hotspot(
     place, problem, terms = _label([it.text for it in sample], weights)
     category = Counter(it.category for it in members if it.category).most_common(1)
     district = Counter(_district_key(it) for it in members).most_common(1)[0][0]
-    key = (district, category[0][0] if category else "")
+    area = _deepest_area(members)
+    key = (area, category[0][0] if category else "")
     emerging = _is_emerging(count, growth, key, window_counts, previous_counts, baseline, min_reports, earlier)
     return DetectedHotspot(
         member_ids=tuple(it.id for it in members),
@@ -1187,7 +1209,7 @@ def _hotspot(
         place=place,
         problem=problem,
         terms=terms,
-        area_id=_deepest_area(members),
+        area_id=area,
         category=key[1],
         first_seen=min(it.created_at for it in members),
         last_seen=max(it.created_at for it in members),
@@ -1217,15 +1239,15 @@ def _spread(members: Sequence[HotspotItem], limit: int) -> list[HotspotItem]:
 def _is_emerging(
     count: int,
     growth: float,
-    key: tuple[int | None, str],
-    window_counts: Mapping[tuple[int | None, str], int],
-    previous_counts: Mapping[tuple[int | None, str], int],
-    baseline: Mapping[tuple[int | None, str], float] | None,
+    key: AreaKey,
+    window_counts: Mapping[AreaKey, int],
+    previous_counts: Mapping[AreaKey, int],
+    baseline: Mapping[AreaKey, float] | None,
     min_reports: int,
     earlier: Sequence[HotspotItem],
 ) -> bool:
     if baseline is not None:
-        usual = baseline.get(key, baseline.get((None, key[1]), 0.0))
+        usual = baseline.get(key, 0.0)
     elif earlier:
         usual = float(previous_counts.get(key, 0))
     else:

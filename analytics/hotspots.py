@@ -21,7 +21,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.hotspot_detection import DetectedHotspot, HotspotItem, detect_hotspots
+from analytics.hotspot_detection import AreaKey, DetectedHotspot, HotspotItem, area_keys, detect_hotspots
 from analytics.models import Hotspot, HotspotAlert, HotspotMember, HotspotRun, HotspotStatus
 from analytics.signals import hotspot_emerged
 from hotline.triage.datasets import model_text
@@ -91,8 +91,9 @@ def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[Hotsp
     ]
 
 
-def _baseline(end: datetime, cities: frozenset[int]) -> dict[tuple[int | None, str], float]:
-    """Reports per window per (district, level-1 category), averaged over the windows before this one."""
+def _baseline(end: datetime, cities: frozenset[int]) -> dict[AreaKey, float]:
+    """Reports per window per (area, level-1 category) at every level of the gazetteer (``area_keys``),
+    averaged over the windows before this one: one grouped query, the areas above each path added here."""
     start = end - timedelta(days=WINDOW_DAYS * (BASELINE_WINDOWS + 1))
     stop = end - timedelta(days=WINDOW_DAYS)
     rows = (
@@ -100,11 +101,11 @@ def _baseline(end: datetime, cities: frozenset[int]) -> dict[tuple[int | None, s
         .values("area__path", "category__full_name")
         .annotate(n=Count("id"))
     )
-    baseline: dict[tuple[int | None, str], float] = defaultdict(float)
+    baseline: dict[AreaKey, float] = defaultdict(float)
     for row in rows:
-        ids = _path_ids(row["area__path"], cities)
-        district = ids[1] if len(ids) > 1 else None
-        baseline[(district, (row["category__full_name"] or "").split(" / ")[0])] += row["n"] / BASELINE_WINDOWS
+        category = (row["category__full_name"] or "").split(" / ")[0]
+        for key in area_keys(_path_ids(row["area__path"], cities), category):
+            baseline[key] += row["n"] / BASELINE_WINDOWS
     return dict(baseline)
 
 

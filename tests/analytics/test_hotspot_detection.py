@@ -35,7 +35,7 @@ END = datetime(2024, 6, 30, 23, 0, tzinfo=SHANGHAI)
 # Gazetteer paths: city / district / street / community.
 CUIHU = (1, 10, 102, 1002)
 WANGJING = (1, 20, 201, 2001)
-BASELINE_KEY = (10, "环境保护")
+BASELINE_KEY = (CUIHU[-1], "环境保护")  # the plant's community (its hotspot's area) and category
 
 PLANT_TEXTS = (
     "翠湖家园小区东侧搅拌站夜间施工噪音扰民\n翠湖家园小区东侧新建的混凝土搅拌站每天夜里施工到凌晨两点，"
@@ -238,6 +238,23 @@ def test_a_spike_against_the_area_and_category_baseline_is_emerging() -> None:
     hotspot = only(detect_hotspots(plant_reports(), window_end=END, baseline={BASELINE_KEY: 1.0}))
 
     assert hotspot.emerging
+
+
+def test_a_new_problem_at_one_compound_is_emerging_even_in_a_busy_district() -> None:
+    """Three hundred environmental reports a month in the district hide six from one compound; against the
+    compound's own usual level (one a month) they are a spike."""
+    baseline = {(CUIHU[1], "环境保护"): 300.0, (CUIHU[2], "环境保护"): 40.0, BASELINE_KEY: 1.0}
+
+    hotspot = only(detect_hotspots(plant_reports(), window_end=END, baseline=baseline))
+
+    assert hotspot.area_id == CUIHU[-1]
+    assert hotspot.emerging
+
+
+def test_a_compound_that_always_reports_this_much_is_not_emerging() -> None:
+    baseline = {(CUIHU[1], "环境保护"): 300.0, (CUIHU[2], "环境保护"): 40.0, BASELINE_KEY: 6.0}
+
+    assert not only(detect_hotspots(plant_reports(), window_end=END, baseline=baseline)).emerging
 
 
 def test_a_problem_recurring_at_its_usual_level_is_not_emerging() -> None:

@@ -17,8 +17,9 @@ from analytics.hotspots import hotspots_detect
 from analytics.models import Hotspot, HotspotAlert, HotspotStatus
 from analytics.signals import hotspot_emerged
 from analytics.tasks import detect_hotspots
-from tests.factories import make_order
+from tests.factories import AreaFactory, make_order
 from workorders import services
+from workorders.choices import AreaKind
 
 NOW = timezone.make_aware(datetime(2026, 6, 30, 17, 0))
 
@@ -95,6 +96,29 @@ def test_a_new_spike_raises_one_alert_and_the_signal(plant_orders, django_captur
     assert first.emerging == 1 and hotspot.is_emerging
     assert "丽发新城" in alert.message
     assert received == [(hotspot.pk, alert.pk)]  # the second run found the same hotspot: no new alert
+
+
+def test_a_new_problem_at_one_compound_raises_an_alert_even_in_a_busy_district(plant_orders, city) -> None:  # noqa: ANN001
+    """Another compound of the same district sends twelve pollution reports every month; the plant's six new
+    ones do not lift the district above its usual level, but their own community has never reported."""
+    street = AreaFactory(name="东湖街道", code="A3-DH", kind=AreaKind.STREET, parent=city.district_area)
+    busy = AreaFactory(name="东湖社区", code="A3-DH-1", kind=AreaKind.COMMUNITY, parent=street)
+    for month in range(0, 7):
+        for n in range(12):
+            make_order(
+                title=f"东湖社区{n + 1}号楼下水道堵塞",
+                appeal=f"东湖社区{n + 1}号楼的下水道又堵了，污水漫到路面，请处理。",
+                caller_phone="13500000000",
+                at=NOW - timedelta(days=30 * month + 2 + n),
+                area=busy,
+                category=city.pollution,
+            )
+
+    run = hotspots_detect(now=NOW)
+
+    plant = Hotspot.objects.get(label__contains="丽发新城")
+    assert plant.area_id == city.community_area.pk and plant.is_emerging
+    assert run.emerging == 1 and HotspotAlert.objects.get().hotspot == plant
 
 
 def test_a_problem_reported_at_the_usual_level_is_not_emerging(plant_orders, city) -> None:  # noqa: ANN001
