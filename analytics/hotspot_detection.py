@@ -89,19 +89,20 @@ Emerging (a spike against the area + category baseline)
 The hotspot's key is its area (``area_id``: the deepest gazetteer area most members share: a community, a
 street, a district or the city) and its category. An order counts under its own area and every area above
 it (``area_keys``). With λ the usual number of reports per window for the hotspot's key — ``baseline`` if
-given (a missing key counts 0), otherwise the count of ``previous`` orders with that key — and X the
-number of this window's orders with that key, a hotspot is **emerging** when
+given (a missing key counts 0), otherwise the count of ``previous`` orders with that key — a hotspot is
+**emerging** when
 
-    growth ≥ EMERGING_GROWTH (1: at least doubled, or new)   and
-    X − λ ≥ max(min_reports, EMERGING_SIGMAS·√λ)            (the area + category is well above its usual
-                                                              level: 3 Poisson standard deviations)
-    count ≥ EMERGING_SHARE·(X − λ)                           (this hotspot explains at least half the excess)
+    growth ≥ EMERGING_GROWTH (1: at least doubled, or new)                       and
+    count − previous_count ≥ max(min_reports, EMERGING_SIGMAS·√λ)
 
-so a new spike raises an alert even when its absolute heat is modest (6 reports where 2 are usual), while a
-large hotspot that recurs every month at the usual level does not. Comparing at the hotspot's own area is
-what makes the rule work in a big city: 18 new reports from one compound are lost in the hundreds its
-district gets in a month (3√300 ≈ 52), but they stand out against the handful its community usually sends.
-Without a baseline and without ``previous`` nothing is emerging (there is nothing to compare against).
+that is, the hotspot's new reports alone are more than its area and category's usual volume varies from
+window to window (3 Poisson standard deviations). So a new spike raises an alert even when its absolute
+heat is modest (6 reports where 1 is usual), while a large hotspot that recurs every month at the usual
+level does not (its growth is low), nor does a small new one in a busy area. Comparing with the
+hotspot's own area is what makes the rule work in a big city: 8 reports of a gas smell at one compound are
+lost in the hundreds of reports its district sends in a month (3√300 ≈ 52), but they stand out against the
+handful its community usually sends. Without a baseline and without ``previous`` nothing is emerging
+(there is nothing to compare against).
 
 Monthly candidates (每月一题, ``monthly_candidates``)
 ----------------------------------------------------
@@ -179,7 +180,6 @@ HEAT_LIKES = 5.0
 
 EMERGING_GROWTH = 1.0
 EMERGING_SIGMAS = 3.0
-EMERGING_SHARE = 0.5
 
 LARGE_REPORTS = 20
 LARGE_CALLERS = 10
@@ -1149,14 +1149,11 @@ def detect_hotspots(
     groups = [g for g in groups if _distinct_callers([current[r] for r in g]) >= min_reports]
     siblings = _siblings(vectors, _take(batch, np.arange(n, n + len(earlier))), groups, len(earlier))
 
-    window_counts = area_counts(current)
     previous_counts = area_counts(earlier)
     hotspots = []
     for rows, previous_count in zip(groups, siblings, strict=True):
         members = [current[r] for r in rows]
-        hotspots.append(
-            _hotspot(members, previous_count, weights, window_counts, previous_counts, baseline, min_reports, earlier)
-        )
+        hotspots.append(_hotspot(members, previous_count, weights, previous_counts, baseline, min_reports, earlier))
     hotspots.sort(key=lambda h: (-h.heat, -h.count, h.first_seen))
     return hotspots
 
@@ -1184,7 +1181,6 @@ def _hotspot(
     members: Sequence[HotspotItem],
     previous_count: int,
     weights: TermWeights,
-    window_counts: Mapping[AreaKey, int],
     previous_counts: Mapping[AreaKey, int],
     baseline: Mapping[AreaKey, float] | None,
     min_reports: int,
@@ -1202,7 +1198,7 @@ def _hotspot(
     district = Counter(_district_key(it) for it in members).most_common(1)[0][0]
     area = _deepest_area(members)
     key = (area, category[0][0] if category else "")
-    emerging = _is_emerging(count, growth, key, window_counts, previous_counts, baseline, min_reports, earlier)
+    emerging = _is_emerging(count, previous_count, growth, key, previous_counts, baseline, min_reports, earlier)
     return DetectedHotspot(
         member_ids=tuple(it.id for it in members),
         label=_compose_label(place, problem),
@@ -1238,9 +1234,9 @@ def _spread(members: Sequence[HotspotItem], limit: int) -> list[HotspotItem]:
 
 def _is_emerging(
     count: int,
+    previous_count: int,
     growth: float,
     key: AreaKey,
-    window_counts: Mapping[AreaKey, int],
     previous_counts: Mapping[AreaKey, int],
     baseline: Mapping[AreaKey, float] | None,
     min_reports: int,
@@ -1252,12 +1248,8 @@ def _is_emerging(
         usual = float(previous_counts.get(key, 0))
     else:
         return False
-    excess = window_counts.get(key, 0) - usual
-    return (
-        growth >= EMERGING_GROWTH
-        and excess >= max(min_reports, EMERGING_SIGMAS * math.sqrt(max(usual, 0.0)))
-        and count >= EMERGING_SHARE * excess
-    )
+    new_reports = count - previous_count
+    return growth >= EMERGING_GROWTH and new_reports >= max(min_reports, EMERGING_SIGMAS * math.sqrt(max(usual, 0.0)))
 
 
 # --- 每月一题 --------------------------------------------------------------------------------------------------
