@@ -63,9 +63,9 @@ Method
      the tokenizer's domain words and ``_PROBLEM_WORDS``), × 0.4 for words that look like names (in a
      member's place, tagged a name, unknown to jieba). Left out: words of the places a quarter of the
      members name, generic words (投诉, 问题, 小区 …), idioms, adverbs, numbers and dates (2016年31日),
-     district codes (A3), and words fewer than a quarter of the members use. The second word joins when it scores at least 40 % of
-     the first, half the members use it, and it shares no two characters with the first; the two are
-     written in the order most members write them: "丽发新城 搅拌站噪音",
+     district codes (A3), and words fewer than a quarter of the members use. The second word joins when
+     it scores at least 40 % of the first, half the members use it, and it shares no two characters with
+     the first; the two are written in the order most members write them: "丽发新城 搅拌站噪音",
      "伊景园滨河苑 捆绑车位", "凉塘路 旧城改造".
 
 6. **Growth.** Orders of the previous window (``previous``) are matched to the hotspots with the same
