@@ -31,6 +31,15 @@ CONFIG = {
 }
 
 
+# Dates written as numbers (11-25, 2026-11, 2026), never plotly's English month names ("Nov 25").
+_DAY_MS = 86_400_000
+DATE_TICKS = [
+    {"dtickrange": [None, 27 * _DAY_MS], "value": "%m-%d"},
+    {"dtickrange": [27 * _DAY_MS, "M12"], "value": "%Y-%m"},
+    {"dtickrange": ["M12", None], "value": "%Y"},
+]
+
+
 @dataclass(frozen=True)
 class Series:
     """One line or set of bars: a name, a value per x, and where each value's orders are listed."""
@@ -96,7 +105,7 @@ def over_time(
             trace["line"] = {"width": 2}
         data.append(trace)
     layout = _layout(title, height=height, y_title=y_title, percent=percent, showlegend=len(series) > 1)
-    layout["xaxis"]["type"] = "date"
+    layout["xaxis"].update(type="date", tickformatstops=DATE_TICKS, hoverformat="%Y-%m-%d")
     if kind == "bar":
         layout["barmode"] = "stack" if stacked else "group"
     return _figure(data, layout)

@@ -125,6 +125,9 @@ def test_the_charts_are_valid_plotly_figures_with_a_link_on_every_point(manager:
     assert {"volume", "volume_split", "channels", "league", "rates_trend", "returns", "ai"} <= set(figures)
     for name, figure in figures.items():
         graph_objects.Figure(data=figure["data"], layout=figure["layout"])  # raises on anything plotly rejects
+        if figure["layout"]["xaxis"].get("type") == "date":  # dates as numbers, never English month names
+            formats = [stop["value"] for stop in figure["layout"]["xaxis"]["tickformatstops"]]
+            assert formats and not any("%b" in f or "%B" in f for f in formats), name
         for trace in figure["data"]:
             values = trace["x"] if trace.get("orientation") == "h" else trace["y"]
             links = [link for link, value in zip(trace["customdata"], values, strict=True) if value]
