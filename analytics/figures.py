@@ -9,6 +9,7 @@ are built by hand because plotly's validating graph objects cost milliseconds pe
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,6 +110,13 @@ def over_time(
     if kind == "bar":
         layout["barmode"] = "stack" if stacked else "group"
     return _figure(data, layout)
+
+
+def reports_per_day(name: str, days: Sequence[str], counts: Sequence[int]) -> Figure:
+    """One bar a day (``days`` as ISO dates), with whole-number ticks however small the counts."""
+    figure = over_time("", days, [Series(name, counts)], kind="bar", height=260)
+    figure["layout"]["yaxis"].update(tick0=0, dtick=max(1, math.ceil(max(counts, default=0) / 5)))
+    return figure
 
 
 def bars(

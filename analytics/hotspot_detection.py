@@ -1149,7 +1149,7 @@ def detect_hotspots(
     groups = [g for g in groups if _distinct_callers([current[r] for r in g]) >= min_reports]
     siblings = _siblings(vectors, _take(batch, np.arange(n, n + len(earlier))), groups, len(earlier))
 
-    previous_counts = area_counts(earlier)
+    previous_counts = area_counts(earlier) if baseline is None else Counter()  # only stands in for a baseline
     hotspots = []
     for rows, previous_count in zip(groups, siblings, strict=True):
         members = [current[r] for r in rows]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +14,6 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from analytics import figures
 from analytics import hotspot_selectors as selectors
-from analytics.figures import Series
 from analytics.hotspots import hotspot_alert_acknowledge
 from analytics.models import HotspotAlert
 
@@ -43,11 +40,7 @@ def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _reader(request)
     hotspot = get_object_or_404(selectors.hotspots_visible_to(request.user, include_archived=True), pk=pk)
     timeline = hotspot.timeline or []
-    counts = [count for _day, count in timeline]
-    figure = figures.over_time(
-        "", [day for day, _count in timeline], [Series(_("Reports"), counts)], kind="bar", height=260
-    )
-    figure["layout"]["yaxis"].update(tick0=0, dtick=max(1, math.ceil(max(counts, default=0) / 5)))
+    figure = figures.reports_per_day(_("Reports"), [day for day, _n in timeline], [n for _day, n in timeline])
     parts = hotspot.heat_parts or {}
     context = {
         "hotspot": hotspot,

@@ -97,12 +97,13 @@ def measure_spike() -> dict[str, Any]:
 
     from analytics.hotspots import hotspots_detect
     from analytics.models import Hotspot
+    from workorders.choices import AreaKind
     from workorders.models import WorkOrder
 
     # a quiet community: the one with the fewest orders in the last half year
     now = timezone.now()
     quiet = (
-        WorkOrder.objects.filter(area__kind="community", created_at__gte=now - timedelta(days=180))
+        WorkOrder.objects.filter(area__kind=AreaKind.COMMUNITY, created_at__gte=now - timedelta(days=180))
         .values("area")
         .annotate(n=Count("id"))
         .order_by("n", "area")
