@@ -5,7 +5,7 @@ loads the window's orders, calls ``detect_hotspots`` and stores the result (``an
 
 Method
 ------
-1. **Texts to vectors.** Each order's text becomes sparse vectors, as in ``hotline.triage.duplicates``:
+1. **Texts to vectors.** Each order's text becomes sparse vectors, as in ``triage.duplicates``:
    *what happened*: character bigrams (plus latin/digit tokens such as ``58``) weighted by sublinear term
    frequency times IDF **squared**, leaving out the text's place names and every bigram found in more than
    about 2 % of messages (IDF < ``PRUNE_IDF``: 的问, 小区, 投诉 …), L2-normalised. Squared IDF lets
@@ -50,7 +50,7 @@ Method
    sentence break, at most 60 characters) and its start (300 characters):
 
    - *place*: the names ``duplicates.name_phrases`` finds, cut to whole words with the project's jieba
-     tokenizer (``hotline.triage.tokenize``): walking back from the suffix (…小区, …路) over words that can
+     tokenizer (``triage.tokenize``): walking back from the suffix (…小区, …路) over words that can
      belong to a name, stopping at a function word, verb, adverb, number or idiom (jieba's part-of-speech
      tags), and kept only if a word of the name is distinctive: "而凉塘路" → 凉塘路, "经开区泉星公园" →
      泉星公园, "于开展城镇" and "济技术开发集团" → nothing. The place most members name wins (a name in a
@@ -59,7 +59,7 @@ Method
    - *problem*: the one or two words of the titles (jieba words; runs of single characters jieba does not
      know joined: 车|贷 → 车贷, 58车贷) scored (share of titles using it + share of texts using it) ×
      distinctiveness capped at ``_IDF_CAP`` (so a rare aside does not beat the shared problem), × 1.5 for
-     words of the problem lexicon (the category keywords of ``hotline/triage/data/category_keywords.tsv``,
+     words of the problem lexicon (the category keywords of ``triage/data/category_keywords.tsv``,
      the tokenizer's domain words and ``_PROBLEM_WORDS``), × 0.4 for words that look like names (in a
      member's place, tagged a name, unknown to jieba). Left out: words of the places a quarter of the
      members name, generic words (投诉, 问题, 小区 …), idioms, adverbs, numbers and dates (2016年31日),
@@ -132,7 +132,7 @@ from functools import cache
 import numpy as np
 from scipy import sparse
 
-from hotline.triage.duplicates import (
+from triage.duplicates import (
     AREA_SAME_COMMUNITY,
     AREA_SAME_STREET,
     BIAS,
@@ -152,8 +152,8 @@ from hotline.triage.duplicates import (
     name_phrases,
     place_name_bigrams,
 )
-from hotline.triage.taxonomy import read_keywords
-from hotline.triage.tokenize import default_tokenizer, domain_words, stop_words
+from triage.taxonomy import read_keywords
+from triage.tokenize import default_tokenizer, domain_words, stop_words
 
 # --- constants (see the module docstring) --------------------------------------------------------------------
 
@@ -310,7 +310,7 @@ _GENERIC = frozenset(
     ]
 )
 
-# Problems and their objects that the category lexicon (hotline/triage/data/category_keywords.tsv) lacks.
+# Problems and their objects that the category lexicon (triage/data/category_keywords.tsv) lacks.
 _PROBLEM_WORDS = frozenset(
     "捆绑 车位 停车 停车场 乱停 改道 兑付 逾期 跑路 车贷 延期 停工 质量 夜宵 麻将 游戏机 普惠 公办 实习 进厂 "  # noqa: SIM905
     "分拣 转运站 无证 围挡 封路".split()

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from analytics.hotspot_detection import AreaKey, DetectedHotspot, HotspotItem, area_keys, detect_hotspots
 from analytics.models import Hotspot, HotspotAlert, HotspotMember, HotspotRun, HotspotStatus
 from analytics.signals import hotspot_emerged
-from hotline.triage.datasets import model_text
+from triage.datasets import model_text
 from workorders.choices import AreaKind, Status
 from workorders.models import Area, Category, WorkOrder
 

@@ -1,6 +1,6 @@
 """Level-1 category classifier on messages_dev.csv, with a model that never saw it.
 
-Trains the production recipe (hotline.triage.classify, as `manage.py train_models` does: Teddy Cup training
+Trains the production recipe (triage.classify, as `manage.py train_models` does: Teddy Cup training
 messages minus dev, the gate tenth held out) and reports macro-F1, accuracy, per-class F1 and the confusion
 matrix on dev, plus the gate and cross-validated figures the registry keeps.
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import time
 
 from bench.common import report, teddy
-from hotline.triage.classify import ALGORITHM, Level1Classifier, evaluate, evaluate_model
-from hotline.triage.datasets import split_gate, teddy_examples
+from triage.classify import ALGORITHM, Level1Classifier, evaluate, evaluate_model
+from triage.datasets import split_gate, teddy_examples
 
 
 def main() -> None:

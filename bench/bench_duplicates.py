@@ -1,8 +1,8 @@
-"""Duplicate and related reports: precision, recall and speed of hotline.triage.duplicates.
+"""Duplicate and related reports: precision, recall and speed of triage.duplicates.
 
     .venv/bin/python -m bench.bench_duplicates                 # figures on the labelled pairs, and speed
     .venv/bin/python -m bench.bench_duplicates --fit           # refit the score's weights on the tuning half
-    .venv/bin/python -m bench.bench_duplicates --build-df      # regenerate hotline/triage/data/duplicates_df.tsv
+    .venv/bin/python -m bench.bench_duplicates --build-df      # regenerate triage/data/duplicates_df.tsv
     .venv/bin/python -m bench.bench_duplicates --sample-pairs  # the candidate pairs that were labelled by hand
 
 The labelled pairs are bench/data/hotspot_same_event_pairs.csv (how they were drawn and labelled: bench/data/
@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from bench.common import ROOT, report, teddy
-from hotline.triage.duplicates import (
+from triage.duplicates import (
     BIAS,
     DATA,
     DUPLICATE_THRESHOLD,
@@ -292,7 +292,7 @@ def build_df() -> None:
         "# teddy2020c messages: train, dev, unlabelled, replies and the segmented extra messages; not\n"
         "# hotspot_messages.csv, on which duplicate detection is measured. Terms in at least "
         f"{DF_MIN} messages.\n"
-        "# Used by hotline/triage/duplicates.py. Regenerate with `python -m bench.bench_duplicates --build-df`.\n"
+        "# Used by triage/duplicates.py. Regenerate with `python -m bench.bench_duplicates --build-df`.\n"
     )
     lines = [f"documents\t{len(texts)}", *(f"{t}\t{n}" for t, n in kept)]
     DF_TABLE.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")

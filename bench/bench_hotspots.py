@@ -75,7 +75,7 @@ from zoneinfo import ZoneInfo
 
 from analytics.hotspot_detection import PRUNE_IDF, DetectedHotspot, HotspotItem, detect_hotspots
 from bench.common import RESULTS, ROOT, report, teddy
-from hotline.triage.duplicates import default_weights
+from triage.duplicates import default_weights
 
 CLUSTERS = ROOT / "bench" / "data" / "hotspot_clusters.csv"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import report, teddy
-from hotline.knowledge.documents import ArticleDraft, clean_message_text, replies_articles
-from hotline.knowledge.passages import Passage, split_passages
-from hotline.knowledge.search import SearchIndex, extra_text_of
+from knowledge.documents import ArticleDraft, clean_message_text, replies_articles
+from knowledge.passages import Passage, split_passages
+from knowledge.search import SearchIndex, extra_text_of
 
 SAMPLE_SEED = 12345
 HELD_OUT = 300

@@ -1,5 +1,5 @@
-"""How sensible and how fast the transparent lexicons are: categories (hotline/triage/taxonomy.py) and
-request type, urgency and emotion (hotline/triage/intent.py).
+"""How sensible and how fast the transparent lexicons are: categories (triage/taxonomy.py) and
+request type, urgency and emotion (triage/intent.py).
 
 - Quality check of the category lexicon on messages_dev.csv: accuracy and macro-F1 of the argmax of
   ``level1_scores`` over the 7 labelled level-1 classes. This checks the lexicon, it is not a target: a
@@ -21,10 +21,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from bench.common import best_seconds, report, teddy
-from hotline.triage.intent import emotion, request_type, urgency
-from hotline.triage.taxonomy import CategoryLexicon
-from hotline.triage.tokenize import default_tokenizer
-from hotline.triage.types import CategoryRef
+from triage.intent import emotion, request_type, urgency
+from triage.taxonomy import CategoryLexicon
+from triage.tokenize import default_tokenizer
+from triage.types import CategoryRef
 
 LABELLED = ("城乡建设", "劳动和社会保障", "教育文体", "商贸旅游", "环境保护", "卫生计生", "交通运输")
 UNLABELLED_ROWS = 1000

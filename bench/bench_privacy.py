@@ -1,6 +1,6 @@
 """How well and how fast personal data is masked.
 
-Quality on the hand-written test set (tests/hotline/triage/pii_cases.py): recall per kind (planted values
+Quality on the hand-written test set (tests/triage/pii_cases.py): recall per kind (planted values
 found with their kind and exact offsets), precision (masked spans that were planted), and false positives
 on the sentences that must stay untouched. Speed on the test set and on the first 2,000 real messages of
 hotspot_messages.csv, where the spans found are listed with their context so that a false positive can be
@@ -16,8 +16,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from bench.common import best_seconds, report, teddy
-from hotline.triage.privacy import PiiKind, find_pii, mask_pii
-from tests.hotline.triage.pii_cases import PLANTED_CASES, UNTOUCHED
+from tests.triage.pii_cases import PLANTED_CASES, UNTOUCHED
+from triage.privacy import PiiKind, find_pii, mask_pii
 
 REAL_ROWS = 2000
 REPEATS = 5

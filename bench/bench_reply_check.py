@@ -1,4 +1,4 @@
-"""The reply check (hotline.triage.reply_check): how well its scores agree with human judgements, and its speed.
+"""The reply check (triage.reply_check): how well its scores agree with human judgements, and its speed.
 
     .venv/bin/python -m bench.bench_reply_check
 
@@ -26,7 +26,7 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score, brier_score
 
 from bench.common import best_seconds, report
 from bench.train_reply_check import ReplyRow, reply_rows
-from hotline.triage.reply_check import PARTS, RELEVANCE_LOW, ReplyChecker, clean, find_parts, relevance
+from triage.reply_check import PARTS, RELEVANCE_LOW, ReplyChecker, clean, find_parts, relevance
 
 TYPICAL_LENGTH = 280
 RELEVANCE_SEED = 7

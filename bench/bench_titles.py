@@ -7,14 +7,14 @@ common subsequence of the two, ignoring punctuation and spaces, over the length 
 (precision) and of the citizen's title (recall), and their harmonic mean (F1). Two baselines: the first
 sentence cut to 30 characters, and the first 20 characters.
 
-The word table and the weights in hotline/triage/summary.py were fitted on messages_unlabelled.csv; the other
+The word table and the weights in triage/summary.py were fitted on messages_unlabelled.csv; the other
 files are held out, without the messages whose detail is also in the tuning file. The method is also scored
 without its hand-set penalty on titles that only name a place or the appellant, to show what that costs, with
 the share of such titles. Speed is the mean time of summarise per message, for all the hotspot messages and
 for those of 200–280 characters.
 
     .venv/bin/python -m bench.bench_titles                # the figures
-    .venv/bin/python -m bench.bench_titles --build-table  # rewrite hotline/triage/data/summary_words.tsv
+    .venv/bin/python -m bench.bench_titles --build-table  # rewrite triage/data/summary_words.tsv
     .venv/bin/python -m bench.bench_titles --fit          # refit the chance model and the title weights
 """
 
@@ -29,8 +29,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from bench.common import report, teddy
-from hotline.triage import summary
-from hotline.triage.summary import WordTable, summarise
+from triage import summary
+from triage.summary import WordTable, summarise
 
 TUNING_FILE = "messages_unlabelled.csv"
 FILES = (TUNING_FILE, "hotspot_messages.csv", "replies.csv", "messages_train.csv", "messages_dev.csv")
@@ -183,7 +183,7 @@ def write_table() -> None:
     rows = titled_messages(TUNING_FILE)
     header = (
         f"Bigram statistics of the {len(rows)} citizen messages of teddy2020c {TUNING_FILE}, as read by\n"
-        "hotline/triage/summary.py: bigram, messages whose detail has it, messages whose title has it too (the\n"
+        "triage/summary.py: bigram, messages whose detail has it, messages whose title has it too (the\n"
         f"{TABLE_SIZE} commonest bigrams seen in at least two messages). Derived counts, not the text.\n"
         "Rebuild: .venv/bin/python -m bench.bench_titles --build-table"
     )
@@ -257,7 +257,7 @@ def fit() -> None:
     for name, value in weights.items():
         print(f'    "{name}": {value},')
     print("}")
-    print("Paste them into hotline/triage/summary.py, then run the benchmark.")
+    print("Paste them into triage/summary.py, then run the benchmark.")
 
 
 def main() -> None:

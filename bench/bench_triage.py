@@ -30,11 +30,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 django.setup()
 
 from bench.common import report, teddy  # noqa: E402
-from hotline.triage.classify import Level1Classifier, evaluate  # noqa: E402
-from hotline.triage.datasets import split_gate, teddy_examples  # noqa: E402
-from hotline.triage.pipeline import TriagePipeline  # noqa: E402
-from hotline.triage.types import CategoryRef, PlaceRef  # noqa: E402
-from workorders import demo  # noqa: E402
+from core.demo import city, dataset  # noqa: E402
+from triage.classify import Level1Classifier, evaluate  # noqa: E402
+from triage.datasets import split_gate, teddy_examples  # noqa: E402
+from triage.pipeline import TriagePipeline  # noqa: E402
+from triage.types import CategoryRef, PlaceRef  # noqa: E402
 
 MESSAGES = 2000
 
@@ -49,10 +49,10 @@ def rss_mb() -> float:
 
 def reference() -> tuple[list[PlaceRef], list[CategoryRef]]:
     """The demo city's gazetteer and the taxonomy, with made-up ids (no database needed)."""
-    messages = demo.read_messages(teddy("taxonomy.csv").parent)
-    streets, communities = demo.places_from_messages(messages)
+    messages = dataset.read_messages(teddy("taxonomy.csv").parent)
+    streets, communities = city.places_from_messages(messages)
     places, next_id = [PlaceRef(1, "A市", "city", 1)], 2
-    for code, name in demo.DISTRICTS:
+    for code, name in city.DISTRICTS:
         district = next_id
         aliases = (name[:-1] + ("县" if name.endswith("市") else "市"),) if name.endswith(("县", "市")) else ()
         places.append(PlaceRef(district, name, "district", 2, aliases, parent_id=1))

@@ -192,12 +192,12 @@ class Text:
 
 def load_texts(folder: Path) -> tuple[dict[str, list[Text]], list[Text]]:
     """The data set's messages by level-1 label, and all of them (for categories without labelled text)."""
-    from workorders import demo
+    from core.demo.dataset import read_messages
     from workorders.services import masked_text
 
     by_label: dict[str, list[Text]] = {}
     everything: list[Text] = []
-    for message in demo.read_messages(folder):
+    for message in read_messages(folder):
         appeal = (message.detail or message.text)[:4000]
         title = (message.title or appeal[:30]).replace("\n", " ")[:60]
         item = Text(text(title), text(appeal), text(masked_text(appeal)), text(message.text[:4000]))

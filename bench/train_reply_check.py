@@ -1,4 +1,4 @@
-"""Rebuild the reply check's shipped files in hotline/triage/data/ from the teddy2020c data set.
+"""Rebuild the reply check's shipped files in triage/data/ from the teddy2020c data set.
 
     .venv/bin/python -m bench.train_reply_check              # both files
     .venv/bin/python -m bench.train_reply_check --words      # only reply_appeal_df.tsv (word document frequency)
@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.common import teddy
-from hotline.triage.reply_check import APPEAL_DF_FILE, EXPLAINS_FILE, AppealWeights, ExplainsModel, clean
+from triage.reply_check import APPEAL_DF_FILE, EXPLAINS_FILE, AppealWeights, ExplainsModel, clean
 
 C = 16.0  # the best cross-validated ROC-AUC of --choose-c on the training split (0.9885; 4.0: 0.9866, 64.0: 0.9876)
 SEED = 0
@@ -105,7 +105,7 @@ def build_words() -> AppealWeights:
         f"Document frequency of content words (jieba, stop words dropped) in {weights.documents} distinct citizen\n"
         "messages of teddy2020c (messages_train, messages_dev, messages_unlabelled, hotspot_messages; not\n"
         "replies.csv). Words in at least 3 messages. Derived counts, not the text. Used by\n"
-        "hotline/triage/reply_check.py for relevance. Rebuild: .venv/bin/python -m bench.train_reply_check --words"
+        "triage/reply_check.py for relevance. Rebuild: .venv/bin/python -m bench.train_reply_check --words"
     )
     APPEAL_DF_FILE.write_text(weights.to_tsv(header), encoding="utf-8")
     print(f"{APPEAL_DF_FILE}: {len(weights.frequency)} words from {weights.documents} messages")

@@ -11,6 +11,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("workorders.urls")),
     path("intake/", include("hotline.urls")),
-    path("knowledge/", include("hotline.knowledge_urls")),
+    path("knowledge/", include("knowledge.urls")),
     path("dashboard/", include("analytics.urls")),
 ]

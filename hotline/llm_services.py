@@ -18,49 +18,23 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections, transaction
 
-from hotline.llm.answers import parse_answer
-from hotline.llm.client import LlmClient, LlmConfig, LlmError, LlmReply
-from hotline.llm.drafting import CategoryOption, DraftRequest, draft_messages, repair_messages, validate_draft
-from hotline.llm.prompts import load_prompt
+from triage.llm.answers import parse_answer
+from triage.llm.client import LlmClient, LlmConfig, LlmError, LlmReply, config_from_options, shared_client
+from triage.llm.drafting import CategoryOption, DraftRequest, draft_messages, repair_messages, validate_draft
+from triage.llm.prompts import load_prompt
 from workorders.models import Category, WorkOrder
 from workorders.services import workorder_apply_llm_draft
 
 logger = logging.getLogger(__name__)
 
-_client_lock = threading.Lock()
-_client: dict[str, Any] = {}
-
 
 def llm_config() -> LlmConfig | None:
-    options = settings.LLM
-    if not options.get("BASE_URL"):
-        return None
-    return LlmConfig(
-        base_url=options["BASE_URL"],
-        model=options["MODEL"],
-        api_key=options["API_KEY"],
-        timeout_seconds=options["TIMEOUT_SECONDS"],
-        max_retries=options["MAX_RETRIES"],
-        max_concurrency=options["MAX_CONCURRENCY"],
-        breaker_failures=options["BREAKER_FAILURES"],
-        breaker_seconds=options["BREAKER_SECONDS"],
-        json_mode=options["JSON_MODE"],
-        max_tokens=options["MAX_TOKENS"],
-        backoff_seconds=options["BACKOFF_MS"] / 1000,
-    )
+    return config_from_options(settings.LLM)
 
 
 def llm_client() -> LlmClient | None:
     """The process's client (it keeps the circuit breaker's state), or None without an LLM."""
-    config = llm_config()
-    if config is None:
-        return None
-    with _client_lock:
-        if _client.get("config") != config:
-            if _client.get("client") is not None:
-                _client["client"].close()
-            _client.update(config=config, client=LlmClient(config))
-        return _client["client"]
+    return shared_client(llm_config())
 
 
 def llm_availability() -> dict[str, str] | None:

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.models import ModelKind, ModelStatus, ModelVersion
-from hotline.triage.classify import ALGORITHM, Level1Classifier, evaluate, evaluate_model
-from hotline.triage.datasets import model_text, split_gate
-from hotline.triage.types import Example
+from triage.classify import ALGORITHM, Level1Classifier, evaluate, evaluate_model
+from triage.datasets import model_text, split_gate
+from triage.types import Example
 from workorders.choices import Action, Status
 from workorders.models import WorkOrder
 

@@ -12,9 +12,9 @@ from django.db.models.signals import post_delete, post_save
 
 from hotline import model_registry
 from hotline.models import ModelKind, Submission, SubmissionStatus
-from hotline.triage.duplicates import Report
-from hotline.triage.pipeline import TriagePipeline
-from hotline.triage.types import CategoryRef, PlaceRef
+from triage.duplicates import Report
+from triage.pipeline import TriagePipeline
+from triage.types import CategoryRef, PlaceRef
 from workorders.choices import Status
 from workorders.models import Area, Category, DispatchRule, WorkOrder
 
@@ -125,3 +125,8 @@ def catalogue_rules_for(category_ids: list[int]) -> QuerySet[DispatchRule]:
     return DispatchRule.objects.filter(is_active=True, category_id__in=category_ids).select_related(
         "category", "lead_department", "area"
     )
+
+
+def sender_ids_received(*, prefix: str) -> set[str]:
+    """The sender ids already received that start with ``prefix`` (an import's own ids), on any channel."""
+    return set(Submission.objects.filter(sender_id__startswith=prefix).values_list("sender_id", flat=True))

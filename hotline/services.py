@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -17,11 +18,11 @@ from accounts.models import User
 from hotline import selectors
 from hotline.llm_services import llm_availability, queue_llm_draft
 from hotline.models import Submission, SubmissionStatus, TriageSettings
-from hotline.triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report
-from hotline.triage.normalise import SPEAKER_LABELS, turns_from_json
-from hotline.triage.normalise import Turn as TranscriptTurn
-from hotline.triage.pipeline import TriageResult
-from hotline.triage.types import Candidate, FieldGuess
+from triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report
+from triage.normalise import SPEAKER_LABELS, turns_from_json
+from triage.normalise import Turn as TranscriptTurn
+from triage.pipeline import TriagePipeline, TriageResult
+from triage.types import Candidate, FieldGuess
 from workorders import selectors as workorder_selectors
 from workorders.choices import Action, Status
 from workorders.lifecycle import rule_for
@@ -74,6 +75,30 @@ def submission_receive(*, request: IntakeRequest, by: User | None) -> IntakeOutc
 
     The same (channel, sender id) again returns the first submission and its order: nothing is created
     twice, also when two identical requests race."""
+    return _store(request, by=by, then=queue_triage)
+
+
+def submission_import(
+    *, request: IntakeRequest, by: User | None = None, pipeline: TriagePipeline | None = None
+) -> IntakeOutcome:
+    """A call or message from the past (a historical import, the demo city): stored verbatim like any intake,
+    idempotent by sender id, and analysed at once as of when it was received. Nobody reviews it live, so
+    no related orders are looked for, nothing is dispatched automatically and no LLM is asked."""
+    outcome = _store(request, by=by, then=None)
+    if outcome.created:
+        _analyse(
+            outcome.submission.pk,
+            pipeline=pipeline,
+            at=outcome.submission.received_at,
+            live=False,
+        )
+        outcome.submission.refresh_from_db()
+    return outcome
+
+
+def _store(request: IntakeRequest, *, by: User | None, then: Callable[[int], None] | None) -> IntakeOutcome:
+    """The submission exactly as received and its draft order, in one transaction; ``then`` is called with the
+    submission's id once they are committed."""
     existing = _existing(request)
     if existing is not None:
         return IntakeOutcome(existing, created=False)
@@ -102,7 +127,8 @@ def submission_receive(*, request: IntakeRequest, by: User | None) -> IntakeOutc
                 by=by if by is not None and by.role in rule_for(Action.CREATE).roles else None,
                 at=submission.received_at,
             )
-            transaction.on_commit(lambda: queue_triage(submission.pk))
+            if then is not None:
+                transaction.on_commit(lambda: then(submission.pk))
     except IntegrityError:
         existing = _existing(request)
         if existing is None:
@@ -135,19 +161,25 @@ def submission_triage(*, submission_id: int) -> bool:
     the dispatch catalogue proposes and the open orders that look like the same event, and dispatches the
     order at once when the administrator allows it and the confidences reach the thresholds.
     Returns True when this call did the work."""
+    return _analyse(submission_id, pipeline=None, at=None, live=True)
+
+
+def _analyse(submission_id: int, *, pipeline: TriagePipeline | None, at: datetime | None, live: bool) -> bool:
+    """Triage one submission's order. ``live``: a call being handled now, so related orders are looked for,
+    a confident order may be dispatched automatically and the LLM may draft it."""
     with transaction.atomic():
         submission = Submission.objects.select_for_update(of=("self",)).select_related("order").get(pk=submission_id)
         if submission.status == SubmissionStatus.TRIAGED:
             return False
         order = submission.order
-        result = selectors.current_pipeline().run(
+        result = (pipeline or selectors.current_pipeline()).run(
             order.appeal, turns=turns_of(submission.payload), title_hint=order.title
         )
         category = Category.objects.filter(pk=result.category.value).first() if result.category.value else None
         area = Area.objects.filter(pk=result.area.value).first() if result.area.value else None
         department = department_guess(result, category=category, area=area)
-        related = related_orders(order, text=result.masked_appeal, area=area)
-        llm = llm_availability()
+        related = related_orders(order, text=result.masked_appeal, area=area) if live else []
+        llm = llm_availability() if live else None
         order = workorder_apply_triage(
             order=order,
             fields={
@@ -169,12 +201,14 @@ def submission_triage(*, submission_id: int) -> bool:
                 "sources": classical_sources(result),
                 **({"llm": llm} if llm and llm["status"] != "queued" else {}),
             },
+            at=at,
         )
-        auto_dispatch_if_confident(order=order, result=result, department=department)
+        if live:
+            auto_dispatch_if_confident(order=order, result=result, department=department)
         if order.status == Status.DRAFT and llm and llm["status"] == "queued":
             transaction.on_commit(lambda: queue_llm_draft(order.pk))
         submission.status = SubmissionStatus.TRIAGED
-        submission.triaged_at = timezone.now()
+        submission.triaged_at = at or timezone.now()
         submission.attempts += 1
         submission.last_error = ""
         submission.next_attempt_at = None

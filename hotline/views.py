@@ -9,14 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from hotline import model_registry
 from hotline.forms import PhoneCallForm
-from hotline.knowledge_services import knowledge_answer, knowledge_search
-from hotline.llm_services import llm_config
 from hotline.models import ModelKind, ModelVersion, TriageSettings
 from hotline.services import IntakeRequest, submission_receive, triage_settings_update
 from workorders import selectors as workorder_selectors
@@ -116,54 +114,3 @@ def ai_acceptance(request: HttpRequest) -> HttpResponse:
         for label, (reviewed, accepted) in totals.items()
     ]
     return render(request, "hotline/ai_acceptance.html", {"rows": rows, "summary": summary})
-
-
-# --- the knowledge base ----------------------------------------------------------------------------------
-
-KNOWLEDGE_ROLES = frozenset({Role.OPERATOR, Role.OFFICER, Role.MANAGER, Role.ADMIN})
-
-
-def _knowledge_reader(request: HttpRequest) -> None:
-    if request.user.role not in KNOWLEDGE_ROLES:
-        raise PermissionDenied(_("The knowledge base is for the hotline's staff."))
-
-
-@login_required
-def knowledge_search_page(request: HttpRequest) -> HttpResponse:
-    """Search the knowledge base; with an LLM, a short answer citing the passages is added (loaded after)."""
-    _knowledge_reader(request)
-    query = request.GET.get("q", "").strip()[:500]
-    found = knowledge_search(query, limit=8) if query else []
-    context = {"query": query, "found": found, "llm": llm_config() is not None}
-    return render(request, "hotline/knowledge.html", context)
-
-
-@login_required
-def knowledge_answer_fragment(request: HttpRequest) -> HttpResponse:
-    """The LLM's answer to a question, from the passages search finds for it (an htmx fragment)."""
-    _knowledge_reader(request)
-    query = request.GET.get("q", "").strip()[:500]
-    found = knowledge_search(query, limit=5) if query else []
-    outcome = knowledge_answer(query, found)
-    cited = {f.hit.key: f for f in found}
-    context = {
-        "query": query,
-        "outcome": outcome,
-        "cited": [cited[key] for key in outcome.answer.citations] if outcome.answer else [],
-    }
-    template = "hotline/_knowledge_answer.html" if request.htmx else "hotline/knowledge_answer.html"
-    return render(request, template, context)
-
-
-@login_required
-def knowledge_for_order(request: HttpRequest, pk: int) -> HttpResponse:
-    """Passages for the order the operator is looking at (an htmx fragment on the order page)."""
-    _knowledge_reader(request)
-    order = get_object_or_404(workorder_selectors.orders_visible_to(request.user), pk=pk)
-    query = workorder_selectors.order_question(order)
-    found = knowledge_search(query, limit=3)
-    return render(
-        request,
-        "hotline/_knowledge_for_order.html",
-        {"order": order, "query": query, "found": found, "llm": llm_config() is not None},
-    )

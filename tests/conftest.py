@@ -151,8 +151,8 @@ def level1_model_bytes() -> bytes:
     """A level-1 classifier trained on 100 shared training messages of each label (a few seconds)."""
     from django.conf import settings
 
-    from hotline.triage.classify import Level1Classifier
-    from hotline.triage.datasets import read_labelled_csv
+    from triage.classify import Level1Classifier
+    from triage.datasets import read_labelled_csv
 
     path = settings.HOTLINE["DATASETS_DIR"] / "teddy2020c" / "messages_train.csv"
     if not path.is_file():

@@ -13,6 +13,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from triage.datasets import model_text
 from workorders.choices import (
     OPEN_STATUSES,
     Action,
@@ -32,6 +33,7 @@ from workorders.choices import (
     Status,
     Urgency,
 )
+from workorders.triage_record import TriageRecord
 
 
 class TreeNode(models.Model):
@@ -324,6 +326,21 @@ class WorkOrder(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.is_overdue_at(timezone.now())
+
+    @property
+    def triage_record(self) -> TriageRecord:
+        """What triage stored on the order, typed (see ``workorders.triage_record``)."""
+        return TriageRecord.from_json(self.triage)
+
+    @triage_record.setter
+    def triage_record(self, record: TriageRecord) -> None:
+        self.triage = record.to_json()
+
+    @property
+    def text_for_models(self) -> str:
+        """The appeal as the models, the logs and anything sent out of the system see it: personal data masked
+        (at triage; an order not analysed yet is masked now). Never the raw appeal."""
+        return self.appeal_masked or model_text(self.appeal)
 
     @property
     def is_open(self) -> bool:

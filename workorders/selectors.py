@@ -10,8 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from hotline.triage.datasets import model_text
-from hotline.triage.privacy import partial_name, partial_phone
+from triage.datasets import model_text
+from triage.privacy import partial_name, partial_phone
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_STATUSES,

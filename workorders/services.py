@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from hotline.triage.datasets import model_text
-from hotline.triage.reply_check import ReplyChecker
+from triage.datasets import model_text
+from triage.reply_check import ReplyChecker
 from workorders import selectors
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role, User
-from hotline.triage.reply_check import ReplyChecker
+from triage.reply_check import ReplyChecker
 from workorders import selectors, services
 from workorders.choices import (
     Action,

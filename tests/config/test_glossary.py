@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workorders.management.commands.glossary import glossary
+from core.management.commands.glossary import glossary
 
 GLOSSARY = Path(__file__).resolve().parents[2] / "docs" / "glossary.md"
 

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from hotline.models import ModelStatus, ModelVersion
-from hotline.triage.classify import Level1Classifier
 from tests.conftest import City, Personas
 from tests.factories import make_order
+from triage.classify import Level1Classifier
 from workorders import services
 
 pytestmark = pytest.mark.django_db

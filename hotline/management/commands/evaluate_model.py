@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hotline import model_registry
 from hotline.models import ModelKind
-from hotline.triage.classify import evaluate_model
-from hotline.triage.datasets import DatasetError, read_labelled_csv
+from triage.classify import evaluate_model
+from triage.datasets import DatasetError, read_labelled_csv
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hotline import model_registry
 from hotline.models import ModelKind
-from hotline.triage.datasets import DatasetError, read_labelled_csv, teddy_examples
+from triage.datasets import DatasetError, read_labelled_csv, teddy_examples
 
 
 class Command(BaseCommand):

@@ -1,0 +1,196 @@
+"""The knowledge base: importing articles, searching passages, and answers with citations from the LLM."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.db.models import Count, Max
+
+from knowledge.documents import ArticleDraft
+from knowledge.models import KnowledgeArticle, KnowledgePassage
+from knowledge.passages import Passage, split_passages
+from knowledge.search import Hit, SearchIndex, extra_text_of
+from triage.llm.answering import KnowledgeAnswer, SourcePassage, answer_messages, validate_answer
+from triage.llm.answers import parse_answer
+from triage.llm.client import LlmError, config_from_options, shared_client
+from triage.llm.prompts import load_prompt
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def knowledge_import(*, drafts: Sequence[ArticleDraft]) -> ImportOutcome:
+    """Store articles and their passages. An article with a source reference (a message id, a file's
+    row) is updated in place when imported again; one without is matched by source and title."""
+    created = updated = unchanged = 0
+    for draft in drafts:
+        lookup = {"source": draft.source, "source_ref": draft.source_ref} if draft.source_ref else {
+            "source": draft.source, "title": draft.title, "source_ref": ""
+        }  # fmt: skip
+        article = KnowledgeArticle.objects.filter(**lookup).first()
+        values = {
+            "title": draft.title[:255],
+            "kind": draft.kind,
+            "question": draft.question,
+            "body": draft.body,
+            "tags": list(draft.tags),
+            "is_active": True,
+        }
+        if article is None:
+            article = KnowledgeArticle.objects.create(source=draft.source, source_ref=draft.source_ref, **values)
+            created += 1
+        elif all(getattr(article, name) == value for name, value in values.items()):
+            unchanged += 1
+            continue
+        else:
+            for name, value in values.items():
+                setattr(article, name, value)
+            article.save()
+            article.passages.all().delete()
+            updated += 1
+        KnowledgePassage.objects.bulk_create(
+            KnowledgePassage(article=article, position=p.position, text=p.text)
+            for p in split_passages(str(article.pk), article.title, article.body)
+        )
+    if created or updated:
+        forget_knowledge_index()  # this process's next search builds afresh; others rebuild in the background
+    return ImportOutcome(created, updated, unchanged)
+
+
+# --- search ------------------------------------------------------------------------------------------------
+
+_index_lock = threading.Lock()
+_index: dict[str, object] = {}
+
+
+def _signature() -> tuple[object, ...]:
+    stats = KnowledgeArticle.objects.filter(is_active=True).aggregate(n=Count("id"), last=Max("updated_at"))
+    return (stats["n"], stats["last"], KnowledgePassage.objects.aggregate(last=Max("id"))["last"])
+
+
+def knowledge_index() -> SearchIndex:
+    """The search index of the active articles. The first call builds it; after an article changes, the old
+    index keeps answering while a background thread builds the new one (10,000 articles take ~15 s)."""
+    signature = _signature()
+    with _index_lock:
+        current = _index.get("index")
+        if _index.get("signature") == signature:
+            return current  # type: ignore[return-value]
+        if current is not None:
+            if not _index.get("rebuilding"):
+                _index["rebuilding"] = True
+                threading.Thread(target=_rebuild_in_background, args=(signature,), daemon=True).start()
+            return current  # type: ignore[return-value]
+    index = _build_index()
+    with _index_lock:
+        _index.update(signature=signature, index=index)
+    return index
+
+
+def _rebuild_in_background(signature: tuple[object, ...]) -> None:
+    try:
+        index = _build_index()
+        with _index_lock:
+            _index.update(signature=signature, index=index)
+    except Exception:
+        logger.exception("rebuilding the knowledge index failed")
+    finally:
+        with _index_lock:
+            _index["rebuilding"] = False
+        close_old_connections()
+
+
+def forget_knowledge_index() -> None:
+    """Drop the index so the next search builds it afresh (tests, and after a bulk import)."""
+    with _index_lock:
+        _index.clear()
+
+
+def _build_index() -> SearchIndex:
+    articles = dict(KnowledgeArticle.objects.filter(is_active=True).values_list("pk", "title"))
+    questions = dict(KnowledgeArticle.objects.filter(is_active=True).values_list("pk", "question"))
+    passages = [
+        Passage(key=f"{article_id}:{position}", article_key=str(article_id), position=position, text=text)
+        for article_id, position, text in KnowledgePassage.objects.filter(article__is_active=True).values_list(
+            "article_id", "position", "text"
+        )
+    ]
+    return SearchIndex.build(
+        passages, extra_text={str(pk): extra_text_of(title, questions.get(pk, "")) for pk, title in articles.items()}
+    )
+
+
+@dataclass(frozen=True)
+class Found:
+    hit: Hit
+    article: KnowledgeArticle
+
+
+def knowledge_search(query: str, *, limit: int = 5) -> list[Found]:
+    """The best passages for a question, each with its article."""
+    hits = knowledge_index().search(query, limit=limit)
+    articles = KnowledgeArticle.objects.in_bulk([int(hit.article_key) for hit in hits])
+    return [Found(hit, articles[int(hit.article_key)]) for hit in hits if int(hit.article_key) in articles]
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    answer: KnowledgeAnswer | None
+    status: str  # "answered", "unsupported", "invalid", "disabled", "no_passages" or the client's error
+    reason: str = ""
+    model: str = ""
+    prompt: str = ""
+    latency_ms: float = 0.0
+    tokens: int = 0
+
+
+def knowledge_answer(question: str, found: Sequence[Found]) -> AnswerOutcome:
+    """A short answer from the LLM citing the passages found; without an LLM, the passages alone."""
+    client = shared_client(config_from_options(settings.LLM))
+    if client is None:
+        return AnswerOutcome(None, "disabled")
+    if not found:
+        return AnswerOutcome(None, "no_passages")
+    prompt = load_prompt("knowledge_answer")
+    passages = [SourcePassage(f.hit.key, f.article.title, f.hit.text) for f in found]
+    messages = answer_messages(prompt, question, passages)
+    replies = []
+    try:
+        replies.append(client.chat(messages))
+        data, errors = parse_answer(replies[-1].content)
+        answer, errors = validate_answer(data, passages) if not errors else (None, errors)
+        if answer is None:
+            replies.append(
+                client.chat([*messages, {"role": "assistant", "content": replies[-1].content},
+                             {"role": "user", "content": prompt.render("repair", errors="\n".join(errors))}])
+            )  # fmt: skip
+            data, errors = parse_answer(replies[-1].content)
+            answer, errors = validate_answer(data, passages) if not errors else (None, errors)
+    except LlmError as error:
+        return AnswerOutcome(None, error.reason, str(error), prompt=prompt.ref)
+    usage = {
+        "model": replies[-1].model,
+        "prompt": prompt.ref,
+        "latency_ms": round(sum(r.latency_ms for r in replies), 1),
+        "tokens": sum(r.prompt_tokens + r.completion_tokens for r in replies),
+    }
+    if answer is None:
+        return AnswerOutcome(None, "invalid", "; ".join(errors), **usage)
+    return AnswerOutcome(answer, "answered" if answer.supported else "unsupported", **usage)
+
+
+def llm_answers_enabled() -> bool:
+    """Whether an LLM endpoint is configured to answer questions from the passages found."""
+    return config_from_options(settings.LLM) is not None

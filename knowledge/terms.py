@@ -1,0 +1,94 @@
+"""The search terms of a Chinese text: what the index stores and a query is matched by.
+
+jieba (with the hotline's domain dictionary, ``triage.tokenize``) gives the words; stop words and
+single characters are dropped. Two additions, both on the index's and on the query's side:
+
+- the dictionary words inside a long word, as jieba's search mode does, so that 公积金 finds 住房公积金
+  and 公安分局 meets 公安;
+- a name jieba does not know (景蓉华苑, 洋湖) comes out as single characters, which would be lost, so each
+  run of two or more single characters that are not stop words adds its character bigrams (景蓉, 蓉华, 华苑).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from functools import cache
+
+from triage.tokenize import default_tokenizer, stop_words
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+SUBWORD_MIN_FREQUENCY = 20  # jieba's dictionary has rare fragments (积金: 3) that would only add noise
+
+
+@cache
+def _dictionary() -> Mapping[str, int]:
+    """jieba's word frequencies, with the hotline's domain words: those of the shared tokenizer, which has
+    them loaded already (a second copy of the dictionary would cost some 50 MB and a second of start-up)."""
+    tokenizer = default_tokenizer()
+    tokenizer.words("")  # loads the dictionary
+    jieba_tokenizer = getattr(tokenizer, "_jieba", None)
+    if jieba_tokenizer is None:  # the tokenizer changed inside: load our own copy
+        import jieba
+
+        jieba_tokenizer = jieba.Tokenizer()
+        jieba_tokenizer.initialize()
+    return jieba_tokenizer.FREQ
+
+
+@cache
+def subwords(word: str) -> tuple[str, ...]:
+    """The dictionary words of two and three characters inside a word of three or more (not the word)."""
+    if len(word) < 3 or not _HAN.match(word):
+        return ()
+    frequency, stops = _dictionary(), stop_words()
+    found = []
+    for size in (2, 3):
+        for start in range(len(word) - size + 1):
+            part = word[start : start + size]
+            if part != word and part not in stops and frequency.get(part, 0) >= SUBWORD_MIN_FREQUENCY:
+                found.append(part)
+    return tuple(found)
+
+
+@cache
+def _fold_char(char: str, lower: bool) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    if lower:
+        folded = folded.lower()
+    return folded if len(folded) == 1 else char
+
+
+def fold(text: str, *, lower: bool = False) -> str:
+    """Full-width letters, digits and punctuation as half-width (and lower case if asked), one character for
+    one, so that positions in the folded text are positions in the original (highlighting relies on it)."""
+    folded = text if text.isascii() else unicodedata.normalize("NFKC", text)
+    if lower:
+        folded = folded.lower()
+    if len(folded) == len(text):
+        return folded
+    return "".join(_fold_char(c, lower) for c in text)
+
+
+def _single_runs(words: list[str]) -> list[str]:
+    """Bigrams of each run of single Chinese characters that are not stop words."""
+    stops = stop_words()
+    bigrams: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and _HAN.match(word) and word not in stops:
+            run.append(word)
+            continue
+        bigrams.extend(run[i] + run[i + 1] for i in range(len(run) - 1))
+        run = []
+    return bigrams
+
+
+def search_terms(text: str) -> list[str]:
+    """The terms of the text (repeats kept): content words, the words inside them, bigrams of unknown words."""
+    tokenizer = default_tokenizer()
+    words = tokenizer.words(fold(text))
+    content = tokenizer.content_of(words)
+    inside = [part for word in content for part in subwords(word)]
+    return [w.lower() for w in (*content, *inside, *_single_runs(words))]

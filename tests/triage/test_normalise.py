@@ -1,0 +1,62 @@
+"""Preparing text for triage: widths, spaces, punctuation, traditional characters, call transcripts."""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.normalise import AGENT, CALLER, Turn, normalise, prepare, turns_from_json, turns_from_text
+
+
+def test_full_width_letters_and_digits_become_half_width_and_chinese_punctuation_stays() -> None:
+    assert normalise("ＡＢＣ小区３栋，电话：１２３") == "ABC小区3栋，电话：123"
+
+
+def test_ascii_punctuation_typed_between_chinese_becomes_chinese_punctuation() -> None:
+    assert normalise("楼下烧烤,油烟很大!请处理") == "楼下烧烤，油烟很大！请处理"
+    assert normalise("价格是1,000元, ok") == "价格是1,000元, ok"  # numbers and English are left alone
+
+
+def test_spaces_are_unified_and_blank_lines_dropped_but_long_runs_of_marks_are_only_shortened() -> None:
+    assert normalise("  第一行\u3000\u3000内容\r\n\r\n\n第二行！！！！！！  ") == "第一行 内容\n第二行！！！"
+
+
+def test_traditional_chinese_is_converted_and_the_original_kept() -> None:
+    prepared = prepare("我們社區的路燈壞了，請儘快處理。")
+    assert prepared.text == "我们社区的路灯坏了，请尽快处理。"
+    assert prepared.original == "我們社區的路燈壞了，請儘快處理。"
+    assert prepared.converted_from_traditional
+
+
+@pytest.mark.parametrize(
+    "transcript",
+    [
+        "坐席：您好，12345热线，请讲。\n市民：我家楼下的路灯坏了。\n坐席：请问具体地址？\n市民：西湖路12号。",
+        "坐席：您好，12345热线，请讲。 市民：我家楼下的路灯坏了。 坐席：请问具体地址？ 市民：西湖路12号。",
+        "agent: 您好，12345热线，请讲。\ncaller: 我家楼下的路灯坏了。\nagent: 请问具体地址？\ncaller: 西湖路12号。",
+        '[{"speaker": "agent", "text": "您好，12345热线，请讲。"}, {"speaker": "caller", "text": "我家楼下的路灯坏了。"},'
+        ' {"role": "agent", "content": "请问具体地址？"}, {"role": "caller", "content": "西湖路12号。"}]',
+    ],
+)
+def test_a_transcript_is_split_and_the_models_read_only_the_callers_words(transcript: str) -> None:
+    prepared = prepare(transcript)
+    assert prepared.is_transcript
+    assert prepared.caller_text == "我家楼下的路灯坏了。\n西湖路12号。"
+    assert [t.speaker for t in prepared.turns] == [AGENT, CALLER, AGENT, CALLER]
+    assert prepared.text.splitlines()[0] == "坐席：您好，12345热线，请讲。"
+
+
+def test_turns_given_by_the_intake_win_over_parsing() -> None:
+    prepared = prepare("", [Turn(AGENT, "您好"), Turn(CALLER, "停水三天了")])
+    assert prepared.text == "坐席：您好\n市民：停水三天了" and prepared.caller_text == "停水三天了"
+
+
+def test_plain_messages_are_not_mistaken_for_transcripts() -> None:
+    assert turns_from_text("A3区西湖路：路灯坏了。时间：晚上8点。") is None
+    assert prepare("我是市民：我家停水了").turns == ()  # one label is not a dialogue
+    assert turns_from_json({"text": "not turns"}) is None
+    assert turns_from_json([{"speaker": "robot", "text": "x"}]) is None
+
+
+def test_a_transcript_with_only_agent_turns_falls_back_to_the_whole_text() -> None:
+    prepared = prepare("坐席：您好\n坐席：请讲")
+    assert prepared.turns == () and prepared.caller_text == prepared.text

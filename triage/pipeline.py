@@ -1,0 +1,191 @@
+"""The whole triage of one call or message, without an LLM: text in, ``TriageResult`` out.
+
+1. ``normalise.prepare``: width, spaces, punctuation, traditional → simplified, the caller's turns apart.
+2. ``privacy.mask_pii``: personal data masked; everything below reads the masked text only.
+3. ``location``: gazetteer place, free address, unmatched place names.
+4. Level-1 category: the trained classifier (``classify``) for the categories it was trained on, the
+   category lexicon (``taxonomy``) for the others — a level-1 category the model does not know wins when
+   the lexicon's evidence for it is strong and clearly above its evidence for any known one.
+5. Level-2/3 category ranked within the chosen level-1 by the lexicon.
+6. Request type, urgency and emotion by transparent rules (``intent``).
+7. Title and structured summary (``summary``).
+
+Each field carries its confidence, its top-3 candidates and the words behind it. The department, related
+orders and auto-dispatch need the database and are added by ``hotline.services``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from triage import intent
+from triage.classify import Level1Classifier
+from triage.location import Gazetteer
+from triage.normalise import Turn, prepare
+from triage.privacy import mask_pii
+from triage.summary import summarise
+from triage.taxonomy import CategoryLexicon
+from triage.tokenize import default_tokenizer
+from triage.types import Candidate, CategoryRef, FieldGuess, PlaceRef
+
+PIPELINE_VERSION = "triage-2"
+LEXICON_SOURCE = "lexicon-1"
+RULES_SOURCE = "rules-1"
+# A level-1 category unknown to the model wins when the lexicon's score for it reaches this, is at least this
+# many times its best score for a category the model knows, and the model is not itself confident.
+UNKNOWN_LEVEL1_MIN_SCORE = 3.0
+UNKNOWN_LEVEL1_MARGIN = 2.0
+UNKNOWN_LEVEL1_MODEL_BELOW = 0.9
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    versions: dict[str, str]
+    text: str  # normalised, simplified, masked: what the models read (the caller's part of a call)
+    masked_appeal: str  # the whole message or transcript, normalised and masked
+    personal_data: tuple[dict[str, Any], ...]  # kind, start, end in the normalised full text (no values)
+    is_transcript: bool
+    converted_from_traditional: bool
+    title: str
+    summary: str
+    summary_parts: dict[str, str]
+    level1: FieldGuess  # value: level-1 category id
+    category: FieldGuess  # value: the most specific category id (level 3, else 2, else 1)
+    request_type: FieldGuess
+    urgency: FieldGuess
+    emotion: FieldGuess
+    priority: bool
+    area: FieldGuess  # value: gazetteer place id
+    address: str
+    places: tuple[str, ...]
+    unmatched_places: tuple[str, ...]
+    elapsed_ms: float = 0.0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class TriagePipeline:
+    """Built once per process from the reference data and the active model; ``run`` is thread-safe."""
+
+    def __init__(
+        self,
+        *,
+        places: Sequence[PlaceRef],
+        categories: Sequence[CategoryRef],
+        level1_model: Level1Classifier | None = None,
+        level1_version: str = "",
+    ) -> None:
+        self.gazetteer = Gazetteer(places)
+        self.lexicon = CategoryLexicon.build(categories)
+        self.level1_model = level1_model
+        self.level1_version = level1_version if level1_model is not None else ""
+        self.level1_ids = {c.name: c.id for c in categories if c.level == 1}
+        self.tokenizer = default_tokenizer()
+        self.tokenizer.add_words([p.name for p in places] + [c.name for c in categories])
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {
+            "pipeline": PIPELINE_VERSION,
+            "level1": self.level1_version or LEXICON_SOURCE,
+            "category": LEXICON_SOURCE,
+            "rules": RULES_SOURCE,
+        }
+
+    def run(self, raw: str, *, turns: Sequence[Turn] | None = None, title_hint: str = "") -> TriageResult:
+        started = time.perf_counter()
+        prepared = prepare(raw, list(turns) if turns else None)
+        full = mask_pii(prepared.text)
+        caller = mask_pii(prepared.caller_text) if prepared.is_transcript else full
+        text = caller.text
+        words = self.tokenizer.words(text)
+        location = self.gazetteer.locate(text)
+        level1, notes = self._level1(text, words)
+        level1_name = next((name for name, pk in self.level1_ids.items() if pk == level1.value), "")
+        category = self._category(words, level1, level1_name)
+        emotion = intent.emotion(text)
+        urgency = intent.urgency(text)
+        summary = summarise(text, places=location.places[1:] or location.places, title_hint=title_hint)
+        return TriageResult(
+            versions=self.versions,
+            text=text,
+            masked_appeal=full.text,
+            personal_data=tuple({"kind": str(s.kind), "start": s.start, "end": s.end} for s in full.spans),
+            is_transcript=prepared.is_transcript,
+            converted_from_traditional=prepared.converted_from_traditional,
+            title=summary.title,
+            summary=summary.as_text(),
+            summary_parts={
+                "appellant": summary.appellant,
+                "location": summary.location,
+                "content": summary.content,
+                "purpose": summary.purpose,
+            },
+            level1=level1,
+            category=category,
+            request_type=intent.request_type(text),
+            urgency=urgency,
+            emotion=emotion.guess,
+            priority=emotion.priority or urgency.value == "emergency",
+            area=location.area,
+            address=location.address,
+            places=location.places,
+            unmatched_places=location.unmatched,
+            elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
+            notes=tuple(notes),
+        )
+
+    def _level1(self, text: str, words: Sequence[str]) -> tuple[FieldGuess, list[str]]:
+        scores = self.lexicon.level1_scores(words)
+        notes: list[str] = []
+        if self.level1_model is None:
+            total = sum(scores.values())
+            candidates = [
+                Candidate(self.level1_ids[name], round(score / (total + 1.0), 4), self._lexicon_evidence(words, name))
+                for name, score in scores.items()
+                if score > 0 and name in self.level1_ids
+            ]
+            notes.append("level-1 by lexicon: no trained model is active")
+            return FieldGuess.from_ranked(candidates), notes
+        ranked = self.level1_model.rank(text, words=words, keep=len(self.level1_model.classes_))
+        known = {c.value for c in ranked}
+        best_known = max((scores.get(name, 0.0) for name in known), default=0.0)
+        unknown = max(((score, name) for name, score in scores.items() if name not in known), default=(0.0, ""))
+        share = 0.0
+        model_sure = ranked[0].confidence >= UNKNOWN_LEVEL1_MODEL_BELOW if ranked else False
+        strong = unknown[0] >= UNKNOWN_LEVEL1_MIN_SCORE and unknown[0] >= UNKNOWN_LEVEL1_MARGIN * max(best_known, 0.5)
+        if strong and not model_sure:
+            share = round(min(0.9, unknown[0] / (unknown[0] + best_known + 1.0)), 4)
+            notes.append(f"level-1 {unknown[1]} by lexicon: the trained model does not know this category")
+        candidates = [
+            Candidate(self.level1_ids[c.value], round(c.confidence * (1 - share), 4), c.evidence)
+            for c in ranked
+            if c.value in self.level1_ids
+        ]
+        if share and unknown[1] in self.level1_ids:
+            candidates.append(Candidate(self.level1_ids[unknown[1]], share, self._lexicon_evidence(words, unknown[1])))
+        return FieldGuess.from_ranked(candidates), notes
+
+    def _lexicon_evidence(self, words: Sequence[str], level1_name: str) -> tuple[str, ...]:
+        ranked = self.lexicon.rank_within(words, level1_name, keep=1)
+        return ranked[0].evidence if ranked else ()
+
+    def _category(self, words: Sequence[str], level1: FieldGuess, level1_name: str) -> FieldGuess:
+        """The most specific category under the chosen level-1, its confidence the product of both levels."""
+        if level1.value is None:
+            return FieldGuess(None, 0.0)
+        within = self.lexicon.rank_within(words, level1_name, keep=3)
+        if not within:
+            return FieldGuess(
+                level1.value,
+                level1.confidence,
+                level1.evidence,
+                (Candidate(level1.value, level1.confidence, level1.evidence),),
+            )
+        candidates = [Candidate(c.value, round(level1.confidence * c.confidence, 4), c.evidence) for c in within]
+        return FieldGuess.from_ranked(candidates)
