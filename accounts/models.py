@@ -44,35 +44,3 @@ class User(AbstractUser):
         if self.role == Role.ADMIN:  # administrators maintain all reference data and users in the admin site
             self.is_staff = self.is_superuser = True
         super().save(*args, **kwargs)
-
-    @property
-    def is_operator(self) -> bool:
-        return self.role == Role.OPERATOR
-
-    @property
-    def is_officer(self) -> bool:
-        return self.role == Role.OFFICER
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == Role.MANAGER
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
-    def sees_all_orders(self) -> bool:
-        """Everyone but officers reads every order; officers only their department subtree's."""
-        return self.role in {Role.OPERATOR, Role.MANAGER, Role.ADMIN, Role.INTEGRATION}
-
-    @property
-    def sees_personal_data(self) -> bool:
-        """Operators talk to the caller and officers contact them; managers and connected systems see the
-        appeal with personal data masked and the caller's name and phone shortened."""
-        return self.role in {Role.OPERATOR, Role.OFFICER, Role.ADMIN}
-
-    @property
-    def may_submit(self) -> bool:
-        """Operators enter calls; connected systems (and administrators) submit through the API."""
-        return self.role in {Role.OPERATOR, Role.ADMIN, Role.INTEGRATION}

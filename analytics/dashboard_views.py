@@ -22,6 +22,7 @@ from analytics.dashboards import FORMATS, DashboardBuilder
 from analytics.exports import table_csv, table_xlsx
 from analytics.forms import DEFAULT_DAYS, DashboardFilterForm, DrillForm
 from analytics.hotspot_selectors import hotspot_panel
+from workorders import permissions
 from workorders.choices import AiField, Channel
 from workorders.models import Department
 
@@ -29,12 +30,12 @@ DRILL_ROWS_PER_PAGE = 50
 
 
 def _require_dashboards(user: User) -> None:
-    if not selectors.may_view_dashboards(user):
+    if not permissions.may_view_dashboards(user):
         raise PermissionDenied(_("The dashboards are for the hotline's staff."))
 
 
 def _require_centre(user: User) -> None:
-    if not selectors.sees_centre(user):
+    if not permissions.sees_centre_figures(user):
         raise PermissionDenied(
             _("The centre's figures are for the centre's staff; your dashboard is your department's.")
         )
@@ -42,7 +43,7 @@ def _require_centre(user: User) -> None:
 
 def _viewable_department(user: User, pk: int) -> Department:
     """The department whose dashboard is asked for: 404 when there is none, 403 when it is not the user's."""
-    department = selectors.dashboard_departments(user).filter(pk=pk).first()
+    department = permissions.departments_visible_to(user).filter(pk=pk).first()
     if department is not None:
         return department
     if Department.objects.filter(pk=pk).exists():
@@ -77,9 +78,9 @@ def _form(request: HttpRequest, department: Department | None) -> DashboardFilte
     data["department"] = str(department.pk) if department else ""
     return DashboardFilterForm(
         data,
-        departments=selectors.dashboard_departments(request.user),
+        departments=permissions.departments_visible_to(request.user),
         today=today,
-        centre=selectors.sees_centre(request.user),
+        centre=permissions.sees_centre_figures(request.user),
     )
 
 
@@ -99,10 +100,10 @@ def _other_page(request: HttpRequest, current: Department | None) -> HttpRespons
     params = request.GET.copy()
     params.pop("department", None)
     if requested == "":
-        if not selectors.sees_centre(request.user):
+        if not permissions.sees_centre_figures(request.user):
             return None
         return _go(request, _with_query(reverse("dashboard"), params))
-    if not requested.isdigit() or not selectors.dashboard_departments(request.user).filter(pk=requested).exists():
+    if not requested.isdigit() or not permissions.departments_visible_to(request.user).filter(pk=requested).exists():
         return None  # the form shows the error
     return _go(request, _with_query(reverse("dashboard-department", args=[int(requested)]), params))
 
@@ -135,10 +136,10 @@ def _breadcrumbs(user: User, department: Department | None, builder: DashboardBu
     if department is None:
         return []
     crumbs = []
-    if selectors.sees_centre(user):
+    if permissions.sees_centre_figures(user):
         crumbs.append((_("Whole centre"), builder.dashboard_link(None)))
     parent_ids = department.ancestors_and_self_ids()[:-1]
-    for parent in selectors.dashboard_departments(user).filter(pk__in=parent_ids):
+    for parent in permissions.departments_visible_to(user).filter(pk__in=parent_ids):
         crumbs.append((parent.name, builder.dashboard_link(parent)))
     return crumbs
 
@@ -147,12 +148,12 @@ def _breadcrumbs(user: User, department: Department | None, builder: DashboardBu
 def centre_dashboard(request: HttpRequest) -> HttpResponse:
     """The whole centre; an officer is taken to their department's dashboard."""
     _require_dashboards(request.user)
-    if not selectors.sees_centre(request.user):
+    if not permissions.sees_centre_figures(request.user):
         if request.user.department_id is None:
             raise PermissionDenied(_("Your account belongs to no department; ask an administrator."))
         params = request.GET.copy()
         requested = params.pop("department", [""])[-1]
-        allowed = selectors.dashboard_departments(request.user)
+        allowed = permissions.departments_visible_to(request.user)
         target = int(requested) if requested.isdigit() and allowed.filter(pk=requested).exists() else None
         return _go(
             request, _with_query(reverse("dashboard-department", args=[target or request.user.department_id]), params)

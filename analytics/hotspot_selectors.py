@@ -15,13 +15,13 @@ from analytics.models import Hotspot, HotspotAlert, HotspotMember, HotspotStatus
 from analytics.selectors import OrderByOrderExists
 from workorders.choices import AreaKind
 from workorders.models import Area
-from workorders.selectors import assignments_visible_to, orders_visible_to
+from workorders.permissions import assignments_visible_to, orders_visible_to, sees_all_orders
 
 
 def hotspots_visible_to(user: User, *, include_archived: bool = False) -> QuerySet[Hotspot]:
     """Every hotspot for the centre; for an officer, those with at least one order of their department."""
     hotspots = Hotspot.objects.all() if include_archived else Hotspot.objects.exclude(status=HotspotStatus.ARCHIVED)
-    if user.sees_all_orders:
+    if sees_all_orders(user):
         return hotspots
     # member by member through the order's assignments (few per hotspot), never the department's whole
     # history of orders

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from analytics import figures
 from analytics import hotspot_selectors as selectors
 from analytics.hotspots import hotspot_alert_acknowledge
 from analytics.models import HotspotAlert
-
-READERS = frozenset({Role.MANAGER, Role.ADMIN, Role.OPERATOR, Role.OFFICER})
+from workorders import permissions
 
 
 def _reader(request: HttpRequest) -> None:
-    if request.user.role not in READERS:
-        raise PermissionDenied(_("Hotspots are for the hotline's staff."))
+    permissions.require(permissions.may_view_dashboards(request.user), _("Hotspots are for the hotline's staff."))
 
 
 @login_required
@@ -74,8 +70,9 @@ def monthly_topics(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def acknowledge_alert(request: HttpRequest, pk: int) -> HttpResponse:
-    if request.user.role not in (Role.MANAGER, Role.ADMIN):
-        raise PermissionDenied(_("Managers acknowledge hotspot alerts."))
+    permissions.require(
+        permissions.may_acknowledge_hotspot_alerts(request.user), _("Managers acknowledge hotspot alerts.")
+    )
     alert = get_object_or_404(HotspotAlert, pk=pk)
     hotspot_alert_acknowledge(alert=alert, by=request.user)
     messages.success(request, _("The alert was acknowledged."))

@@ -3,7 +3,7 @@ current (overdue and due-soon orders) is queried from the orders directly, throu
 
 Scope is decided here, as everywhere in the system: the centre's roles see everything; a department
 officer sees their department subtree, which for orders means orders with a current assignment of the
-subtree (``workorders.selectors.orders_visible_to``) and for department figures the subtree's rows."""
+subtree (``workorders.permissions.orders_visible_to``) and for department figures the subtree's rows."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from analytics.models import (
     AiReviewDaily,
     DepartmentDaily,
@@ -32,6 +32,7 @@ from analytics.models import (
 )
 from analytics.rollups import day_start
 from hotline.models import Submission
+from workorders import permissions
 from workorders.choices import (
     OPEN_STATUSES,
     VISIBLE_ASSIGNMENT_STATUSES,
@@ -52,30 +53,10 @@ from workorders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
-from workorders.selectors import department_scope_q, due_soon_q, order_list, orders_visible_to, overdue_q
+from workorders.permissions import department_scope_q
+from workorders.selectors import due_soon_q, order_list, overdue_q
 
-# Who may open the dashboards. Operators read every order anyway; the centre's dashboard is read-only.
-DASHBOARD_ROLES = frozenset({Role.MANAGER, Role.ADMIN, Role.OPERATOR, Role.OFFICER})
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
-
-
-def may_view_dashboards(user: User) -> bool:
-    return user.is_authenticated and user.role in DASHBOARD_ROLES
-
-
-def sees_centre(user: User) -> bool:
-    """Centre-wide figures (submissions, AI acceptance, every department) are for the centre's roles."""
-    return user.is_authenticated and user.role in DASHBOARD_ROLES and user.sees_all_orders
-
-
-def dashboard_departments(user: User) -> QuerySet[Department]:
-    """The departments whose dashboard the user may open: all for the centre, the own subtree for officers."""
-    departments = Department.objects.order_by("path")
-    if sees_centre(user):
-        return departments
-    if user.is_authenticated and user.role == Role.OFFICER and user.department_id is not None:
-        return departments.filter(department_scope_q(user.department))
-    return departments.none()
 
 
 def top_departments() -> QuerySet[Department]:
@@ -436,14 +417,9 @@ def orders_in_scope(user: User, filters: DashboardFilters) -> QuerySet[WorkOrder
     the planner cannot estimate a path LIKE join, and at a million orders it then starts from the category
     instead of the few open orders (3.5 s instead of 20 ms)."""
     scope = filters.department
-    inside_own = (
-        scope is not None
-        and user.role == Role.OFFICER
-        and user.department is not None
-        and scope.path.startswith(user.department.path)
-    )
+    inside_own = scope is not None and permissions.within_own_department(user, scope)
     # An officer's slice of their own subtree is within what they may see: no second scope test needed.
-    orders = WorkOrder.objects.all() if inside_own else orders_visible_to(user)
+    orders = WorkOrder.objects.all() if inside_own else permissions.orders_visible_to(user)
     if scope is not None:
         involved = Assignment.objects.filter(
             department_id__in=filters.department_ids, order=OuterRef("pk"), status__in=VISIBLE_ASSIGNMENT_STATUSES
@@ -606,9 +582,9 @@ def _scope_assignments(department: Department) -> QuerySet[Assignment]:
 
 def _visible(rows: QuerySet[Any], user: User) -> QuerySet[Any]:
     """Rows whose order the user may see (a no-op for the centre's roles, who see every order)."""
-    if user.sees_all_orders:
+    if permissions.sees_all_orders(user):
         return rows
-    return rows.filter(order__in=orders_visible_to(user).values("pk"))
+    return rows.filter(order__in=permissions.orders_visible_to(user).values("pk"))
 
 
 def drill_records(user: User, drill: Drill, *, now: datetime | None = None) -> QuerySet[Any]:

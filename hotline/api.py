@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from hotline.models import Submission
 from hotline.services import IntakeRequest, Turn, submission_receive
 from hotline.validators import validate_phone, validate_sender_id
+from workorders import permissions
 from workorders.choices import Channel
 
 
@@ -130,7 +131,7 @@ class SubmissionCreateView(APIView):
         summary="Submit a call or message",
     )
     def post(self, request: Request) -> Response:
-        if not request.user.may_submit:
+        if not permissions.may_submit(request.user):
             raise PermissionDenied(_("Only operators and connected systems submit calls and messages."))
         raw_body = request._request.body.decode("utf-8", errors="replace")  # stored verbatim below
         serializer = SubmissionInSerializer(data=request.data)

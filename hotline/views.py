@@ -7,26 +7,22 @@ from uuid import uuid4
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from hotline import model_registry
 from hotline.forms import PhoneCallForm
 from hotline.models import ModelKind, ModelVersion, TriageSettings
 from hotline.services import IntakeRequest, submission_receive, triage_settings_update
+from workorders import permissions
 from workorders import selectors as workorder_selectors
 from workorders.choices import Channel
-
-INTAKE_ROLES = frozenset({Role.OPERATOR, Role.ADMIN})
 
 
 @login_required
 def intake_new(request: HttpRequest) -> HttpResponse:
-    if request.user.role not in INTAKE_ROLES:
-        raise PermissionDenied(_("Only operators enter calls."))
+    permissions.require(permissions.may_enter_calls(request.user), _("Only operators enter calls."))
     # The body is read before the form parses it, so it can be stored exactly as it arrived.
     raw_body = request.body.decode("utf-8", errors="replace") if request.method == "POST" else ""
     form = PhoneCallForm(request.POST if request.method == "POST" else None)
@@ -79,8 +75,9 @@ class TriageSettingsForm(forms.ModelForm):
 def triage_settings(request: HttpRequest) -> HttpResponse:
     """Administrators decide whether confident orders are dispatched without an operator, with the expected
     precision and coverage of each threshold measured on held-out messages."""
-    if request.user.role != Role.ADMIN:
-        raise PermissionDenied(_("Only administrators change the AI settings."))
+    permissions.require(
+        permissions.may_change_ai_settings(request.user), _("Only administrators change the AI settings.")
+    )
     current = TriageSettings.current()
     form = TriageSettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():
@@ -101,8 +98,7 @@ def triage_settings(request: HttpRequest) -> HttpResponse:
 @login_required
 def ai_acceptance(request: HttpRequest) -> HttpResponse:
     """How often operators accept each AI-filled field, per level-1 category."""
-    if request.user.role not in (Role.MANAGER, Role.ADMIN, Role.OPERATOR):
-        raise PermissionDenied(_("This report is for the hotline centre."))
+    permissions.require(permissions.may_read_ai_reports(request.user), _("This report is for the hotline centre."))
     rows = workorder_selectors.ai_acceptance()
     totals: dict[str, list[int]] = {}
     for row in rows:

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from knowledge.services import knowledge_answer, knowledge_search, llm_answers_enabled
+from workorders import permissions
 from workorders import selectors as workorder_selectors
-
-KNOWLEDGE_ROLES = frozenset({Role.OPERATOR, Role.OFFICER, Role.MANAGER, Role.ADMIN})
 
 
 def _knowledge_reader(request: HttpRequest) -> None:
-    if request.user.role not in KNOWLEDGE_ROLES:
-        raise PermissionDenied(_("The knowledge base is for the hotline's staff."))
+    permissions.require(
+        permissions.may_read_knowledge(request.user), _("The knowledge base is for the hotline's staff.")
+    )
 
 
 @login_required
@@ -51,7 +49,7 @@ def knowledge_answer_fragment(request: HttpRequest) -> HttpResponse:
 def knowledge_for_order(request: HttpRequest, pk: int) -> HttpResponse:
     """Passages for the order the operator is looking at (an htmx fragment on the order page)."""
     _knowledge_reader(request)
-    order = get_object_or_404(workorder_selectors.orders_visible_to(request.user), pk=pk)
+    order = get_object_or_404(permissions.orders_visible_to(request.user), pk=pk)
     query = workorder_selectors.order_question(order)
     found = knowledge_search(query, limit=3)
     return render(

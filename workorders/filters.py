@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from workorders.choices import VISIBLE_ASSIGNMENT_STATUSES, Channel, RequestType, Status, Urgency
 from workorders.models import Area, Assignment, Category, Department, WorkOrder
-from workorders.selectors import department_scope_q, overdue_q
+from workorders.permissions import department_scope_q
+from workorders.selectors import overdue_q
 
 
 class WorkOrderFilter(django_filters.FilterSet):

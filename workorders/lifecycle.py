@@ -67,8 +67,3 @@ RULES: dict[str, ActionRule] = {
 
 def rule_for(action: str) -> ActionRule:
     return RULES[action]
-
-
-def actions_open_to(role: str, status: str) -> list[str]:
-    """The actions a role may start from a status, in declaration order (for building action menus)."""
-    return [action for action, rule in RULES.items() if role in rule.roles and status in rule.from_statuses]

@@ -6,16 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
 from triage.datasets import model_text
 from triage.privacy import partial_name, partial_phone
+from workorders import permissions
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_STATUSES,
-    VISIBLE_ASSIGNMENT_STATUSES,
     AiField,
     AssignmentRole,
     AssignmentStatus,
@@ -51,42 +51,10 @@ def due_soon_q(now: datetime, hours: int) -> Q:
     return Q(status__in=OPEN_STATUSES, resolve_due_at__gte=now, resolve_due_at__lt=now + timedelta(hours=hours))
 
 
-def department_scope_q(department: Department, field: str = "") -> Q:
-    """Rows whose ``field`` department is ``department`` or below it."""
-    prefix = f"{field}__" if field else ""
-    return Q(**{f"{prefix}path__startswith": department.path})
-
-
-def _officer_assignments(user: User, statuses: tuple[str, ...] = VISIBLE_ASSIGNMENT_STATUSES) -> QuerySet[Assignment]:
-    if user.department_id is None:
-        return Assignment.objects.none()
-    return Assignment.objects.filter(department_scope_q(user.department, "department"), status__in=statuses)
-
-
-def assignments_visible_to(user: User) -> QuerySet[Assignment]:
-    """The assignments that make an order visible to an officer: their department subtree's."""
-    if not (user.is_authenticated and user.role == Role.OFFICER) or user.department_id is None:
-        return Assignment.objects.none()
-    subtree = Department.objects.filter(department_scope_q(user.department)).values_list("pk", flat=True)
-    return Assignment.objects.filter(department_id__in=list(subtree), status__in=VISIBLE_ASSIGNMENT_STATUSES)
-
-
-def orders_visible_to(user: User) -> QuerySet[WorkOrder]:
-    """Every order for the centre's roles; for an officer, orders assigned to their department subtree."""
-    orders = WorkOrder.objects.all()
-    if not user.is_authenticated:
-        return orders.none()
-    if user.sees_all_orders:
-        return orders
-    if user.role == Role.OFFICER:
-        return orders.filter(Exists(_officer_assignments(user).filter(order=OuterRef("pk"))))
-    return orders.none()
-
-
 def order_list(user: User) -> QuerySet[WorkOrder]:
     """Orders for list pages and the list endpoint, with what a row shows."""
     return (
-        orders_visible_to(user)
+        permissions.orders_visible_to(user)
         .select_related("category", "area", "lead_department")
         .prefetch_related(
             Prefetch(
@@ -103,7 +71,7 @@ def order_list(user: User) -> QuerySet[WorkOrder]:
 def order_detail(user: User) -> QuerySet[WorkOrder]:
     """Orders for the order page and the detail endpoint, with assignments, events and callbacks."""
     return (
-        orders_visible_to(user)
+        permissions.orders_visible_to(user)
         .select_related("category", "area", "lead_department", "source_submission")
         .prefetch_related(
             Prefetch("assignments", queryset=Assignment.objects.select_related("department", "signed_by")),
@@ -118,12 +86,11 @@ def order_detail(user: User) -> QuerySet[WorkOrder]:
 
 
 def officer_assignments_on(*, order: WorkOrder, user: User) -> list[Assignment]:
-    """The order's active assignments that fall within the officer's department subtree."""
-    if user.role != Role.OFFICER or user.department_id is None:
+    """The order's active assignments that the officer acts for (their department subtree's)."""
+    if not permissions.is_department_officer(user):
         return []
-    scope = user.department.path
     assignments = order.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).select_related("department")
-    return [a for a in assignments if a.department.path.startswith(scope)]
+    return [a for a in assignments if permissions.acts_for(user, a)]
 
 
 def assignment_for_officer(*, order: WorkOrder, user: User, role: str) -> Assignment | None:
@@ -140,7 +107,7 @@ def officer_assignment(*, order: WorkOrder, user: User) -> Assignment | None:
 def officer_inbox(user: User) -> QuerySet[Assignment]:
     """Assignments of the officer's department subtree that still need work or a callback, soonest due first."""
     return (
-        _officer_assignments(user, ACTIVE_ASSIGNMENT_STATUSES)
+        permissions.officer_assignments(user, ACTIVE_ASSIGNMENT_STATUSES)
         .filter(order__status__in=[*OPEN_STATUSES, Status.REPLIED])
         .select_related("order", "order__category", "order__area", "department")
         .order_by("order__resolve_due_at", "order_id")
@@ -225,7 +192,7 @@ def suggested_departments(order: WorkOrder) -> tuple[Department | None, list[Dep
 def orders_awaiting_dispatch(user: User) -> QuerySet[WorkOrder]:
     """Drafts for the dispatch desk, newest first, with what a desk row shows (incl. whether triage ran)."""
     return (
-        orders_visible_to(user)
+        permissions.orders_visible_to(user)
         .filter(status=Status.DRAFT)
         .select_related("category", "area", "source_submission")
         .order_by("-created_at", "-id")
@@ -235,7 +202,7 @@ def orders_awaiting_dispatch(user: User) -> QuerySet[WorkOrder]:
 def orders_awaiting_arbitration(user: User) -> QuerySet[WorkOrder]:
     """Returned orders, oldest return first; the returning lead assignment is in ``order.returned_leads``."""
     return (
-        orders_visible_to(user)
+        permissions.orders_visible_to(user)
         .filter(status=Status.RETURNED)
         .select_related("category", "area", "lead_department")
         .prefetch_related(
@@ -254,7 +221,7 @@ def orders_awaiting_arbitration(user: User) -> QuerySet[WorkOrder]:
 def orders_awaiting_callback(user: User) -> QuerySet[WorkOrder]:
     """Replied orders, the longest waiting first."""
     return (
-        orders_visible_to(user)
+        permissions.orders_visible_to(user)
         .filter(status=Status.REPLIED)
         .select_related("category", "area", "lead_department")
         .order_by("replied_at", "id")
@@ -264,7 +231,7 @@ def orders_awaiting_callback(user: User) -> QuerySet[WorkOrder]:
 def orders_awaiting_close(user: User) -> QuerySet[WorkOrder]:
     """Called-back orders; their callbacks (latest last) are in ``order.callback_list``."""
     return (
-        orders_visible_to(user)
+        permissions.orders_visible_to(user)
         .filter(status=Status.CALLBACK)
         .select_related("category", "area", "lead_department")
         .prefetch_related(
@@ -398,7 +365,7 @@ def ai_acceptance(*, since: datetime | None = None) -> list[AcceptanceRow]:
 def shown_personal_data(order: WorkOrder, user: User | None) -> dict[str, str]:
     """The appeal and the caller as this user may see them: whole for the roles that contact the caller,
     else the appeal with personal data masked and the name and phone shortened (张**, 138****8000)."""
-    if user is not None and getattr(user, "sees_personal_data", False):
+    if permissions.sees_personal_data(user):
         return {"appeal": order.appeal, "caller_name": order.caller_name, "caller_phone": order.caller_phone}
     return {
         "appeal": order.appeal_masked or model_text(order.appeal),

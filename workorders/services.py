@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from triage.datasets import model_text
 from triage.reply_check import ReplyChecker
-from workorders import selectors
+from workorders import permissions, selectors
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_STATUSES,
@@ -40,7 +40,7 @@ from workorders.choices import (
 )
 from workorders.deadlines import clock_deadline
 from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition
-from workorders.lifecycle import SYSTEM, rule_for
+from workorders.lifecycle import rule_for
 from workorders.models import (
     AiFieldReview,
     Area,
@@ -76,23 +76,19 @@ MAX_EXTENSION_DAYS = 30
 # --- the one transition function -------------------------------------------------------------------
 
 
-def _role_of(user: User | None) -> str:
-    return user.role if user is not None else SYSTEM
-
-
 def check_transition(*, order: WorkOrder, action: str, by: User | None, assignment: Assignment | None = None) -> None:
     """Raise unless ``by`` may take ``action`` on ``order`` now. Changes nothing."""
     rule = rule_for(action)
-    role = _role_of(by)
     label = Action(action).label
-    if role not in rule.roles:
+    if not permissions.may_take(by, action):
         raise ActionNotPermitted(_("Your role may not do this: %(action)s.") % {"action": label})
-    if rule.needs_assignment:
-        if assignment is None or assignment.order_id != order.pk or assignment.status == AssignmentStatus.WITHDRAWN:
-            raise ActionNotPermitted(_("This order is not assigned to your department."))
-        department = by.department if by is not None else None
-        if department is None or not assignment.department.path.startswith(department.path):
-            raise ActionNotPermitted(_("This order is not assigned to your department."))
+    if rule.needs_assignment and (
+        assignment is None
+        or assignment.order_id != order.pk
+        or assignment.status == AssignmentStatus.WITHDRAWN
+        or not permissions.acts_for(by, assignment)
+    ):
+        raise ActionNotPermitted(_("This order is not assigned to your department."))
     if action != Action.CREATE and order.status not in rule.from_statuses:
         raise InvalidTransition(
             _("Cannot do “%(action)s” while the order is “%(status)s”.")
@@ -123,7 +119,7 @@ def workorder_transition(
         from_status=from_status,
         to_status=order.status,
         actor=by,
-        actor_role=_role_of(by),
+        actor_role=permissions.role_of(by),
         department=assignment.department if assignment else None,
         reason_code=reason_code,
         reason=reason,

@@ -40,9 +40,7 @@ def guess_to_json(guess: FieldGuess) -> dict[str, Any]:
         "value": guess.value,
         "confidence": guess.confidence,
         "evidence": list(guess.evidence),
-        "ranked": [
-            {"value": c.value, "confidence": c.confidence, "evidence": list(c.evidence)} for c in guess.ranked
-        ],
+        "ranked": [{"value": c.value, "confidence": c.confidence, "evidence": list(c.evidence)} for c in guess.ranked],
     }
 
 

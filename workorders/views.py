@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role, User
+from accounts.models import User
 from triage.reply_check import ReplyChecker
-from workorders import selectors, services
+from workorders import permissions, selectors, services
 from workorders.choices import (
     Action,
     AssignmentRole,
@@ -46,17 +46,12 @@ from workorders.forms import (
     ReplyForm,
     ReturnForm,
 )
-from workorders.lifecycle import RULES, actions_open_to
+from workorders.lifecycle import RULES
 from workorders.models import Assignment, WorkOrder
 
 ORDERS_PER_PAGE = 50
 DESK_ROWS = 100  # rows shown per desk section; the count above each section covers all of them
-DESK_ROLES = frozenset({Role.OPERATOR, Role.ADMIN, Role.MANAGER})
-
-
-def _require_role(user: User, roles: frozenset[str]) -> None:
-    if user.role not in roles:
-        raise PermissionDenied(_("This page is not available to your role."))
+NOT_FOR_YOUR_ROLE = gettext_lazy("This page is not available to your role.")
 
 
 # --- home, desk, inbox, list ----------------------------------------------------------------------------
@@ -65,20 +60,13 @@ def _require_role(user: User, roles: frozenset[str]) -> None:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role starts where its work is."""
-    role = request.user.role
-    if role == Role.OPERATOR:
-        return redirect("desk")
-    if role == Role.OFFICER:
-        return redirect("inbox")
-    if role == Role.INTEGRATION:
-        return redirect("api-docs")
-    return redirect("order-list")
+    return redirect(permissions.home_page(request.user))
 
 
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
     """The dispatch operator's queues: drafts, returns to arbitrate, callbacks to make, orders to close."""
-    _require_role(request.user, DESK_ROLES)
+    permissions.require(permissions.may_use_desk(request.user), NOT_FOR_YOUR_ROLE)
     user = request.user
     queues = {
         "drafts": selectors.orders_awaiting_dispatch(user),
@@ -101,7 +89,7 @@ def desk(request: HttpRequest) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """A department's assignments grouped by what it has to do next."""
-    _require_role(request.user, frozenset({Role.OFFICER}))
+    permissions.require(permissions.may_use_inbox(request.user), NOT_FOR_YOUR_ROLE)
     to_sign: list[Assignment] = []
     handling: list[Assignment] = []
     replied: list[Assignment] = []
@@ -292,9 +280,9 @@ def offered_actions(*, user: User, order: WorkOrder, assignment: Assignment | No
 
     The lifecycle says what the role may do from the status; an officer also needs an assignment of their
     department subtree, and only the lead department signs, contacts, returns and asks for extensions."""
-    open_actions = set(actions_open_to(user.role, order.status))
+    open_actions = set(permissions.actions_open_to(user, order.status))
     pending_extension = any(r.status == ExtensionStatus.PENDING for r in order.extension_requests.all())
-    if user.role == Role.OFFICER:
+    if permissions.is_department_officer(user):
         if assignment is None:
             return []
         if assignment.role == AssignmentRole.LEAD:
@@ -348,7 +336,7 @@ def _order_page(
 ) -> HttpResponse:
     user = request.user
     order = get_object_or_404(selectors.order_detail(user), pk=pk)
-    assignment = selectors.officer_assignment(order=order, user=user) if user.role == Role.OFFICER else None
+    assignment = selectors.officer_assignment(order=order, user=user)
     offered = offered_actions(user=user, order=order, assignment=assignment)
     action_forms: dict[str, forms.Form] = {}
     suggested_lead = None
@@ -399,9 +387,10 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action from the order page: parse the form, call the service, go back to the order."""
     spec = ORDER_ACTIONS[action]
     user = request.user
-    if not any(user.role in RULES[lifecycle_action].roles for lifecycle_action in spec.lifecycle_actions):
-        raise PermissionDenied(_("Your role may not take this action."))
-    order = get_object_or_404(selectors.orders_visible_to(user), pk=pk)
+    permissions.require(
+        permissions.may_take_any(user, spec.lifecycle_actions), _("Your role may not take this action.")
+    )
+    order = get_object_or_404(permissions.orders_visible_to(user), pk=pk)
     form = spec.form_class(request.POST, action=action)
     if form.is_valid():
         done = _run_service(request, order, form, lambda: spec.perform(order, user, form.cleaned_data), spec.success)
@@ -433,9 +422,8 @@ def _run_service(
 def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct an order before dispatch or while its return is arbitrated."""
     user = request.user
-    if user.role not in RULES[Action.EDIT].roles:
-        raise PermissionDenied(_("Your role may not edit orders."))
-    order = get_object_or_404(selectors.orders_visible_to(user), pk=pk)
+    permissions.require(permissions.may_take(user, Action.EDIT), _("Your role may not edit orders."))
+    order = get_object_or_404(permissions.orders_visible_to(user), pk=pk)
     if order.status not in RULES[Action.EDIT].from_statuses:
         messages.error(request, _("This order can no longer be edited."))
         return redirect("order-detail", pk=order.pk)

@@ -162,7 +162,7 @@ def test_return_goes_to_arbitration_and_is_redispatched(
     assert order.status == Status.RETURNED
     assert order.events.last().reason_code == "not_our_function"
     # the returning department still sees the order while it waits for arbitration
-    from workorders.selectors import orders_visible_to
+    from workorders.permissions import orders_visible_to
 
     assert orders_visible_to(personas.officer_a).filter(pk=order.pk).exists()
     with pytest.raises(ActionNotPermitted):

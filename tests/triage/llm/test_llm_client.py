@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from rest_framework.test import APIClient
 
 from tests.llm_server import FakeLLM, Scripted
 from triage.llm.answers import parse_json_object
@@ -62,33 +61,3 @@ def test_calls_beyond_the_concurrency_limit_are_refused_not_queued_forever() -> 
     server.answer("{}")
     assert client.chat([{"role": "user", "content": "三"}]).content == "{}"  # the slot is free again
     server.close()
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("migration_rows")
-def test_intake_answers_with_the_classical_triage_while_the_llm_is_still_thinking(city, personas, fake_llm) -> None:  # noqa: ANN001
-    from hotline.llm_services import wait_for_background_drafts
-    from workorders.models import WorkOrder
-
-    hold = threading.Event()
-    fake_llm.default = Scripted(content="not json", hold=hold)
-    client = APIClient()
-    client.force_authenticate(personas.integration)
-    response = client.post(
-        "/api/v1/submissions/",
-        {
-            "channel": "web",
-            "sender_id": "SLOW-1",
-            "content": "A3区西湖街道茶场村工地夜里施工，噪音污染严重，希望环保部门查处。",
-        },
-        format="json",
-    )
-    assert response.status_code == 201
-    order = WorkOrder.objects.get(pk=response.json()["order_id"])
-    assert order.triage["versions"] and order.title  # classical triage is done
-    assert fake_llm.received.wait(10)  # the LLM has the request and has not answered
-    assert "llm" not in order.triage
-    hold.set()
-    wait_for_background_drafts(timeout=20)
-    order.refresh_from_db()
-    assert order.triage["llm"]["status"] == "invalid"  # it answered nonsense twice: the classical draft stands

@@ -4,8 +4,10 @@ repaired once or rejected, failures leave the classical triage standing, and ope
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
+from rest_framework.test import APIClient
 
 from hotline.llm_services import order_draft_with_llm
 from hotline.services import IntakeRequest, submission_receive, submission_triage
@@ -206,3 +208,33 @@ def test_the_order_page_shows_which_fields_the_llm_wrote(
     fake_llm.answer(Scripted(status=500, body=b"x"), Scripted(status=500, body=b"x"))
     order_draft_with_llm(order_id=other.pk)
     assert "HTTP 500" in client.get(f"/orders/{other.pk}/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migration_rows")
+def test_intake_answers_with_the_classical_triage_while_the_llm_is_still_thinking(city, personas, fake_llm) -> None:  # noqa: ANN001
+    from hotline.llm_services import wait_for_background_drafts
+    from workorders.models import WorkOrder
+
+    hold = threading.Event()
+    fake_llm.default = Scripted(content="not json", hold=hold)
+    client = APIClient()
+    client.force_authenticate(personas.integration)
+    response = client.post(
+        "/api/v1/submissions/",
+        {
+            "channel": "web",
+            "sender_id": "SLOW-1",
+            "content": "A3区西湖街道茶场村工地夜里施工，噪音污染严重，希望环保部门查处。",
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    order = WorkOrder.objects.get(pk=response.json()["order_id"])
+    assert order.triage["versions"] and order.title  # classical triage is done
+    assert fake_llm.received.wait(10)  # the LLM has the request and has not answered
+    assert "llm" not in order.triage
+    hold.set()
+    wait_for_background_drafts(timeout=20)
+    order.refresh_from_db()
+    assert order.triage["llm"]["status"] == "invalid"  # it answered nonsense twice: the classical draft stands
