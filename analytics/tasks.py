@@ -1,12 +1,12 @@
 """Periodic analytics tasks (scheduled in config.settings CELERY_BEAT_SCHEDULE). Thin: the work is in
-analytics.rollups and analytics.hotspots."""
+analytics.dashboards.rollups and analytics.hotspots."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from analytics.hotspots import hotspots_detect
-from analytics.rollups import DEEP_DAYS, DEFAULT_DAYS, rollups_refresh
+from analytics.dashboards.rollups import DEEP_DAYS, DEFAULT_DAYS, rollups_refresh
+from analytics.hotspots.services import hotspots_detect
 
 
 @shared_task

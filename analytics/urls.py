@@ -1,9 +1,9 @@
-"""Analytics URLs, mounted at /dashboard/: the dashboards (analytics.dashboard_urls) and the hotspot pages."""
+"""Analytics URLs, mounted at /dashboard/: the dashboards (analytics.dashboards.urls) and the hotspot pages."""
 
 from django.urls import path
 
-from analytics import hotspot_views
-from analytics.dashboard_urls import urlpatterns as dashboard_urlpatterns
+from analytics.dashboards.urls import urlpatterns as dashboard_urlpatterns
+from analytics.hotspots import views as hotspot_views
 
 urlpatterns = [
     *dashboard_urlpatterns,

@@ -57,9 +57,9 @@ def measure_one(url: str) -> dict[str, Any]:
     from django.utils import timezone
 
     from accounts.models import Role, User
-    from analytics.hotspots import hotspots_detect
+    from analytics.dashboards.rollups import rollups_refresh
+    from analytics.hotspots.services import hotspots_detect
     from analytics.models import Hotspot, OrderVolumeDaily
-    from analytics.rollups import rollups_refresh
     from workorders.models import Area, Category, WorkOrder
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]

@@ -44,8 +44,8 @@ def measure_one(url: str) -> dict[str, Any]:
     setup_django(url)
     from django.core.management import call_command
 
-    from analytics.hotspot_detection import THREADS
-    from analytics.hotspots import hotspots_detect
+    from analytics.hotspots.detection import THREADS
+    from analytics.hotspots.services import hotspots_detect
     from analytics.models import Hotspot, HotspotRun
     from workorders.models import WorkOrder
 
@@ -95,7 +95,7 @@ def measure_spike() -> dict[str, Any]:
     from django.db.models import Count
     from django.utils import timezone
 
-    from analytics.hotspots import hotspots_detect
+    from analytics.hotspots.services import hotspots_detect
     from analytics.models import Hotspot
     from workorders.choices import AreaKind
     from workorders.models import WorkOrder

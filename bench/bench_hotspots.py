@@ -8,7 +8,7 @@
 
 Each run writes bench/results/hotspots.json, keeping the figures of the parts it did not run.
 
-Quality. ``analytics.hotspot_detection.detect_hotspots`` runs on every message of
+Quality. ``analytics.hotspots.detection.detect_hotspots`` runs on every message of
 teddy2020c/hotspot_messages.csv at its real dates, in two settings:
 
 - ``monthly``: calendar months, each one window (as the dashboard runs it), with the month before as
@@ -73,7 +73,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from analytics.hotspot_detection import PRUNE_IDF, DetectedHotspot, HotspotItem, detect_hotspots
+from analytics.hotspots.detection import PRUNE_IDF, DetectedHotspot, HotspotItem, detect_hotspots
 from bench.common import RESULTS, ROOT, report, teddy
 from triage.duplicates import default_weights
 
@@ -99,7 +99,7 @@ def posted_at(value: str) -> datetime:
 
 
 def message_text(row: dict[str, str]) -> str:
-    """Title and the start of the appeal, as the dashboard service passes them (``analytics.hotspots``)."""
+    """Title and the start of the appeal, as the dashboard service passes them (``analytics.hotspots.services``)."""
     title = re.sub(r"\s+", "", row.get("title") or "")
     appeal = re.sub(r"\s+", "", row.get("detail") or "")
     return f"{title}。{appeal[:APPEAL_CHARS]}"

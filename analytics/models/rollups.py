@@ -1,6 +1,6 @@
 """Rollups: per-day counts the dashboards read instead of the order tables.
 
-Each table is derived data: ``analytics.rollups`` deletes the rows of the days it recomputes and inserts
+Each table is derived data: ``analytics.dashboards.rollups`` deletes the rows of the days it recomputes and inserts
 them again from the orders, assignments, callbacks, events and submissions in one set-based query per
 table, inside one transaction. Days are local days (TIME_ZONE). Nothing else writes these tables."""
 

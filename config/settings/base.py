@@ -192,7 +192,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.tasks.refresh_rollups",
         "schedule": timedelta(minutes=10),
     },
-    # … and once a day the last two months, for late changes to older days (see analytics.rollups).
+    # … and once a day the last two months, for late changes to older days (see analytics.dashboards.rollups).
     "refresh-rollups-deep": {
         "task": "analytics.tasks.refresh_rollups_deep",
         "schedule": timedelta(hours=24),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from plotly import graph_objects
 
-from analytics.rollups import rollups_refresh
+from analytics.dashboards.rollups import rollups_refresh
 from tests.analytics.conftest import History
 from tests.analytics.pages import number, read
 from tests.conftest import City, Personas

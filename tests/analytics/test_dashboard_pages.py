@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from analytics.rollups import rollups_refresh
+from analytics.dashboards.rollups import rollups_refresh
 from tests.analytics.conftest import History, moment
 from tests.analytics.pages import drill_rows, number, order_list_numbers, query, read
 from tests.conftest import City, Personas

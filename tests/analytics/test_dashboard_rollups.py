@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from analytics.dashboards.rollups import rollups_refresh
 from analytics.models import (
     AiReviewDaily,
     DepartmentDaily,
@@ -22,7 +23,6 @@ from analytics.models import (
     RollupRefresh,
     SubmissionDaily,
 )
-from analytics.rollups import rollups_refresh
 from hotline.models import Submission
 from tests.analytics.conftest import History, moment
 from tests.conftest import City, Personas

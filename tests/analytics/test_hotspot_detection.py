@@ -20,8 +20,8 @@ import numpy as np
 import pytest
 from django.conf import settings
 
-from analytics import hotspot_detection
-from analytics.hotspot_detection import (
+from analytics.hotspots import detection as hotspot_detection
+from analytics.hotspots.detection import (
     DetectedHotspot,
     HotspotItem,
     average_linkage,
@@ -152,7 +152,7 @@ TIED_PLACES = """
 import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-from analytics.hotspot_detection import HotspotItem, detect_hotspots
+from analytics.hotspots.detection import HotspotItem, detect_hotspots
 end = datetime(2024, 6, 30, 23, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 texts = [
     "翠湖家园和森宇家园之间的搅拌站夜间施工噪音扰民",

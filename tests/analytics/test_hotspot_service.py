@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from analytics.hotspots import hotspots_detect
+from analytics.hotspots.services import hotspots_detect
 from analytics.models import Hotspot, HotspotAlert, HotspotStatus
 from analytics.signals import hotspot_emerged
 from analytics.tasks import detect_hotspots

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from analytics.hotspots import hotspots_detect
+from analytics.hotspots.services import hotspots_detect
 
 
 class Command(BaseCommand):

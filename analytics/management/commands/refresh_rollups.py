@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from analytics.rollups import DEFAULT_DAYS, rollups_refresh
+from analytics.dashboards.rollups import DEFAULT_DAYS, rollups_refresh
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from analytics.hotspots import hotspots_detect
-from analytics.rollups import rollups_refresh
+from analytics.dashboards.rollups import rollups_refresh
+from analytics.hotspots.services import hotspots_detect
 from core.demo.city import ensure_reference_data, ensure_users
 from core.demo.dataset import read_messages
 from core.demo.simulator import import_history

@@ -1,4 +1,4 @@
-"""Reads of the dashboards. Counts over time come from the rollup tables (analytics.rollups); what must be
+"""Reads of the dashboards. Counts over time come from the rollup tables (analytics.dashboards.rollups); what must be
 current (overdue and due-soon orders) is queried from the orders directly, through indexes.
 
 Scope is decided here, as everywhere in the system: the centre's roles see everything; a department
@@ -21,6 +21,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
+from analytics.dashboards.rollups import day_start
 from analytics.models import (
     AiReviewDaily,
     DepartmentDaily,
@@ -30,7 +31,6 @@ from analytics.models import (
     RollupRefresh,
     SubmissionDaily,
 )
-from analytics.rollups import day_start
 from hotline.models import Submission
 from workorders import permissions
 from workorders.choices import (

@@ -1,6 +1,6 @@
 """Dashboard pages: the centre's and a department's, their tables as CSV and Excel, and the drill-down lists
 of the rows behind a number. Views parse the filters, check the scope and hand over to
-analytics.dashboards (assembly) and analytics.selectors (reads); they change nothing."""
+analytics.dashboards.builder (assembly) and analytics.dashboards.selectors (reads); they change nothing."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
-from analytics import selectors
-from analytics.dashboards import FORMATS, DashboardBuilder
-from analytics.exports import table_csv, table_xlsx
-from analytics.forms import DEFAULT_DAYS, DashboardFilterForm, DrillForm
-from analytics.hotspot_selectors import hotspot_panel
+from analytics.dashboards import selectors
+from analytics.dashboards.builder import FORMATS, DashboardBuilder
+from analytics.dashboards.exports import table_csv, table_xlsx
+from analytics.dashboards.forms import DEFAULT_DAYS, DashboardFilterForm, DrillForm
+from analytics.hotspots.selectors import hotspot_panel
 from workorders import permissions
 from workorders.choices import AiField, Channel
 from workorders.models import Department

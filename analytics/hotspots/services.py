@@ -1,6 +1,6 @@
 """Hotspot detection over the orders of the last 30 days, and keeping the hotspots found.
 
-The grouping itself is pure (``analytics.hotspot_detection``); this module fetches the window's orders in a
+The grouping itself is pure (``analytics.hotspots.detection``); this module fetches the window's orders in a
 few set-based queries, the baseline per district and category, stores the hotspots (a hotspot found again
 keeps its identity: it is matched by its members), archives the ones that went quiet, and raises an alert —
 a ``HotspotAlert`` row and the ``hotspot_emerged`` signal — for every newly emerging one.
@@ -21,7 +21,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.hotspot_detection import AreaKey, DetectedHotspot, HotspotItem, area_keys, detect_hotspots
+from analytics.hotspots.detection import AreaKey, DetectedHotspot, HotspotItem, area_keys, detect_hotspots
 from analytics.models import Hotspot, HotspotAlert, HotspotMember, HotspotRun, HotspotStatus
 from analytics.signals import hotspot_emerged
 from triage.datasets import model_text

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from analytics.hotspot_detection import MIN_REPORTS, DetectedHotspot, monthly_candidates
+from analytics.dashboards.selectors import OrderByOrderExists
+from analytics.hotspots.detection import MIN_REPORTS, DetectedHotspot, monthly_candidates
 from analytics.models import Hotspot, HotspotAlert, HotspotMember, HotspotStatus
-from analytics.selectors import OrderByOrderExists
 from workorders.choices import AreaKind
 from workorders.models import Area
 from workorders.permissions import assignments_visible_to, orders_visible_to, sees_all_orders

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from analytics import figures
-from analytics import hotspot_selectors as selectors
-from analytics.hotspots import hotspot_alert_acknowledge
+from analytics.hotspots import selectors
+from analytics.hotspots.services import hotspot_alert_acknowledge
 from analytics.models import HotspotAlert
 from workorders import permissions
 

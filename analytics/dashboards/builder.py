@@ -1,8 +1,8 @@
 """The dashboards as their pages show them: tiles, charts and tables for one scope (the whole centre, or one
 department with its sub-departments) over a period.
 
-Read-only assembly: the figures come from analytics.selectors (rollups, and live queries for what must be
-current), the charts from analytics.figures, the tables from analytics.exports, so a download holds exactly
+Read-only assembly: the figures come from analytics.dashboards.selectors (rollups, and live queries for what must be
+current), the charts from analytics.figures, the tables from analytics.dashboards.exports, so a download holds exactly
 the rows of the page. Every number carries the address of the rows behind it: the order list (/orders/)
 with its own filters where they express the number, otherwise the drill-down page."""
 
@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import User
-from analytics import figures, selectors
-from analytics.exports import CHANGE, COUNT, GROWTH, RATE, Cell, Column, Table
+from analytics import figures
+from analytics.dashboards import selectors
+from analytics.dashboards.exports import CHANGE, COUNT, GROWTH, RATE, Cell, Column, Table
+from analytics.dashboards.selectors import NONE, DashboardFilters, RateCounts
 from analytics.figures import Figure, Series, percent
-from analytics.selectors import NONE, DashboardFilters, RateCounts
 from workorders.choices import OPEN_STATUSES, AiField, Channel, ReturnReason, Status
 from workorders.models import Area, Category, Department, WorkOrder
 from workorders.templatetags.workorders_tags import countdown

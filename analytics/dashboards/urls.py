@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from analytics import dashboard_views as views
+from analytics.dashboards import views
 
 urlpatterns = [
     path("", views.centre_dashboard, name="dashboard"),
