@@ -98,14 +98,13 @@ def one_run(out: Path) -> None:
     elapsed = time.perf_counter() - started
     orders = WorkOrder.objects.filter(source_submission__sender_id__startswith="m")
     fields = {
-        o.source_submission.sender_id: [str(getattr(o, f)) for f in FIELDS]
-        + [str((o.triage.get("department") or {}).get("value"))]
+        o.source_submission.sender_id: [str(getattr(o, f)) for f in FIELDS] + [str(o.triage_record.department.value)]
         for o in orders.select_related("source_submission")
     }
     wait_for_background_drafts(timeout=60)
     llm_status: dict[str, int] = {}
     for order in WorkOrder.objects.filter(source_submission__sender_id__startswith="m"):
-        status = (order.triage.get("llm") or {}).get("status", "none")
+        status = order.triage_record.llm.status if order.triage_record.llm else "none"
         llm_status[status] = llm_status.get(status, 0) + 1
     out.write_text(
         json.dumps({"seconds": elapsed, "per_second": len(rows) / elapsed, "fields": fields, "llm": llm_status}),

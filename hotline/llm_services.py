@@ -16,14 +16,15 @@ from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 
 from triage.llm.answers import parse_answer
 from triage.llm.client import LlmClient, LlmConfig, LlmError, LlmReply, config_from_options, shared_client
 from triage.llm.drafting import CategoryOption, DraftRequest, draft_messages, repair_messages, validate_draft
 from triage.llm.prompts import load_prompt
 from workorders.models import Category, WorkOrder
-from workorders.services import workorder_apply_llm_draft
+from workorders.services import workorder_apply_llm_draft, workorder_record_llm_outcome
+from workorders.triage_record import FieldSource, LlmRecord
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +38,18 @@ def llm_client() -> LlmClient | None:
     return shared_client(llm_config())
 
 
-def llm_availability() -> dict[str, str] | None:
-    """None without an LLM; otherwise whether a draft should be queued, or why not (its circuit is open:
-    the endpoint keeps failing, so the order is not even queued and intake does no extra work)."""
+LLM_QUEUED = "queued"
+
+
+def llm_availability() -> LlmRecord | None:
+    """None without an LLM; otherwise whether a draft should be queued (status ``queued``), or why not (its
+    circuit is open: the endpoint keeps failing, so the order is not even queued and intake does no extra work)."""
     client = llm_client()
     if client is None:
         return None
     if client.breaker.is_open:
-        return {"status": "circuit_open", "reason": "the LLM endpoint failed repeatedly; calls are paused"}
-    return {"status": "queued"}
+        return LlmRecord("circuit_open", reason="the LLM endpoint failed repeatedly; calls are paused")
+    return LlmRecord(LLM_QUEUED)
 
 
 # --- queueing: never in the request that created the order ------------------------------------------------
@@ -96,22 +100,15 @@ def wait_for_background_drafts(timeout: float = 30.0) -> None:
 
 def draft_request(order: WorkOrder) -> DraftRequest:
     """The masked text and the category candidates triage ranked (the LLM may choose only among them)."""
-    triage = order.triage or {}
-    ranked = [c["value"] for key in ("category", "level1") for c in (triage.get(key) or {}).get("ranked") or []]
-    confidences = {
-        c["value"]: c["confidence"]
-        for key in ("category", "level1")
-        for c in (triage.get(key) or {}).get("ranked") or []
-    }
+    record = order.triage_record
+    candidates = [*record.category.ranked, *record.level1.ranked]
+    confidences = {c.value: c.confidence for c in candidates}
+    ranked = [c.value for c in candidates]
     paths = dict(Category.objects.filter(pk__in=ranked).values_list("pk", "full_name"))
     options = tuple(
         CategoryOption(pk, paths[pk], confidences.get(pk, 0.0)) for pk in dict.fromkeys(ranked) if pk in paths
     )
-    return DraftRequest(
-        text=order.appeal_masked or triage.get("masked_appeal", ""),
-        options=options,
-        places=tuple(triage.get("places") or ()),
-    )
+    return DraftRequest(text=order.text_for_models, options=options, places=record.places)
 
 
 def order_draft_with_llm(*, order_id: int) -> str:
@@ -149,31 +146,41 @@ def order_draft_with_llm(*, order_id: int) -> str:
             "category": Category.objects.get(pk=draft.category_id),
         },
         source=source,
-        record={"status": "applied", **source, "draft": asdict(draft)},
+        outcome=_outcome("applied", source, draft=asdict(draft)),
     )
     return "applied" if applied else "late"
 
 
-def _source(prompt_ref: str, replies: list[LlmReply]) -> dict[str, Any]:
-    return {
-        "source": "llm",
-        "model": replies[-1].model if replies else "",
-        "prompt": prompt_ref,
-        "latency_ms": round(sum(r.latency_ms for r in replies), 1),
-        "tokens": sum(r.prompt_tokens + r.completion_tokens for r in replies),
-        "calls": len(replies),
-    }
+def _source(prompt_ref: str, replies: list[LlmReply]) -> FieldSource:
+    return FieldSource(
+        "llm",
+        model=replies[-1].model if replies else "",
+        prompt=prompt_ref,
+        latency_ms=round(sum(r.latency_ms for r in replies), 1),
+        tokens=sum(r.prompt_tokens + r.completion_tokens for r in replies),
+        calls=len(replies),
+    )
+
+
+def _outcome(status: str, source: FieldSource, *, reason: str = "", draft: dict[str, Any] | None = None) -> LlmRecord:
+    return LlmRecord(
+        status,
+        reason=reason,
+        model=source.model,
+        prompt=source.prompt,
+        latency_ms=source.latency_ms,
+        tokens=source.tokens,
+        calls=source.calls,
+        draft=draft,
+    )
 
 
 def _record(
     order: WorkOrder, status: str, prompt_ref: str, *, reason: str, replies: list[LlmReply] | None = None
 ) -> str:
     """Keep on the order why the LLM's draft was not used; the classical fields stand."""
-    with transaction.atomic():
-        fresh = WorkOrder.objects.select_for_update().get(pk=order.pk)
-        triage = dict(fresh.triage or {})
-        triage["llm"] = {"status": status, "reason": reason[:500], **_source(prompt_ref, replies or [])}
-        fresh.triage = triage
-        fresh.save(update_fields=["triage", "updated_at"])
+    workorder_record_llm_outcome(
+        order=order, outcome=_outcome(status, _source(prompt_ref, replies or []), reason=reason[:500])
+    )
     logger.info("LLM draft of order %s: %s (%s)", order.number, status, reason[:200])
     return status

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from hotline.models import ModelKind, ModelStatus, ModelVersion
 from triage.classify import ALGORITHM, Level1Classifier, evaluate, evaluate_model
-from triage.datasets import model_text, split_gate
+from triage.datasets import split_gate
 from triage.types import Example
 from workorders.choices import Action, Status
 from workorders.models import WorkOrder
@@ -50,7 +50,7 @@ def confirmed_order_examples() -> list[Example]:
     examples = []
     for order in orders.iterator(chunk_size=2000):
         level1 = order.category.full_name.split(" / ")[0]
-        text = order.appeal_masked or model_text(f"{order.title}\n{order.appeal}")
+        text = order.text_for_models
         examples.append(Example(text, level1, key=f"order:{order.number}"))
     return examples
 

@@ -16,7 +16,7 @@ from triage.duplicates import Report
 from triage.pipeline import TriagePipeline
 from triage.types import CategoryRef, PlaceRef
 from workorders.choices import Status
-from workorders.models import Area, Category, DispatchRule, WorkOrder
+from workorders.models import Area, Category, WorkOrder
 
 
 def submissions_due_for_triage(now: datetime) -> QuerySet[Submission]:
@@ -114,16 +114,10 @@ def report_of(order: WorkOrder) -> Report:
     area_ids = tuple(int(part) for part in order.area.path.strip("/").split("/")) if order.area_id else ()
     return Report(
         id=order.pk,
-        text=f"{order.title}\n{order.appeal_masked or order.appeal}",
+        text=f"{order.title}\n{order.text_for_models}",
         received_at=order.created_at,
         area_ids=area_ids,
         caller=order.caller_phone,
-    )
-
-
-def catalogue_rules_for(category_ids: list[int]) -> QuerySet[DispatchRule]:
-    return DispatchRule.objects.filter(is_active=True, category_id__in=category_ids).select_related(
-        "category", "lead_department", "area"
     )
 
 

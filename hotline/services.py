@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from hotline import selectors
-from hotline.llm_services import llm_availability, queue_llm_draft
+from hotline.llm_services import LLM_QUEUED, llm_availability, queue_llm_draft
 from hotline.models import Submission, SubmissionStatus, TriageSettings
 from triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report
 from triage.normalise import SPEAKER_LABELS, turns_from_json
@@ -28,6 +28,7 @@ from workorders.choices import Action, Status
 from workorders.lifecycle import rule_for
 from workorders.models import Area, Category, Department, WorkOrder
 from workorders.services import workorder_apply_triage, workorder_create_draft, workorder_dispatch
+from workorders.triage_record import FieldSource, RelatedOrder, TriageRecord
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +179,7 @@ def _analyse(submission_id: int, *, pipeline: TriagePipeline | None, at: datetim
         category = Category.objects.filter(pk=result.category.value).first() if result.category.value else None
         area = Area.objects.filter(pk=result.area.value).first() if result.area.value else None
         department = department_guess(result, category=category, area=area)
-        related = related_orders(order, text=result.masked_appeal, area=area) if live else []
+        related = related_orders(order, text=result.masked_appeal, area=area) if live else ()
         llm = llm_availability() if live else None
         order = workorder_apply_triage(
             order=order,
@@ -194,18 +195,18 @@ def _analyse(submission_id: int, *, pipeline: TriagePipeline | None, at: datetim
                 "area": area,
                 "address": result.address,
             },
-            result={
-                **result.as_dict(),
-                "department": asdict(department.guess),
-                "related": related,
-                "sources": classical_sources(result),
-                **({"llm": llm} if llm and llm["status"] != "queued" else {}),
-            },
+            record=TriageRecord.from_result(
+                result,
+                department=department.guess,
+                related=related,
+                sources=classical_sources(result),
+                llm=llm if llm is not None and llm.status != LLM_QUEUED else None,
+            ),
             at=at,
         )
         if live:
             auto_dispatch_if_confident(order=order, result=result, department=department)
-        if order.status == Status.DRAFT and llm and llm["status"] == "queued":
+        if order.status == Status.DRAFT and llm is not None and llm.status == LLM_QUEUED:
             transaction.on_commit(lambda: queue_llm_draft(order.pk))
         submission.status = SubmissionStatus.TRIAGED
         submission.triaged_at = at or timezone.now()
@@ -216,20 +217,20 @@ def _analyse(submission_id: int, *, pipeline: TriagePipeline | None, at: datetim
         return True
 
 
-def classical_sources(result: TriageResult) -> dict[str, dict[str, str]]:
+def classical_sources(result: TriageResult) -> dict[str, FieldSource]:
     """Where each field triage filled came from, for the order page (an LLM draft may replace some)."""
     versions = result.versions
-    summary = {"source": "extractive", "version": versions["pipeline"]}
-    rules = {"source": "rules", "version": versions["rules"]}
+    summary = FieldSource("extractive", versions["pipeline"])
+    rules = FieldSource("rules", versions["rules"])
     return {
         "title": summary,
         "summary": summary,
         "request_type": rules,
         "urgency": rules,
         "emotion": rules,
-        "category": {"source": "classifier", "version": f"{versions['level1']} + {versions['category']}"},
-        "department": {"source": "dispatch catalogue", "version": ""},
-        "area": {"source": "gazetteer", "version": ""},
+        "category": FieldSource("classifier", f"{versions['level1']} + {versions['category']}"),
+        "department": FieldSource("dispatch catalogue"),
+        "area": FieldSource("gazetteer"),
     }
 
 
@@ -282,7 +283,7 @@ def department_guess(result: TriageResult, *, category: Category | None, area: A
     return DepartmentGuess(FieldGuess(chosen.value, chosen.confidence, chosen.evidence, ranked), assisting)
 
 
-def related_orders(order: WorkOrder, *, text: str, area: Area | None) -> list[dict[str, Any]]:
+def related_orders(order: WorkOrder, *, text: str, area: Area | None) -> tuple[RelatedOrder, ...]:
     """Open orders that look like reports of the same event, best first, for the operator to merge."""
     area_ids = tuple(area.ancestors_and_self_ids()) if area else ()
     new = Report(
@@ -297,18 +298,18 @@ def related_orders(order: WorkOrder, *, text: str, area: Area | None) -> list[di
     candidates = selectors.related_candidates(order)
     matches = duplicate_finder().matches(new, candidates, limit=5)
     numbers = dict(WorkOrder.objects.filter(pk__in=[m.id for m in matches]).values_list("pk", "number"))
-    return [
-        {
-            "id": m.id,
-            "number": numbers.get(m.id, ""),
-            "score": round(m.score, 3),
-            "duplicate": m.score >= DUPLICATE_THRESHOLD,
-            "same_caller": m.same_caller,
-            "shared_terms": list(m.shared_terms),
-            "reasons": list(m.reasons),
-        }
+    return tuple(
+        RelatedOrder(
+            id=m.id,
+            number=numbers.get(m.id, ""),
+            score=round(m.score, 3),
+            duplicate=m.score >= DUPLICATE_THRESHOLD,
+            same_caller=m.same_caller,
+            shared_terms=tuple(m.shared_terms),
+            reasons=tuple(m.reasons),
+        )
         for m in matches
-    ]
+    )
 
 
 @cache

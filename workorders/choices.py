@@ -93,6 +93,9 @@ class AssignmentStatus(models.TextChoices):
 ACTIVE_ASSIGNMENT_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
 # Assignments that make an order visible to the department: active ones, and a return awaiting arbitration.
 VISIBLE_ASSIGNMENT_STATUSES = (*ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus.RETURNED)
+# Actions that start a handling round (办理轮次): the departments get new deadlines, and the event records the
+# sign deadline, so the rates of each round can be computed from the log after later rounds have begun.
+ROUND_START_ACTIONS = (Action.DISPATCH, Action.AUTO_DISPATCH, Action.ARBITRATE_REDISPATCH, Action.REOPEN)
 
 
 class ReturnReason(models.TextChoices):

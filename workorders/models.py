@@ -416,13 +416,20 @@ class WorkOrderEvent(models.Model):
     reason_code = models.CharField(_("reason code"), max_length=32, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     changes = models.JSONField(_("field changes"), default=dict, blank=True)
+    # On the events that start a handling round (ROUND_START_ACTIONS): the round's sign deadline. The
+    # dashboards' response rate is computed per round from the log; the order keeps only the latest deadline.
+    sign_due_at = models.DateTimeField(_("sign by"), null=True, blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["order", "action"], name="event_order_action_idx")]
+        indexes = [
+            models.Index(fields=["order", "action"], name="event_order_action_idx"),
+            # The rollups recompute recent days of rounds by the day their sign deadline falls on.
+            models.Index(fields=["sign_due_at"], name="event_sign_due_idx", condition=Q(sign_due_at__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.action} {self.from_status}→{self.to_status}"

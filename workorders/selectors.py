@@ -10,7 +10,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from triage.datasets import model_text
 from triage.privacy import partial_name, partial_phone
 from workorders import permissions
 from workorders.choices import (
@@ -40,6 +39,7 @@ from workorders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
+from workorders.triage_record import candidates_of
 
 
 def overdue_q(now: datetime) -> Q:
@@ -283,12 +283,10 @@ _TRIAGE_FIELDS = (
 
 def triage_rows(order: WorkOrder) -> list[TriageRow]:
     """The order's triage result with names for the ids it stores (three queries at most)."""
-    triage = order.triage or {}
+    record = order.triage_record
     ids: dict[str, set[int]] = {"level1": set(), "category": set(), "department": set(), "area": set()}
-    for key, _label, _source in _TRIAGE_FIELDS:
-        for candidate in (triage.get(key) or {}).get("ranked") or []:
-            if key in ids and isinstance(candidate.get("value"), int):
-                ids[key].add(candidate["value"])
+    for key in ids:
+        ids[key].update(c.value for c in record.guess(key).ranked if isinstance(c.value, int))
     names = {
         "level1": dict(Category.objects.filter(pk__in=ids["level1"] | ids["category"]).values_list("pk", "full_name")),
         "department": dict(Department.objects.filter(pk__in=ids["department"]).values_list("pk", "name")),
@@ -300,19 +298,14 @@ def triage_rows(order: WorkOrder) -> list[TriageRow]:
         "urgency": dict(Urgency.choices),
         "emotion": dict(Emotion.choices),
     }
-    versions = triage.get("versions") or {}
     rows = []
     for key, label, source in _TRIAGE_FIELDS:
-        guess = triage.get(key)
-        if not isinstance(guess, dict) or guess.get("value") in (None, ""):
+        guess = record.guess(key)
+        if guess.value in (None, ""):
             continue
         lookup = names.get(key) or choices.get(key) or {}
-        ranked = guess.get("ranked") or [guess]
-        candidates = [
-            (str(lookup.get(c.get("value"), c.get("value"))), c.get("confidence"), list(c.get("evidence") or []))
-            for c in ranked
-        ]
-        shown_source = versions.get(source, source)
+        candidates = [(str(lookup.get(c.value, c.value)), c.confidence, list(c.evidence)) for c in candidates_of(guess)]
+        shown_source = record.versions.get(source, source)
         if key == "department":  # the catalogue applied to the categories above
             shown_source = _("dispatch catalogue")
         rows.append(TriageRow(key, str(label), candidates, str(shown_source)))
@@ -368,7 +361,7 @@ def shown_personal_data(order: WorkOrder, user: User | None) -> dict[str, str]:
     if permissions.sees_personal_data(user):
         return {"appeal": order.appeal, "caller_name": order.caller_name, "caller_phone": order.caller_phone}
     return {
-        "appeal": order.appeal_masked or model_text(order.appeal),
+        "appeal": order.text_for_models,
         "caller_name": partial_name(order.caller_name),
         "caller_phone": partial_phone(order.caller_phone),
     }
@@ -397,26 +390,26 @@ _SOURCE_LABELS = {
 def field_sources(order: WorkOrder) -> list[tuple[str, str]]:
     """For each AI-filled field, where its value came from: the model or rules and their versions, or the
     LLM with its model, prompt version, time and tokens."""
-    sources = (order.triage or {}).get("sources") or {}
+    sources = order.triage_record.sources
     rows = []
     for field, label in _SOURCE_FIELDS:
         source = sources.get(field)
-        if not source:
+        if source is None:
             continue
-        kind = str(_SOURCE_LABELS.get(source.get("source", ""), source.get("source", "")))
-        if source.get("source") == "llm":
+        kind = str(_SOURCE_LABELS.get(source.source, source.source))
+        if source.is_llm:
             detail = _("%(model)s, prompt %(prompt)s, %(seconds).1f s, %(tokens)s tokens") % {
-                "model": source.get("model", ""),
-                "prompt": source.get("prompt", ""),
-                "seconds": (source.get("latency_ms") or 0) / 1000,
-                "tokens": source.get("tokens", 0),
+                "model": source.model,
+                "prompt": source.prompt,
+                "seconds": source.latency_ms / 1000,
+                "tokens": source.tokens,
             }
         else:
-            detail = source.get("version", "")
+            detail = source.version
         rows.append((str(label), f"{kind} {detail}".strip()))
     return rows
 
 
 def order_question(order: WorkOrder) -> str:
     """What to look up in the knowledge base for an order: its title and summary (masked), else its appeal."""
-    return "\n".join(part for part in (order.title, order.summary or order.appeal_masked or "") if part)[:600]
+    return "\n".join(part for part in (order.title, order.summary or order.text_for_models) if part)[:600]

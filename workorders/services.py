@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from workorders import permissions, selectors
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_STATUSES,
+    ROUND_START_ACTIONS,
     Action,
     AiField,
     AssignmentRole,
@@ -54,6 +56,7 @@ from workorders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
+from workorders.triage_record import FieldSource, LlmRecord, TriageRecord
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +127,7 @@ def workorder_transition(
         reason_code=reason_code,
         reason=reason,
         changes=changes or {},
+        sign_due_at=order.sign_due_at if action in ROUND_START_ACTIONS else None,
         created_at=at or timezone.now(),
     )
 
@@ -276,20 +280,20 @@ def workorder_create_draft(
 
 
 def workorder_apply_triage(
-    *, order: WorkOrder, fields: dict[str, Any], result: dict[str, Any], at: datetime | None = None
+    *, order: WorkOrder, fields: dict[str, Any], record: TriageRecord, at: datetime | None = None
 ) -> WorkOrder:
     """Fill an order awaiting dispatch with what triage found, without overwriting anything already set.
 
-    ``fields`` maps order fields to values (model instances for relations); ``result`` is the full
-    triage output (confidences, versions) kept on the order. An order an operator has already dispatched
-    or edited keeps its values: triage only fills blanks, and only while the order is a draft."""
+    ``fields`` maps order fields to values (model instances for relations); ``record`` is the full triage
+    result (confidences, versions) kept on the order. An order an operator has already dispatched or edited
+    keeps its values: triage only fills blanks, and only while the order is a draft."""
     with transaction.atomic():
         order = _locked(order)
-        order.triage = result
+        order.triage_record = record
         if order.status != Status.DRAFT:
             order.save(update_fields=["triage", "updated_at"])
             return order
-        edited = set().union(*(event.changes.keys() for event in order.events.filter(action=Action.EDIT)))
+        edited = _edited_fields(order)
         defaults = {field.name: field.get_default() for field in WorkOrder._meta.concrete_fields}
         changes: dict[str, list[Any]] = {}
         for name, value in fields.items():
@@ -304,53 +308,60 @@ def workorder_apply_triage(
         return order
 
 
-def _classical_value(triage: dict[str, Any], field: str) -> Any:
-    """What the classical triage put in a field (ids for relations), to tell untouched values apart."""
-    value = triage.get(field)
-    return value.get("value") if isinstance(value, dict) else value
+def _edited_fields(order: WorkOrder) -> set[str]:
+    """The fields an operator has changed on the order (from its edit events)."""
+    return set().union(*(event.changes.keys() for event in order.events.filter(action=Action.EDIT)))
 
 
 @transaction.atomic
 def workorder_apply_llm_draft(
-    *, order: WorkOrder, fields: dict[str, Any], source: dict[str, Any], record: dict[str, Any]
+    *, order: WorkOrder, fields: dict[str, Any], source: FieldSource, outcome: LlmRecord
 ) -> bool:
     """Replace classical values with the LLM's draft where nobody has changed them since triage.
 
     Nothing changes once the order has left the draft state, and a field an operator edited — or that no
     longer holds the classical value — keeps its value. Returns False when the draft came too late."""
     order = _locked(order)
-    triage = dict(order.triage or {})
+    record = order.triage_record
     if order.status != Status.DRAFT:
-        triage["llm"] = {**record, "status": "late"}
-        order.triage = triage
+        order.triage_record = record.with_llm(replace(outcome, status="late"))
         order.save(update_fields=["triage", "updated_at"])
         return False
-    edited = set().union(*(event.changes.keys() for event in order.events.filter(action=Action.EDIT)))
-    sources = dict(triage.get("sources") or {})
+    edited = _edited_fields(order)
+    sources = dict(record.sources)
     changes: dict[str, list[Any]] = {}
     kept = []
     for name, value in fields.items():
         current = getattr(order, name)
         current_key = current.pk if isinstance(current, models.Model) else current
-        if name in edited or current_key != _classical_value(triage, name):
+        if name in edited or current_key != record.classical_value(name):
             kept.append(name)
             continue
         sources[name] = source
         if current != value:
             setattr(order, name, value)
             changes[name] = [_display(current), _display(value)]
-    triage["sources"] = sources
-    triage["llm"] = {**record, "applied": sorted(set(fields) - set(kept)), "kept": sorted(kept)}
-    order.triage = triage
+    applied = replace(outcome, applied=tuple(sorted(set(fields) - set(kept))), kept=tuple(sorted(kept)))
+    order.triage_record = record.with_llm(applied, sources=sources)
     workorder_transition(
         order=order,
         action=Action.TRIAGE,
         by=None,
         reason=_("Drafted by the LLM %(model)s with prompt %(prompt)s")
-        % {"model": source.get("model", ""), "prompt": source.get("prompt", "")},
+        % {"model": source.model, "prompt": source.prompt},
         changes=changes,
     )
     return True
+
+
+@transaction.atomic
+def workorder_record_llm_outcome(*, order: WorkOrder, outcome: LlmRecord) -> WorkOrder:
+    """Keep on the order why the LLM's draft was not used (skipped, invalid, the endpoint failed): the
+    classical fields stand. Changes no field and no status."""
+    order = _locked(order)
+    order.triage_record = order.triage_record.with_llm(outcome)
+    order.save(update_fields=["triage", "updated_at"])
+    return order
 
 
 @transaction.atomic
@@ -364,7 +375,7 @@ def workorder_update(*, order: WorkOrder, by: User, at: datetime | None = None, 
     if "appeal" in values:
         values["appeal"] = _require_text(values["appeal"], "appeal", _("The appeal text is empty."))
         if values["appeal"] != order.appeal:
-            order.appeal_masked = masked_text(values["appeal"])
+            order.appeal_masked = model_text(values["appeal"])
     changes: dict[str, list[Any]] = {}
     for name, value in values.items():
         current = getattr(order, name)
@@ -407,30 +418,27 @@ def workorder_merge(*, order: WorkOrder, into: WorkOrder, by: User, reason: str 
     return order
 
 
-def masked_text(appeal: str) -> str:
-    """The appeal as the models and anything leaving the system see it."""
-    return model_text(appeal)
-
-
 def _record_ai_reviews(order: WorkOrder, *, by: User | None, at: datetime) -> None:
     """Compare triage's proposals with the values the order is dispatched with (first dispatch only)."""
-    triage = order.triage or {}
-    if not triage.get("versions") or order.ai_reviews.exists():
+    record = order.triage_record
+    if not record.analysed or order.ai_reviews.exists():
         return
-    versions = triage["versions"]
+    versions = record.versions
     level1 = order.category.ancestors_and_self_ids()[0] if order.category_id else None
     names = dict(
         Category.objects.filter(
-            pk__in=[v for v in (level1, order.category_id, _guess(triage, "level1"), _guess(triage, "category")) if v]
+            pk__in=[
+                v for v in (level1, order.category_id, record.guessed_id("level1"), record.guessed_id("category")) if v
+            ]
         ).values_list("pk", "full_name")
     )
     department_names = dict(
         Department.objects.filter(
-            pk__in=[v for v in (_guess(triage, "department"), order.lead_department_id) if v]
+            pk__in=[v for v in (record.guessed_id("department"), order.lead_department_id) if v]
         ).values_list("pk", "name")
     )
     area_names = dict(
-        Area.objects.filter(pk__in=[v for v in (_guess(triage, "area"), order.area_id) if v]).values_list(
+        Area.objects.filter(pk__in=[v for v in (record.guessed_id("area"), order.area_id) if v]).values_list(
             "pk", "full_name"
         )
     )
@@ -451,8 +459,8 @@ def _record_ai_reviews(order: WorkOrder, *, by: User | None, at: datetime) -> No
     level1_name = names.get(level1, "").split(" / ")[0]
     reviews = []
     for field, key, final, labels, source in compared:
-        guess = triage.get(key) or {}
-        predicted = guess.get("value")
+        guess = record.guess(key)
+        predicted = guess.value
         if predicted in (None, ""):
             continue
         reviews.append(
@@ -461,7 +469,7 @@ def _record_ai_reviews(order: WorkOrder, *, by: User | None, at: datetime) -> No
                 field=field,
                 predicted=str(predicted),
                 predicted_label=str(labels.get(predicted, predicted)),
-                confidence=guess.get("confidence"),
+                confidence=guess.confidence,
                 final="" if final is None else str(final),
                 final_label=str(labels.get(final, final or "")),
                 accepted=str(predicted) == str(final),
@@ -473,11 +481,6 @@ def _record_ai_reviews(order: WorkOrder, *, by: User | None, at: datetime) -> No
             )
         )
     AiFieldReview.objects.bulk_create(reviews)
-
-
-def _guess(triage: dict[str, Any], key: str) -> Any:
-    value = (triage.get(key) or {}).get("value")
-    return value if isinstance(value, int) else None
 
 
 # --- dispatch and the department's work -----------------------------------------------------------------
@@ -583,7 +586,7 @@ def assignment_reply(*, order: WorkOrder, by: User, reply: str, at: datetime | N
 
 def reply_quality(order: WorkOrder, reply: str) -> dict[str, Any]:
     """The reply check's scores, kept with the reply for the departments' statistics."""
-    check = ReplyChecker.default().check(order.appeal_masked or masked_text(order.appeal), reply)
+    check = ReplyChecker.default().check(order.text_for_models, reply)
     return {
         "verdict": check.verdict,
         "overall": round(check.overall, 3),

@@ -48,6 +48,7 @@ from workorders.forms import (
 )
 from workorders.lifecycle import RULES
 from workorders.models import Assignment, WorkOrder
+from workorders.triage_record import RelatedOrder
 
 ORDERS_PER_PAGE = 50
 DESK_ROWS = 100  # rows shown per desk section; the count above each section covers all of them
@@ -315,15 +316,13 @@ def offered_actions(*, user: User, order: WorkOrder, assignment: Assignment | No
     return [slug for slug, allowed in candidates if allowed]
 
 
-def _related(order: WorkOrder) -> list[dict[str, Any]]:
+def _related(order: WorkOrder) -> list[RelatedOrder]:
     """The open orders triage found about the same event, still open now, best first."""
-    related = (order.triage or {}).get("related") or []
+    related = order.triage_record.related
     still_open = set(
-        selectors.orders_visible_to_for_merge(order)
-        .filter(pk__in=[r["id"] for r in related])
-        .values_list("pk", flat=True)
+        selectors.orders_visible_to_for_merge(order).filter(pk__in=[r.id for r in related]).values_list("pk", flat=True)
     )
-    return [r for r in related if r["id"] in still_open]
+    return [r for r in related if r.id in still_open]
 
 
 def _order_page(
@@ -358,6 +357,7 @@ def _order_page(
     assignments = sorted(order.assignments.all(), key=lambda a: (a.role != AssignmentRole.LEAD, a.assigned_at, a.pk))
     context = {
         "order": order,
+        "triage": order.triage_record,
         "now": timezone.now(),
         "assignment": assignment,
         "offered": offered,
@@ -452,7 +452,7 @@ def order_reply_check(request: HttpRequest, pk: int) -> HttpResponse:
     if selectors.officer_assignment(order=order, user=request.user) is None:
         raise PermissionDenied(_("Only the departments handling the order check its reply."))
     reply = request.POST.get("reply", "")[:10000]
-    check = ReplyChecker.default().check(order.appeal_masked or order.appeal, reply)
+    check = ReplyChecker.default().check(order.text_for_models, reply)
     if request.htmx:
         return render(request, "workorders/_reply_check.html", {"check": check})
     form = ReplyForm(request.POST, action="reply")
