@@ -1,8 +1,8 @@
 """The dashboards as their pages show them: tiles, charts and tables for one scope (the whole centre, or one
 department with its sub-departments) over a period.
 
-Read-only assembly: the figures come from analytics.dashboards.selectors (rollups, and live queries for what must be
-current), the charts from analytics.figures, the tables from analytics.dashboards.exports, so a download holds exactly
+Read-only assembly: the figures come from analytics.dashboards.rollup_reads (the rollups) and
+analytics.dashboards.live (what must be current), the charts from analytics.figures, the tables from analytics.dashboards.exports, so a download holds exactly
 the rows of the page. Every number carries the address of the rows behind it: the order list (/orders/)
 with its own filters where they express the number, otherwise the drill-down page."""
 
@@ -21,9 +21,11 @@ from django.utils.translation import pgettext
 
 from accounts.models import User
 from analytics import figures
-from analytics.dashboards import selectors
+from analytics.dashboards import drill, live, rollup_reads, scope
+from analytics.dashboards.drill import NONE
 from analytics.dashboards.exports import CHANGE, COUNT, GROWTH, RATE, Cell, Column, Table
-from analytics.dashboards.selectors import NONE, DashboardFilters, RateCounts
+from analytics.dashboards.rollup_reads import RateCounts
+from analytics.dashboards.scope import DashboardFilters
 from analytics.figures import Figure, Series, percent
 from workorders.choices import OPEN_STATUSES, AiField, Channel, ReturnReason, Status
 from workorders.models import Area, Category, Department, WorkOrder
@@ -63,7 +65,7 @@ def _pk(value: Any) -> Any:
 
 
 def _has_counts(counts: RateCounts) -> bool:
-    return any(getattr(counts, name) for name in selectors.RATE_COUNTS)
+    return any(getattr(counts, name) for name in rollup_reads.RATE_COUNTS)
 
 
 def _change(current: float | None, previous: float | None) -> float | None:
@@ -157,8 +159,8 @@ class DashboardBuilder:
     def units(self) -> list[Department]:
         """The departments the scope is cut into: the top-level ones for the centre, else the sub-departments."""
         if self.centre:
-            return list(selectors.top_departments())
-        return list(selectors.child_departments(self.scope))
+            return list(scope.top_departments())
+        return list(scope.child_departments(self.scope))
 
     @cached_property
     def splits(self) -> tuple[str, ...]:
@@ -166,11 +168,11 @@ class DashboardBuilder:
 
     @cached_property
     def categories(self) -> dict[int, Category]:
-        return {category.pk: category for category in selectors.level1_categories()}
+        return {category.pk: category for category in scope.level1_categories()}
 
     @cached_property
     def districts(self) -> dict[int, Area]:
-        return {district.pk: district for district in selectors.districts()}
+        return {district.pk: district for district in scope.districts()}
 
     @cached_property
     def table_keys(self) -> tuple[str, ...]:
@@ -249,7 +251,7 @@ class DashboardBuilder:
         }
         # The volume rollups are cut by channel, category and district; the rates, returns and AI reviews
         # are not, so their rows are listed without those filters.
-        if kind in selectors.ORDER_KINDS:
+        if kind in drill.ORDER_KINDS:
             params.update(channel=chosen["channel"], category=_pk(chosen["category"]), district=_pk(chosen["district"]))
         elif kind == "submitted":
             params.update(channel=chosen["channel"], department="")
@@ -356,15 +358,15 @@ class DashboardBuilder:
         totals: dict[Any, int] = {}
         per_bucket: dict[date, int] = {}
         if self.split == "department":
-            per_bucket = {bucket: count for bucket, _none, count in selectors.orders_over_time(self.filters)}
+            per_bucket = {bucket: count for bucket, _none, count in rollup_reads.orders_over_time(self.filters)}
             units = {unit.pk: unit for unit in self.units}
-            for bucket, department_id, count in selectors.orders_over_time_by_department(self.filters, self.units):
+            for bucket, department_id, count in rollup_reads.orders_over_time_by_department(self.filters, self.units):
                 unit = units[department_id]
                 values[(bucket, unit)] = count
                 totals[unit] = totals.get(unit, 0) + count
             chosen = sorted(totals, key=lambda unit: (-totals[unit], unit.path))[:DEPARTMENT_SERIES]
         else:
-            for bucket, key, count in selectors.orders_over_time(self.filters, split=self.split):
+            for bucket, key, count in rollup_reads.orders_over_time(self.filters, split=self.split):
                 values[(bucket, key)] = count
                 totals[key] = totals.get(key, 0) + count
                 per_bucket[bucket] = per_bucket.get(bucket, 0) + count
@@ -373,7 +375,7 @@ class DashboardBuilder:
 
     def volume(self) -> Section:
         f = self.filters
-        submissions = dict(selectors.submissions_over_time(f)) if self.centre else {}
+        submissions = dict(rollup_reads.submissions_over_time(f)) if self.centre else {}
         names, split_values, totals = self._split_series()
         columns = [Column(_("Period"), key="period")]
         if self.centre:
@@ -458,8 +460,8 @@ class DashboardBuilder:
         f, p = self.filters, self.previous
         if dimension == "department":
             units = {unit.pk: unit for unit in self.units}
-            current = {units[pk]: n for pk, n in selectors.orders_by_department(f, self.units)}
-            before = {units[pk]: n for pk, n in selectors.orders_by_department(p, self.units)}
+            current = {units[pk]: n for pk, n in rollup_reads.orders_by_department(f, self.units)}
+            before = {units[pk]: n for pk, n in rollup_reads.orders_by_department(p, self.units)}
             total, total_before = self.order_total, self.order_total_before
         else:
             current, before = _by(self.breakdown, dimension), _by(self.breakdown_before, dimension)
@@ -519,11 +521,11 @@ class DashboardBuilder:
 
     @cached_property
     def breakdown(self) -> dict[tuple[str, int | None, int | None], int]:
-        return selectors.volume_breakdown(self.filters)
+        return rollup_reads.volume_breakdown(self.filters)
 
     @cached_property
     def breakdown_before(self) -> dict[tuple[str, int | None, int | None], int]:
-        return selectors.volume_breakdown(self.previous)
+        return rollup_reads.volume_breakdown(self.previous)
 
     @cached_property
     def order_total(self) -> int:
@@ -537,15 +539,15 @@ class DashboardBuilder:
 
     @cached_property
     def rate_totals(self) -> RateCounts:
-        return selectors.rate_totals(self.filters)
+        return rollup_reads.rate_totals(self.filters)
 
     @cached_property
     def rate_totals_before(self) -> RateCounts:
-        return selectors.rate_totals(self.previous)
+        return rollup_reads.rate_totals(self.previous)
 
     @cached_property
     def returns_by_reason(self) -> list[tuple[str, int]]:
-        return selectors.returns_by_reason(self.filters)
+        return rollup_reads.returns_by_reason(self.filters)
 
     def _rate_cells(
         self, department: Department | None, now: RateCounts, before: RateCounts, returns: int, *, exact: bool
@@ -576,13 +578,13 @@ class DashboardBuilder:
         f, p = self.filters, self.previous
         rows: list[tuple[Department, bool, RateCounts, RateCounts, int]] = []
         if self.units:
-            current = selectors.rates_by_department(f, self.units)
-            before = selectors.rates_by_department(p, self.units)
-            returns = selectors.returns_by_department(f, self.units)
+            current = rollup_reads.rates_by_department(f, self.units)
+            before = rollup_reads.rates_by_department(p, self.units)
+            returns = rollup_reads.returns_by_department(f, self.units)
             if not self.centre:
-                own = selectors.own_rates(f, self.scope)
-                own_before = selectors.own_rates(p, self.scope)
-                own_returns = selectors.own_returns(f, self.scope)
+                own = rollup_reads.own_rates(f, self.scope)
+                own_before = rollup_reads.own_rates(p, self.scope)
+                own_returns = rollup_reads.own_returns(f, self.scope)
                 if _has_counts(own) or _has_counts(own_before) or own_returns:
                     rows.append((self.scope, True, own, own_before, own_returns))
             for unit in self.units:
@@ -645,7 +647,7 @@ class DashboardBuilder:
             "Ranked by %(rate)s. Each department includes its sub-departments. The rates are not cut by channel, "
             "category or district: those filters do not apply to them."
         ) % {"rate": rate.label}
-        trend = selectors.rates_over_time(f)
+        trend = rollup_reads.rates_over_time(f)
         by_bucket = dict(trend)
         x = [start.isoformat() for start, _first, _last in self.buckets]
         trend_series = []
@@ -684,11 +686,11 @@ class DashboardBuilder:
 
     @cached_property
     def deadline_counts(self) -> dict[str, int]:
-        return selectors.deadline_counts(self.user, self.filters, self.now)
+        return live.deadline_counts(self.user, self.filters, self.now)
 
     def deadlines(self) -> Section:
         counts = self.deadline_counts
-        hours = selectors.due_soon_hours()
+        hours = live.due_soon_hours()
         f = self.filters
         table = Table(
             "deadlines",
@@ -714,7 +716,7 @@ class DashboardBuilder:
 
     def overdue(self) -> Section:
         units = {unit.pk: unit for unit in self.units}
-        found = selectors.overdue_by_department(self.user, self.filters, self.units, self.now)
+        found = live.overdue_by_department(self.user, self.filters, self.units, self.now)
         table = Table(
             "overdue",
             _("Overdue orders by department"),
@@ -738,10 +740,10 @@ class DashboardBuilder:
     def order_rows(self, key: str, *, limit: int) -> Section:
         """The overdue orders (furthest past the resolve deadline first) or those due soon (soonest first)."""
         if key == "overdue_orders":
-            orders = selectors.worst_overdue(self.user, self.filters, self.now, limit=limit)
+            orders = live.worst_overdue(self.user, self.filters, self.now, limit=limit)
             title, deadline = _("Most overdue orders"), _("Overdue by / time left")
         else:
-            orders = selectors.due_soon(self.user, self.filters, self.now, limit=limit)
+            orders = live.due_soon(self.user, self.filters, self.now, limit=limit)
             title, deadline = _("Orders due soon"), _("Time left")
         table = Table(
             key,
@@ -786,7 +788,7 @@ class DashboardBuilder:
     def returns(self) -> Section:
         f, p = self.filters, self.previous
         current = dict(self.returns_by_reason)
-        before = dict(selectors.returns_by_reason(p))
+        before = dict(rollup_reads.returns_by_reason(p))
         total, total_before = sum(current.values()), sum(before.values())
         table = Table(
             "returns",
@@ -825,8 +827,8 @@ class DashboardBuilder:
 
     def ai(self) -> Section:
         f, p = self.filters, self.previous
-        current = {field: (reviewed, accepted) for field, reviewed, accepted in selectors.ai_reviews_by_field(f)}
-        before = {field: (reviewed, accepted) for field, reviewed, accepted in selectors.ai_reviews_by_field(p)}
+        current = {field: (reviewed, accepted) for field, reviewed, accepted in rollup_reads.ai_reviews_by_field(f)}
+        before = {field: (reviewed, accepted) for field, reviewed, accepted in rollup_reads.ai_reviews_by_field(p)}
         table = Table(
             "ai",
             _("AI acceptance by field"),
@@ -897,7 +899,7 @@ class DashboardBuilder:
         f = self.filters
         tiles = []
         if self.centre:
-            submissions = sum(count for _bucket, count in selectors.submissions_over_time(f))
+            submissions = sum(count for _bucket, count in rollup_reads.submissions_over_time(f))
             tiles.append(
                 Tile("submissions", _("Submissions"), f"{submissions:,}", self.drill_link("submitted", f.first, f.last))
             )
@@ -925,7 +927,7 @@ class DashboardBuilder:
         tiles.append(
             Tile(
                 "due_soon",
-                _("Due within %(hours)s hours") % {"hours": selectors.due_soon_hours()},
+                _("Due within %(hours)s hours") % {"hours": live.due_soon_hours()},
                 f"{counts['due_soon']:,}",
                 self.drill_link("due_soon", f.first, f.last),
             )
@@ -968,7 +970,7 @@ class DashboardBuilder:
             "period": self.period_label(),
             "previous_period": self.period_label(self.previous),
             "granularity": self.filters.granularity,
-            "due_soon_hours": selectors.due_soon_hours(),
+            "due_soon_hours": live.due_soon_hours(),
             "all_overdue_link": self.open_orders_link(overdue="true"),
             "all_due_soon_link": self.drill_link("due_soon", self.filters.first, self.filters.last),
             "overdue_count": self.deadline_counts["overdue"],

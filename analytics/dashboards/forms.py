@@ -10,7 +10,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from analytics.dashboards.selectors import DRILL_KINDS, NONE, DashboardFilters, Drill, districts, level1_categories
+from analytics.dashboards.drill import DRILL_KINDS, NONE, Drill
+from analytics.dashboards.scope import DashboardFilters, districts, level1_categories
 from workorders.choices import AiField, Channel, ReturnReason
 from workorders.models import Area, Category, Department
 
@@ -93,7 +94,7 @@ class _ChoiceOrNone(forms.CharField):
 
 
 class DrillForm(forms.Form):
-    """What one dashboard number counts: the kind, the period and the slice (see analytics.dashboards.selectors.Drill)."""
+    """What one dashboard number counts: the kind, the period and the slice (see analytics.dashboards.drill.Drill)."""
 
     kind = forms.ChoiceField(choices=[(kind, kind) for kind in DRILL_KINDS])
     date_from = forms.DateField()

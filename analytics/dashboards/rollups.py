@@ -15,14 +15,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from datetime import time as clock_time
 
 from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from analytics.dashboards import rounds
+from analytics.dashboards.sql import DayRange, Sql, day_start, local_day, merge_days, stamp, within
 from analytics.models import (
     AiReviewDaily,
     DepartmentDaily,
@@ -33,23 +34,8 @@ from analytics.models import (
     SubmissionDaily,
 )
 from hotline.models import Submission
-from workorders.choices import (
-    VISIBLE_ASSIGNMENT_STATUSES,
-    Action,
-    AreaKind,
-    AssignmentStatus,
-    Satisfaction,
-)
-from workorders.models import (
-    AiFieldReview,
-    Area,
-    Assignment,
-    Callback,
-    Category,
-    Department,
-    WorkOrder,
-    WorkOrderEvent,
-)
+from workorders.choices import VISIBLE_ASSIGNMENT_STATUSES, Action, AreaKind
+from workorders.models import AiFieldReview, Area, Assignment, Category, Department, WorkOrder, WorkOrderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -61,89 +47,12 @@ _LOCK_KEY = 0x12345  # PostgreSQL advisory lock: one refresh at a time, so two n
 
 T_ORDER = WorkOrder._meta.db_table
 T_ASSIGNMENT = Assignment._meta.db_table
-T_CALLBACK = Callback._meta.db_table
 T_EVENT = WorkOrderEvent._meta.db_table
 T_REVIEW = AiFieldReview._meta.db_table
 T_SUBMISSION = Submission._meta.db_table
 
 
-@dataclass
-class Sql:
-    """A piece of SQL with its parameters, so fragments can be joined without losing their order."""
-
-    text: str
-    params: list[object] = field(default_factory=list)
-
-    def __add__(self, other: Sql | str) -> Sql:
-        if isinstance(other, str):
-            return Sql(self.text + other, self.params)
-        return Sql(self.text + other.text, [*self.params, *other.params])
-
-    @staticmethod
-    def join(separator: str, parts: Iterable[Sql]) -> Sql:
-        parts = list(parts)
-        return Sql(separator.join(p.text for p in parts), [param for p in parts for param in p.params])
-
-
-def local_day(column: str) -> Sql:
-    """The local date (TIME_ZONE) of a timestamp column, in this database's dialect."""
-    text, params = connection.ops.datetime_cast_date_sql(column, (), timezone.get_current_timezone_name())
-    return Sql(text, list(params))
-
-
-def day_start(day: date) -> datetime:
-    """Local midnight at the start of ``day``, as an aware datetime."""
-    return timezone.make_aware(datetime.combine(day, clock_time.min))
-
-
-def stamp(moment: datetime) -> object:
-    """A timestamp as a parameter of raw SQL. The ORM converts datetimes for the database; raw SQL must do it
-    itself: SQLite compares text, so an aware datetime has to become the UTC text the ORM stores."""
-    return connection.ops.adapt_datetimefield_value(moment)
-
-
-def day_param(day: date) -> object:
-    return connection.ops.adapt_datefield_value(day)
-
-
-@dataclass(frozen=True)
-class DayRange:
-    first: date
-    last: date
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-    def moments(self, column: str) -> Sql:
-        """Rows whose timestamp ``column`` falls on one of the days (an index range on the column)."""
-        return Sql(
-            f"({column} >= %s AND {column} < %s)",
-            [stamp(day_start(self.first)), stamp(day_start(self.last + timedelta(1)))],
-        )
-
-    def days_of(self, column: str) -> Sql:
-        return Sql(f"({column} BETWEEN %s AND %s)", [day_param(self.first), day_param(self.last)])
-
-
-def merge_days(days: Iterable[date]) -> list[DayRange]:
-    """Consecutive days merged into ranges, in order."""
-    ranges: list[DayRange] = []
-    for day in sorted(set(days)):
-        if ranges and day == ranges[-1].last + timedelta(1):
-            ranges[-1] = DayRange(ranges[-1].first, day)
-        else:
-            ranges.append(DayRange(day, day))
-    return ranges
-
-
-def _any(ranges: list[DayRange], column: str, *, dates: bool = False) -> Sql:
-    parts = [r.days_of(column) if dates else r.moments(column) for r in ranges]
-    return Sql("(") + Sql.join(" OR ", parts) + ")"
-
-
 _VISIBLE = ", ".join(f"'{status}'" for status in VISIBLE_ASSIGNMENT_STATUSES)
-_SATISFIED = f"'{Satisfaction.SATISFIED.value}', '{Satisfaction.BASICALLY_SATISFIED.value}'"
 
 
 def _pairs(first: str, second: str, pairs: Iterable[tuple[int, int]]) -> str:
@@ -191,7 +100,7 @@ def _order_volume(ranges: list[DayRange], trees: Trees) -> Sql:
         + f", o.channel, l1.level1_id, di.district_id, COUNT(*) FROM {T_ORDER} o "
         f"LEFT JOIN ({trees.level1}) l1 ON l1.category_id = o.category_id "
         f"LEFT JOIN ({trees.district}) di ON di.area_id = o.area_id WHERE "
-        + _any(ranges, "o.created_at")
+        + within(ranges, "o.created_at")
         + " GROUP BY 1, 2, 3, 4"
     )
 
@@ -210,7 +119,7 @@ def _department_volume(ranges: list[DayRange], trees: Trees) -> Sql:
         f"JOIN ({trees.scope}) t ON t.department_id = a.department_id "
         f"LEFT JOIN ({trees.level1}) l1 ON l1.category_id = o.category_id "
         f"LEFT JOIN ({trees.district}) di ON di.area_id = o.area_id WHERE "
-        + _any(ranges, "o.created_at")
+        + within(ranges, "o.created_at")
         + " GROUP BY 1, 2, 3, 4, 5"
     )
 
@@ -220,7 +129,7 @@ def _submissions(ranges: list[DayRange]) -> Sql:
         Sql(f"INSERT INTO {SubmissionDaily._meta.db_table} (day, channel, submissions) SELECT ")
         + local_day("s.received_at")
         + f", s.channel, COUNT(*) FROM {T_SUBMISSION} s WHERE "
-        + _any(ranges, "s.received_at")
+        + within(ranges, "s.received_at")
         + " GROUP BY 1, 2"
     )
 
@@ -237,43 +146,41 @@ _DEPARTMENT_COLUMNS = (
 )
 
 
-def _branch(day_column: str, department: str, values: dict[str, str], source: str, where: Sql) -> Sql:
+def _branch(day_column: str, department: str, values: dict[str, str], source: Sql | str, where: Sql | str) -> Sql:
     """One part of the department rollup: counts of one kind, each dated by its own moment."""
     columns = ", ".join(f"{values.get(name, '0')} AS {name}" for name in _DEPARTMENT_COLUMNS)
     return (
         Sql("SELECT ")
         + local_day(day_column)
-        + f" AS day, {department} AS department_id, {columns} FROM {source} WHERE "
+        + f" AS day, {department} AS department_id, {columns} FROM "
+        + source
+        + " WHERE "
         + where
         + " GROUP BY 1, 2"
     )
 
 
 def _department_work(ranges: list[DayRange], now: datetime) -> Sql:
-    join_order = f"{T_ASSIGNMENT} a JOIN {T_ORDER} o ON o.id = a.order_id"
+    """Each department's own work per day, from the event log (see analytics.dashboards.rounds): what a
+    department did in a handling round stays counted on its day when a later round begins."""
+    events = f"{T_EVENT} e"
     branches = [
+        # Assignments are made once and never deleted: each counts on the day it was made.
         _branch("a.assigned_at", "a.department_id", {"dispatched": "COUNT(*)"}, f"{T_ASSIGNMENT} a",
-                _any(ranges, "a.assigned_at")),
-        # The sign cohort: current assignments by the day their sign deadline (the order's, for the current
-        # handling cycle) fell on, once signed or once the deadline has passed.
+                within(ranges, "a.assigned_at")),
         _branch(
-            "o.sign_due_at", "a.department_id",
-            {"sign_due": "COUNT(*)",
-             "signed_on_time": "SUM(CASE WHEN a.signed_at <= o.sign_due_at THEN 1 ELSE 0 END)"},
-            join_order,
-            Sql(f"a.status <> '{AssignmentStatus.WITHDRAWN.value}' AND (a.signed_at IS NOT NULL OR o.sign_due_at < %s)"
-                " AND ", [stamp(now)]) + _any(ranges, "o.sign_due_at"),
+            "k.sign_due_at", "k.department_id",
+            {"sign_due": "COUNT(*)", "signed_on_time": "SUM(CASE WHEN k.signed_at <= k.sign_due_at THEN 1 ELSE 0 END)"},
+            Sql("(") + rounds.sign_cohort(ranges, now=now) + ") k", "1 = 1",
         ),
-        _branch("a.signed_at", "a.department_id", {"signed": "COUNT(*)"}, f"{T_ASSIGNMENT} a",
-                _any(ranges, "a.signed_at")),
-        _branch("a.replied_at", "a.department_id", {"replied": "COUNT(*)"}, f"{T_ASSIGNMENT} a",
-                _any(ranges, "a.replied_at")),
+        _branch("e.created_at", "e.department_id", {"signed": "COUNT(*)"}, events,
+                Sql(f"e.action IN ({rounds.SIGNATURES}) AND ") + within(ranges, "e.created_at")),
+        _branch("e.created_at", "e.department_id", {"replied": "COUNT(*)"}, events,
+                Sql(f"e.action IN ({rounds.REPLIES}) AND ") + within(ranges, "e.created_at")),
         _branch(
-            "c.created_at", "o.lead_department_id",
-            {"callbacks": "COUNT(*)", "resolved": "SUM(CASE WHEN c.resolved THEN 1 ELSE 0 END)",
-             "satisfied": f"SUM(CASE WHEN c.satisfaction IN ({_SATISFIED}) THEN 1 ELSE 0 END)"},
-            f"{T_CALLBACK} c JOIN {T_ORDER} o ON o.id = c.order_id",
-            Sql("o.lead_department_id IS NOT NULL AND ") + _any(ranges, "c.created_at"),
+            "c.created_at", "c.department_id",
+            {"callbacks": "COUNT(*)", "resolved": "SUM(c.resolved)", "satisfied": "SUM(c.satisfied)"},
+            Sql("(") + rounds.credited_callbacks(ranges) + ") c", "1 = 1",
         ),
     ]  # fmt: skip
     sums = ", ".join(f"SUM({name})" for name in _DEPARTMENT_COLUMNS)
@@ -293,7 +200,7 @@ def _returns(ranges: list[DayRange]) -> Sql:
         + local_day("e.created_at")
         + f", e.department_id, e.reason_code, COUNT(*) FROM {T_EVENT} e "
         f"WHERE e.action = '{Action.RETURN.value}' AND e.department_id IS NOT NULL AND "
-        + _any(ranges, "e.created_at")
+        + within(ranges, "e.created_at")
         + " GROUP BY 1, 2, 3"
     )
 
@@ -307,7 +214,7 @@ def _ai_reviews(ranges: list[DayRange]) -> Sql:
             "WHERE r.automatic = %s AND ",
             [False],
         )
-        + _any(ranges, "r.created_at")
+        + within(ranges, "r.created_at")
         + " GROUP BY 1, 2, 3"
     )
 
@@ -367,7 +274,7 @@ def rollups_refresh(*, days: int | None = DEFAULT_DAYS, now: datetime | None = N
         ]
         with connection.cursor() as cursor:
             for model, ranges, insert in plan:
-                delete = Sql(f"DELETE FROM {model._meta.db_table} WHERE ") + _any(ranges, "day", dates=True)
+                delete = Sql(f"DELETE FROM {model._meta.db_table} WHERE ") + within(ranges, "day", dates=True)
                 cursor.execute(delete.text, delete.params)
                 cursor.execute(insert.text, insert.params)
                 rows[model._meta.model_name] = cursor.rowcount

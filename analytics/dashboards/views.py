@@ -1,6 +1,7 @@
 """Dashboard pages: the centre's and a department's, their tables as CSV and Excel, and the drill-down lists
 of the rows behind a number. Views parse the filters, check the scope and hand over to
-analytics.dashboards.builder (assembly) and analytics.dashboards.selectors (reads); they change nothing."""
+analytics.dashboards.builder (assembly) and analytics.dashboards.drill (the rows behind a number); they change
+nothing."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.models import User
-from analytics.dashboards import selectors
 from analytics.dashboards.builder import FORMATS, DashboardBuilder
+from analytics.dashboards.drill import CENTRE_KINDS, Drill, drill_records, drill_row
 from analytics.dashboards.exports import table_csv, table_xlsx
 from analytics.dashboards.forms import DEFAULT_DAYS, DashboardFilterForm, DrillForm
+from analytics.dashboards.rollup_reads import last_refresh
 from analytics.hotspots.selectors import hotspot_panel
 from workorders import permissions
 from workorders.choices import AiField, Channel
@@ -122,7 +124,7 @@ def _render(request: HttpRequest, department: Department | None) -> HttpResponse
         "form": form,
         "department": department,
         "breadcrumbs": _breadcrumbs(request.user, department, builder),
-        "refresh": selectors.last_refresh(),
+        "refresh": last_refresh(),
         **builder.page(),
     }
     if request.htmx and not request.htmx.history_restore_request:
@@ -250,12 +252,12 @@ def drill(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "analytics/drill.html", {"form": form}, status=400)
     chosen = form.drill()
-    if chosen.department is None or chosen.kind in selectors.CENTRE_KINDS:
+    if chosen.department is None or chosen.kind in CENTRE_KINDS:
         _require_centre(user)
     else:
         _viewable_department(user, chosen.department.pk)
     now = timezone.now()
-    records = selectors.drill_records(user, chosen, now=now)
+    records = drill_records(user, chosen, now=now)
     page = Paginator(records, DRILL_ROWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
@@ -263,8 +265,8 @@ def drill(request: HttpRequest) -> HttpResponse:
         "title": DRILL_TITLES[chosen.kind](),
         "moment_label": DRILL_MOMENTS.get(chosen.kind, lambda: _("At"))(),
         "page": page,
-        "rows": [selectors.drill_row(chosen.kind, record) for record in page.object_list],
-        "refresh": selectors.last_refresh(),
+        "rows": [drill_row(chosen.kind, record) for record in page.object_list],
+        "refresh": last_refresh(),
         "back": _back_link(chosen),
         "now": now,
         "channel_label": Channel(chosen.channel).label if chosen.channel else "",
@@ -273,7 +275,7 @@ def drill(request: HttpRequest) -> HttpResponse:
     return render(request, "analytics/drill.html", context)
 
 
-def _back_link(chosen: selectors.Drill) -> str:
+def _back_link(chosen: Drill) -> str:
     params = QueryDict(mutable=True)
     params.update({"date_from": chosen.first.isoformat(), "date_to": chosen.last.isoformat()})
     if chosen.department is None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from analytics.dashboards.selectors import OrderByOrderExists
+from analytics.dashboards.live import OrderByOrderExists
 from analytics.hotspots.detection import MIN_REPORTS, DetectedHotspot, monthly_candidates
 from analytics.models import Hotspot, HotspotAlert, HotspotMember, HotspotStatus
 from workorders.choices import AreaKind

@@ -1,6 +1,6 @@
-"""The rollup tables the dashboards read hold exactly what counting the orders, assignments, callbacks,
-returns, reviews and submissions directly gives, after orders went through their lifecycle; refreshing
-again changes nothing; the periodic refresh follows what happened since."""
+"""The rollup tables the dashboards read hold exactly what counting the orders, assignments, events, reviews
+and submissions directly gives, after orders went through their lifecycle; refreshing again changes nothing;
+the periodic refresh follows what happened since."""
 
 from __future__ import annotations
 
@@ -24,20 +24,24 @@ from analytics.models import (
     SubmissionDaily,
 )
 from hotline.models import Submission
-from tests.analytics.conftest import History, moment
+from tests.analytics.dashboards.conftest import History, moment
 from tests.conftest import City, Personas
 from workorders import services
 from workorders.choices import (
+    ROUND_START_ACTIONS,
     VISIBLE_ASSIGNMENT_STATUSES,
     Action,
     AreaKind,
-    AssignmentStatus,
+    AssignmentRole,
     ReturnReason,
     Satisfaction,
 )
-from workorders.models import AiFieldReview, Area, Assignment, Callback, Department, WorkOrder, WorkOrderEvent
+from workorders.models import AiFieldReview, Area, Assignment, Department, WorkOrder, WorkOrderEvent
 
 pytestmark = pytest.mark.django_db
+
+SIGNATURES = (Action.SIGN, Action.ASSIST_SIGN)
+REPLIES = (Action.REPLY, Action.ASSIST_REPLY)
 
 
 def day(at: datetime) -> date:
@@ -80,29 +84,56 @@ def direct_department_volume() -> Counter:
 
 
 def direct_department_work(now: datetime) -> dict[tuple[date, int], dict[str, int]]:
+    """The department rollup's definition restated in plain Python over the event log: handling rounds, the
+    assignments each round is for, signatures within the round, callbacks credited to the lead of the moment."""
     rows: dict[tuple[date, int], Counter] = {}
 
     def add(at: datetime, department_id: int, name: str) -> None:
         rows.setdefault((day(at), department_id), Counter())[name] += 1
 
-    for a in Assignment.objects.select_related("order"):
+    assignments: dict[int, list[Assignment]] = {}
+    for a in Assignment.objects.all():
         add(a.assigned_at, a.department_id, "dispatched")
-        if a.signed_at:
-            add(a.signed_at, a.department_id, "signed")
-        if a.replied_at:
-            add(a.replied_at, a.department_id, "replied")
-        due = a.order.sign_due_at
-        if a.status != AssignmentStatus.WITHDRAWN and due and (a.signed_at or due < now):
-            add(due, a.department_id, "sign_due")
-            if a.signed_at and a.signed_at <= due:
-                add(due, a.department_id, "signed_on_time")
-    for c in Callback.objects.select_related("order"):
-        lead = c.order.lead_department_id
-        add(c.created_at, lead, "callbacks")
-        if c.resolved:
-            add(c.created_at, lead, "resolved")
-        if c.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED):
-            add(c.created_at, lead, "satisfied")
+        assignments.setdefault(a.order_id, []).append(a)
+    events: dict[int, list[WorkOrderEvent]] = {}
+    for event in WorkOrderEvent.objects.order_by("created_at", "id"):
+        events.setdefault(event.order_id, []).append(event)
+    for order_id, history in events.items():
+        held = assignments.get(order_id, [])
+        starts = [e for e in history if e.action in ROUND_START_ACTIONS]
+        for number, start in enumerate(starts):
+            ended = starts[number + 1].created_at if number + 1 < len(starts) else None
+            since = max(a.assigned_at for a in held if a.assigned_at <= start.created_at)
+            for a in (a for a in held if a.assigned_at == since):
+                signed = min(
+                    (
+                        e.created_at
+                        for e in history
+                        if e.action in SIGNATURES
+                        and e.department_id == a.department_id
+                        and start.created_at <= e.created_at
+                        and (ended is None or e.created_at < ended)
+                    ),
+                    default=None,
+                )
+                due = start.sign_due_at
+                if signed or (due < now and (ended is None or ended > due)):
+                    add(due, a.department_id, "sign_due")
+                    if signed and signed <= due:
+                        add(due, a.department_id, "signed_on_time")
+        for e in history:
+            if e.action in SIGNATURES:
+                add(e.created_at, e.department_id, "signed")
+            elif e.action in REPLIES:
+                add(e.created_at, e.department_id, "replied")
+            elif e.action == Action.CALLBACK:
+                leads = [a for a in held if a.role == AssignmentRole.LEAD and a.assigned_at <= e.created_at]
+                lead = max(leads, key=lambda a: a.assigned_at).department_id
+                add(e.created_at, lead, "callbacks")
+                if e.changes["resolved"][1]:
+                    add(e.created_at, lead, "resolved")
+                if e.reason_code in (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED):
+                    add(e.created_at, lead, "satisfied")
     return {key: dict(counts) for key, counts in rows.items()}
 
 

@@ -1,0 +1,106 @@
+"""Handling rounds (办理轮次) read from the append-only event log: the one definition of the response rate's
+cohort and of the callbacks' credit. The rollups count these rows per day; the drill-down lists them; both
+run the SQL written here, so a number and its list always agree.
+
+A round starts with an event in ``ROUND_START_ACTIONS`` (dispatch, automatic dispatch, re-dispatch after a
+return, reopen after a dissatisfied callback), which records the round's sign deadline, and lasts until the
+next such event of the same order. A round is for the assignments the order held when it started: those made
+by the latest dispatch at or before the start (a reopen sends the order back to the same assignments).
+Assignments are never deleted and their department, role and moment never change, so which ones an order held
+at a moment is as fixed as the events; their status and signing columns, which a reopen clears, are not read.
+
+- **Sign cohort**: each (round, assignment) whose sign deadline falls in the period, once the department has
+  signed in the round or the deadline has passed with the round still running; on time when its first
+  signature (SIGN or ASSIST_SIGN event) in the round came by the deadline. A round that ended before its
+  deadline (re-dispatched) with no signature does not count: the department was no longer due to sign.
+- **Credited callbacks**: each CALLBACK event (satisfaction in ``reason_code``, ``changes["resolved"][1]``),
+  credited to the lead department the order had at that moment.
+
+Nothing that happens after a round's deadline changes whether or how the round counts, and a callback's
+credit is fixed when it is recorded: a later reopen or re-dispatch never rewrites a past day."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from analytics.dashboards.sql import DayRange, Sql, ids_in, json_flag, quoted, stamp, within
+from workorders.choices import ROUND_START_ACTIONS, Action, AssignmentRole, Satisfaction
+from workorders.models import Assignment, WorkOrderEvent
+
+T_EVENT = WorkOrderEvent._meta.db_table
+T_ASSIGNMENT = Assignment._meta.db_table
+STARTS = quoted(ROUND_START_ACTIONS)
+SIGNATURES = quoted([Action.SIGN, Action.ASSIST_SIGN])
+REPLIES = quoted([Action.REPLY, Action.ASSIST_REPLY])
+SATISFIED = quoted([Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED])
+
+# Columns of ``sign_cohort`` and ``credited_callbacks``, in order.
+COHORT_COLUMNS = ("round_id", "order_id", "assignment_id", "department_id", "sign_due_at", "signed_at")
+CALLBACK_COLUMNS = ("event_id", "order_id", "department_id", "created_at", "satisfied", "resolved")
+
+
+def _held_at(assignment: str, moment: str, *, lead_only: bool = False) -> str:
+    """``assignment`` was made by the latest dispatch at or before ``moment``: no assignment of the order
+    (no lead one, with ``lead_only``) was made after it and by then."""
+    lead = f" AND b.role = '{AssignmentRole.LEAD.value}'" if lead_only else ""
+    return (
+        f"{assignment}.assigned_at <= {moment} AND NOT EXISTS (SELECT 1 FROM {T_ASSIGNMENT} b "
+        f"WHERE b.order_id = {assignment}.order_id{lead} AND b.assigned_at > {assignment}.assigned_at "
+        f"AND b.assigned_at <= {moment})"
+    )
+
+
+def sign_cohort(
+    ranges: Sequence[DayRange], *, now: object, departments: Sequence[int] | None = None, orders: Sql | None = None
+) -> Sql:
+    """The response rate's rows (``COHORT_COLUMNS``) for rounds whose sign deadline falls on the days of
+    ``ranges``, as of ``now``: for every department, or those in ``departments``; for every order, or those
+    ``orders`` (a query of order ids) selects. ``signed_at`` is the first signature in the round, or NULL."""
+    rounds = (
+        Sql(
+            "SELECT r.id, r.order_id, r.created_at AS started_at, r.sign_due_at, MIN(n.created_at) AS ended_at "
+            f"FROM {T_EVENT} r LEFT JOIN {T_EVENT} n ON n.order_id = r.order_id AND n.action IN ({STARTS}) "
+            f"AND n.created_at > r.created_at WHERE r.action IN ({STARTS}) AND "
+        )
+        + within(ranges, "r.sign_due_at")
+        + (Sql(" AND r.order_id IN (") + orders + ")" if orders is not None else "")
+        + " GROUP BY r.id, r.order_id, r.created_at, r.sign_due_at"
+    )
+    return (
+        Sql("SELECT r.id AS round_id, r.order_id, a.id AS assignment_id, a.department_id, r.sign_due_at, ")
+        + "MIN(s.created_at) AS signed_at FROM ("
+        + rounds
+        + f") r JOIN {T_ASSIGNMENT} a ON a.order_id = r.order_id "
+        f"LEFT JOIN {T_EVENT} s ON s.order_id = r.order_id AND s.department_id = a.department_id "
+        f"AND s.action IN ({SIGNATURES}) AND s.created_at >= r.started_at "
+        "AND (r.ended_at IS NULL OR s.created_at < r.ended_at) "
+        f"WHERE {_held_at('a', 'r.started_at')}"
+        + (Sql(" AND ") + ids_in("a.department_id", departments) if departments is not None else "")
+        + " GROUP BY r.id, r.order_id, r.started_at, r.sign_due_at, r.ended_at, a.id, a.department_id "
+        # Signed in the round, or the deadline passed while the round still ran.
+        + Sql(
+            "HAVING MIN(s.created_at) IS NOT NULL OR "
+            "(r.sign_due_at < %s AND (r.ended_at IS NULL OR r.ended_at > r.sign_due_at))",
+            [stamp(now)],
+        )
+    )
+
+
+def credited_callbacks(
+    ranges: Sequence[DayRange], *, departments: Sequence[int] | None = None, orders: Sql | None = None
+) -> Sql:
+    """Callbacks recorded on the days of ``ranges`` (``CALLBACK_COLUMNS``), each with the lead department the
+    order had when it was recorded; ``satisfied`` and ``resolved`` are 1 or 0."""
+    return (
+        Sql(
+            f"SELECT c.id AS event_id, c.order_id, a.department_id, c.created_at, "
+            f"CASE WHEN c.reason_code IN ({SATISFIED}) THEN 1 ELSE 0 END AS satisfied, "
+            f"CASE WHEN {json_flag('c.changes', 'resolved', 1)} THEN 1 ELSE 0 END AS resolved "
+            f"FROM {T_EVENT} c JOIN {T_ASSIGNMENT} a ON a.order_id = c.order_id "
+            f"AND a.role = '{AssignmentRole.LEAD.value}' "
+            f"WHERE c.action = '{Action.CALLBACK.value}' AND {_held_at('a', 'c.created_at', lead_only=True)} AND "
+        )
+        + within(ranges, "c.created_at")
+        + (Sql(" AND ") + ids_in("a.department_id", departments) if departments is not None else "")
+        + (Sql(" AND c.order_id IN (") + orders + ")" if orders is not None else "")
+    )
