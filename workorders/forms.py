@@ -30,9 +30,11 @@ def _text(label: str, *, required: bool = True, rows: int = 2, max_length: int |
 
 
 class ActionForm(forms.Form):
-    """Forms of one order page share field names, so each gets its own id prefix (``id_<action>_<field>``)."""
+    """Forms of one order page share field names, so each gets its own id prefix (``id_<action>_<field>``).
+    ``user`` is who fills it in (what they may see limits the orders a field can name)."""
 
-    def __init__(self, *args: Any, action: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, action: str = "", user: Any = None, **kwargs: Any) -> None:
+        self.user = user
         if action:
             kwargs.setdefault("auto_id", f"id_{action}_%s")
         kwargs.setdefault("label_suffix", "")  # labels stand above their fields
@@ -40,7 +42,10 @@ class ActionForm(forms.Form):
 
 
 class DispatchForm(ActionForm):
-    lead_department = DepartmentChoiceField(queryset=Department.objects.none(), label=_("Lead department"))
+    # Left empty, the dispatch catalogue's department is used; the service says when there is none.
+    lead_department = DepartmentChoiceField(
+        queryset=Department.objects.none(), required=False, label=_("Lead department")
+    )
     assisting_departments = DepartmentMultipleChoiceField(
         queryset=Department.objects.none(),
         required=False,
@@ -91,8 +96,6 @@ class ArbitrateForm(DispatchForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["note"]
-        # Only a re-dispatch needs departments; the service names a missing lead department.
-        self.fields["lead_department"].required = False
 
 
 class ExtensionRequestForm(ActionForm):
@@ -144,9 +147,7 @@ class MergeForm(ActionForm):
 
     def clean_into(self) -> WorkOrder:
         number = self.cleaned_data["into"].strip()
-        order = WorkOrder.objects.filter(number=number).first() or (
-            WorkOrder.objects.filter(pk=int(number)).first() if number.isdigit() else None
-        )
+        order = selectors.order_by_number_or_id(self.user, number)
         if order is None:
             raise forms.ValidationError(_("No order has the number %(number)s.") % {"number": number})
         return order

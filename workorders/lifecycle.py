@@ -1,5 +1,6 @@
 """The work-order state machine as data: for each action, the statuses it may start from, the status it
-leads to (None: unchanged), who may take it, and whether the actor must belong to the assigned department.
+leads to (None: unchanged), who may take it, and whether the actor must belong to the assigned department;
+and for the actions that move a department's assignment, which assignment statuses it moves from and to.
 Pure: the one transition function in services.py enforces it and records the event."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.models import Role
-from workorders.choices import Action, Status
+from workorders.choices import Action, AssignmentStatus, Status
 
 SYSTEM = "system"  # the role recorded for periodic tasks and triage, which act without a user
 
@@ -67,3 +68,36 @@ RULES: dict[str, ActionRule] = {
 
 def rule_for(action: str) -> ActionRule:
     return RULES[action]
+
+
+@dataclass(frozen=True)
+class AssignmentRule:
+    """How an action moves a department's assignment: from which of its statuses, to which."""
+
+    from_statuses: frozenset[str]
+    to_status: str
+
+
+_HELD = frozenset({AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED})
+# A new dispatch withdraws whatever the departments held, a return awaiting arbitration included.
+_WITHDRAW = AssignmentRule(_HELD | {AssignmentStatus.RETURNED}, AssignmentStatus.WITHDRAWN)
+
+ASSIGNMENT_RULES: dict[str, AssignmentRule] = {
+    Action.DISPATCH: _WITHDRAW,
+    Action.AUTO_DISPATCH: _WITHDRAW,
+    Action.ARBITRATE_REDISPATCH: _WITHDRAW,
+    Action.SIGN: AssignmentRule(frozenset({AssignmentStatus.PENDING}), AssignmentStatus.SIGNED),
+    Action.ASSIST_SIGN: AssignmentRule(frozenset({AssignmentStatus.PENDING}), AssignmentStatus.SIGNED),
+    Action.REPLY: AssignmentRule(frozenset({AssignmentStatus.SIGNED}), AssignmentStatus.REPLIED),
+    # An assisting department may give its opinion before or after signing.
+    Action.ASSIST_REPLY: AssignmentRule(
+        frozenset({AssignmentStatus.PENDING, AssignmentStatus.SIGNED}), AssignmentStatus.REPLIED
+    ),
+    Action.RETURN: AssignmentRule(
+        frozenset({AssignmentStatus.PENDING, AssignmentStatus.SIGNED}), AssignmentStatus.RETURNED
+    ),
+    # The centre rejects the return: the department holds the order again and must sign it.
+    Action.ARBITRATE_REJECT: AssignmentRule(frozenset({AssignmentStatus.RETURNED}), AssignmentStatus.PENDING),
+    # The citizen was not satisfied: every department that held the order starts again.
+    Action.REOPEN: AssignmentRule(_HELD, AssignmentStatus.PENDING),
+}

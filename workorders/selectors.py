@@ -317,6 +317,13 @@ def orders_visible_to_for_merge(order: WorkOrder) -> QuerySet[WorkOrder]:
     return WorkOrder.objects.exclude(pk=order.pk).exclude(status__in=[Status.CANCELLED, Status.MERGED, Status.CLOSED])
 
 
+def order_by_number_or_id(user: User, value: str) -> WorkOrder | None:
+    """The order the user may see with this number (GD…), or with this id; None when there is none."""
+    value = value.strip()
+    visible = permissions.orders_visible_to(user)
+    return visible.filter(number=value).first() or (visible.filter(pk=int(value)).first() if value.isdigit() else None)
+
+
 def merged_orders(order: WorkOrder) -> QuerySet[WorkOrder]:
     """The orders merged into this one (other callers reporting the same event)."""
     return order.merged_orders.order_by("created_at")

@@ -42,7 +42,7 @@ from workorders.choices import (
 )
 from workorders.deadlines import clock_deadline
 from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition
-from workorders.lifecycle import rule_for
+from workorders.lifecycle import ASSIGNMENT_RULES, rule_for
 from workorders.models import (
     AiFieldReview,
     Area,
@@ -110,26 +110,28 @@ def workorder_transition(
     changes: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> WorkOrderEvent:
-    """Move ``order`` by ``action`` (status per the state machine), save it and append one event."""
+    """Move ``order`` by ``action`` (status per the state machine), save it and append one event, all or
+    nothing: the order's new state and its event are written in one transaction."""
     check_transition(order=order, action=action, by=by, assignment=assignment)
     rule = rule_for(action)
     from_status = "" if action == Action.CREATE else order.status
     order.status = rule.to_status or order.status
-    order.save()
-    return WorkOrderEvent.objects.create(
-        order=order,
-        action=action,
-        from_status=from_status,
-        to_status=order.status,
-        actor=by,
-        actor_role=permissions.role_of(by),
-        department=assignment.department if assignment else None,
-        reason_code=reason_code,
-        reason=reason,
-        changes=changes or {},
-        sign_due_at=order.sign_due_at if action in ROUND_START_ACTIONS else None,
-        created_at=at or timezone.now(),
-    )
+    with transaction.atomic():
+        order.save()
+        return WorkOrderEvent.objects.create(
+            order=order,
+            action=action,
+            from_status=from_status,
+            to_status=order.status,
+            actor=by,
+            actor_role=permissions.role_of(by),
+            department=assignment.department if assignment else None,
+            reason_code=reason_code,
+            reason=reason,
+            changes=changes or {},
+            sign_due_at=order.sign_due_at if action in ROUND_START_ACTIONS else None,
+            created_at=at or timezone.now(),
+        )
 
 
 # --- helpers -----------------------------------------------------------------------------------------
@@ -138,6 +140,26 @@ def workorder_transition(
 def _locked(order: WorkOrder) -> WorkOrder:
     """A fresh copy of the order, locked for the rest of the transaction (no-op lock on SQLite)."""
     return WorkOrder.objects.select_for_update().get(pk=order.pk)
+
+
+def _move_assignment(assignment: Assignment, action: str, **values: Any) -> None:
+    """Move one department's assignment by ``action`` (``lifecycle.ASSIGNMENT_RULES``), saving ``values`` with it."""
+    rule = ASSIGNMENT_RULES[action]
+    if assignment.status not in rule.from_statuses:
+        raise InvalidTransition(
+            _("Cannot do “%(action)s” while your department's part is “%(status)s”.")
+            % {"action": Action(action).label, "status": AssignmentStatus(assignment.status).label}
+        )
+    assignment.status = rule.to_status
+    for name, value in values.items():
+        setattr(assignment, name, value)
+    assignment.save(update_fields=["status", *values])
+
+
+def _move_assignments(order: WorkOrder, action: str, **values: Any) -> int:
+    """Move every assignment of the order that ``action`` applies to (``lifecycle.ASSIGNMENT_RULES``)."""
+    rule = ASSIGNMENT_RULES[action]
+    return order.assignments.filter(status__in=rule.from_statuses).update(status=rule.to_status, **values)
 
 
 def _display(value: Any) -> Any:
@@ -193,9 +215,13 @@ def _start_deadlines(order: WorkOrder, start: datetime) -> None:
     order.deadline_stage = DeadlineStage.ON_TIME
 
 
-def _validate_departments(lead: Department | None, assisting: Sequence[Department]) -> list[Department]:
+def _validate_departments(
+    lead: Department | None, assisting: Sequence[Department], *, missing_lead: str
+) -> list[Department]:
+    """The one check of the departments an order goes to: a lead, active, not also assisting; the assisting
+    departments active, each once. ``missing_lead`` is what the user is told when there is no lead."""
     if lead is None:
-        raise InvalidInput(_("Choose a lead department."), field="lead_department")
+        raise InvalidInput(missing_lead, field="lead_department")
     if not lead.is_active:
         raise InvalidInput(_("%(dept)s is no longer active.") % {"dept": lead}, field="lead_department")
     unique: list[Department] = []
@@ -211,11 +237,9 @@ def _validate_departments(lead: Department | None, assisting: Sequence[Departmen
     return unique
 
 
-def _assign(order: WorkOrder, lead: Department, assisting: Sequence[Department], at: datetime) -> None:
+def _assign(order: WorkOrder, lead: Department, assisting: Sequence[Department], at: datetime, action: str) -> None:
     """Withdraw the order's current assignments and create the new lead and assisting ones."""
-    order.assignments.filter(status__in=[*ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus.RETURNED]).update(
-        status=AssignmentStatus.WITHDRAWN
-    )
+    _move_assignments(order, action)
     Assignment.objects.bulk_create(
         [Assignment(order=order, department=lead, role=AssignmentRole.LEAD, assigned_at=at)]
         + [Assignment(order=order, department=dept, role=AssignmentRole.ASSIST, assigned_at=at) for dept in assisting]
@@ -491,23 +515,30 @@ def workorder_dispatch(
     *,
     order: WorkOrder,
     by: User | None,
-    lead_department: Department | None,
-    assisting_departments: Sequence[Department] = (),
+    lead_department: Department | None = None,
+    assisting_departments: Sequence[Department] | None = None,
     note: str = "",
     at: datetime | None = None,
 ) -> WorkOrder:
     """Send a confirmed order to its lead department (主办) and any assisting ones (协办); deadlines start.
 
-    ``by=None`` is triage's automatic dispatch. What triage had proposed is compared with what the order
-    is dispatched with, field by field (``AiFieldReview``): the operators' acceptance and corrections."""
+    Without a lead department, the dispatch catalogue's rule for the order's category and place gives the
+    lead and, unless they are given, the assisting departments. ``by=None`` is triage's automatic dispatch.
+    What triage had proposed is compared with what the order is dispatched with, field by field
+    (``AiFieldReview``): the operators' acceptance and corrections."""
     order = _locked(order)
     action = Action.DISPATCH if by is not None else Action.AUTO_DISPATCH
     check_transition(order=order, action=action, by=by)
     if order.category_id is None:
         raise InvalidInput(_("Choose a category before dispatching."), field="category")
-    assisting = _validate_departments(lead_department, assisting_departments)
+    if lead_department is None:
+        lead_department, suggested = selectors.suggested_departments(order)
+        assisting_departments = suggested if assisting_departments is None else assisting_departments
+    assisting = _validate_departments(
+        lead_department, assisting_departments or (), missing_lead=_("Choose a lead department.")
+    )
     moment = at or timezone.now()
-    _assign(order, lead_department, assisting, moment)
+    _assign(order, lead_department, assisting, moment, action)
     _start_deadlines(order, moment)
     _record_ai_reviews(order, by=by, at=moment)
     workorder_transition(
@@ -541,8 +572,7 @@ def assignment_sign(*, order: WorkOrder, by: User, at: datetime | None = None) -
         check_transition(order=order, action=Action.SIGN, by=by)  # raises: wrong role or not assigned
         raise AssertionError("unreachable")
     check_transition(order=order, action=action, by=by, assignment=assignment)
-    assignment.status, assignment.signed_at, assignment.signed_by = AssignmentStatus.SIGNED, moment, by
-    assignment.save(update_fields=["status", "signed_at", "signed_by"])
+    _move_assignment(assignment, action, signed_at=moment, signed_by=by)
     workorder_transition(order=order, action=action, by=by, assignment=assignment, at=moment)
     return order
 
@@ -569,8 +599,7 @@ def assignment_reply(*, order: WorkOrder, by: User, reply: str, at: datetime | N
     lead = selectors.assignment_for_officer(order=order, user=by, role=AssignmentRole.LEAD)
     role, action = (AssignmentRole.LEAD, Action.REPLY) if lead else (AssignmentRole.ASSIST, Action.ASSIST_REPLY)
     assignment = _officer_assignment(order, by, role, action)
-    assignment.status, assignment.reply, assignment.replied_at = AssignmentStatus.REPLIED, text, moment
-    assignment.save(update_fields=["status", "reply", "replied_at"])
+    _move_assignment(assignment, action, reply=text, replied_at=moment)
     if action == Action.REPLY:
         order.replied_at = moment
         _withdraw_pending_extension(order, moment)
@@ -607,9 +636,7 @@ def assignment_return(
     text = _require_text(reason, "reason", _("Explain why the order is returned."))
     assignment = _officer_assignment(order, by, AssignmentRole.LEAD, Action.RETURN)
     moment = at or timezone.now()
-    assignment.status, assignment.returned_at = AssignmentStatus.RETURNED, moment
-    assignment.return_reason, assignment.return_note = reason_code, text
-    assignment.save(update_fields=["status", "returned_at", "return_reason", "return_note"])
+    _move_assignment(assignment, Action.RETURN, returned_at=moment, return_reason=reason_code, return_note=text)
     _withdraw_pending_extension(order, moment)
     workorder_transition(
         order=order,
@@ -642,12 +669,14 @@ def workorder_arbitrate(
     moment = at or timezone.now()
     returned = _lead_assignment(order, [AssignmentStatus.RETURNED])
     if accept:
-        assisting = _validate_departments(lead_department, assisting_departments)
+        assisting = _validate_departments(
+            lead_department, assisting_departments, missing_lead=_("Choose the department to re-dispatch to.")
+        )
         if returned is not None and lead_department.pk == returned.department_id:
             raise InvalidInput(
                 _("Re-dispatch to a different department, or reject the return instead."), field="lead_department"
             )
-        _assign(order, lead_department, assisting, moment)
+        _assign(order, lead_department, assisting, moment, action)
         _start_deadlines(order, moment)
         changes = {
             "lead_department": [str(returned.department) if returned else "", str(lead_department)],
@@ -656,8 +685,7 @@ def workorder_arbitrate(
     else:
         if returned is None:
             raise InvalidTransition(_("There is no returned assignment to send back."))
-        returned.status, returned.returned_at = AssignmentStatus.PENDING, None
-        returned.save(update_fields=["status", "returned_at"])
+        _move_assignment(returned, Action.ARBITRATE_REJECT, returned_at=None)
         changes = {"lead_department": [str(returned.department), str(returned.department)]}
     workorder_transition(order=order, action=action, by=by, reason=text, changes=changes, at=moment)
     return order
@@ -835,9 +863,7 @@ def callback_record(
 def _reopen(order: WorkOrder, *, by: User, at: datetime) -> None:
     """Send the order back to the same departments for another round of handling, with new deadlines."""
     check_transition(order=order, action=Action.REOPEN, by=by)
-    order.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).update(
-        status=AssignmentStatus.PENDING, signed_at=None, signed_by=None, replied_at=None
-    )
+    _move_assignments(order, Action.REOPEN, signed_at=None, signed_by=None, replied_at=None)
     order.reopen_count += 1
     order.replied_at = None
     _start_deadlines(order, at)

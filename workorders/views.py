@@ -346,7 +346,7 @@ def _order_page(
         if slug == "dispatch":
             suggested_lead, assisting = selectors.suggested_departments(order)
             initial = {"lead_department": suggested_lead, "assisting_departments": assisting}
-        action_forms[slug] = ORDER_ACTIONS[slug].form_class(initial=initial, action=slug)
+        action_forms[slug] = ORDER_ACTIONS[slug].form_class(initial=initial, action=slug, user=user)
     for slug, form in (bound or {}).items():
         if slug in action_forms:
             action_forms[slug] = form
@@ -391,7 +391,7 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         permissions.may_take_any(user, spec.lifecycle_actions), _("Your role may not take this action.")
     )
     order = get_object_or_404(permissions.orders_visible_to(user), pk=pk)
-    form = spec.form_class(request.POST, action=action)
+    form = spec.form_class(request.POST, action=action, user=user)
     if form.is_valid():
         done = _run_service(request, order, form, lambda: spec.perform(order, user, form.cleaned_data), spec.success)
         if done is not None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from tests.conftest import City, Personas
-from tests.factories import make_order
+from tests.factories import CategoryFactory, make_order
 from workorders import lifecycle, services
 from workorders.choices import Action, AssignmentRole, AssignmentStatus, DeadlineStage, Status
 from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition
@@ -82,14 +82,30 @@ def test_dispatch_needs_a_category_and_a_lead_department(city: City, personas: P
         services.workorder_dispatch(order=uncategorised, by=personas.operator, lead_department=city.housing)
     assert error.value.field == "category"
     categorised = make_order(category=city.construction)
+    outside_the_catalogue = make_order(category=CategoryFactory(name="纪检监察"))
     with pytest.raises(InvalidInput) as error:
-        services.workorder_dispatch(order=categorised, by=personas.operator, lead_department=None)
+        services.workorder_dispatch(order=outside_the_catalogue, by=personas.operator, lead_department=None)
     assert error.value.field == "lead_department"
     with pytest.raises(InvalidInput) as error:
         services.workorder_dispatch(
             order=categorised, by=personas.operator, lead_department=city.housing, assisting_departments=[city.housing]
         )
     assert error.value.field == "assisting_departments"
+
+
+def test_without_a_lead_department_the_dispatch_catalogue_decides(city: City, personas: Personas) -> None:
+    noise = make_order(category=city.pollution)
+
+    services.workorder_dispatch(order=noise, by=personas.operator)
+
+    noise.refresh_from_db()
+    assert noise.lead_department == city.environment  # the rule on 环境保护 covers its subcategories
+    assert {a.department for a in noise.assignments.filter(role="assist")} == {city.district}
+    lamp = make_order(category=city.street_lights, area=city.community_area)
+    services.workorder_dispatch(order=lamp, by=personas.operator, assisting_departments=[])
+    lamp.refresh_from_db()
+    assert lamp.lead_department == city.district  # the rule for the district beats the category-wide one
+    assert not lamp.assignments.filter(role="assist").exists()
 
 
 def test_a_dispatched_order_cannot_be_dispatched_again(
@@ -350,3 +366,51 @@ def test_a_reply_withdraws_a_pending_extension_request(signed_order: WorkOrder, 
     from workorders.selectors import pending_extension_requests
 
     assert not pending_extension_requests().filter(pk=request.pk).exists()
+
+
+def test_the_order_and_its_event_are_written_together_or_not_at_all(city: City, personas: Personas) -> None:
+    order = make_order(category=city.construction)
+
+    with pytest.raises(TypeError):  # the event cannot be stored: nothing of the transition is
+        services.workorder_transition(
+            order=order, action=Action.CANCEL, by=personas.operator, changes={"unstorable": object()}
+        )
+
+    order.refresh_from_db()
+    assert order.status == Status.DRAFT
+    assert not order.events.filter(action=Action.CANCEL).exists()
+
+
+def test_every_assignment_move_follows_the_rule_table(city: City, personas: Personas) -> None:
+    """Sign, reply, return, rejected return, reopen and re-dispatch each move assignments only as
+    lifecycle.ASSIGNMENT_RULES says; a second signature is refused, not recorded twice."""
+    order = services.workorder_dispatch(
+        order=make_order(category=city.construction), by=personas.operator, lead_department=city.housing
+    )
+    services.assignment_sign(order=order, by=personas.officer_a)
+    with pytest.raises(InvalidTransition):
+        services.assignment_sign(order=order, by=personas.officer_a)
+    lead = order.assignments.get(role=AssignmentRole.LEAD)
+    assert lead.status == lifecycle.ASSIGNMENT_RULES[Action.SIGN].to_status == AssignmentStatus.SIGNED
+    services.assignment_return(order=order, by=personas.officer_a, reason_code="not_our_function", reason="非本单位")
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.RETURNED
+    services.workorder_arbitrate(order=order, by=personas.operator, accept=False, reason="属于职责")
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.PENDING and lead.returned_at is None
+    services.assignment_sign(order=order, by=personas.officer_a)
+    services.assignment_reply(order=order, by=personas.officer_a, reply="已处理完毕")
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.REPLIED
+    services.callback_record(order=order, by=personas.operator, satisfaction="dissatisfied", resolved=False)
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.PENDING and lead.signed_at is None and lead.replied_at is None
+    services.assignment_return(order=order, by=personas.officer_a, reason_code="not_our_function", reason="非本单位")
+    services.workorder_arbitrate(
+        order=order, by=personas.operator, accept=True, reason="改派", lead_department=city.environment
+    )
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.WITHDRAWN
+    assert (
+        order.assignments.get(role=AssignmentRole.LEAD, status=AssignmentStatus.PENDING).department == city.environment
+    )

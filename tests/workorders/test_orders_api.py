@@ -250,6 +250,44 @@ def test_return_arbitration_and_redispatch_over_the_api(
     assert body["status"] == "dispatched" and body["lead_department"]["id"] == city.environment.pk
 
 
+def test_a_draft_is_merged_into_an_open_order_over_the_api(
+    spread: dict[str, WorkOrder], city: City, personas: Personas
+) -> None:
+    second_report = make_order(title="工地夜间施工", appeal="西湖街道工地半夜还在施工，太吵了")
+    url = f"/api/v1/orders/{second_report.pk}/merge/"
+    target = spread["environment"]
+
+    body = client_for(personas.operator).post(url, {"into": target.number, "reason": "同一工地"}, format="json").json()
+
+    assert body["status"] == "merged"
+    assert [e for e in body["events"] if e["action"] == "merge"][0]["changes"]["merged_into"] == ["", target.number]
+    second_report.refresh_from_db()
+    assert second_report.merged_into == target
+
+
+def test_merge_errors_name_the_field_and_follow_the_lifecycle(
+    spread: dict[str, WorkOrder], city: City, personas: Personas
+) -> None:
+    draft = spread["draft"]
+    url = f"/api/v1/orders/{draft.pk}/merge/"
+    # 400 naming the field: no such order, or the order itself
+    response = client_for(personas.operator).post(url, {"into": "GD000000000000"}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["into"]
+    response = client_for(personas.operator).post(url, {"into": draft.number}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["into"]
+    # 403: a department officer does not merge; 409: a dispatched order is no longer merged
+    response = client_for(personas.officer_a).post(
+        f"/api/v1/orders/{spread['housing'].pk}/merge/", {"into": spread["environment"].number}, format="json"
+    )
+    assert response.status_code == 403
+    response = client_for(personas.operator).post(
+        f"/api/v1/orders/{spread['housing'].pk}/merge/", {"into": spread["environment"].number}, format="json"
+    )
+    assert response.status_code == 409
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
 def test_extension_request_and_decision_over_the_api(spread: dict[str, WorkOrder], personas: Personas) -> None:
     url = f"/api/v1/orders/{spread['housing'].pk}"
     officer = client_for(personas.officer_a)

@@ -233,6 +233,13 @@ class DispatchSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
+class MergeSerializer(serializers.Serializer):
+    into = serializers.CharField(
+        max_length=20, help_text=_("The number (or id) of the open order about the same event to merge into.")
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
 class ReplySerializer(serializers.Serializer):
     reply = serializers.CharField(max_length=10000)
 
@@ -249,11 +256,6 @@ class ArbitrateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     lead_department = serializers.PrimaryKeyRelatedField(queryset=_active_departments, required=False, allow_null=True)
     assisting_departments = serializers.PrimaryKeyRelatedField(queryset=_active_departments, many=True, required=False)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["decision"] == "redispatch" and not attrs.get("lead_department"):
-            raise serializers.ValidationError({"lead_department": [_("Choose the department to re-dispatch to.")]})
-        return attrs
 
 
 class ExtensionRequestInSerializer(serializers.Serializer):

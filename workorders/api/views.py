@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
@@ -16,8 +17,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
-from workorders import selectors, services
+from workorders import permissions, selectors, services
 from workorders.api import serializers as s
+from workorders.choices import Action
+from workorders.errors import InvalidInput
 from workorders.filters import WorkOrderFilter
 from workorders.models import Area, Category, Department, ExtensionRequest, WorkOrder
 
@@ -78,18 +81,27 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def dispatch_order(self, request: Request, pk: str | None = None) -> Response:
         order = self.get_object()
         data = self._input(s.DispatchSerializer)
-        lead, assisting = data.get("lead_department"), data.get("assisting_departments")
-        if lead is None:
-            lead, suggested = selectors.suggested_departments(order)
-            assisting = suggested if assisting is None else assisting
         order = services.workorder_dispatch(
             order=order,
             by=request.user,
-            lead_department=lead,
-            assisting_departments=assisting or [],
+            lead_department=data.get("lead_department"),
+            assisting_departments=data.get("assisting_departments"),
             note=data.get("note", ""),
         )
         return self._respond(order)
+
+    @_action_schema(s.MergeSerializer, "Merge into an open order about the same event (合并)")
+    @action(detail=True, methods=["post"])
+    def merge(self, request: Request, pk: str | None = None) -> Response:
+        order = self.get_object()
+        permissions.require(permissions.may_take(request.user, Action.MERGE), _("Your role may not merge orders."))
+        data = self._input(s.MergeSerializer)
+        into = selectors.order_by_number_or_id(request.user, data["into"])
+        if into is None:
+            raise InvalidInput(_("No order has the number %(number)s.") % {"number": data["into"]}, field="into")
+        return self._respond(
+            services.workorder_merge(order=order, into=into, by=request.user, reason=data.get("reason", ""))
+        )
 
     @_action_schema(None, "Sign for the order (签收)")
     @action(detail=True, methods=["post"])
