@@ -159,33 +159,6 @@ def bars(
     return _figure([trace], layout)
 
 
-def stacked_bars(
-    title: str,
-    labels: Sequence[str],
-    series: Sequence[Series],
-    *,
-    x_title: str = "",
-) -> Figure:
-    """Horizontal bars per label, split into stacked parts (one ``Series`` per part)."""
-    data = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": part.name,
-            "x": list(part.values),
-            "y": list(labels),
-            "customdata": _links(part, len(labels)),
-            "hovertemplate": "%{y}<br>%{fullData.name}: %{x:,}<extra></extra>",
-        }
-        for part in series
-    ]
-    layout = _layout(title, height=max(200, 90 + 24 * len(labels)), barmode="stack", showlegend=True)
-    layout["xaxis"] = {"title": {"text": x_title}, "gridcolor": "#e6e9ef", "rangemode": "tozero", "automargin": True}
-    layout["yaxis"] = {"autorange": "reversed", "automargin": True, "type": "category"}
-    layout["margin"] = {"l": 8, "r": 16, "t": 40, "b": 40}
-    return _figure(data, layout)
-
-
 def percent(numerator: int, denominator: int) -> float | None:
     """A share as a percentage rounded to one decimal, or None when there is nothing to divide."""
     return round(100 * numerator / denominator, 1) if denominator else None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -37,11 +36,6 @@ class Column:
 class Cell:
     value: Any
     href: str = ""
-    indent: int = 0  # tree depth, for department names
-
-    @property
-    def is_empty(self) -> bool:
-        return self.value is None or self.value == ""
 
 
 @dataclass
@@ -246,7 +240,3 @@ def table_xlsx(table: Table, *, subtitle: str = "") -> bytes:
 def _sheet_title(title: str) -> str:
     cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\")
     return (cleaned or "Sheet")[:31]
-
-
-def find_table(tables: Sequence[Table], key: str) -> Table | None:
-    return next((table for table in tables if table.key == key), None)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
+from django.http import HttpResponse
 from django.test import Client
 
 
@@ -110,11 +111,11 @@ class Page:
     text: str
 
 
-def read(response: object) -> Page:
-    content = response.content.decode()  # type: ignore[attr-defined]
+def read(response: HttpResponse) -> Page:
+    content = response.content.decode()
     reader = _Reader()
     reader.feed(content)
-    return Page(response.status_code, reader.tables, reader.tiles, reader.links, reader.scripts, content)  # type: ignore[attr-defined]
+    return Page(response.status_code, reader.tables, reader.tiles, reader.links, reader.scripts, content)
 
 
 def number(text: str) -> int:
