@@ -4,7 +4,7 @@
 
 The databases are PostgreSQL ones filled by bench/generate_orders.py (two years of orders; default:
 hotline_bench10k, hotline_bench100k, hotline_bench1m). Each is measured in its own process: migrate, then
-``analytics.hotspots.hotspots_detect()`` over the last 30 days, twice (the first run creates the hotspots,
+``analytics.hotspots.services.hotspots_detect()`` over the last 30 days, twice (the first run creates the hotspots,
 the second finds them again and updates them, as every hourly run after the first does; hotspots stored by
 earlier measurements are deleted first). Figures per run:
 wall time, the orders in the window and in the previous window, hotspots stored, and the process's peak
@@ -44,7 +44,7 @@ def measure_one(url: str) -> dict[str, Any]:
     setup_django(url)
     from django.core.management import call_command
 
-    from analytics.hotspots.detection import THREADS
+    from analytics.hotspots.pairs import THREADS
     from analytics.hotspots.services import hotspots_detect
     from analytics.models import Hotspot, HotspotRun
     from workorders.models import WorkOrder

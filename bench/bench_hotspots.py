@@ -73,7 +73,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from analytics.hotspots.detection import PRUNE_IDF, DetectedHotspot, HotspotItem, detect_hotspots
+from analytics.hotspots.detection import detect_hotspots
+from analytics.hotspots.types import DetectedHotspot, HotspotItem
+from analytics.hotspots.vectors import PRUNE_IDF
 from bench.common import RESULTS, ROOT, report, teddy
 from triage.duplicates import default_weights
 
@@ -87,7 +89,7 @@ _DISTRICT_CODE = re.compile(r"A[1-9][区县市]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 NAMED = ("丽发新城搅拌站", "伊景园滨河苑捆绑车位", "58车贷", "魅力之城餐馆油烟噪音", "涉外经济学院学生进厂")
 MIN_REPORTS = 3
-APPEAL_CHARS = 400  # analytics.hotspots.TEXT_CHARS: the service passes the title and this much of the appeal
+APPEAL_CHARS = 400  # analytics.hotspots.services.TEXT_CHARS: the service passes the title and this much of the appeal
 
 
 # --- the data ------------------------------------------------------------------------------------------------

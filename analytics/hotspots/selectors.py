@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from analytics.dashboards.live import OrderByOrderExists
-from analytics.hotspots.detection import MIN_REPORTS, DetectedHotspot, monthly_candidates
+from analytics.hotspots.detection import MIN_REPORTS
+from analytics.hotspots.monthly import monthly_candidates
+from analytics.hotspots.types import DetectedHotspot
 from analytics.models import Hotspot, HotspotAlert, HotspotMember, HotspotStatus
 from workorders.choices import AreaKind
 from workorders.models import Area
@@ -82,7 +84,7 @@ def hotspots_by_month(user: User, *, months: int = 6) -> dict[str, list[Hotspot]
 
 def monthly_topics(user: User, *, months: int = 6) -> list[dict[str, Any]]:
     """每月一题 candidates: problems that were hotspots in two or more of the last months at the same place,
-    or one large and persistent hotspot, ranked by months and heat (``hotspot_detection.monthly_candidates``)."""
+    or one large and persistent hotspot, ranked by months and heat (``analytics.hotspots.monthly``)."""
     stored: dict[int, Hotspot] = {}
     by_month: dict[str, list[DetectedHotspot]] = {}
     districts = set(Area.objects.filter(kind=AreaKind.DISTRICT).values_list("pk", flat=True))

@@ -21,7 +21,9 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from analytics.hotspots.detection import AreaKey, DetectedHotspot, HotspotItem, area_keys, detect_hotspots
+from analytics.hotspots.detection import detect_hotspots
+from analytics.hotspots.heat import AreaKey, area_keys
+from analytics.hotspots.types import DetectedHotspot, HotspotItem
 from analytics.models import Hotspot, HotspotAlert, HotspotMember, HotspotRun, HotspotStatus
 from analytics.signals import hotspot_emerged
 from triage.datasets import model_text

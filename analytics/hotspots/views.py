@@ -50,7 +50,7 @@ def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _heat_parts() -> list[tuple[str, str]]:
-    """The heat index's parts in the order the method adds them (analytics/hotspot_detection.py)."""
+    """The heat index's parts in the order the method adds them (``analytics.hotspots.heat``)."""
     return [
         ("reports", _("Reports")),
         ("callers", _("Distinct callers")),
