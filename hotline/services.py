@@ -22,9 +22,8 @@ from triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report
 from triage.normalise import SPEAKER_LABELS, turns_from_json
 from triage.normalise import Turn as TranscriptTurn
 from triage.pipeline import TriagePipeline, TriageResult
-from triage.types import Candidate, FieldGuess
-from workorders import selectors as workorder_selectors
 from workorders.choices import Action, Status
+from workorders.dispatch_catalogue import DepartmentGuess, department_guess
 from workorders.lifecycle import rule_for
 from workorders.models import Area, Category, Department, WorkOrder
 from workorders.services import workorder_apply_triage, workorder_create_draft, workorder_dispatch
@@ -240,47 +239,6 @@ def turns_of(payload: dict[str, Any]) -> list[TranscriptTurn] | None:
     if not isinstance(turns, list):
         return None
     return turns_from_json(turns)
-
-
-@dataclass(frozen=True)
-class DepartmentGuess:
-    guess: FieldGuess  # value: lead department id
-    assisting: dict[int, list[int]]  # lead id -> assisting department ids of its rule
-
-
-def department_guess(result: TriageResult, *, category: Category | None, area: Area | None) -> DepartmentGuess:
-    """The dispatch catalogue applied to the chosen category (first) and to the other likely categories.
-
-    A department is as likely as the category level its rule was chosen on: a rule on a level-1 category
-    is right when the level-1 is (the classifier's calibrated confidence); a rule on a deeper category needs
-    the deeper guess too; a rule for a particular area also needs the place to be right."""
-    category_ids = list(
-        dict.fromkeys(c.value for c in (*result.category.ranked, *result.level1.ranked) if c.value is not None)
-    )
-    confidence_of = {c.value: c.confidence for c in (*result.level1.ranked, *result.category.ranked)}
-    categories = {c.pk: c for c in Category.objects.filter(pk__in=category_ids)}
-    rules = workorder_selectors.dispatch_rules_for(
-        categories=[categories[i] for i in category_ids if i in categories], area=area
-    )
-    candidates: list[Candidate] = []
-    assisting: dict[int, list[int]] = {}
-    for category_id in category_ids:
-        rule = rules.get(category_id)
-        if rule is None:
-            continue
-        level1_id = categories[category_id].ancestors_and_self_ids()[0]
-        confidence = confidence_of.get(level1_id if rule.category.level == 1 else category_id, 0.0)
-        if rule.area_id is not None:
-            confidence *= result.area.confidence
-        lead = rule.lead_department_id
-        assisting.setdefault(lead, [d.pk for d in rule.assisting_departments.all()])
-        if all(c.value != lead for c in candidates):
-            candidates.append(Candidate(lead, round(confidence, 4), (str(rule.category), str(rule.area or ""))))
-    if not candidates:
-        return DepartmentGuess(FieldGuess(None, 0.0), {})
-    chosen, others = candidates[0], sorted(candidates[1:], key=lambda c: c.confidence, reverse=True)
-    ranked = (chosen, *others[:2])
-    return DepartmentGuess(FieldGuess(chosen.value, chosen.confidence, chosen.evidence, ranked), assisting)
 
 
 def related_orders(order: WorkOrder, *, text: str, area: Area | None) -> tuple[RelatedOrder, ...]:

@@ -164,7 +164,7 @@ def level1_model_bytes() -> bytes:
 
 
 @pytest.fixture
-def active_model(db: None, level1_model_bytes: bytes):  # noqa: ANN201
+def active_model(db: None, level1_model_bytes: bytes):
     """That model registered and active, as `manage.py train_models` would leave it."""
     import hashlib
 
@@ -187,7 +187,7 @@ def active_model(db: None, level1_model_bytes: bytes):  # noqa: ANN201
 
 
 @pytest.fixture
-def fake_llm(settings):  # noqa: ANN001, ANN201
+def fake_llm(settings):
     """A local chat-completions server, configured as the LLM with short timeouts and fast retries."""
     from hotline import llm_services
     from tests.llm_server import FakeLLM

@@ -49,7 +49,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pass-for-tests-123")
 
     @factory.post_generation
-    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
@@ -65,7 +65,7 @@ class DispatchRuleFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def assisting_departments(
         obj: DispatchRule, create: bool, extracted: list[Department] | None, **kwargs: object
-    ) -> None:  # noqa: N805
+    ) -> None:
         if create and extracted:
             obj.assisting_departments.set(extracted)
 

@@ -23,7 +23,7 @@ def curl_examples() -> str:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("migration_rows")
-def test_the_readme_curl_examples_work_as_written(live_server, tmp_path: Path) -> None:  # noqa: ANN001
+def test_the_readme_curl_examples_work_as_written(live_server, tmp_path: Path) -> None:
     if not (settings.HOTLINE["DATASETS_DIR"] / "teddy2020c" / "taxonomy.csv").is_file():
         pytest.skip("the shared data set is missing")
     if shutil.which("curl") is None:

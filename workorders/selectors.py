@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,7 +32,6 @@ from workorders.models import (
     Callback,
     Category,
     Department,
-    DispatchRule,
     ExtensionRequest,
     Holiday,
     WorkOrder,
@@ -128,62 +126,8 @@ def work_calendar() -> WorkCalendar:
     )
 
 
-def _most_specific_rule(rules: Iterable[DispatchRule], *, category: Category, area: Area | None) -> DispatchRule | None:
-    """Among ``rules`` (with their categories loaded), the one that applies and is most specific: the
-    deepest category first, then the deepest area, and any area before none."""
-    category_ids = set(category.ancestors_and_self_ids())
-    area_depth = {
-        area_id: depth for depth, area_id in enumerate(area.ancestors_and_self_ids() if area else [], start=1)
-    }
-    applicable = [
-        rule
-        for rule in rules
-        if rule.category_id in category_ids and (rule.area_id is None or rule.area_id in area_depth)
-    ]
-    return max(applicable, key=lambda rule: (rule.category.level, area_depth.get(rule.area_id, 0)), default=None)
-
-
-def dispatch_rule_for(*, category: Category | None, area: Area | None) -> DispatchRule | None:
-    """The most specific active catalogue rule for a category and area (see DispatchRule)."""
-    if category is None:
-        return None
-    rules = (
-        DispatchRule.objects.filter(is_active=True, category_id__in=category.ancestors_and_self_ids())
-        .filter(Q(area__isnull=True) | Q(area_id__in=area.ancestors_and_self_ids() if area else []))
-        .select_related("category", "lead_department")
-        .prefetch_related("assisting_departments")
-    )
-    return _most_specific_rule(rules, category=category, area=area)
-
-
-def dispatch_rules_for(*, categories: list[Category], area: Area | None) -> dict[int, DispatchRule]:
-    """``dispatch_rule_for`` for several categories at once (two queries), by category id."""
-    wanted = {pk for category in categories for pk in category.ancestors_and_self_ids()}
-    area_ids = area.ancestors_and_self_ids() if area else []
-    rules = list(
-        DispatchRule.objects.filter(is_active=True, category_id__in=wanted)
-        .filter(Q(area__isnull=True) | Q(area_id__in=area_ids))
-        .select_related("category", "lead_department", "area")
-        .prefetch_related("assisting_departments")
-    )
-    found = {}
-    for category in categories:
-        rule = _most_specific_rule(rules, category=category, area=area)
-        if rule is not None:
-            found[category.pk] = rule
-    return found
-
-
 def active_departments() -> QuerySet[Department]:
     return Department.objects.filter(is_active=True).order_by("path")
-
-
-def suggested_departments(order: WorkOrder) -> tuple[Department | None, list[Department]]:
-    """The dispatch catalogue's lead and assisting departments for the order's category and area."""
-    rule = dispatch_rule_for(category=order.category, area=order.area)
-    if rule is None:
-        return None, []
-    return rule.lead_department, list(rule.assisting_departments.all())
 
 
 # --- pages: the dispatch desk and the order page ------------------------------------------------------
@@ -239,25 +183,6 @@ def orders_awaiting_close(user: User) -> QuerySet[WorkOrder]:
         )
         .order_by("updated_at", "id")
     )
-
-
-def suggested_lead_departments(orders: list[WorkOrder]) -> dict[int, Department]:
-    """The catalogue's lead department for each of ``orders`` (by pk) in one query, as ``dispatch_rule_for``
-    would choose it. Orders need ``category`` and ``area`` loaded; those without a rule are left out."""
-    category_ids = {pk for order in orders if order.category for pk in order.category.ancestors_and_self_ids()}
-    if not category_ids:
-        return {}
-    rules = list(
-        DispatchRule.objects.filter(is_active=True, category_id__in=category_ids).select_related(
-            "category", "lead_department"
-        )
-    )
-    suggestions: dict[int, Department] = {}
-    for order in orders:
-        best = _most_specific_rule(rules, category=order.category, area=order.area) if order.category else None
-        if best is not None:
-            suggestions[order.pk] = best.lead_department
-    return suggestions
 
 
 @dataclass(frozen=True)

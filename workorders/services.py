@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from triage.datasets import model_text
 from triage.reply_check import ReplyChecker
-from workorders import permissions, selectors
+from workorders import dispatch_catalogue, permissions, selectors
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_STATUSES,
@@ -532,7 +532,7 @@ def workorder_dispatch(
     if order.category_id is None:
         raise InvalidInput(_("Choose a category before dispatching."), field="category")
     if lead_department is None:
-        lead_department, suggested = selectors.suggested_departments(order)
+        lead_department, suggested = dispatch_catalogue.suggested_departments(order)
         assisting_departments = suggested if assisting_departments is None else assisting_departments
     assisting = _validate_departments(
         lead_department, assisting_departments or (), missing_lead=_("Choose a lead department.")

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from triage.reply_check import ReplyChecker
-from workorders import permissions, selectors, services
+from workorders import dispatch_catalogue, permissions, selectors, services
 from workorders.choices import (
     Action,
     AssignmentRole,
@@ -81,7 +81,7 @@ def desk(request: HttpRequest) -> HttpResponse:
     for name, queryset in queues.items():
         context[name] = list(queryset[:DESK_ROWS])
         context[f"{name}_count"] = queryset.count()
-    suggestions = selectors.suggested_lead_departments(context["drafts"])
+    suggestions = dispatch_catalogue.suggested_lead_departments(context["drafts"])
     for order in context["drafts"]:
         order.suggested_lead = suggestions.get(order.pk)
     return render(request, "workorders/desk.html", context)
@@ -344,7 +344,7 @@ def _order_page(
             continue
         initial: dict[str, Any] = {}
         if slug == "dispatch":
-            suggested_lead, assisting = selectors.suggested_departments(order)
+            suggested_lead, assisting = dispatch_catalogue.suggested_departments(order)
             initial = {"lead_department": suggested_lead, "assisting_departments": assisting}
         action_forms[slug] = ORDER_ACTIONS[slug].form_class(initial=initial, action=slug, user=user)
     for slug, form in (bound or {}).items():

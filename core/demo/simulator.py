@@ -21,7 +21,7 @@ from core.demo.dataset import Message
 from hotline import services as intake
 from hotline.selectors import current_pipeline, sender_ids_received
 from triage.pipeline import TriagePipeline
-from workorders import selectors, services
+from workorders import dispatch_catalogue, services
 from workorders.choices import Channel, ReturnReason, Satisfaction
 from workorders.models import Area, Category, Department, WorkOrder
 
@@ -121,7 +121,7 @@ class HistoryReplayer:
         if age < timedelta(hours=36) and rng.random() < 0.45 or order.category is None:
             return  # still waiting for an operator
         step = _Clock(created, self.now, rng)
-        lead, assisting = selectors.suggested_departments(order)
+        lead, assisting = dispatch_catalogue.suggested_departments(order)
         lead = lead or self.fallback
         if rng.random() < (
             0.04 if age > timedelta(days=20) else 0.1

@@ -35,7 +35,7 @@ def browser() -> Iterator[object]:
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-def session(browser: object, live_server: object, username: str):  # noqa: ANN201
+def session(browser: object, live_server: object, username: str):
     """A page logged in as ``username``; returns it on the role's start page."""
     page = browser.new_context(locale="zh-CN").new_page()
     page.goto(f"{live_server.url}/accounts/login/")

@@ -24,7 +24,7 @@ class FakeClock:
         return self.now
 
 
-def test_due_tasks_run_and_each_runs_again_after_its_interval(signed_order, personas) -> None:  # noqa: ANN001
+def test_due_tasks_run_and_each_runs_again_after_its_interval(signed_order, personas) -> None:
     WorkOrder.objects.filter(pk=signed_order.pk).update(resolve_due_at=timezone.now() - timedelta(hours=1))
     stalled = submission_receive(
         request=IntakeRequest(channel="web", sender_id="LOST-9", content="路灯不亮", raw_body="{}"),
@@ -48,7 +48,7 @@ def test_due_tasks_run_and_each_runs_again_after_its_interval(signed_order, pers
     assert signed_order.events.filter(action=Action.MARK_OVERDUE).count() == 1  # recorded once only
 
 
-def test_the_schedule_covers_the_deadline_intake_and_analytics_tasks(settings) -> None:  # noqa: ANN001
+def test_the_schedule_covers_the_deadline_intake_and_analytics_tasks(settings) -> None:
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert tasks == {
         "workorders.tasks.record_deadline_reminders",

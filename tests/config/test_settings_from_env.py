@@ -73,7 +73,7 @@ def test_defaults_when_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env.env_database("DATABASE_URL_UNSET", "sqlite:////tmp/x.sqlite3")["ENGINE"] == "django.db.backends.sqlite3"
 
 
-def test_in_process_mode_is_the_default(settings) -> None:  # noqa: ANN001
+def test_in_process_mode_is_the_default(settings) -> None:
     if os.environ.get("CELERY_BROKER_URL"):
         pytest.skip("this run uses a real broker")
     assert settings.CELERY_TASK_ALWAYS_EAGER is True

@@ -26,7 +26,7 @@ def intake(text: str, sender: str, personas: Personas) -> WorkOrder:
     return WorkOrder.objects.get(pk=outcome.submission.order.pk)
 
 
-def test_only_administrators_open_the_ai_settings(client, personas: Personas, active_model) -> None:  # noqa: ANN001
+def test_only_administrators_open_the_ai_settings(client, personas: Personas, active_model) -> None:
     for persona in (personas.operator, personas.manager, personas.officer_a):
         client.force_login(persona)
         assert client.get("/intake/ai/settings/").status_code == 403
@@ -37,7 +37,7 @@ def test_only_administrators_open_the_ai_settings(client, personas: Personas, ac
 
 def test_the_administrator_switches_automatic_dispatch_on_with_thresholds(
     client, personas: Personas, active_model
-) -> None:  # noqa: ANN001
+) -> None:
     client.force_login(personas.admin)
     response = client.post(
         "/intake/ai/settings/",
@@ -52,7 +52,7 @@ def test_the_administrator_switches_automatic_dispatch_on_with_thresholds(
 
 def test_the_order_page_shows_the_candidates_their_evidence_and_the_source(
     client, city: City, personas: Personas, active_model
-) -> None:  # noqa: ANN001
+) -> None:
     order = intake(NOISE, "P-1", personas)
     client.force_login(personas.operator)
     page = client.get(f"/orders/{order.pk}/").content.decode()
@@ -62,7 +62,7 @@ def test_the_order_page_shows_the_candidates_their_evidence_and_the_source(
 
 def test_the_operator_merges_from_the_related_orders_on_the_page(
     client, city: City, personas: Personas, active_model
-) -> None:  # noqa: ANN001
+) -> None:
     first = intake(NOISE, "P-2", personas)
     second = intake("茶场村工地夜里施工，搅拌机噪音扰民，孩子睡不着，请尽快查处。", "P-3", personas)
     client.force_login(personas.operator)
@@ -79,7 +79,7 @@ def test_the_operator_merges_from_the_related_orders_on_the_page(
 
 def test_the_acceptance_report_shows_how_often_each_field_was_accepted(
     client, city: City, personas: Personas, active_model
-) -> None:  # noqa: ANN001
+) -> None:
     accepted = intake(NOISE, "R-1", personas)
     services.workorder_dispatch(order=accepted, by=personas.operator, lead_department=city.environment)
     corrected = intake(NOISE, "R-2", personas)

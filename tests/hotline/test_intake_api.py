@@ -33,13 +33,13 @@ def client_for(user: User) -> APIClient:
     return client
 
 
-def post_raw(user: User, body: bytes, content_type: str = "application/json"):  # noqa: ANN201
+def post_raw(user: User, body: bytes, content_type: str = "application/json"):
     return client_for(user).generic("POST", URL, body, content_type=content_type)
 
 
 def test_a_message_creates_an_analysed_draft_order(
     city: City, personas: Personas, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     with django_capture_on_commit_callbacks(execute=True) as queued:
         response = client_for(personas.integration).post(URL, MESSAGE, format="json")
     assert len(queued) == 1  # triage is queued only once the submission is committed
@@ -84,7 +84,7 @@ def test_the_same_sender_id_returns_the_same_order(city: City, personas: Persona
 
 def test_a_speaker_labelled_transcript_becomes_the_appeal(
     city: City, personas: Personas, django_capture_on_commit_callbacks
-) -> None:  # noqa: ANN001
+) -> None:
     call = {
         "channel": "phone",
         "sender_id": "CALL-1",

@@ -125,7 +125,7 @@ def test_endpoint_failures_leave_the_classical_fields(
     assert fresh.title == order.title and reason in fresh.triage["llm"]["reason"]
 
 
-def test_a_refused_connection_is_reported(city: City, personas: Personas, fake_llm: FakeLLM, settings) -> None:  # noqa: ANN001
+def test_a_refused_connection_is_reported(city: City, personas: Personas, fake_llm: FakeLLM, settings) -> None:
     order = triaged(personas)
     settings.LLM = {**settings.LLM, "BASE_URL": "http://127.0.0.1:1/v1"}
     assert order_draft_with_llm(order_id=order.pk) == "unavailable"
@@ -197,7 +197,7 @@ def test_no_personal_data_reaches_the_llm(city: City, personas: Personas, fake_l
 
 def test_the_order_page_shows_which_fields_the_llm_wrote(
     client, city: City, personas: Personas, fake_llm: FakeLLM
-) -> None:  # noqa: ANN001
+) -> None:
     order = triaged(personas)
     fake_llm.answer(draft_json(order))
     order_draft_with_llm(order_id=order.pk)
@@ -212,7 +212,7 @@ def test_the_order_page_shows_which_fields_the_llm_wrote(
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("migration_rows")
-def test_intake_answers_with_the_classical_triage_while_the_llm_is_still_thinking(city, personas, fake_llm) -> None:  # noqa: ANN001
+def test_intake_answers_with_the_classical_triage_while_the_llm_is_still_thinking(city, personas, fake_llm) -> None:
     from hotline.llm_services import wait_for_background_drafts
     from workorders.models import WorkOrder
 

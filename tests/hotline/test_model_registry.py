@@ -51,7 +51,7 @@ def train(*args: str) -> str:
     return out.getvalue()
 
 
-def test_the_first_model_is_trained_registered_with_its_metrics_and_activated(labelled_rows, tmp_path) -> None:  # noqa: ANN001
+def test_the_first_model_is_trained_registered_with_its_metrics_and_activated(labelled_rows, tmp_path) -> None:
     output = train("--no-shared", "--csv", str(write_csv(tmp_path / "a.csv", labelled_rows)))
     version = ModelVersion.objects.get()
     assert version.status == ModelStatus.ACTIVE and "Promoted" in output and "macro-F1" in output
@@ -64,7 +64,7 @@ def test_the_first_model_is_trained_registered_with_its_metrics_and_activated(la
     assert set(model.classes_) == {row["label"] for row in labelled_rows}
 
 
-def test_a_worse_model_is_kept_but_not_promoted_unless_forced(labelled_rows, tmp_path) -> None:  # noqa: ANN001
+def test_a_worse_model_is_kept_but_not_promoted_unless_forced(labelled_rows, tmp_path) -> None:
     train("--no-shared", "--csv", str(write_csv(tmp_path / "good.csv", labelled_rows)))
     bad = write_csv(tmp_path / "bad.csv", labelled_rows, shuffle_labels=True)
     output = train("--no-shared", "--csv", str(bad))
@@ -77,12 +77,12 @@ def test_a_worse_model_is_kept_but_not_promoted_unless_forced(labelled_rows, tmp
     assert ModelVersion.objects.get(pk=good.pk).status == ModelStatus.RETIRED
 
 
-def test_if_missing_trains_nothing_when_a_model_is_active(active_model) -> None:  # noqa: ANN001
+def test_if_missing_trains_nothing_when_a_model_is_active(active_model) -> None:
     assert "already active" in train("--if-missing")
     assert ModelVersion.objects.count() == 1
 
 
-def test_confirmed_orders_are_training_data(city: City, personas: Personas, tmp_path, labelled_rows) -> None:  # noqa: ANN001
+def test_confirmed_orders_are_training_data(city: City, personas: Personas, tmp_path, labelled_rows) -> None:
     for index in range(12):
         category = city.construction if index % 2 else city.pollution
         order = make_order(
@@ -98,7 +98,7 @@ def test_confirmed_orders_are_training_data(city: City, personas: Personas, tmp_
     assert '"confirmed_orders": 12' in output
 
 
-def test_bad_training_files_are_refused_with_the_reason(tmp_path) -> None:  # noqa: ANN001
+def test_bad_training_files_are_refused_with_the_reason(tmp_path) -> None:
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("content,category\n路灯坏了,城乡建设\n", encoding="utf-8")
     with pytest.raises(CommandError, match="needs a 'label' column"):
@@ -109,7 +109,7 @@ def test_bad_training_files_are_refused_with_the_reason(tmp_path) -> None:  # no
         train("--no-shared")
 
 
-def test_evaluate_model_prints_macro_f1_accuracy_and_per_class_figures(active_model, tmp_path) -> None:  # noqa: ANN001
+def test_evaluate_model_prints_macro_f1_accuracy_and_per_class_figures(active_model, tmp_path) -> None:
     if not DEV.is_file():
         pytest.skip("the shared data set is missing")
     out = StringIO()
@@ -123,6 +123,6 @@ def test_evaluate_model_prints_macro_f1_accuracy_and_per_class_figures(active_mo
     call_command("evaluate_model", str(split), stdout=StringIO())  # title + detail columns work too
 
 
-def test_evaluate_model_needs_an_active_model(db, tmp_path) -> None:  # noqa: ANN001
+def test_evaluate_model_needs_an_active_model(db, tmp_path) -> None:
     with pytest.raises(CommandError, match="no level-1 model is active"):
         call_command("evaluate_model", str(tmp_path / "x.csv"))

@@ -35,7 +35,7 @@ def _fresh_connection_pools() -> None:
 
 
 @pytest.fixture
-def unreachable_broker():  # noqa: ANN201
+def unreachable_broker():
     """Point Celery at a closed port, as if Redis were down, and put the in-process mode back after."""
     from config.celery import app
 
@@ -51,7 +51,7 @@ def test_intake_succeeds_while_the_broker_is_down_and_keeps_the_submission_for_t
     city: City,
     personas: Personas,
     unreachable_broker: None,
-    django_capture_on_commit_callbacks,  # noqa: ANN001
+    django_capture_on_commit_callbacks,
 ) -> None:
     client = APIClient()
     client.force_authenticate(personas.integration)
@@ -95,7 +95,7 @@ def test_a_failed_attempt_is_recorded_and_retried_after_a_growing_delay(city: Ci
 
 def test_a_submission_that_used_up_its_attempts_waits_for_an_administrator(
     city: City, personas: Personas, settings
-) -> None:  # noqa: ANN001
+) -> None:
     submission = receive("F-2", personas)
     Submission.objects.filter(pk=submission.pk).update(
         status=SubmissionStatus.FAILED, attempts=settings.HOTLINE["TRIAGE_MAX_ATTEMPTS"], next_attempt_at=timezone.now()

@@ -27,7 +27,7 @@ def intake(text: str, sender: str, personas: Personas) -> WorkOrder:
 
 def test_triage_masks_personal_data_for_the_models_and_keeps_the_original(
     city: City, personas: Personas, active_model
-) -> None:  # noqa: ANN001
+) -> None:
     order = intake(NOISE, "N-1", personas)
     assert "13800138000" in order.appeal
     assert "13800138000" not in order.appeal_masked and "[MOBILE]" in order.appeal_masked
@@ -37,7 +37,7 @@ def test_triage_masks_personal_data_for_the_models_and_keeps_the_original(
 
 def test_triage_fills_the_draft_with_the_models_category_and_the_place(
     city: City, personas: Personas, active_model
-) -> None:  # noqa: ANN001
+) -> None:
     order = intake(NOISE, "N-2", personas)
     assert order.category is not None and order.category.full_name.startswith("环境保护")
     assert order.area == city.community_area
@@ -49,7 +49,7 @@ def test_triage_fills_the_draft_with_the_models_category_and_the_place(
     assert level1["evidence"]  # the words that decided it
 
 
-def test_the_dispatch_catalogue_proposes_the_department(city: City, personas: Personas, active_model) -> None:  # noqa: ANN001
+def test_the_dispatch_catalogue_proposes_the_department(city: City, personas: Personas, active_model) -> None:
     order = intake(NOISE, "N-3", personas)
     department = order.triage["department"]
     assert department["value"] == city.environment.pk  # 环境保护 → 市生态环境局
@@ -58,7 +58,7 @@ def test_the_dispatch_catalogue_proposes_the_department(city: City, personas: Pe
 
 def test_a_second_caller_reporting_the_same_event_sees_the_first_order(
     city: City, personas: Personas, active_model
-) -> None:  # noqa: ANN001
+) -> None:
     first = intake(NOISE, "N-4", personas)
     second = intake("A3区西湖街道茶场村那个工地半夜施工，搅拌机噪音太大了，孩子根本睡不着，请管一管。", "N-5", personas)
     unrelated = intake("请问A7县的公积金提取需要带什么材料？", "N-6", personas)
@@ -70,7 +70,7 @@ def test_a_second_caller_reporting_the_same_event_sees_the_first_order(
 
 def test_an_emergency_or_a_distressed_caller_is_flagged_for_priority(
     city: City, personas: Personas, active_model
-) -> None:  # noqa: ANN001
+) -> None:
     gas = intake("我家楼道里闻到很浓的煤气味，好像燃气泄漏了，请马上派人来！", "E-1", personas)
     assert gas.urgency == "emergency" and gas.is_priority
     calm = intake("建议在西湖路口增设一个公交站。", "E-2", personas)
@@ -86,7 +86,7 @@ def test_without_an_active_model_the_lexicon_still_categorises(city: City, perso
 def test_confident_orders_are_dispatched_automatically_when_the_administrator_allows_it(
     city: City,
     personas: Personas,
-    active_model,  # noqa: ANN001
+    active_model,
 ) -> None:
     TriageSettings.objects.update_or_create(
         pk=1, defaults={"auto_dispatch": True, "min_category_confidence": 0.3, "min_department_confidence": 0.3}
@@ -102,7 +102,7 @@ def test_confident_orders_are_dispatched_automatically_when_the_administrator_al
 def test_nothing_is_dispatched_automatically_below_the_thresholds_or_when_switched_off(
     city: City,
     personas: Personas,
-    active_model,  # noqa: ANN001
+    active_model,
 ) -> None:
     assert intake(NOISE, "A-2", personas).status == Status.DRAFT  # off by default
     TriageSettings.objects.update_or_create(
@@ -113,7 +113,7 @@ def test_nothing_is_dispatched_automatically_below_the_thresholds_or_when_switch
 
 def test_the_operators_corrections_are_recorded_with_the_original_proposal(
     city: City, personas: Personas, active_model
-) -> None:  # noqa: ANN001
+) -> None:
     order = intake(NOISE, "C-1", personas)
     proposed = order.category
     services.workorder_update(order=order, by=personas.operator, category=city.street_lights, urgency="urgent")
@@ -128,7 +128,7 @@ def test_the_operators_corrections_are_recorded_with_the_original_proposal(
     assert all(r.reviewed_by == personas.operator and not r.automatic for r in reviews.values())
 
 
-def test_an_operator_merges_a_duplicate_into_the_first_order(city: City, personas: Personas, active_model) -> None:  # noqa: ANN001
+def test_an_operator_merges_a_duplicate_into_the_first_order(city: City, personas: Personas, active_model) -> None:
     first = intake(NOISE, "M-1", personas)
     second = intake("茶场村工地夜里施工噪音扰民，搅拌机一直响，希望查处。", "M-2", personas)
     merged = services.workorder_merge(order=second, into=first, by=personas.operator)
@@ -140,7 +140,7 @@ def test_an_operator_merges_a_duplicate_into_the_first_order(city: City, persona
 
 def test_managers_and_connected_systems_see_personal_data_masked(
     client, city: City, personas: Personas, active_model
-) -> None:  # noqa: ANN001
+) -> None:
     from rest_framework.test import APIClient
 
     order = intake(NOISE, "V-1", personas)

@@ -96,7 +96,7 @@ def test_the_past_replies_of_the_shared_data_seed_the_knowledge_base() -> None:
 
 def test_the_search_page_shows_passages_to_staff_but_not_to_connected_systems(
     client, policies: Path, personas: Personas
-) -> None:  # noqa: ANN001
+) -> None:
     client.force_login(personas.officer_a)
     page = client.get("/knowledge/", {"q": "居住证 怎么办理"}).content.decode()
     assert "居住证办理流程" in page and "<mark>" in page
@@ -104,7 +104,7 @@ def test_the_search_page_shows_passages_to_staff_but_not_to_connected_systems(
     assert client.get("/knowledge/", {"q": "居住证"}).status_code == 403
 
 
-def answer_json(found, *, cite: list[str] | None = None) -> str:  # noqa: ANN001
+def answer_json(found, *, cite: list[str] | None = None) -> str:
     keys = [f.hit.key for f in found] if cite is None else cite
     return json.dumps(
         {"answer": "可携带身份证和购房合同到公积金中心办理提取，一般3个工作日到账。", "citations": keys[:1]},
@@ -132,7 +132,7 @@ def test_an_answer_citing_an_unknown_passage_is_repaired_or_refused(policies: Pa
 
 def test_an_answer_citing_nothing_is_shown_as_unsupported(
     client, policies: Path, personas: Personas, fake_llm: FakeLLM
-) -> None:  # noqa: ANN001
+) -> None:
     found = knowledge_search("公积金怎么提取")
     fake_llm.answer(answer_json(found, cite=[]))
     assert knowledge_answer("公积金怎么提取", found).status == "unsupported"
@@ -142,7 +142,7 @@ def test_an_answer_citing_nothing_is_shown_as_unsupported(
     assert "公积金中心办理提取" in page and "无依据" in page
 
 
-def test_without_an_llm_the_passages_are_the_answer(client, policies: Path, personas: Personas) -> None:  # noqa: ANN001
+def test_without_an_llm_the_passages_are_the_answer(client, policies: Path, personas: Personas) -> None:
     found = knowledge_search("公积金怎么提取")
     assert knowledge_answer("公积金怎么提取", found).status == "disabled"
     client.force_login(personas.operator)
@@ -150,7 +150,7 @@ def test_without_an_llm_the_passages_are_the_answer(client, policies: Path, pers
     assert "knowledge-answer" not in page and "住房公积金提取办理指南" in page
 
 
-def test_the_order_page_offers_passages_for_the_order(client, policies: Path, personas: Personas, city) -> None:  # noqa: ANN001
+def test_the_order_page_offers_passages_for_the_order(client, policies: Path, personas: Personas, city) -> None:
     from tests.factories import make_order
 
     order = make_order(title="咨询公积金提取", appeal="请问住房公积金提取需要什么材料？")

@@ -98,7 +98,7 @@ class TestOfficialCalendar:
         assert before == end_of(date(2026, 12, 4)) and after == end_of(date(2026, 12, 7))
 
 
-def test_dispatch_uses_the_request_types_policy_and_the_calendar(db: None, city, personas) -> None:  # noqa: ANN001
+def test_dispatch_uses_the_request_types_policy_and_the_calendar(db: None, city, personas) -> None:
     from tests.factories import make_order
     from workorders import services
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import City
 from tests.factories import DispatchRuleFactory, make_order
-from workorders.selectors import dispatch_rule_for, suggested_departments
+from workorders.dispatch_catalogue import dispatch_rule_for, suggested_departments
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ def client_for(user: User) -> APIClient:
     return client
 
 
-def numbers(response) -> set[str]:  # noqa: ANN001
+def numbers(response) -> set[str]:
     assert response.status_code == 200, response.content
     return {row["number"] for row in response.json()["results"]}
 
@@ -144,7 +144,7 @@ def test_invalid_filter_values_are_400_naming_the_filter(spread: dict[str, WorkO
 
 def test_list_query_count_does_not_grow_with_the_orders(
     city: City, personas: Personas, django_assert_max_num_queries
-) -> None:  # noqa: ANN001
+) -> None:
     for index in range(25):
         order = make_order(title=f"工单{index}", category=city.construction, area=city.street_area)
         services.workorder_dispatch(
@@ -163,7 +163,7 @@ def test_list_query_count_does_not_grow_with_the_orders(
 
 def test_order_detail_has_assignments_and_history(
     spread: dict[str, WorkOrder], personas: Personas, django_assert_max_num_queries
-) -> None:  # noqa: ANN001
+) -> None:
     client = client_for(personas.officer_b)
     with django_assert_max_num_queries(12):
         body = client.get(f"/api/v1/orders/{spread['environment'].pk}/").json()
@@ -337,7 +337,7 @@ def test_reference_data_endpoints(city: City, personas: Personas) -> None:
     assert client.get("/api/v1/areas/?kind=street").json()["results"][0]["full_name"] == "A3区 / 西湖街道"
 
 
-def test_openapi_schema_and_docs_page_are_served_locally(personas: Personas, client) -> None:  # noqa: ANN001
+def test_openapi_schema_and_docs_page_are_served_locally(personas: Personas, client) -> None:
     client.force_login(personas.manager)
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
@@ -349,7 +349,7 @@ def test_openapi_schema_and_docs_page_are_served_locally(personas: Personas, cli
     assert client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
 
 
-def test_the_openapi_schema_generates_without_warnings(tmp_path) -> None:  # noqa: ANN001
+def test_the_openapi_schema_generates_without_warnings(tmp_path) -> None:
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))

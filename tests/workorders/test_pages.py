@@ -610,6 +610,6 @@ def test_inbox_query_count_does_not_grow_with_rows(
     assert len(response.context["replied"]) == 4
 
 
-def test_the_interface_stays_chinese_for_an_english_browser(client, personas) -> None:  # noqa: ANN001
+def test_the_interface_stays_chinese_for_an_english_browser(client, personas) -> None:
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "登录" in response.content.decode()

@@ -17,7 +17,7 @@ GOOD = (
 )
 
 
-def test_the_officer_sees_the_reply_check_with_advice(client, signed_order: WorkOrder, personas: Personas) -> None:  # noqa: ANN001
+def test_the_officer_sees_the_reply_check_with_advice(client, signed_order: WorkOrder, personas: Personas) -> None:
     client.force_login(personas.officer_a)
     page = client.get(f"/orders/{signed_order.pk}/").content.decode()
     assert f"/orders/{signed_order.pk}/reply-check/" in page
@@ -30,20 +30,20 @@ def test_the_officer_sees_the_reply_check_with_advice(client, signed_order: Work
 
 def test_without_javascript_the_check_shows_on_the_order_page_and_keeps_the_text(
     client, signed_order: WorkOrder, personas: Personas
-) -> None:  # noqa: ANN001
+) -> None:
     client.force_login(personas.officer_a)
     page = client.post(f"/orders/{signed_order.pk}/reply-check/", {"reply": GOOD}).content.decode()
     assert "<html" in page and "城市照明管理规定" in page and "reply-check" in page
 
 
-def test_only_the_handling_departments_check_replies(client, signed_order: WorkOrder, personas: Personas) -> None:  # noqa: ANN001
+def test_only_the_handling_departments_check_replies(client, signed_order: WorkOrder, personas: Personas) -> None:
     client.force_login(personas.manager)
     assert client.post(f"/orders/{signed_order.pk}/reply-check/", {"reply": GOOD}).status_code == 403
     client.force_login(personas.outsider)
     assert client.post(f"/orders/{signed_order.pk}/reply-check/", {"reply": GOOD}).status_code == 404
 
 
-def test_a_sent_reply_keeps_its_check_scores(client, signed_order: WorkOrder, personas: Personas) -> None:  # noqa: ANN001
+def test_a_sent_reply_keeps_its_check_scores(client, signed_order: WorkOrder, personas: Personas) -> None:
     from workorders import services
 
     services.assignment_reply(order=signed_order, by=personas.officer_a, reply=GOOD)

@@ -23,7 +23,7 @@ def stored(record: TriageRecord) -> dict:
 
 
 @pytest.mark.django_db
-def test_an_analysed_order_reads_back_what_triage_found(city, personas: Personas) -> None:  # noqa: ANN001
+def test_an_analysed_order_reads_back_what_triage_found(city, personas: Personas) -> None:
     outcome = submission_receive(
         request=IntakeRequest(channel="web", sender_id="TR-1", content=NOISE, raw_body="{}"), by=personas.integration
     )
@@ -42,7 +42,7 @@ def test_an_analysed_order_reads_back_what_triage_found(city, personas: Personas
 
 
 @pytest.mark.django_db
-def test_the_stored_shape_is_the_pipeline_result_plus_department_related_and_sources(city) -> None:  # noqa: ANN001
+def test_the_stored_shape_is_the_pipeline_result_plus_department_related_and_sources(city) -> None:
     result = current_pipeline().run(NOISE)
     department = FieldGuess(7, 0.8, ("环境保护", ""), (Candidate(7, 0.8, ("环境保护", "")), Candidate(9, 0.1)))
     related = (RelatedOrder(id=3, number="GD202601010001", score=0.91, duplicate=True, shared_terms=("工地",)),)
