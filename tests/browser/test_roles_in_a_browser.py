@@ -1,6 +1,7 @@
 """Every role's work, clicked through in a real browser (Debian's Chromium driven by Playwright).
 
-Skipped with a reason when Chromium or Playwright is missing (`apt-get install chromium`)."""
+Skipped with a reason when Chromium is missing (`apt-get install chromium fonts-noto-cjk`); with CI=true (as
+`.ci/run` sets) a missing Chromium fails the run instead, so the browser tests cannot silently not run."""
 
 from __future__ import annotations
 
@@ -22,7 +23,10 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not shutil.which(CHROMIUM):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but {reason}", pytrace=False)
+        pytest.skip(reason)
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with playwright_api.sync_playwright() as playwright:
