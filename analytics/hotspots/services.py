@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Count, TextField, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,20 +52,23 @@ def _cities() -> frozenset[int]:
 
 
 def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[HotspotItem]:
-    """The orders received in [start, end) as plain items, in one query. Only the start of each text leaves
-    the database: the masked appeal, or the raw one (masked here) for an order triage has not reached yet."""
+    """The orders received in [start, end) as plain items, in one query. Detection reads masked text only
+    (its labels and terms are stored and shown to every manager and officer): the title and the start of the
+    masked appeal, which are triage's. An order triage has not reached yet has no masked appeal and its title
+    is as the caller gave it: both are masked here (``_unanalysed_text``); only those few rows bring their whole
+    appeal."""
     rows = (
         WorkOrder.objects.filter(created_at__gte=start, created_at__lt=end)
         .exclude(status=Status.CANCELLED)
         .annotate(
             masked_start=Substr("appeal_masked", 1, TEXT_CHARS),
-            raw_start=Case(When(appeal_masked="", then=Substr("appeal", 1, TEXT_CHARS)), default=Value("")),
+            unmasked_appeal=Case(When(appeal_masked="", then="appeal"), default=Value(""), output_field=TextField()),
         )
         .values_list(
             "pk",
             "title",
             "masked_start",
-            "raw_start",
+            "unmasked_appeal",
             "created_at",
             "area__path",
             "category__full_name",
@@ -78,7 +81,7 @@ def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[Hotsp
     return [
         HotspotItem(
             id=pk,
-            text=f"{title}\n{masked or model_text(raw)[:TEXT_CHARS]}",
+            text=f"{title}\n{masked}" if masked else _unanalysed_text(title, appeal),
             created_at=timezone.localtime(created),
             area_path=_path_ids(path, cities),
             category=(category or "").split(" / ")[0],
@@ -87,10 +90,17 @@ def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[Hotsp
             likes=int(likes or 0) if str(likes or "0").isdigit() else 0,
             department=department or "",
         )
-        for pk, title, masked, raw, created, path, category, phone, urgency, likes, department in rows.iterator(
+        for pk, title, masked, appeal, created, path, category, phone, urgency, likes, department in rows.iterator(
             chunk_size=5000
         )
     ]
+
+
+def _unanalysed_text(title: str, appeal: str) -> str:
+    """The title and the start of the appeal of an order triage has not reached yet, masked as the order masks
+    its appeal for the models (``WorkOrder.text_for_models``). The whole appeal is masked before it is cut:
+    a phone or ID number cut in half at the cut would no longer be recognised."""
+    return f"{model_text(title)}\n{model_text(appeal)[:TEXT_CHARS]}"
 
 
 def _baseline(end: datetime, cities: frozenset[int]) -> dict[AreaKey, float]:

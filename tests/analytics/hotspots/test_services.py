@@ -1,8 +1,9 @@
 """The hotspot run over the stored orders: one hotspot per problem and place, alerts for emerging ones, a
-hotspot's identity across runs, the periodic task and the command."""
+hotspot's identity across runs, the periodic task and the command; personal data never reaches a hotspot."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from io import StringIO
 
@@ -10,13 +11,14 @@ from django.core.management import call_command
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from analytics.hotspots.services import hotspots_detect
+from analytics.hotspots.services import TEXT_CHARS, hotspots_detect
 from analytics.models import Hotspot, HotspotAlert, HotspotStatus
 from analytics.signals import hotspot_emerged
 from analytics.tasks import detect_hotspots
 from tests.analytics.hotspots.reports import MIXING_PLANT, NOW, UNRELATED, PlantOrders
 from tests.conftest import City
 from tests.factories import AreaFactory, make_order
+from tests.triage.pii_cases import id_number
 from workorders.choices import AreaKind
 
 
@@ -136,3 +138,44 @@ def test_the_detect_hotspots_command_runs_now_and_says_what_it_found(city: City)
 
     assert out.getvalue().startswith(f"{len(MIXING_PLANT)} orders, 1 hotspots")
     assert Hotspot.objects.get().members.count() == len(MIXING_PLANT)
+
+
+def test_personal_data_in_orders_not_analysed_yet_never_reaches_a_hotspot(city: City) -> None:
+    """Orders triage has not reached have no masked appeal yet: the run masks them itself, the title too,
+    and the whole appeal before cutting it (a number cut in half at the cut is no longer recognisable).
+    Every caller names the plant's contact person and gives their own phone and ID number; the last one's
+    ID number lies across the cut."""
+    contact, contact_phone = "王建国", "13800000000"
+    phones = [f"1391234{n:04d}" for n in range(len(MIXING_PLANT))]
+    ids = [id_number("430102", f"198{n}0314", "271") for n in range(len(MIXING_PLANT))]
+    for n, (title, appeal) in enumerate(MIXING_PLANT):
+        padding = "搅拌站的噪音从晚上一直持续到凌晨，" * (22 if n == len(MIXING_PLANT) - 1 else 0)
+        make_order(
+            title=f"{title}，联系人：{contact}，电话{contact_phone}",
+            appeal=f"{appeal}{padding[: TEXT_CHARS - len(appeal) - 8]}我的身份证号码是{ids[n]}，电话{phones[n]}。"
+            f"搅拌站联系人：{contact}，电话{contact_phone}。",
+            caller_phone=phones[n],
+            at=NOW - timedelta(days=n + 1),
+            area=city.community_area,
+            category=city.pollution,
+        )
+
+    hotspots_detect(now=NOW)
+
+    [hotspot] = Hotspot.objects.all()
+    assert "丽发新城" in hotspot.label
+    stored = json.dumps(
+        [
+            hotspot.label,
+            hotspot.problem,
+            hotspot.place_name,
+            hotspot.terms,
+            hotspot.departments,
+            list(HotspotAlert.objects.values_list("message", flat=True)),
+        ],
+        ensure_ascii=False,
+    )
+    for value in [contact, contact_phone, *phones, *ids]:
+        assert value not in stored
+        # nor a recognisable piece of one
+        assert not any(value[i : i + 6] in stored for i in range(len(value) - 5)), (value, stored)
