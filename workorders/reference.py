@@ -1,4 +1,6 @@
-"""Imports of reference data: the category taxonomy and the holiday calendar, from CSV files."""
+"""Writes of reference data: the category taxonomy and the holiday calendar from CSV files, and the places,
+departments and dispatch rules an installation (or the demo city) starts with. Each ``*_ensure`` creates the
+row only when none has its code (or category and place), so running a seed again adds nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from django.db import transaction
 
 from workorders.choices import HolidayKind
 from workorders.errors import InvalidInput
-from workorders.models import Category, Holiday
+from workorders.models import Area, Category, Department, DispatchRule, Holiday
 
 
 def read_taxonomy_csv(path: Path) -> list[tuple[str, str, str]]:
@@ -72,3 +74,37 @@ def holiday_calendar_import(*, rows: Iterable[tuple[date, str, str]]) -> int:
         Holiday.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
         count += 1
     return count
+
+
+@transaction.atomic
+def area_ensure(
+    *, code: str, name: str, kind: str, parent: Area | None, aliases: list[str] | None = None
+) -> tuple[Area, bool]:
+    """The gazetteer entry with this code, created when missing; ``aliases`` (other names citizens use) are
+    set when given. Returns the area and whether it was created."""
+    area, created = Area.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "parent": parent})
+    if aliases is not None and area.aliases != aliases:
+        area.aliases = aliases
+        area.save(update_fields=["aliases"])
+    return area, created
+
+
+def department_ensure(
+    *, code: str, name: str, kind: str, parent: Department | None = None, area: Area | None = None
+) -> tuple[Department, bool]:
+    """The department with this code, created when missing. Returns it and whether it was created."""
+    return Department.objects.get_or_create(
+        code=code, defaults={"name": name, "kind": kind, "parent": parent, "area": area}
+    )
+
+
+@transaction.atomic
+def dispatch_rule_ensure(
+    *, category: Category, area: Area | None, lead: Department, assisting: Iterable[Department] = ()
+) -> tuple[DispatchRule, bool]:
+    """The catalogue's rule for a category (and place), created with its departments when missing; an
+    existing rule is left as an administrator may have changed it."""
+    rule, created = DispatchRule.objects.get_or_create(category=category, area=area, defaults={"lead_department": lead})
+    if created:
+        rule.assisting_departments.set(list(assisting))
+    return rule, created

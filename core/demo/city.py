@@ -10,11 +10,18 @@ from pathlib import Path
 
 from django.db import transaction
 
-from accounts.models import Role, User
+from accounts.models import Role
+from accounts.services import user_ensure
 from core.demo.dataset import Message
 from workorders.choices import AreaKind, DepartmentKind
-from workorders.models import Area, Category, Department, DispatchRule
-from workorders.reference import read_taxonomy_csv, taxonomy_import
+from workorders.models import Area, Category, Department
+from workorders.reference import (
+    area_ensure,
+    department_ensure,
+    dispatch_rule_ensure,
+    read_taxonomy_csv,
+    taxonomy_import,
+)
 
 DEMO_PASSWORD = "hotline123"
 CITY = ("A", "A市")
@@ -149,21 +156,20 @@ def places_from_messages(messages: list[Message]) -> tuple[dict[str, list[str]],
 def ensure_areas(messages: list[Message]) -> int:
     created = 0
 
-    def area(code: str, name: str, kind: str, parent: Area | None) -> Area:
+    def area(code: str, name: str, kind: str, parent: Area | None, aliases: list[str] | None = None) -> Area:
         nonlocal created
-        obj, made = Area.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "parent": parent})
+        obj, made = area_ensure(code=code, name=name, kind=kind, parent=parent, aliases=aliases)
         created += made
         return obj
 
     city = area(CITY[0], CITY[1], AreaKind.CITY, None)
     streets, communities = places_from_messages(messages)
     for code, name in DISTRICTS:
-        district = area(code, name, AreaKind.DISTRICT, city)
-        if name.endswith("县") or name.endswith("市"):
-            aliases = [name[:-1] + "县" if name.endswith("市") else name[:-1] + "市"]
-            if district.aliases != aliases:
-                district.aliases = aliases
-                district.save(update_fields=["aliases"])
+        # A county is also called a county-level city and the other way round (A7县 / A7市).
+        aliases = (
+            [name[:-1] + "县" if name.endswith("市") else name[:-1] + "市"] if name.endswith(("县", "市")) else None
+        )
+        district = area(code, name, AreaKind.DISTRICT, city, aliases)
         for index, street_name in enumerate(streets.get(code, []), start=1):
             street = area(f"{code}-S{index:02d}", street_name, AreaKind.STREET, district)
             for number, community_name in enumerate(communities.get(street_name, []), start=1):
@@ -176,9 +182,7 @@ def ensure_departments() -> int:
 
     def department(code: str, name: str, kind: str, parent: Department | None, area: Area | None = None) -> Department:
         nonlocal created
-        obj, made = Department.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": kind, "parent": parent, "area": area}
-        )
+        obj, made = department_ensure(code=code, name=name, kind=kind, parent=parent, area=area)
         created += made
         return obj
 
@@ -209,12 +213,13 @@ def ensure_catalogue() -> int:
 
     def rule(category: Category, area: Area | None, lead: str, assisting: list[str]) -> None:
         nonlocal created
-        obj, made = DispatchRule.objects.get_or_create(
-            category=category, area=area, defaults={"lead_department": Department.objects.get(code=lead)}
+        _rule, made = dispatch_rule_ensure(
+            category=category,
+            area=area,
+            lead=Department.objects.get(code=lead),
+            assisting=Department.objects.filter(code__in=assisting),
         )
-        if made:
-            obj.assisting_departments.set(Department.objects.filter(code__in=assisting))
-            created += 1
+        created += made
 
     for path, lead, assisting in CATALOGUE:
         rule(_category(path), None, lead, assisting)
@@ -233,28 +238,17 @@ def ensure_users() -> list[tuple[str, str, str]]:
     logins = []
     for username, display_name, role, department_code in DEMO_USERS:
         department = Department.objects.get(code=department_code) if department_code else None
-        user, made = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": display_name,
-                "role": role,
-                "department": department,
-                "is_staff": role == Role.ADMIN,
-                "is_superuser": role == Role.ADMIN,
-            },
+        user_ensure(
+            username=username, display_name=display_name, role=role, department=department, password=DEMO_PASSWORD
         )
-        if made:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
         logins.append((username, DEMO_PASSWORD, str(role.label)))
     for department in Department.objects.all():
-        user, made = User.objects.get_or_create(
+        user_ensure(
             username=f"staff-{department.code.lower()}",
-            defaults={"first_name": f"{department.name}值班员", "role": Role.OFFICER, "department": department},
+            display_name=f"{department.name}值班员",
+            role=Role.OFFICER,
+            department=department,
         )
-        if made:
-            user.set_unusable_password()
-            user.save()
     return logins
 
 
