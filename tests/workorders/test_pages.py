@@ -613,3 +613,15 @@ def test_inbox_query_count_does_not_grow_with_rows(
 def test_the_interface_stays_chinese_for_an_english_browser(client, personas) -> None:
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert "登录" in response.content.decode()
+
+
+def test_an_order_not_analysed_yet_shows_no_personal_data_in_a_managers_list(
+    client: Client, personas: Personas
+) -> None:
+    """A fresh call has no title and no masked appeal yet: its row shows the appeal masked now, never raw."""
+    make_order(appeal="我的电话是13912345678，身份证号110101199003074258，家门口路灯不亮", title="")
+
+    page = login(client, personas.manager).get(reverse("order-list")).content.decode()
+
+    assert "路灯" in page
+    assert "13912345678" not in page and "110101199003074258" not in page
