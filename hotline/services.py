@@ -22,9 +22,9 @@ from triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report
 from triage.normalise import SPEAKER_LABELS, turns_from_json
 from triage.normalise import Turn as TranscriptTurn
 from triage.pipeline import TriagePipeline, TriageResult
+from workorders import permissions
 from workorders.choices import Action, Status
 from workorders.dispatch_catalogue import DepartmentGuess, department_guess
-from workorders.lifecycle import rule_for
 from workorders.models import Area, Category, Department, WorkOrder
 from workorders.services import workorder_apply_triage, workorder_create_draft, workorder_dispatch
 from workorders.triage_record import FieldSource, RelatedOrder, TriageRecord
@@ -124,7 +124,7 @@ def _store(request: IntakeRequest, *, by: User | None, then: Callable[[int], Non
                 address=request.address,
                 submission=submission,
                 # an operator typing a call in is the order's creator; a connected system's order is the system's
-                by=by if by is not None and by.role in rule_for(Action.CREATE).roles else None,
+                by=by if by is not None and permissions.may_take(by, Action.CREATE) else None,
                 at=submission.received_at,
             )
             if then is not None:
