@@ -2,18 +2,16 @@
 department with its sub-departments) over a period.
 
 Read-only assembly: the figures come from analytics.dashboards.rollup_reads (the rollups) and
-analytics.dashboards.live (what must be current), the charts from analytics.figures, the tables from analytics.dashboards.exports, so a download holds exactly
-the rows of the page. Every number carries the address of the rows behind it: the order list (/orders/)
-with its own filters where they express the number, otherwise the drill-down page."""
+analytics.dashboards.live (what must be current), the charts from analytics.figures, the tables from
+analytics.dashboards.exports, so a download holds exactly the rows of the page. Every number carries the
+address of the rows behind it (analytics.dashboards.links)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
-from urllib.parse import quote_plus
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,9 +19,10 @@ from django.utils.translation import pgettext
 
 from accounts.models import User
 from analytics import figures
-from analytics.dashboards import drill, live, rollup_reads, scope
+from analytics.dashboards import live, rollup_reads, scope
 from analytics.dashboards.drill import NONE
 from analytics.dashboards.exports import CHANGE, COUNT, GROWTH, RATE, Cell, Column, Table
+from analytics.dashboards.links import DashboardLinks
 from analytics.dashboards.rollup_reads import RateCounts
 from analytics.dashboards.scope import DashboardFilters
 from analytics.figures import Figure, Series, percent
@@ -37,31 +36,6 @@ ORDER_ROWS_SHOWN = 20  # orders listed on the page under "overdue" and "due soon
 ORDER_ROWS_EXPORTED = 10_000  # … and in their downloads
 DEPARTMENT_SERIES = 8  # departments drawn over time when the volume is split by department
 FORMATS = ("csv", "xlsx")
-
-
-_PLAIN = re.compile(r"[A-Za-z0-9_.\-]*")
-
-
-def _encode(value: Any) -> str:
-    text = str(value)
-    return text if _PLAIN.fullmatch(text) else quote_plus(text)
-
-
-def _with_query(url: str, params: dict[str, Any]) -> str:
-    """An address with its query string; empty parameters are left out. (Like urlencode, but ids, dates
-    and codes need no quoting, and a dashboard builds a thousand of these.)"""
-    pairs = []
-    for key, value in params.items():
-        if value in ("", None):
-            continue
-        for one in value if isinstance(value, list | tuple) else (value,):
-            pairs.append(f"{key}={_encode(one)}")
-    return f"{url}?{'&'.join(pairs)}" if pairs else url
-
-
-def _pk(value: Any) -> Any:
-    """A model's id for a query string; NONE and empty values as they are."""
-    return value.pk if hasattr(value, "pk") else value
 
 
 def _has_counts(counts: RateCounts) -> bool:
@@ -143,15 +117,7 @@ class DashboardBuilder:
         self.centre = filters.department is None
         self.split = split if split in self.splits else "channel"
         self.rank_by = rank_by if rank_by in RANKINGS else "satisfaction"
-        self._addresses: dict[tuple[Any, ...], str] = {}
-
-    def _url(self, name: str, params: dict[str, Any], *args: Any) -> str:
-        """The named page's address with a query string. A dashboard holds a thousand links: each page's
-        address is reversed once."""
-        key = (name, *args)
-        if key not in self._addresses:
-            self._addresses[key] = reverse(name, args=args)
-        return _with_query(self._addresses[key], params)
+        self.links = DashboardLinks(filters, split=self.split, rank_by=self.rank_by)
 
     # --- what the scope holds ------------------------------------------------------------------------
 
@@ -184,101 +150,8 @@ class DashboardBuilder:
             keys.remove("ai")
         return tuple(keys)
 
-    # --- addresses ----------------------------------------------------------------------------------
-
-    def _slice(self, overrides: dict[str, Any]) -> dict[str, Any]:
-        values = {
-            "department": self.scope,
-            "channel": self.filters.channel,
-            "category": self.filters.category,
-            "district": self.filters.district,
-        }
-        values.update(overrides)
-        return values
-
-    def orders_link(self, first: date, last: date, **overrides: Any) -> str:
-        """Orders created in the period within the slice: the order list with its filters, or the drill-down
-        page for orders without a category or district (the order list cannot ask for those)."""
-        chosen = self._slice(overrides)
-        if NONE in (chosen["category"], chosen["district"]):
-            return self.drill_link("created", first, last, **overrides)
-        return self._url(
-            "order-list",
-            {
-                "created_after": first.isoformat(),
-                "created_before": last.isoformat(),
-                "department": _pk(chosen["department"]),
-                "channel": chosen["channel"],
-                "category": _pk(chosen["category"]),
-                "area": _pk(chosen["district"]),
-            },
-        )
-
-    def open_orders_link(self, **params: Any) -> str:
-        """Open orders now within the slice, in the order list (``params`` add its own filters)."""
-        chosen = self._slice({})
-        return self._url(
-            "order-list",
-            {
-                "department": _pk(chosen["department"]),
-                "channel": chosen["channel"],
-                "category": _pk(chosen["category"]),
-                "area": _pk(chosen["district"]),
-                **params,
-            },
-        )
-
-    def drill_link(
-        self,
-        kind: str,
-        first: date,
-        last: date,
-        *,
-        exact: bool = False,
-        reason: str = "",
-        field: str = "",
-        **overrides: Any,
-    ) -> str:
-        chosen = self._slice(overrides)
-        params: dict[str, Any] = {
-            "kind": kind,
-            "date_from": first.isoformat(),
-            "date_to": last.isoformat(),
-            "department": _pk(chosen["department"]),
-            "exact": "1" if exact else "",
-            "reason": reason,
-            "field": field,
-        }
-        # The volume rollups are cut by channel, category and district; the rates, returns and AI reviews
-        # are not, so their rows are listed without those filters.
-        if kind in drill.ORDER_KINDS:
-            params.update(channel=chosen["channel"], category=_pk(chosen["category"]), district=_pk(chosen["district"]))
-        elif kind == "submitted":
-            params.update(channel=chosen["channel"], department="")
-        return self._url("dashboard-drill", params)
-
-    def filter_params(self) -> dict[str, Any]:
-        return {
-            "date_from": self.filters.first.isoformat(),
-            "date_to": self.filters.last.isoformat(),
-            "channel": self.filters.channel,
-            "category": _pk(self.filters.category),
-            "district": _pk(self.filters.district),
-        }
-
-    def dashboard_link(self, department: Department | None) -> str:
-        if department is None:
-            return self._url("dashboard", self.filter_params())
-        return self._url("dashboard-department", self.filter_params(), department.pk)
-
-    def export_link(self, key: str, fmt: str) -> str:
-        params = {**self.filter_params(), "split": self.split, "rank": self.rank_by}
-        if self.centre:
-            return self._url("dashboard-export", params, key, fmt)
-        return self._url("dashboard-department-export", params, self.scope.pk, key, fmt)
-
     def _finish(self, table: Table) -> Table:
-        table.downloads = [(fmt, self.export_link(table.key, fmt)) for fmt in FORMATS]
+        table.downloads = [(fmt, self.links.export(table.key, fmt)) for fmt in FORMATS]
         return table
 
     # --- periods ------------------------------------------------------------------------------------
@@ -398,26 +271,26 @@ class DashboardBuilder:
         for start, first, last in self.buckets:
             cells = [Cell(self.bucket_label(first, last))]
             if self.centre:
-                cells.append(Cell(submissions.get(start, 0), self.drill_link("submitted", first, last)))
-            cells.append(Cell(totals.get(start, 0), self.orders_link(first, last)))
+                cells.append(Cell(submissions.get(start, 0), self.links.drill("submitted", first, last)))
+            cells.append(Cell(totals.get(start, 0), self.links.orders(first, last)))
             for key, _name in names:
-                link = self.orders_link(first, last, **self._split_value(self.split, key))
+                link = self.links.orders(first, last, **self._split_value(self.split, key))
                 cells.append(Cell(split_values.get((start, key), 0), link))
             table.add(*cells)
         whole = (f.first, f.last)
         footer = [Cell(_("Total"))]
         if self.centre:
-            footer.append(Cell(sum(submissions.values()), self.drill_link("submitted", *whole)))
-        footer.append(Cell(sum(totals.values()), self.orders_link(*whole)))
+            footer.append(Cell(sum(submissions.values()), self.links.drill("submitted", *whole)))
+        footer.append(Cell(sum(totals.values()), self.links.orders(*whole)))
         for key, _name in names:
             count = sum(n for (_bucket, value), n in split_values.items() if value == key)
-            footer.append(Cell(count, self.orders_link(*whole, **self._split_value(self.split, key))))
+            footer.append(Cell(count, self.links.orders(*whole, **self._split_value(self.split, key))))
         table.footer = footer
         x = [start.isoformat() for start, _first, _last in self.buckets]
         order_series = Series(
             _("Orders"),
             [totals.get(start, 0) for start, _first, _last in self.buckets],
-            [self.orders_link(first, last) for _start, first, last in self.buckets],
+            [self.links.orders(first, last) for _start, first, last in self.buckets],
         )
         series = [order_series]
         if self.centre:
@@ -426,7 +299,7 @@ class DashboardBuilder:
                 Series(
                     _("Submissions"),
                     [submissions.get(start, 0) for start, _first, _last in self.buckets],
-                    [self.drill_link("submitted", first, last) for _start, first, last in self.buckets],
+                    [self.links.drill("submitted", first, last) for _start, first, last in self.buckets],
                 ),
             )
         split_series = [
@@ -434,7 +307,7 @@ class DashboardBuilder:
                 name,
                 [split_values.get((start, key), 0) for start, _first, _last in self.buckets],
                 [
-                    self.orders_link(first, last, **self._split_value(self.split, key))
+                    self.links.orders(first, last, **self._split_value(self.split, key))
                     for _s, first, last in self.buckets
                 ],
             )
@@ -493,13 +366,13 @@ class DashboardBuilder:
             name = self._split_name(dimension, value)
             scope = self._split_value(dimension, value)
             now_count, before_count = current.get(value, 0), before.get(value, 0)
-            link = self.orders_link(f.first, f.last, **scope)
-            name_cell = Cell(name, self.dashboard_link(value)) if dimension == "department" else Cell(name)
+            link = self.links.orders(f.first, f.last, **scope)
+            name_cell = Cell(name, self.links.dashboard(value)) if dimension == "department" else Cell(name)
             table.add(
                 name_cell,
                 Cell(now_count, link),
                 Cell(now_count / total if total else None, link),
-                Cell(before_count, self.orders_link(p.first, p.last, **scope)),
+                Cell(before_count, self.links.orders(p.first, p.last, **scope)),
                 Cell(_growth(now_count, before_count), link),
             )
             if now_count:
@@ -509,12 +382,12 @@ class DashboardBuilder:
         if dimension == "department":
             table.note = _("An order counts for every department that leads or assists on it.")
         else:
-            whole = self.orders_link(f.first, f.last)
+            whole = self.links.orders(f.first, f.last)
             table.footer = [
                 Cell(_("Total")),
                 Cell(total, whole),
                 Cell(1.0 if total else None, whole),
-                Cell(total_before, self.orders_link(p.first, p.last)),
+                Cell(total_before, self.links.orders(p.first, p.last)),
                 Cell(_growth(total, total_before), whole),
             ]
         return Section(self._finish(table), {key: figures.bars(title, labels, values, links, x_title=_("Orders"))})
@@ -555,7 +428,7 @@ class DashboardBuilder:
         f, p = self.filters, self.previous
 
         def drill(kind: str, filters: DashboardFilters = f) -> str:
-            return self.drill_link(kind, filters.first, filters.last, department=department, exact=exact)
+            return self.links.drill(kind, filters.first, filters.last, department=department, exact=exact)
 
         return [
             Cell(now.dispatched, drill("dispatched")),
@@ -627,7 +500,7 @@ class DashboardBuilder:
             ranked = getattr(now_counts, rate.attribute) is not None
             rank += ranked
             name = _("%(name)s (own)") % {"name": department.name} if exact else department.name
-            link = None if exact or department == self.scope else self.dashboard_link(department)
+            link = None if exact or department == self.scope else self.links.dashboard(department)
             table.add(
                 Cell(rank if ranked else None),
                 Cell(name, link or ""),
@@ -636,7 +509,7 @@ class DashboardBuilder:
             if ranked:
                 labels.append(name)
                 values.append(percent(*self._fraction(now_counts, rate)))
-                links.append(self.drill_link(rate.denominator, f.first, f.last, department=department, exact=exact))
+                links.append(self.links.drill(rate.denominator, f.first, f.last, department=department, exact=exact))
         if self.units:
             table.footer = [
                 Cell(""),
@@ -659,7 +532,7 @@ class DashboardBuilder:
                         percent(*self._fraction(by_bucket.get(start, RateCounts()), definition))
                         for start, _first, _last in self.buckets
                     ],
-                    [self.drill_link(definition.denominator, first, last) for _s, first, last in self.buckets],
+                    [self.links.drill(definition.denominator, first, last) for _s, first, last in self.buckets],
                 )
             )
         return Section(
@@ -697,19 +570,19 @@ class DashboardBuilder:
             _("Deadlines now"),
             [Column(_("Open orders"), key="measure"), Column(_("Orders"), COUNT, "orders")],
         )
-        table.add(_("Held by a department"), Cell(counts["open"], self.open_orders_link(status=list(OPEN_STATUSES))))
-        table.add(_("Overdue"), Cell(counts["overdue"], self.open_orders_link(overdue="true")))
+        table.add(_("Held by a department"), Cell(counts["open"], self.links.open_orders(status=list(OPEN_STATUSES))))
+        table.add(_("Overdue"), Cell(counts["overdue"], self.links.open_orders(overdue="true")))
         table.add(
             _("of which not signed in time"),
-            Cell(counts["sign_overdue"], self.open_orders_link(overdue="true", status=Status.DISPATCHED)),
+            Cell(counts["sign_overdue"], self.links.open_orders(overdue="true", status=Status.DISPATCHED)),
         )
         table.add(
             _("of which under supervision"),
-            Cell(counts["supervised"], self.open_orders_link(overdue="true", supervised="true")),
+            Cell(counts["supervised"], self.links.open_orders(overdue="true", supervised="true")),
         )
         table.add(
             _("Due within %(hours)s hours") % {"hours": hours},
-            Cell(counts["due_soon"], self.drill_link("due_soon", f.first, f.last)),
+            Cell(counts["due_soon"], self.links.drill("due_soon", f.first, f.last)),
         )
         table.note = _("Live: as of this page's time. The period does not apply; the other filters do.")
         return Section(self._finish(table), {})
@@ -725,12 +598,12 @@ class DashboardBuilder:
         labels, values, links = [], [], []
         for department_id, count in found:
             unit = units[department_id]
-            link = self.open_orders_link(overdue="true", department=unit.pk)
-            table.add(Cell(unit.name, self.dashboard_link(unit)), Cell(count, link))
+            link = self.links.open_orders(overdue="true", department=unit.pk)
+            table.add(Cell(unit.name, self.links.dashboard(unit)), Cell(count, link))
             labels.append(unit.name)
             values.append(count)
             links.append(link)
-        table.footer = [Cell(_("Total")), Cell(self.deadline_counts["overdue"], self.open_orders_link(overdue="true"))]
+        table.footer = [Cell(_("Total")), Cell(self.deadline_counts["overdue"], self.links.open_orders(overdue="true"))]
         table.note = _("An order counts for every department that leads or assists on it.")
         return Section(
             self._finish(table),
@@ -803,24 +676,24 @@ class DashboardBuilder:
         labels, values, links = [], [], []
         for reason in sorted(set(current) | set(before), key=lambda r: (-current.get(r, 0), -before.get(r, 0), r)):
             label = str(ReturnReason(reason).label) if reason in ReturnReason.values else reason
-            link = self.drill_link("returned", f.first, f.last, reason=reason)
+            link = self.links.drill("returned", f.first, f.last, reason=reason)
             count = current.get(reason, 0)
             table.add(
                 label,
                 Cell(count, link),
                 Cell(count / total if total else None, link),
-                Cell(before.get(reason, 0), self.drill_link("returned", p.first, p.last, reason=reason)),
+                Cell(before.get(reason, 0), self.links.drill("returned", p.first, p.last, reason=reason)),
             )
             if count:
                 labels.append(label)
                 values.append(count)
                 links.append(link)
-        whole = self.drill_link("returned", f.first, f.last)
+        whole = self.links.drill("returned", f.first, f.last)
         table.footer = [
             Cell(_("Total")),
             Cell(total, whole),
             Cell(1.0 if total else None, whole),
-            Cell(total_before, self.drill_link("returned", p.first, p.last)),
+            Cell(total_before, self.links.drill("returned", p.first, p.last)),
         ]
         table.note = _("Returns (退单) made in the period by the departments in scope, with the reason they gave.")
         return Section(self._finish(table), {"returns": figures.bars(_("Returns by reason"), labels, values, links)})
@@ -850,18 +723,18 @@ class DashboardBuilder:
             rate = accepted / reviewed if reviewed else None
             rate_before = before_accepted / before_reviewed if before_reviewed else None
             label = str(AiField(field).label)
-            link = self.drill_link("ai_reviewed", f.first, f.last, field=field, department=None)
+            link = self.links.drill("ai_reviewed", f.first, f.last, field=field, department=None)
             table.add(
                 label,
                 Cell(reviewed, link),
-                Cell(accepted, self.drill_link("ai_accepted", f.first, f.last, field=field, department=None)),
+                Cell(accepted, self.links.drill("ai_accepted", f.first, f.last, field=field, department=None)),
                 Cell(
-                    reviewed - accepted, self.drill_link("ai_corrected", f.first, f.last, field=field, department=None)
+                    reviewed - accepted, self.links.drill("ai_corrected", f.first, f.last, field=field, department=None)
                 ),
                 Cell(rate, link),
                 Cell(
                     _change(rate, rate_before),
-                    self.drill_link("ai_reviewed", p.first, p.last, field=field, department=None),
+                    self.links.drill("ai_reviewed", p.first, p.last, field=field, department=None),
                 ),
             )
             if reviewed:
@@ -901,7 +774,9 @@ class DashboardBuilder:
         if self.centre:
             submissions = sum(count for _bucket, count in rollup_reads.submissions_over_time(f))
             tiles.append(
-                Tile("submissions", _("Submissions"), f"{submissions:,}", self.drill_link("submitted", f.first, f.last))
+                Tile(
+                    "submissions", _("Submissions"), f"{submissions:,}", self.links.drill("submitted", f.first, f.last)
+                )
             )
         growth = _growth(self.order_total, self.order_total_before)
         tiles.append(
@@ -909,7 +784,7 @@ class DashboardBuilder:
                 "orders",
                 _("Orders"),
                 f"{self.order_total:,}",
-                self.orders_link(f.first, f.last),
+                self.links.orders(f.first, f.last),
                 change=f"{100 * growth:+.1f}%" if growth is not None else "",
                 note=_("against the previous period"),
             )
@@ -920,7 +795,7 @@ class DashboardBuilder:
                 "overdue",
                 _("Overdue now"),
                 f"{counts['overdue']:,}",
-                self.open_orders_link(overdue="true"),
+                self.links.open_orders(overdue="true"),
                 tone="bad" if counts["overdue"] else "",
             )
         )
@@ -929,7 +804,7 @@ class DashboardBuilder:
                 "due_soon",
                 _("Due within %(hours)s hours") % {"hours": live.due_soon_hours()},
                 f"{counts['due_soon']:,}",
-                self.drill_link("due_soon", f.first, f.last),
+                self.links.drill("due_soon", f.first, f.last),
             )
         )
         for rate in rate_definitions():
@@ -940,14 +815,14 @@ class DashboardBuilder:
                     rate.key,
                     rate.label,
                     f"{100 * value:.1f}%" if value is not None else "—",
-                    self.drill_link(rate.denominator, f.first, f.last),
+                    self.links.drill(rate.denominator, f.first, f.last),
                     change=f"{change:+.1f}" if change is not None else "",
                     tone="" if not change else ("good" if change > 0 else "bad"),
                     note=_("percentage points against the previous period"),
                 )
             )
         returns = sum(count for _reason, count in self.returns_by_reason)
-        tiles.append(Tile("returns", _("Returns"), f"{returns:,}", self.drill_link("returned", f.first, f.last)))
+        tiles.append(Tile("returns", _("Returns"), f"{returns:,}", self.links.drill("returned", f.first, f.last)))
         return tiles
 
     def page(self) -> dict[str, Any]:
@@ -971,8 +846,8 @@ class DashboardBuilder:
             "previous_period": self.period_label(self.previous),
             "granularity": self.filters.granularity,
             "due_soon_hours": live.due_soon_hours(),
-            "all_overdue_link": self.open_orders_link(overdue="true"),
-            "all_due_soon_link": self.drill_link("due_soon", self.filters.first, self.filters.last),
+            "all_overdue_link": self.links.open_orders(overdue="true"),
+            "all_due_soon_link": self.links.drill("due_soon", self.filters.first, self.filters.last),
             "overdue_count": self.deadline_counts["overdue"],
             "due_soon_count": self.deadline_counts["due_soon"],
         }

@@ -139,10 +139,10 @@ def _breadcrumbs(user: User, department: Department | None, builder: DashboardBu
         return []
     crumbs = []
     if permissions.sees_centre_figures(user):
-        crumbs.append((_("Whole centre"), builder.dashboard_link(None)))
+        crumbs.append((_("Whole centre"), builder.links.dashboard(None)))
     parent_ids = department.ancestors_and_self_ids()[:-1]
     for parent in permissions.departments_visible_to(user).filter(pk__in=parent_ids):
-        crumbs.append((parent.name, builder.dashboard_link(parent)))
+        crumbs.append((parent.name, builder.links.dashboard(parent)))
     return crumbs
 
 
