@@ -18,9 +18,9 @@ def refresh_rollups(days: int = DEFAULT_DAYS) -> dict[str, object]:
 
 @shared_task
 def refresh_rollups_deep() -> dict[str, object]:
-    """Once a day, recompute the last DEEP_DAYS days. A change today can alter an older day's counts: a return
-    or reopen removes an assignment from the sign cohort of the day its old deadline fell on, a late edit
-    moves an order to another category. The frequent refresh recomputes the last days only."""
+    """Once a day, recompute the last DEEP_DAYS days. A change today can alter an older day's volumes: a late
+    edit moves an order to another category or district. (The rates of a past day never change: they come
+    from the event log.) The frequent refresh recomputes the last days only."""
     return refresh_rollups(days=DEEP_DAYS)
 
 

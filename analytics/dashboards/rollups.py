@@ -5,10 +5,13 @@ with one ``INSERT … SELECT … GROUP BY`` per table, all in one transaction, s
 refresh. The SQL is written once for SQLite and PostgreSQL: only the local-date expression differs, and
 Django's database operations supply it.
 
+The department work (the three rates) is counted from the append-only event log, handling round by handling
+round (analytics.dashboards.rounds): a past day's counts never change. The volumes follow the orders as they
+are: orders created earlier but dispatched again within the window (a return re-dispatched, a late dispatch)
+change which departments hold them, so the days they were created on are recomputed too.
+
 The periodic task recomputes the last three days every ten minutes and the last DEEP_DAYS once a day;
-``manage.py refresh_rollups --all`` rebuilds everything.
-Orders created earlier but dispatched again within the window (a return re-dispatched, a late dispatch)
-change which departments hold them, so the days they were created on are recomputed too."""
+``manage.py refresh_rollups --all`` rebuilds everything."""
 
 from __future__ import annotations
 
@@ -41,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_DAYS = 3
 VACUUM_AFTER_DAYS = 31  # a refresh of more days than this cleans up after itself (see _vacuum)
-DEEP_DAYS = 62  # the daily refresh: older days no longer change in practice (deadlines are weeks at most)
+DEEP_DAYS = 62  # the daily refresh: late edits to older orders' category or area are rare after two months
 KEEP_REFRESH_RECORDS = timedelta(days=30)
 _LOCK_KEY = 0x12345  # PostgreSQL advisory lock: one refresh at a time, so two never insert the same days
 

@@ -1,8 +1,8 @@
 """Rollups: per-day counts the dashboards read instead of the order tables.
 
 Each table is derived data: ``analytics.dashboards.rollups`` deletes the rows of the days it recomputes and inserts
-them again from the orders, assignments, callbacks, events and submissions in one set-based query per
-table, inside one transaction. Days are local days (TIME_ZONE). Nothing else writes these tables."""
+them again from the orders, assignments, events, reviews and submissions in one set-based query per table,
+inside one transaction. Days are local days (TIME_ZONE). Nothing else writes these tables."""
 
 from __future__ import annotations
 
@@ -92,9 +92,10 @@ class SubmissionDaily(models.Model):
 
 
 class DepartmentDaily(models.Model):
-    """One department's own work per day (sub-departments have their own rows). Each count is dated by
-    the moment it is about: dispatches by dispatch, the sign cohort by its sign deadline, signatures and
-    replies when made, callbacks when recorded (and credited to the order's lead department)."""
+    """One department's own work per day (sub-departments have their own rows), from the event log per
+    handling round (analytics.dashboards.rounds). Each count is dated by the moment it is about: assignments
+    when made, the sign cohort by its round's sign deadline, signatures and replies when made, callbacks when
+    recorded (credited to the order's lead department at that moment)."""
 
     day = models.DateField(_("day"))
     department = models.ForeignKey(
@@ -104,7 +105,10 @@ class DepartmentDaily(models.Model):
     sign_due = models.PositiveIntegerField(
         _("assignments due to be signed"),
         default=0,
-        help_text=_("Current assignments whose sign deadline fell on the day and has passed, or that are signed."),
+        help_text=_(
+            "Assignments of a handling round whose sign deadline fell on the day: signed in the round, or not "
+            "signed when the deadline passed."
+        ),
     )
     signed_on_time = models.PositiveIntegerField(_("signed within the deadline"), default=0)
     signed = models.PositiveIntegerField(_("assignments signed"), default=0)
