@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
-from django.db.models import Count, Max
+from django.db import transaction
 
 from knowledge.documents import ArticleDraft
+from knowledge.index import index_for_search
 from knowledge.models import KnowledgeArticle, KnowledgePassage
-from knowledge.passages import Passage, split_passages
-from knowledge.search import Hit, SearchIndex, extra_text_of
+from knowledge.passages import split_passages
+from knowledge.search import Hit
 from triage.llm.answering import KnowledgeAnswer, SourcePassage, answer_messages, validate_answer
 from triage.llm.answers import parse_answer
 from triage.llm.client import LlmError, config_from_options, shared_client
@@ -64,72 +63,10 @@ def knowledge_import(*, drafts: Sequence[ArticleDraft]) -> ImportOutcome:
             KnowledgePassage(article=article, position=p.position, text=p.text)
             for p in split_passages(str(article.pk), article.title, article.body)
         )
-    if created or updated:
-        forget_knowledge_index()  # this process's next search builds afresh; others rebuild in the background
-    return ImportOutcome(created, updated, unchanged)
+    return ImportOutcome(created, updated, unchanged)  # every process's index follows within seconds (index.py)
 
 
 # --- search ------------------------------------------------------------------------------------------------
-
-_index_lock = threading.Lock()
-_index: dict[str, object] = {}
-
-
-def _signature() -> tuple[object, ...]:
-    stats = KnowledgeArticle.objects.filter(is_active=True).aggregate(n=Count("id"), last=Max("updated_at"))
-    return (stats["n"], stats["last"], KnowledgePassage.objects.aggregate(last=Max("id"))["last"])
-
-
-def knowledge_index() -> SearchIndex:
-    """The search index of the active articles. The first call builds it; after an article changes, the old
-    index keeps answering while a background thread builds the new one (10,000 articles take ~15 s)."""
-    signature = _signature()
-    with _index_lock:
-        current = _index.get("index")
-        if _index.get("signature") == signature:
-            return current  # type: ignore[return-value]
-        if current is not None:
-            if not _index.get("rebuilding"):
-                _index["rebuilding"] = True
-                threading.Thread(target=_rebuild_in_background, args=(signature,), daemon=True).start()
-            return current  # type: ignore[return-value]
-    index = _build_index()
-    with _index_lock:
-        _index.update(signature=signature, index=index)
-    return index
-
-
-def _rebuild_in_background(signature: tuple[object, ...]) -> None:
-    try:
-        index = _build_index()
-        with _index_lock:
-            _index.update(signature=signature, index=index)
-    except Exception:
-        logger.exception("rebuilding the knowledge index failed")
-    finally:
-        with _index_lock:
-            _index["rebuilding"] = False
-        close_old_connections()
-
-
-def forget_knowledge_index() -> None:
-    """Drop the index so the next search builds it afresh (tests, and after a bulk import)."""
-    with _index_lock:
-        _index.clear()
-
-
-def _build_index() -> SearchIndex:
-    articles = dict(KnowledgeArticle.objects.filter(is_active=True).values_list("pk", "title"))
-    questions = dict(KnowledgeArticle.objects.filter(is_active=True).values_list("pk", "question"))
-    passages = [
-        Passage(key=f"{article_id}:{position}", article_key=str(article_id), position=position, text=text)
-        for article_id, position, text in KnowledgePassage.objects.filter(article__is_active=True).values_list(
-            "article_id", "position", "text"
-        )
-    ]
-    return SearchIndex.build(
-        passages, extra_text={str(pk): extra_text_of(title, questions.get(pk, "")) for pk, title in articles.items()}
-    )
 
 
 @dataclass(frozen=True)
@@ -138,9 +75,13 @@ class Found:
     article: KnowledgeArticle
 
 
-def knowledge_search(query: str, *, limit: int = 5) -> list[Found]:
-    """The best passages for a question, each with its article."""
-    hits = knowledge_index().search(query, limit=limit)
+def knowledge_search(query: str, *, limit: int = 5) -> list[Found] | None:
+    """The best passages for a question, each with its article; None while the index is being prepared
+    (after a restart, before the first build), so a page can say so at once instead of waiting."""
+    index = index_for_search()
+    if index is None:
+        return None
+    hits = index.search(query, limit=limit)
     articles = KnowledgeArticle.objects.in_bulk([int(hit.article_key) for hit in hits])
     return [Found(hit, articles[int(hit.article_key)]) for hit in hits if int(hit.article_key) in articles]
 

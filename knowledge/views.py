@@ -24,7 +24,7 @@ def knowledge_search_page(request: HttpRequest) -> HttpResponse:
     _knowledge_reader(request)
     query = request.GET.get("q", "").strip()[:500]
     found = knowledge_search(query, limit=8) if query else []
-    context = {"query": query, "found": found, "llm": llm_answers_enabled()}
+    context = {"query": query, "found": found or [], "preparing": found is None, "llm": llm_answers_enabled()}
     return render(request, "knowledge/knowledge.html", context)
 
 
@@ -33,7 +33,7 @@ def knowledge_answer_fragment(request: HttpRequest) -> HttpResponse:
     """The LLM's answer to a question, from the passages search finds for it (an htmx fragment)."""
     _knowledge_reader(request)
     query = request.GET.get("q", "").strip()[:500]
-    found = knowledge_search(query, limit=5) if query else []
+    found = (knowledge_search(query, limit=5) if query else []) or []
     outcome = knowledge_answer(query, found)
     cited = {f.hit.key: f for f in found}
     context = {
@@ -52,8 +52,11 @@ def knowledge_for_order(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(permissions.orders_visible_to(request.user), pk=pk)
     query = workorder_selectors.order_question(order)
     found = knowledge_search(query, limit=3)
-    return render(
-        request,
-        "knowledge/_knowledge_for_order.html",
-        {"order": order, "query": query, "found": found, "llm": llm_answers_enabled()},
-    )
+    context = {
+        "order": order,
+        "query": query,
+        "found": found or [],
+        "preparing": found is None,
+        "llm": llm_answers_enabled(),
+    }
+    return render(request, "knowledge/_knowledge_for_order.html", context)

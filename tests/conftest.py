@@ -50,6 +50,17 @@ class Personas:
     outsider: User  # an officer whose department has nothing assigned
 
 
+@pytest.fixture(autouse=True)
+def _knowledge_index_of_this_test_only() -> object:
+    """The knowledge index lives for the process; each test starts without one (a builder thread finishes
+    first, so it cannot bring back an index of another test's articles)."""
+    yield
+    from knowledge import index
+
+    index.wait_until_ready(60)
+    index.forget()
+
+
 @pytest.fixture
 def city(db: None) -> City:
     housing = DepartmentFactory(name="市住房和城乡建设局", code="ZJJ")

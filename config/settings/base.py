@@ -201,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "analytics.tasks.detect_hotspots",
         "schedule": timedelta(hours=1),
     },
+    # After articles change, a worker saves the new knowledge index for every web process to load.
+    "refresh-knowledge-index": {
+        "task": "knowledge.tasks.refresh_knowledge_index",
+        "schedule": timedelta(minutes=2),
+    },
 }
 
 HOTLINE = {
@@ -215,6 +220,8 @@ HOTLINE = {
     # Hours before the resolve deadline when the due-soon reminder (临期催办) is recorded.
     "DUE_SOON_HOURS": env_int("HOTLINE_DUE_SOON_HOURS", 24, minimum=1),
     "DATASETS_DIR": Path(env_str("HOTLINE_DATASETS_DIR", str(BASE_DIR.parent / "shared" / "datasets"))),
+    # Where the built knowledge search index is kept, so a restart loads it instead of building it again.
+    "KNOWLEDGE_INDEX_DIR": Path(env_str("HOTLINE_KNOWLEDGE_INDEX_DIR", str(BASE_DIR / "var" / "knowledge"))),
 }
 
 # The LLM: any OpenAI-compatible chat-completions endpoint (vLLM, Ollama, llama.cpp server, a hosted Qwen or

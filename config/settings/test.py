@@ -1,6 +1,8 @@
 """Test settings: the base settings with a fixed key, fast hashing and in-process tasks unless a broker is set."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-0123456789")
 
@@ -8,3 +10,6 @@ from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "zh-hans"
+
+# Each test process keeps its built knowledge index apart (xdist runs several).
+HOTLINE = {**HOTLINE, "KNOWLEDGE_INDEX_DIR": Path(tempfile.mkdtemp(prefix="hotline-knowledge-index-"))}  # noqa: F405

@@ -48,7 +48,7 @@ def test_due_tasks_run_and_each_runs_again_after_its_interval(signed_order, pers
     assert signed_order.events.filter(action=Action.MARK_OVERDUE).count() == 1  # recorded once only
 
 
-def test_the_schedule_covers_the_deadline_intake_and_analytics_tasks(settings) -> None:
+def test_the_schedule_covers_the_deadline_intake_analytics_and_knowledge_tasks(settings) -> None:
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert tasks == {
         "workorders.tasks.record_deadline_reminders",
@@ -56,4 +56,5 @@ def test_the_schedule_covers_the_deadline_intake_and_analytics_tasks(settings) -
         "analytics.tasks.refresh_rollups",
         "analytics.tasks.refresh_rollups_deep",
         "analytics.tasks.detect_hotspots",
+        "knowledge.tasks.refresh_knowledge_index",
     }

@@ -15,6 +15,7 @@ from core.demo.city import ensure_reference_data, ensure_users
 from core.demo.dataset import read_messages
 from core.demo.simulator import import_history
 from knowledge.documents import replies_articles
+from knowledge.index import rebuild_now
 from knowledge.services import knowledge_import
 
 
@@ -44,7 +45,11 @@ class Command(BaseCommand):
         created = ensure_reference_data(datasets, messages)
         logins = ensure_users()
         knowledge = knowledge_import(drafts=replies_articles(folder / "replies.csv"))
-        self.stdout.write(f"Knowledge base: {knowledge.created} past replies added, {knowledge.updated} updated")
+        index = rebuild_now()  # saved, so the web server loads it at start instead of building it
+        self.stdout.write(
+            f"Knowledge base: {knowledge.created} past replies added, {knowledge.updated} updated; "
+            f"{len(index)} passages indexed"
+        )
         self.stdout.write("Reference data: " + ", ".join(f"{count} new {name}" for name, count in created.items()))
         if not no_history:
             imported = import_history(messages, limit=limit, progress=self._progress)

@@ -21,6 +21,9 @@ class Command(BaseCommand):
 
         from config.scheduler import InProcessScheduler
         from config.wsgi import application
+        from knowledge.index import warm_in_background
+
+        warm_in_background()  # load (or build) the knowledge index now, not in the first request
 
         if settings.CELERY_TASK_ALWAYS_EAGER:
             InProcessScheduler().start()

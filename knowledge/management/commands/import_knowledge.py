@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from knowledge.documents import read_csv, read_markdown, replies_articles
+from knowledge.index import rebuild_now
 from knowledge.services import knowledge_import
 
 
@@ -41,8 +43,11 @@ class Command(BaseCommand):
         if not drafts:
             raise CommandError("nothing to import: give .md or .csv files, or --replies")
         outcome = knowledge_import(drafts=drafts)
+        started = time.monotonic()
+        index = rebuild_now()  # the running site picks the saved index up within seconds
         self.stdout.write(
             self.style.SUCCESS(
-                f"{outcome.created} articles created, {outcome.updated} updated, {outcome.unchanged} unchanged"
+                f"{outcome.created} articles created, {outcome.updated} updated, {outcome.unchanged} unchanged; "
+                f"search index of {len(index)} passages ready in {time.monotonic() - started:.1f} s"
             )
         )
