@@ -1,9 +1,9 @@
 """Articles for the knowledge base, read from the files a city already has.
 
 - Markdown: one article per level-1 or level-2 heading, with optional front matter lines at the top of the
-  section (``类型: 政策``, ``标签: 公积金, 提取``) and ``问：…`` / ``答：…`` pairs for FAQs.
-- CSV: one article per row (``title``, ``body``, optional ``kind``, ``tags``, ``question``; Chinese column
-  names are accepted too).
+  section (``类型: 政策``, ``标签: 公积金, 提取``, ``日期: 2026-03-01``) and ``问：…`` / ``答：…`` pairs for FAQs.
+- CSV: one article per row (``title``, ``body``, optional ``kind``, ``tags``, ``question``, ``date``; Chinese
+  column names are accepted too).
 - The seed: past government replies to citizens' messages (teddy2020c ``replies.csv``).
 
 Bad input raises ``ValueError`` with a message that names the file, section or row and what is wrong.
@@ -15,8 +15,11 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
+
+from triage.privacy import mask_pii
 
 KINDS = ("policy", "faq", "procedure", "reply")
 
@@ -52,6 +55,33 @@ class ArticleDraft:
     source_ref: str = ""  # where in the source: the heading, the row, the message id
     tags: tuple[str, ...] = ()
     question: str = ""  # for replies and FAQs: the question the body answers (searchable too)
+    dated: date | None = None  # when it was published or, for a past case, replied to
+
+
+def for_storage(draft: ArticleDraft) -> ArticleDraft:
+    """The article as the knowledge base keeps it: a past case (a citizen's message and the reply to it) with
+    its personal data masked, as every role and the LLM may read it; the centre's own policies, FAQs and
+    procedures as written (their office phone numbers are for citizens to call)."""
+    if draft.kind != "reply":
+        return draft
+    return replace(
+        draft,
+        title=mask_pii(draft.title).text,
+        question=mask_pii(draft.question).text,
+        body=mask_pii(draft.body).text,
+    )
+
+
+def parse_date(value: str) -> date | None:
+    """A date written 2019-05-12, 2019/5/12 or 2019-05-12 10:30:00 (the time is dropped); None if blank or
+    not a date."""
+    value = (value or "").strip()
+    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d", "%Y/%m/%d", "%Y/%m/%d %H:%M"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def kind_of(value: str) -> str:
@@ -82,7 +112,7 @@ def _where(source: str) -> str:
 
 _HEADING = re.compile(r"^(#{1,2})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_FRONT_MATTER = re.compile(r"^\s*(类型|kind|type|标签|tags?)\s*[:：]\s*(.*?)\s*$", re.IGNORECASE)
+_FRONT_MATTER = re.compile(r"^\s*(类型|kind|type|标签|tags?|日期|date)\s*[:：]\s*(.*?)\s*$", re.IGNORECASE)
 _QUESTION = re.compile(r"^\s*(?:问|Q)\s*[:：]\s*", re.IGNORECASE)
 _ANSWER = re.compile(r"^\s*(?:答|A)\s*[:：]\s*", re.IGNORECASE)
 
@@ -122,7 +152,8 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
         if not match:
             return found, lines[index:]
         key = match.group(1).lower()
-        found["kind" if key in ("类型", "kind", "type") else "tags"] = match.group(2)
+        field = "kind" if key in ("类型", "kind", "type") else "dated" if key in ("日期", "date") else "tags"
+        found[field] = match.group(2)
     return found, []
 
 
@@ -174,6 +205,9 @@ def read_markdown(text: str, *, source: str = "", kind: str = "policy") -> list[
         except ValueError as error:
             raise ValueError(f"{where}{error}") from None
         tags = split_tags(meta.get("tags", ""))
+        dated = parse_date(meta.get("dated", ""))
+        if meta.get("dated") and dated is None:
+            raise ValueError(f"{where}the date {meta['dated']!r} is not a date (write 2026-03-01)")
         before, pairs = _qa_pairs(lines, where)
         intro = tidy("\n".join(before))
         if intro:
@@ -185,6 +219,7 @@ def read_markdown(text: str, *, source: str = "", kind: str = "policy") -> list[
                     source=source,
                     source_ref=unique_ref(section.title),
                     tags=tags,
+                    dated=dated,
                 )
             )
         for question, answer in pairs:
@@ -198,6 +233,7 @@ def read_markdown(text: str, *, source: str = "", kind: str = "policy") -> list[
                     source_ref=unique_ref(title),
                     tags=tags,
                     question=question,
+                    dated=dated,
                 )
             )
     return drafts
@@ -213,6 +249,7 @@ _COLUMNS = {
     "tags": ("tags", "标签"),
     "question": ("question", "问题"),
     "ref": ("id", "source_ref", "编号"),
+    "dated": ("date", "dated", "日期", "发布日期"),
 }
 
 
@@ -275,6 +312,9 @@ def read_csv(path_or_text: str | Path, *, source: str = "") -> list[ArticleDraft
             kind = kind_of(cell(row, "kind")) if cell(row, "kind") else ("faq" if question else "policy")
         except ValueError as error:
             raise ValueError(f"{where}row at line {line}: {error}") from None
+        dated = parse_date(cell(row, "dated"))
+        if cell(row, "dated") and dated is None:
+            raise ValueError(f"{where}row at line {line}: {cell(row, 'dated')!r} is not a date (write 2026-03-01)")
         drafts.append(
             ArticleDraft(
                 title=title or question.split("\n")[0][:80],
@@ -284,6 +324,7 @@ def read_csv(path_or_text: str | Path, *, source: str = "") -> list[ArticleDraft
                 source_ref=cell(row, "ref") or str(line),
                 tags=split_tags(cell(row, "tags")),
                 question=question,
+                dated=dated,
             )
         )
     return drafts
@@ -329,6 +370,7 @@ def replies_articles(replies_csv: Path) -> list[ArticleDraft]:
                 source="replies.csv",
                 source_ref=(row.get("message_id") or "").strip(),
                 question="\n".join(part for part in (title, detail) if part),
+                dated=parse_date(row.get("replied_at") or "") or parse_date(row.get("posted_at") or ""),
             )
         )
     return drafts

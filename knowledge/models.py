@@ -28,6 +28,9 @@ class KnowledgeArticle(models.Model):
         _("source"), max_length=255, blank=True, help_text=_("The file or data set it came from.")
     )
     source_ref = models.CharField(_("reference in the source"), max_length=128, blank=True)
+    dated = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("When it was published or, for a past case, replied to.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
-from knowledge.documents import ArticleDraft
+from knowledge.documents import ArticleDraft, for_storage
 from knowledge.index import index_for_search
 from knowledge.models import KnowledgeArticle, KnowledgePassage
 from knowledge.passages import split_passages
@@ -32,21 +35,15 @@ class ImportOutcome:
 @transaction.atomic
 def knowledge_import(*, drafts: Sequence[ArticleDraft]) -> ImportOutcome:
     """Store articles and their passages. An article with a source reference (a message id, a file's
-    row) is updated in place when imported again; one without is matched by source and title."""
+    row) is updated in place when imported again; one without is matched by source and title. Every
+    process's search index follows within seconds (``knowledge.index``)."""
     created = updated = unchanged = 0
-    for draft in drafts:
+    for draft in map(for_storage, drafts):
         lookup = {"source": draft.source, "source_ref": draft.source_ref} if draft.source_ref else {
             "source": draft.source, "title": draft.title, "source_ref": ""
         }  # fmt: skip
         article = KnowledgeArticle.objects.filter(**lookup).first()
-        values = {
-            "title": draft.title[:255],
-            "kind": draft.kind,
-            "question": draft.question,
-            "body": draft.body,
-            "tags": list(draft.tags),
-            "is_active": True,
-        }
+        values = {**_values_of(draft), "is_active": True}
         if article is None:
             article = KnowledgeArticle.objects.create(source=draft.source, source_ref=draft.source_ref, **values)
             created += 1
@@ -57,13 +54,56 @@ def knowledge_import(*, drafts: Sequence[ArticleDraft]) -> ImportOutcome:
             for name, value in values.items():
                 setattr(article, name, value)
             article.save()
-            article.passages.all().delete()
             updated += 1
-        KnowledgePassage.objects.bulk_create(
-            KnowledgePassage(article=article, position=p.position, text=p.text)
-            for p in split_passages(str(article.pk), article.title, article.body)
+        _cut_passages(article)
+    return ImportOutcome(created, updated, unchanged)
+
+
+@transaction.atomic
+def knowledge_article_save(*, article: KnowledgeArticle) -> KnowledgeArticle:
+    """An administrator's new or edited article: stored as imports store it (a past case masked) with its
+    passages cut again; the search index follows by itself."""
+    draft = for_storage(
+        ArticleDraft(
+            title=article.title,
+            body=article.body,
+            kind=article.kind,
+            source=article.source,
+            source_ref=article.source_ref,
+            tags=tuple(article.tags or ()),
+            question=article.question,
+            dated=article.dated,
         )
-    return ImportOutcome(created, updated, unchanged)  # every process's index follows within seconds (index.py)
+    )
+    for name, value in _values_of(draft).items():
+        setattr(article, name, value)
+    article.save()
+    _cut_passages(article)
+    return article
+
+
+def knowledge_articles_set_active(*, articles: QuerySet[KnowledgeArticle], active: bool) -> int:
+    """Retire articles from search (kept, and restorable) or bring them back; returns how many changed."""
+    return articles.exclude(is_active=active).update(is_active=active, updated_at=timezone.now())
+
+
+def _values_of(draft: ArticleDraft) -> dict[str, object]:
+    return {
+        "title": draft.title[:255],
+        "kind": draft.kind,
+        "question": draft.question,
+        "body": draft.body,
+        "tags": list(draft.tags),
+        "dated": draft.dated,
+    }
+
+
+def _cut_passages(article: KnowledgeArticle) -> None:
+    article.passages.all().delete()
+    KnowledgePassage.objects.bulk_create(
+        KnowledgePassage(article=article, position=p.position, text=p.text)
+        for p in split_passages(str(article.pk), article.title, article.body)
+    )
 
 
 # --- search ------------------------------------------------------------------------------------------------
@@ -135,3 +175,14 @@ def knowledge_answer(question: str, found: Sequence[Found]) -> AnswerOutcome:
 def llm_answers_enabled() -> bool:
     """Whether an LLM endpoint is configured to answer questions from the passages found."""
     return config_from_options(settings.LLM) is not None
+
+
+def with_citation_numbers(text: str, number_of: dict[str, int]) -> str:
+    """The answer with each passage key it mentions (``[2102:0]``, ``2102:0``) written as the passage's number
+    in the list shown (``[1]``): keys are for the LLM, numbers for people. A key inside a longer number (a
+    time such as 12:05) is left alone."""
+    if not number_of:
+        return text
+    keys = "|".join(re.escape(key) for key in sorted(number_of, key=len, reverse=True))
+    pattern = re.compile(rf"\[?(?<![\d:])({keys})(?![\d:])\]?")
+    return pattern.sub(lambda match: f"[{number_of[match.group(1)]}]", text)

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from knowledge.services import knowledge_answer, knowledge_search, llm_answers_enabled
+from knowledge.services import knowledge_answer, knowledge_search, llm_answers_enabled, with_citation_numbers
 from workorders import permissions
 from workorders import selectors as workorder_selectors
 
@@ -35,11 +35,15 @@ def knowledge_answer_fragment(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:500]
     found = (knowledge_search(query, limit=5) if query else []) or []
     outcome = knowledge_answer(query, found)
-    cited = {f.hit.key: f for f in found}
+    # Passages are numbered as the search page lists them; the LLM's keys never reach the page.
+    number_of = {f.hit.key: number for number, f in enumerate(found, start=1)}
+    by_key = {f.hit.key: f for f in found}
+    citations = outcome.answer.citations if outcome.answer else ()
     context = {
         "query": query,
         "outcome": outcome,
-        "cited": [cited[key] for key in outcome.answer.citations] if outcome.answer else [],
+        "answer_text": with_citation_numbers(outcome.answer.text, number_of) if outcome.answer else "",
+        "cited": [(number_of[key], by_key[key]) for key in citations if key in by_key],
     }
     template = "knowledge/_knowledge_answer.html" if request.htmx else "knowledge/knowledge_answer.html"
     return render(request, template, context)

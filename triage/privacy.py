@@ -18,6 +18,8 @@ What is masked (each value is replaced by its kind in brackets, e.g. ``[MOBILE]`
 - ``PLATE``: vehicle plates: a province abbreviation, a letter and five characters (letters I and O excluded,
   at least three digits), new-energy plates (D/F and five, or five digits and D/F), and 警/学/挂/港/澳 plates;
   a ·, • or space after the letter is allowed; lower-case letters are accepted.
+- ``BIRTH_DATE``: a date of birth: a year-month(-day) date before 出生/生 (1967年5月出生) or after 出生于/生于/
+  出生日期/生日; other dates stay.
 - ``NAME``: a person's name right after a self-introduction or a form label: 我叫 / 我的名字叫 / 叫我,
   姓名, 联系人, 举报人, 投诉人, 反映人, 来电人, 报案人 (with or without a colon), and, more cautiously, 我是
   and 本人, where every given-name character must be a common one, so 我是业主 / 我是A3区居民 / 我是一名教师
@@ -27,7 +29,7 @@ What is masked (each value is replaced by its kind in brackets, e.g. ``[MOBILE]`
   (本人姓李名华侨: both parts); a surname followed by 先生/女士/小姐 masks the surname and keeps the title. Only
   the name is masked, never the cue words.
 
-What is deliberately left alone: dates (2019年5月12日, 2019-05-12, 20190512 unless inside a valid ID), times,
+What is deliberately left alone: dates other than a date of birth (2019年5月12日, 2019-05-12, 20190512 unless inside a valid ID), times,
 money (3000元, 1.5万元, ￥12345678), house and building numbers, bus and metro routes, order numbers such as
 GD202611250001, postal codes, percentages, areas, the hotline number 12345 and other short service numbers
 (12319, 96111, 114), the data set's pseudonymised places (A3区, B9市 …) and values already masked with ``***``
@@ -65,6 +67,7 @@ class PiiKind(StrEnum):
     EMAIL = "EMAIL"
     PLATE = "PLATE"
     NAME = "NAME"
+    BIRTH_DATE = "BIRTH_DATE"
 
     @property
     def placeholder(self) -> str:
@@ -535,7 +538,23 @@ _PRIORITY = {
     PiiKind.LANDLINE: 4,
     PiiKind.PLATE: 5,
     PiiKind.NAME: 6,
+    PiiKind.BIRTH_DATE: 7,
 }
+
+# A date of birth: a year-month(-day) date right before 出生/生 (1967年5月出生, 1990-03-07生) or right after
+# 出生于/生于/出生日期/生日 (出生日期：1990年3月7日). Other dates are left alone.
+_DATE = r"(?:19|20)[0-9]{2} ?(?:年 ?[0-9]{1,2} ?月(?: ?[0-9]{1,2} ?[日号])?|[-/.][0-9]{1,2}(?:[-/.][0-9]{1,2})?)"
+# A year alone (1965年出生) is not a date of birth: it stays, like an age.
+_BIRTH_DATE_BEFORE_CUE = re.compile(rf"(?P<date>{_DATE}) ?(?:出生(?!率|人口|人数|数)|生人|生(?![效产活意日]))")
+_BIRTH_DATE_AFTER_CUE = re.compile(rf"(?:出生于|生于|出生日期|出生年月|生日) ?(?:是|为)? ?[:：]? ?(?P<date>{_DATE})")
+
+
+def _birth_dates(norm: str) -> list[tuple[PiiKind, int, int]]:
+    return [
+        (PiiKind.BIRTH_DATE, m.start("date"), m.end("date"))
+        for pattern in (_BIRTH_DATE_BEFORE_CUE, _BIRTH_DATE_AFTER_CUE)
+        for m in pattern.finditer(norm)
+    ]
 
 
 def _phone_shaped_number_ok(norm: str, start: int, end: int) -> bool:
@@ -601,11 +620,33 @@ def _ids_and_cards(norm: str) -> list[tuple[PiiKind, int, int]]:
     return found
 
 
+# A reply or a letter addressed to someone by name: 张三您好 / 李四同志： at the start of the text or of a line.
+_SALUTATION = re.compile(r"(?:同志|先生|女士)?(?:您好|你好)|同志 ?[:：]")
+
+
+def _addressed_names(norm: str) -> list[tuple[PiiKind, int, int]]:
+    found: list[tuple[PiiKind, int, int]] = []
+    for m in _SALUTATION.finditer(norm):
+        for given in (2, 1):
+            for surname in (2, 1):
+                start = m.start() - given - surname
+                if start < 0 or (start > 0 and _is_cjk(norm[start - 1]) and not norm.endswith("尊敬的", 0, start)):
+                    continue
+                if _surname_at(norm, start) != surname:
+                    continue
+                end = _given_name_end(norm, start + surname, True, start, ("同志", "先生", "女士", "您好", "你好"))
+                if end == m.start():
+                    found.append((PiiKind.NAME, start, end))
+    return found
+
+
 def _names(norm: str) -> list[tuple[PiiKind, int, int]]:
     found: list[tuple[PiiKind, int, int]] = []
     for m in _NAME_CUE.finditer(norm):
         for start, end in _name_at(norm, m.end(), m.lastgroup or "weak"):
             found.append((PiiKind.NAME, start, end))
+    if "好" in norm or "同志" in norm:
+        found += _addressed_names(norm)
     return found
 
 
@@ -618,6 +659,8 @@ def find_pii(text: str) -> list[PiiSpan]:
         candidates += [(PiiKind.EMAIL, m.start(), m.end()) for m in _EMAIL.finditer(norm)]
     candidates += [(PiiKind.PLATE, m.start(), m.end()) for m in _PLATE.finditer(norm) if _plate_ok(m.group("tail"))]
     candidates += _names(norm)
+    if "生" in norm:
+        candidates += _birth_dates(norm)
 
     candidates.sort(key=lambda c: (_PRIORITY[c[0]], c[1] - c[2], c[1]))
     taken: list[tuple[PiiKind, int, int]] = []

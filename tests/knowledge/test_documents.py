@@ -3,6 +3,7 @@ Every article here is written for these tests."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -159,5 +160,6 @@ def test_replies_are_cleaned_and_exact_repeats_dropped(tmp_path: Path) -> None:
         source="replies.csv",
         source_ref="11",
         question="小区路灯不亮\n我们小区的路灯坏了一个月",
+        dated=date(2019, 1, 5),  # the day of the reply
     )
     assert other.source_ref == "13"  # the same reply to another message is another case

@@ -178,3 +178,28 @@ def test_a_changed_knowledge_base_is_reindexed_in_the_background_while_search_go
     while time.monotonic() < deadline and not knowledge_search("电动车充电桩"):
         time.sleep(0.2)
     assert knowledge_search("电动车充电桩")[0].article.pk == added.pk
+
+
+def test_past_cases_are_shown_masked_with_their_title_and_date_never_their_keys(
+    client, tmp_path: Path, personas: Personas
+) -> None:
+    from knowledge.documents import replies_articles
+    from knowledge.index import rebuild_now
+    from knowledge.services import knowledge_import
+
+    replies = tmp_path / "replies.csv"
+    replies.write_text(
+        "message_id,user,title,detail,posted_at,reply,replied_at\n"
+        "103842,U1,养老保险补缴咨询,本人姚香菊，女，1967年5月出生，电话13812345678，想补缴养老保险。,"
+        "2019/05/06 09:00:00,姚香菊您好：1967年5月出生的参保人可按规定补缴养老保险。,2019/05/12 10:30:00\n",
+        encoding="utf-8",
+    )
+    knowledge_import(drafts=replies_articles(replies))
+    rebuild_now()
+
+    for persona in (personas.operator, personas.manager, personas.officer_a):
+        client.force_login(persona)
+        page = client.get("/knowledge/", {"q": "养老保险 补缴"}).content.decode()
+        assert "养老保险补缴咨询" in page and "2019-05-12" in page
+        for leaked in ("姚香菊", "1967年5月", "13812345678", "103842", "replies.csv"):
+            assert leaked not in page, (persona, leaked)

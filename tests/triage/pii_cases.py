@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KINDS = ("MOBILE", "LANDLINE", "ID_CARD", "BANK_CARD", "EMAIL", "PLATE", "NAME")
+KINDS = ("MOBILE", "LANDLINE", "ID_CARD", "BANK_CARD", "EMAIL", "PLATE", "NAME", "BIRTH_DATE")
 
 
 # --- fake values ------------------------------------------------------------------------------------------
@@ -379,12 +379,24 @@ _PLANTED = (
     "市民：我叫[[NAME:段丽]]。坐席：您的身份证号码？市民：[[ID_CARD:" + ID_SHENZHEN_X + "]]。",
     "姓名：[[NAME:邱敏]]\n电话：[[MOBILE:13900001111]]\n邮箱：[[EMAIL:qiumin@163.com]]\n车牌：[[PLATE:湘A12345]]",
     "联系人：[[NAME:曹]]女士　联系电话：[[MOBILE:13800138000]]（微信同号）",
+    # dates of birth: before 出生/生 or after 出生于/生于/出生日期/生日; other dates stay
+    "本人[[NAME:姚香菊]]，女，[[BIRTH_DATE:1967年5月]]出生，现为某酒店员工，养老保险已缴满15年。",
+    "我儿子生于[[BIRTH_DATE:2015年10月12日]]，2019年5月12日落的户，现在上不了学。",
+    "市民：出生日期是[[BIRTH_DATE:1990-03-07]]，电话[[MOBILE:13800138000]]。",
+    "坐席：请问您的生日？市民：[[BIRTH_DATE:1958年3月4日]]生的，今年退休。",
+    # a reply addressed to the citizen by name
+    "[[NAME:姚香菊]]您好：您反映的养老保险补缴问题，经核实符合政策规定。",
+    "尊敬的[[NAME:王建国]]同志：你好！关于您反映的路灯问题已转城管部门处理。",
+    "市民您好！\n[[NAME:李娜]]同志：您的来信已收悉。",
 )
 
 PLANTED_CASES: tuple[Case, ...] = tuple(case(text) for text in _PLANTED)
 
 # Sentences full of numbers and name-like phrases in which nothing is personal data.
 UNTOUCHED: tuple[str, ...] = (
+    "网友您好！您反映的问题已收悉。",
+    "领导您好，我想反映一个问题。",
+    "工作人员您好，我家楼下的路灯坏了。",
     "2019年5月12日下午三点，小区停电至今未恢复。",
     "2019-05-12 14:30 反映的问题至今未处理。",
     "20190512那天我就打过电话了。",

@@ -170,3 +170,23 @@ def test_the_privacy_module_imports_nothing_but_the_standard_library_and_triage(
         name for name in imported if name.split(".")[0] not in {"__future__", "re", "dataclasses", "datetime", "enum"}
     }
     assert all(name.startswith("triage") for name in outside), outside
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("本人王秀英，女，1967年5月出生，现为某酒店员工", "1967年5月"),
+        ("孩子生于2015年10月12日，户口在A市", "2015年10月12日"),
+        ("出生日期：1990-03-07，身份证丢了", "1990-03-07"),
+    ],
+)
+def test_a_date_of_birth_is_masked(text: str, masked: str) -> None:
+    result = mask_pii(text)
+    assert masked not in result.text and "[BIRTH_DATE]" in result.text
+
+
+@pytest.mark.parametrize(
+    "text", ["该规定自2019年5月生效", "2019年5月12日小区停水一天", "2015年10月出生率统计", "本人1965年出生"]
+)
+def test_other_dates_stay(text: str) -> None:
+    assert "[BIRTH_DATE]" not in mask_pii(text).text
