@@ -30,6 +30,7 @@ from django.db.models import Count, Max
 from knowledge.models import KnowledgeArticle, KnowledgePassage
 from knowledge.passages import Passage
 from knowledge.search import SearchIndex, extra_text_of
+from knowledge.terms import search_terms
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,25 @@ def index_for_search() -> SearchIndex | None:
 def is_building() -> bool:
     with _lock:
         return _state.building
+
+
+def warm_at_start() -> None:
+    """At the web server's start, before it takes requests: load the saved index of the current articles and
+    the word segmenter (a second or two, so the first requests do not pay for them or slow the others), or,
+    with no saved index, start building it in the background."""
+    try:
+        current = articles_signature()
+    except Exception:
+        logger.warning("knowledge index: database not ready at start-up; the first search will load the index")
+        return
+    search_terms("路灯不亮")  # loads jieba's dictionary now rather than in the first search
+    index = _load(_folder() / f"knowledge-{current}.pickle")
+    with _lock:
+        _state.checked_at = time.monotonic()
+        if index is not None:
+            _state.index, _state.signature = index, current
+        else:
+            _start_refresh_locked(current)
 
 
 def warm_in_background() -> None:

@@ -80,3 +80,14 @@ def test_the_order_panel_says_the_knowledge_base_is_being_prepared(
 
     assert "正在准备" in preparing and 'hx-trigger="load delay:5s"' in preparing
     assert "路灯报修" in ready and "正在准备" not in ready
+
+
+def test_the_web_server_loads_the_saved_index_before_taking_requests() -> None:
+    article("路灯报修", "路灯不亮可以拨打12345或向城管部门报修。")
+    index.rebuild_now()  # saved, as an import does
+    index.forget()  # the server restarts
+
+    index.warm_at_start()
+
+    assert not index.is_building()  # loaded in place: the first request finds it
+    assert [f.article.title for f in knowledge_search("路灯")] == ["路灯报修"]

@@ -21,9 +21,9 @@ class Command(BaseCommand):
 
         from config.scheduler import InProcessScheduler
         from config.wsgi import application
-        from knowledge.index import warm_in_background
+        from knowledge.index import warm_at_start
 
-        warm_in_background()  # load (or build) the knowledge index now, not in the first request
+        warm_at_start()  # the saved knowledge index loaded now (or built in the background), not in a request
 
         if settings.CELERY_TASK_ALWAYS_EAGER:
             InProcessScheduler().start()
