@@ -1,10 +1,12 @@
 """Text preparation: width and whitespace normalisation, traditional → simplified Chinese, and call transcripts
-split into the caller's words and the operator's script.
+split into what the caller says (with what the operator confirms) and the operator's script.
 
 A transcript arrives as speaker-labelled turns (JSON from the ASR engine: ``[{"speaker": "caller", "text":
 …}]``), or as text with labelled lines (``坐席：您好… 市民：我家…`` / ``agent: … caller: …``, one turn per line
-or several on one line). The operator's script (greetings, read-backs, closing formulas) says nothing about
-the appeal, so the models read the caller's turns only; the full transcript is kept for the order.
+or several on one line). The operator's script (greetings, questions, closing formulas) says nothing about the
+appeal, so the models read the caller's turns and the operator's read-backs (您是说书院路和劳动路交叉口是吧 /
+我跟您确认一下…): a read-back states a fact the caller has just confirmed, often more clearly than the caller
+said it. The full transcript is kept for the order.
 """
 
 from __future__ import annotations
@@ -69,6 +71,20 @@ def normalise(text: str) -> str:
     return _BLANK_LINES.sub("\n", "\n".join(line for line in lines if line))
 
 
+# An operator's turn that repeats a fact back for the caller to confirm.
+_READ_BACK = re.compile(
+    r"您是说|您说的是|您的意思是|您反映的是|也就是说|我跟您确认|跟您确认|确认一下|我复述|复述一下|核实一下"
+    r"|(?:是吧|对吧|是吗|对吗|是不是|对不对|没错吧)[？?。，,！!]*$"
+)
+# Script that ends like a question but asks rather than confirms.
+_ASKING = re.compile(r"请问|贵姓|怎么称呼|哪里|哪个|什么|多少|几点|几号|多久|有没有|能不能")
+
+
+def is_read_back(text: str) -> bool:
+    """Whether an operator's turn repeats back what the caller said (and so states a confirmed fact)."""
+    return bool(_READ_BACK.search(text)) and not (_ASKING.search(text) and not re.search(r"您是说|您说的是|确认", text))
+
+
 @dataclass(frozen=True)
 class Turn:
     speaker: str  # AGENT or CALLER
@@ -84,6 +100,7 @@ class PreparedText:
     caller_text: str  # the caller's turns only (the whole text when there are no speaker labels)
     turns: tuple[Turn, ...] = ()
     converted_from_traditional: bool = False
+    model_text: str = ""  # what the models read: the caller's turns and the operator's read-backs, in order
 
     @property
     def is_transcript(self) -> bool:
@@ -146,11 +163,12 @@ def prepare(raw: str, turns: list[Turn] | None = None) -> PreparedText:
     if not turns:
         simplified = to_simplified(raw)
         text = normalise(simplified)
-        return PreparedText(raw, text, text, (), simplified != raw)
+        return PreparedText(raw, text, text, (), simplified != raw, text)
     # A transcript is shown one labelled turn per line, however it arrived.
     clean = tuple(Turn(t.speaker, normalise(to_simplified(t.text))) for t in turns)
     original = raw if raw.strip() else "\n".join(f"{SPEAKER_LABELS[t.speaker]}：{t.text}" for t in turns)
     text = "\n".join(f"{SPEAKER_LABELS[t.speaker]}：{t.text}" for t in clean)
     caller = "\n".join(t.text for t in clean if t.speaker == CALLER)
+    said = "\n".join(t.text for t in clean if t.speaker == CALLER or is_read_back(t.text))
     converted = any(to_simplified(t.text) != t.text for t in turns)
-    return PreparedText(original, text, caller or text, clean, converted)
+    return PreparedText(original, text, caller or text, clean, converted, said or text)

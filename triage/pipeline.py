@@ -101,7 +101,7 @@ class TriagePipeline:
         started = time.perf_counter()
         prepared = prepare(raw, list(turns) if turns else None)
         full = mask_pii(prepared.text)
-        caller = mask_pii(prepared.caller_text) if prepared.is_transcript else full
+        caller = mask_pii(prepared.model_text) if prepared.is_transcript else full
         text = caller.text
         words = self.tokenizer.words(text)
         location = self.gazetteer.locate(text)

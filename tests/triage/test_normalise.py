@@ -60,3 +60,22 @@ def test_plain_messages_are_not_mistaken_for_transcripts() -> None:
 def test_a_transcript_with_only_agent_turns_falls_back_to_the_whole_text() -> None:
     prepared = prepare("坐席：您好\n坐席：请讲")
     assert prepared.turns == () and prepared.caller_text == prepared.text
+
+
+def test_the_models_read_the_callers_words_and_the_operators_read_backs_not_the_script() -> None:
+    prepared = prepare(
+        "坐席：您好，12345热线，请讲。\n市民：那个井盖没了，晚上好危险\n坐席：请问具体在哪里？\n"
+        "市民：书院路和劳动路那里\n坐席：您是说书院路和劳动路交叉口是吧？\n市民：对对对\n"
+        "坐席：好的，我们会尽快转交相关部门处理。"
+    )
+
+    assert (
+        prepared.model_text == "那个井盖没了，晚上好危险\n书院路和劳动路那里\n您是说书院路和劳动路交叉口是吧？\n对对对"
+    )
+    assert "12345热线" not in prepared.model_text and "转交" not in prepared.model_text
+    assert prepared.caller_text == "那个井盖没了，晚上好危险\n书院路和劳动路那里\n对对对"
+
+
+def test_a_written_message_is_read_whole() -> None:
+    prepared = prepare("小区门口路灯坏了一个星期。")
+    assert prepared.model_text == prepared.text == "小区门口路灯坏了一个星期。"
