@@ -26,6 +26,7 @@ from triage.classify import Level1Classifier
 from triage.location import Gazetteer
 from triage.normalise import Turn, prepare
 from triage.privacy import mask_pii
+from triage.safety import assess as assess_safety
 from triage.summary import summarise
 from triage.taxonomy import CategoryLexicon
 from triage.tokenize import default_tokenizer
@@ -56,6 +57,7 @@ class TriageResult:
     category: FieldGuess  # value: the most specific category id (level 3, else 2, else 1)
     request_type: FieldGuess
     urgency: FieldGuess
+    safety: dict[str, Any]  # kind of risk, self-harm flag and the triggering words (triage.safety)
     emotion: FieldGuess
     priority: bool
     area: FieldGuess  # value: gazetteer place id
@@ -109,7 +111,8 @@ class TriagePipeline:
         level1_name = next((name for name, pk in self.level1_ids.items() if pk == level1.value), "")
         category = self._category(words, level1, level1_name)
         emotion = intent.emotion(text)
-        urgency = intent.urgency(text)
+        safety = assess_safety(text)
+        urgency = safety.urgency
         summary = summarise(text, places=location.places[1:] or location.places, title_hint=title_hint)
         return TriageResult(
             versions=self.versions,
@@ -130,6 +133,7 @@ class TriagePipeline:
             category=category,
             request_type=intent.request_type(text),
             urgency=urgency,
+            safety=safety.as_dict(),
             emotion=emotion.guess,
             priority=emotion.priority or urgency.value == "emergency",
             area=location.area,

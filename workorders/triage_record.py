@@ -52,6 +52,25 @@ def candidates_of(guess: FieldGuess) -> tuple[Candidate, ...]:
 
 
 @dataclass(frozen=True)
+class SafetyRecord:
+    """The life and safety risk triage found (``triage.safety``): its kind, whether it is a risk of self-harm
+    or suicide (the desk shows the protocol), and the words that triggered it."""
+
+    kind: str | None = None
+    self_harm: bool = False
+    triggers: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Any) -> SafetyRecord:
+        if not isinstance(data, Mapping):
+            return cls()
+        return cls(data.get("kind"), bool(data.get("self_harm")), tuple(data.get("triggers") or ()))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "self_harm": self.self_harm, "triggers": list(self.triggers)}
+
+
+@dataclass(frozen=True)
 class RelatedOrder:
     """An open order that looked like a report of the same event when this one was analysed."""
 
@@ -180,6 +199,7 @@ class TriageRecord:
     urgency: FieldGuess = FieldGuess(None, 0.0)
     emotion: FieldGuess = FieldGuess(None, 0.0)
     area: FieldGuess = FieldGuess(None, 0.0)
+    safety: SafetyRecord = SafetyRecord()
     priority: bool = False
     address: str = ""
     places: tuple[str, ...] = ()
@@ -228,8 +248,12 @@ class TriageRecord:
         llm: LlmRecord | None = None,
     ) -> TriageRecord:
         """The record of a fresh pipeline result, with the department the catalogue gave and the related orders."""
-        values = {f.name: getattr(result, f.name) for f in fields(result) if f.name in {f.name for f in fields(cls)}}
-        return cls(**values, department=department, related=related, sources=dict(sources or {}), llm=llm)
+        names = {f.name for f in fields(cls)} - {"safety"}
+        values = {f.name: getattr(result, f.name) for f in fields(result) if f.name in names}
+        safety = SafetyRecord.from_json(result.safety)
+        return cls(
+            **values, safety=safety, department=department, related=related, sources=dict(sources or {}), llm=llm
+        )
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> TriageRecord:
@@ -246,6 +270,7 @@ class TriageRecord:
             summary=str(data.get("summary") or ""),
             summary_parts=dict(data.get("summary_parts") or {}),
             **{name: guess_from_json(data.get(name)) for name in GUESS_FIELDS},
+            safety=SafetyRecord.from_json(data.get("safety")),
             priority=bool(data.get("priority")),
             address=str(data.get("address") or ""),
             places=tuple(data.get("places") or ()),
@@ -275,6 +300,7 @@ class TriageRecord:
             "summary": self.summary,
             "summary_parts": dict(self.summary_parts),
             **{name: guess_to_json(self.guess(name)) for name in GUESS_FIELDS},
+            "safety": self.safety.to_json(),
             "priority": self.priority,
             "address": self.address,
             "places": list(self.places),
