@@ -99,7 +99,8 @@ def wait_for_background_drafts(timeout: float = 30.0) -> None:
 
 
 def draft_request(order: WorkOrder) -> DraftRequest:
-    """The masked text and the category candidates triage ranked (the LLM may choose only among them)."""
+    """The caller's words and the operator's confirmed facts (masked), and the category candidates triage ranked
+    (the LLM may choose only among them)."""
     record = order.triage_record
     candidates = [*record.category.ranked, *record.level1.ranked]
     confidences = {c.value: c.confidence for c in candidates}
@@ -108,7 +109,9 @@ def draft_request(order: WorkOrder) -> DraftRequest:
     options = tuple(
         CategoryOption(pk, paths[pk], confidences.get(pk, 0.0)) for pk in dict.fromkeys(ranked) if pk in paths
     )
-    return DraftRequest(text=order.text_for_models, options=options, places=record.places)
+    # What the caller said and the operator read back, masked; never the operator's script (record.text), or the
+    # whole masked appeal for an order not analysed yet.
+    return DraftRequest(text=record.text or order.text_for_models, options=options, places=record.places)
 
 
 def order_draft_with_llm(*, order_id: int) -> str:

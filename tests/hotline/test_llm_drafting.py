@@ -195,6 +195,33 @@ def test_no_personal_data_reaches_the_llm(city: City, personas: Personas, fake_l
     assert "[MOBILE]" in sent_unescaped and "[ID_CARD]" in sent_unescaped and "[NAME]" in sent_unescaped
 
 
+def test_only_the_callers_words_and_the_operators_read_backs_reach_the_llm(
+    city: City, personas: Personas, fake_llm: FakeLLM
+) -> None:
+    transcript = (
+        "坐席：您好，12345热线，工号一零二三为您服务，请讲。\n"
+        "市民：我们西湖街道茶场村旁边的工地每天夜里施工，噪音污染非常严重，吵得睡不着。\n"
+        "坐席：请问您贵姓？有没有向其他部门反映过？\n"
+        "市民：没有，就是晚上两点还在打桩。\n"
+        "坐席：您是说A3区西湖街道茶场村的工地夜里施工噪音扰民是吧？\n"
+        "市民：对对对。\n"
+        "坐席：好的，感谢您的来电，我们会尽快转交相关部门处理，祝您生活愉快。"
+    )
+    outcome = submission_receive(
+        request=IntakeRequest(channel="phone", sender_id="LLM-CALL-1", content=transcript, raw_body=transcript),
+        by=personas.integration,
+    )
+    submission_triage(submission_id=outcome.submission.pk)
+    order = WorkOrder.objects.get(pk=outcome.submission.order.pk)
+    fake_llm.answer(draft_json(order))
+    order_draft_with_llm(order_id=order.pk)
+
+    sent = json.dumps([json.loads(r) for r in fake_llm.raw_requests], ensure_ascii=False)
+    assert "晚上两点还在打桩" in sent and "您是说A3区西湖街道茶场村的工地" in sent  # the caller, the read-back
+    for script in ("工号", "请讲", "请问您贵姓", "有没有向其他部门反映过", "转交相关部门", "祝您生活愉快"):
+        assert script not in sent, script
+
+
 def test_the_order_page_shows_which_fields_the_llm_wrote(
     client, city: City, personas: Personas, fake_llm: FakeLLM
 ) -> None:
