@@ -63,6 +63,21 @@ class RequestType(models.TextChoices):
     PRAISE = "praise", _("Praise")
 
 
+class RiskKind(models.TextChoices):
+    """The kinds of life and safety risk the safety step of triage recognises (``triage.safety.KINDS``)."""
+
+    GAS = "gas", _("Gas leak")
+    FIRE = "fire", _("Fire")
+    FLOOD = "flood", _("Flooding")
+    TRAPPED = "trapped", _("People trapped")
+    VIOLENCE = "violence", _("Violence or threat")
+    SELF_HARM = "self_harm", _("Risk of self-harm or suicide")
+    UNRESPONSIVE_OR_MISSING = "unresponsive_or_missing", _("Person unresponsive or missing")
+    ROAD_COLLAPSE = "road_collapse", _("Road collapse or open manhole")
+    LIVE_WIRE = "live_wire", _("Fallen live wire")
+    LOCKED_IN_ALONE = "locked_in_alone", _("Child or elderly person locked in or alone")
+
+
 class Emotion(models.TextChoices):
     CALM = "calm", _("Calm")
     DISSATISFIED = "dissatisfied", _("Dissatisfied")

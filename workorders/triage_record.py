@@ -69,6 +69,17 @@ class SafetyRecord:
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "self_harm": self.self_harm, "triggers": list(self.triggers)}
 
+    @property
+    def at_risk(self) -> bool:
+        """A life or safety at risk now: the order is an emergency whatever else it is."""
+        return bool(self.kind) or self.self_harm
+
+    @property
+    def kind_label(self) -> str:
+        from workorders.choices import RiskKind
+
+        return str(RiskKind(self.kind).label) if self.kind in RiskKind.values else str(self.kind or "")
+
 
 @dataclass(frozen=True)
 class RelatedOrder:
@@ -201,6 +212,8 @@ class TriageRecord:
     area: FieldGuess = FieldGuess(None, 0.0)
     safety: SafetyRecord = SafetyRecord()
     priority: bool = False
+    callback_requested: bool = False  # the caller asked to be called back (打我电话 / 给我回个电话)
+    repeat_call: bool = False  # the caller says they called about this before (第四次打了)
     address: str = ""
     places: tuple[str, ...] = ()
     unmatched_places: tuple[str, ...] = ()
@@ -272,6 +285,8 @@ class TriageRecord:
             **{name: guess_from_json(data.get(name)) for name in GUESS_FIELDS},
             safety=SafetyRecord.from_json(data.get("safety")),
             priority=bool(data.get("priority")),
+            callback_requested=bool(data.get("callback_requested")),
+            repeat_call=bool(data.get("repeat_call")),
             address=str(data.get("address") or ""),
             places=tuple(data.get("places") or ()),
             unmatched_places=tuple(data.get("unmatched_places") or ()),
@@ -302,6 +317,8 @@ class TriageRecord:
             **{name: guess_to_json(self.guess(name)) for name in GUESS_FIELDS},
             "safety": self.safety.to_json(),
             "priority": self.priority,
+            "callback_requested": self.callback_requested,
+            "repeat_call": self.repeat_call,
             "address": self.address,
             "places": list(self.places),
             "unmatched_places": list(self.unmatched_places),

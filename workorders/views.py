@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -358,6 +359,7 @@ def _order_page(
     context = {
         "order": order,
         "triage": order.triage_record,
+        "psych_aid_line": settings.HOTLINE["PSYCH_AID_LINE"],
         "now": timezone.now(),
         "assignment": assignment,
         "offered": offered,

@@ -220,6 +220,8 @@ HOTLINE = {
     # Hours before the resolve deadline when the due-soon reminder (临期催办) is recorded.
     "DUE_SOON_HOURS": env_int("HOTLINE_DUE_SOON_HOURS", 24, minimum=1),
     "DATASETS_DIR": Path(env_str("HOTLINE_DATASETS_DIR", str(BASE_DIR.parent / "shared" / "datasets"))),
+    # Shown in the self-harm protocol on the order page (全国心理援助热线 by default; set the city's own line).
+    "PSYCH_AID_LINE": env_str("HOTLINE_PSYCH_AID_LINE", "12356"),
     # Where the built knowledge search index is kept, so a restart loads it instead of building it again.
     "KNOWLEDGE_INDEX_DIR": Path(env_str("HOTLINE_KNOWLEDGE_INDEX_DIR", str(BASE_DIR / "var" / "knowledge"))),
 }

@@ -625,3 +625,28 @@ def test_an_order_not_analysed_yet_shows_no_personal_data_in_a_managers_list(
 
     assert "路灯" in page
     assert "13912345678" not in page and "110101199003074258" not in page
+
+
+def test_a_self_harm_risk_shows_the_protocol_on_the_order_and_a_badge_on_the_desk(
+    client: Client, personas: Personas, settings
+) -> None:
+    from workorders.triage_record import SafetyRecord, TriageRecord
+
+    settings.HOTLINE = {**settings.HOTLINE, "PSYCH_AID_LINE": "0731-12356"}
+    order = make_order(appeal="市民：我站在楼顶上，我不想活了")
+    record = TriageRecord(versions={"pipeline": "test"}, safety=SafetyRecord("self_harm", True, ("不想活了", "楼顶")))
+    services.workorder_apply_triage(order=order, fields={"urgency": "emergency"}, record=record)
+    login(client, personas.operator)
+
+    page = client.get(order_url(order)).content.decode()
+    desk = client.get(reverse("desk")).content.decode()
+
+    assert "自伤" in page and "<mark>不想活了</mark>" in page and "<mark>楼顶</mark>" in page
+    assert "0731-12356" in page and "110" in page and "120" in page
+    assert "自伤风险" in desk
+
+
+def test_an_order_without_a_risk_shows_no_protocol(client: Client, personas: Personas) -> None:
+    order = make_order(appeal="小区门口路灯坏了一个星期")
+    page = login(client, personas.operator).get(order_url(order)).content.decode()
+    assert 'id="risk"' not in page
