@@ -7,7 +7,8 @@ hotline_bench100k and hotline_bench1m on 127.0.0.1). Each is measured in its own
 for one database per process):
 
 1. migrate, then rebuild every rollup once (``rollups_refresh(days=None)``, as ``manage.py refresh_rollups
-   --all`` does) and time it; then time the periodic refresh of the last three days;
+   --all`` does) and time it; then time the periodic refresh of the last three days and the daily one of
+   the last DEEP_DAYS;
 2. render each page with Django's test Client, logged in as the demo manager or a department officer:
    the centre dashboard (default period: the last 30 days), the centre over a year (weekly buckets), the
    centre filtered by channel, category and district, the officer's department as the manager sees it, the
@@ -57,7 +58,7 @@ def measure_one(url: str) -> dict[str, Any]:
     from django.utils import timezone
 
     from accounts.models import Role, User
-    from analytics.dashboards.rollups import rollups_refresh
+    from analytics.dashboards.rollups import DEEP_DAYS, rollups_refresh
     from analytics.hotspots.services import hotspots_detect
     from analytics.models import Hotspot, OrderVolumeDaily
     from workorders.models import Area, Category, WorkOrder
@@ -71,6 +72,9 @@ def measure_one(url: str) -> dict[str, Any]:
     started = time.perf_counter()
     periodic = rollups_refresh(days=3)
     periodic_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    daily = rollups_refresh(days=DEEP_DAYS)
+    daily_seconds = time.perf_counter() - started
 
     manager = User.objects.filter(role=Role.MANAGER).order_by("pk").first()
     officer = User.objects.filter(role=Role.OFFICER, username="officer").first() or (
@@ -170,6 +174,8 @@ def measure_one(url: str) -> dict[str, Any]:
         "rollup_rows": full.rows,
         "rollup_periodic_refresh_seconds": round(periodic_seconds, 2),
         "rollup_periodic_refresh_days": periodic.days,
+        "rollup_daily_refresh_seconds": round(daily_seconds, 2),
+        "rollup_daily_refresh_days": daily.days,
         "officer_department": department.name,
         "filter": {"channel": busiest["channel"], "category": category.name, "district": district.name},
         "pages": results,

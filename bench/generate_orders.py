@@ -18,10 +18,13 @@ with COPY in chunks of ``--chunk`` orders, one transaction per chunk:
   holiday calendar), callback with satisfaction (per department), reopen after dissatisfaction, close;
   about 4 % mis-routed first: returned with a coded reason, then re-dispatched (or still waiting for
   arbitration when recent); late open orders are overdue, some under supervision;
-- the operators' reviews of the AI fields (six per dispatched order, 8 % dispatched automatically).
+- the operators' reviews of the AI fields (six per dispatched order, 8 % dispatched automatically);
+- the events the dashboards' rollups read (analytics.dashboards.rounds): each handling round's start
+  (dispatch, automatic dispatch, re-dispatch after a return, reopen) with its sign deadline, every signature
+  and reply of the lead and assisting departments, the callbacks, and the returns (退单).
 
-The event history is thin: only the returns (退单) are written as events, because the return rollup reads
-them; orders therefore show almost no history on their page. Extension requests are not generated."""
+Other events (creation, triage, contact, reminders, closing) are not written, so an order's page shows only
+part of its history. Extension requests are not generated."""
 
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ import os
 import random
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -193,14 +196,14 @@ class Text:
 def load_texts(folder: Path) -> tuple[dict[str, list[Text]], list[Text]]:
     """The data set's messages by level-1 label, and all of them (for categories without labelled text)."""
     from core.demo.dataset import read_messages
-    from workorders.services import masked_text
+    from triage.datasets import model_text
 
     by_label: dict[str, list[Text]] = {}
     everything: list[Text] = []
     for message in read_messages(folder):
         appeal = (message.detail or message.text)[:4000]
         title = (message.title or appeal[:30]).replace("\n", " ")[:60]
-        item = Text(text(title), text(appeal), text(masked_text(appeal)), text(message.text[:4000]))
+        item = Text(text(title), text(appeal), text(model_text(appeal)), text(message.text[:4000]))
         everything.append(item)
         if message.label:
             by_label.setdefault(message.label, []).append(item)
@@ -308,7 +311,7 @@ class Generator:
         self.rule_cache: dict[tuple[int, int | None], tuple[Any, list[Any]]] = {}
         self.resolve_cache: dict[tuple[date, int], float] = {}
         self._profile_rng = rng
-        self.rows: dict[str, list[str]] = {}
+        self.rows: defaultdict[str, list[str]] = defaultdict(list)
         self.next_id: dict[str, int] = {}
         self.sequences: dict[date, int] = {}
         self.counts: Counter[str] = Counter()
@@ -332,12 +335,12 @@ class Generator:
         return found
 
     def departments_for(self, category: Any, area: Any) -> tuple[Any, list[Any]]:
-        from workorders.selectors import _most_specific_rule
+        from workorders.dispatch_catalogue import most_specific_rule
 
         key = (category.pk, area.pk if area else None)
         found = self.rule_cache.get(key)
         if found is None:
-            rule = _most_specific_rule(self.ref.rules, category=category, area=area)
+            rule = most_specific_rule(self.ref.rules, category=category, area=area)
             if rule is None:
                 found = (self.ref.fallback, [])
             else:
@@ -359,7 +362,7 @@ class Generator:
         return self.next_id[table]
 
     def add(self, table: str, *values: object) -> None:
-        self.rows.setdefault(table, []).append("\t".join(v if isinstance(v, str) else str(v) for v in values))
+        self.rows[table].append("\t".join(v if isinstance(v, str) else str(v) for v in values))
         self.counts[table] += 1
 
     def number(self, created: float) -> str:
@@ -442,23 +445,23 @@ class Generator:
                 "bench", NULL if automatic else operator, stamp(dispatched),
             )  # fmt: skip
         state.status = "dispatched"
+        start = "auto_dispatch" if automatic else "dispatch"
+        dispatcher = NULL if automatic else operator
         if rng.random() < 0.04:  # mis-routed first: the wrong bureau returns it
             wrong = self.ref.bureaus[rng.randrange(len(self.ref.bureaus))]
             if wrong.pk != lead.pk:
                 assignment = self.new_id("assignment")
                 returned = dispatched + rng.uniform(0.5, 6) * HOUR
                 self.start_cycle(state, dispatched, sign_hours, contact_hours, working_days)
+                self.round_started(order_id, start, state, dispatcher)
                 if returned >= now:
                     self.assign(assignment, order_id, wrong.pk, "lead", "pending", dispatched)
                     state.lead = wrong.pk
                     return
                 reason = pick(rng, *_RETURN_REASONS)
                 arbitrated = returned + rng.uniform(1, 12) * HOUR * (1 if rng.random() < 0.9 else 8)
-                self.add(
-                    "event", self.new_id("event"), order_id, "return", "dispatched", "returned",
-                    self.ref.staff.get(wrong.pk, NULL), "officer", wrong.pk, reason, text(_RETURN_TEXT[reason]),
-                    "{}", stamp(returned),
-                )  # fmt: skip
+                self.event(order_id, "return", "dispatched", "returned", self.ref.staff.get(wrong.pk, NULL),
+                           "officer", returned, department=wrong.pk, code=reason, reason=text(_RETURN_TEXT[reason]))  # fmt: skip
                 if arbitrated >= now:
                     self.assign(assignment, order_id, wrong.pk, "lead", "returned", dispatched,
                                 returned=returned, reason=reason)  # fmt: skip
@@ -466,12 +469,31 @@ class Generator:
                     return
                 self.assign(assignment, order_id, wrong.pk, "lead", "withdrawn", dispatched,
                             returned=returned, reason=reason)  # fmt: skip
-                dispatched = arbitrated
+                dispatched, start, dispatcher = arbitrated, "arbitrate_redispatch", operator
         state.lead = lead.pk
         self.start_cycle(state, dispatched, sign_hours, contact_hours, working_days)
+        self.round_started(order_id, start, state, dispatcher)
         departments = [(lead, "lead"), *((d, "assist") for d in assisting)]
         ids = [self.new_id("assignment") for _ in departments]
         self.handle(order_id, state, departments, ids, sign_hours, contact_hours, working_days, cycle=1)
+
+    def round_started(self, order_id: int, action: str, state: OrderState, by: Any) -> None:
+        """The event that starts a handling round, with the round's sign deadline."""
+        before = {"dispatch": "draft", "auto_dispatch": "draft", "arbitrate_redispatch": "returned"}.get(
+            action, "callback"
+        )
+        role = "system" if by == NULL else "operator"
+        self.event(order_id, action, before, "dispatched", by, role, state.dispatched, sign_due=state.sign_due)
+
+    def event(self, order_id: int, action: str, before: str, after: str, by: Any, role: str, at: float, *,
+              department: int | None = None, code: str = "", reason: str = "", changes: str = "{}",
+              sign_due: float | None = None) -> None:  # fmt: skip
+        # Written directly rather than through add(): orders have five events each, the most rows of any table.
+        self.rows["event"].append(
+            f"{self.new_id('event')}\t{order_id}\t{action}\t{before}\t{after}\t{by}\t{role}\t"
+            f"{department or NULL}\t{code}\t{reason}\t{changes}\t{stamp(at)}\t{stamp(sign_due)}"
+        )
+        self.counts["event"] += 1
 
     def start_cycle(self, state: OrderState, start: float, sign_hours: int, contact_hours: int, days: int) -> None:
         state.dispatched, state.touched = start, start
@@ -481,10 +503,13 @@ class Generator:
         state.replied = None
 
     def handle(self, order_id: int, state: OrderState, departments: list[tuple[Any, str]], ids: list[int],
-               sign_hours: int, contact_hours: int, working_days: int, *, cycle: int) -> None:  # fmt: skip
-        """Sign, contact, reply, callback, close — as far as 'now' allows; a dissatisfied callback reopens."""
+               sign_hours: int, contact_hours: int, working_days: int, *, cycle: int,
+               assigned: float | None = None) -> None:  # fmt: skip
+        """Sign, contact, reply, callback, close — as far as 'now' allows; a dissatisfied callback reopens.
+        ``assigned``: when the assignments were made (a reopen keeps them; the round starts later)."""
         rng, now = self.rng, self.now
         start = state.dispatched
+        assigned = start if assigned is None else assigned
         lead_profile = self.profile(departments[0][0].pk)
         late_reply = rng.random() < lead_profile.reply_late
         lead_reply = None
@@ -524,8 +549,16 @@ class Generator:
             if role == "lead":
                 lead_reply = reply
         for assignment_id, department, role, status, signed, contact, reply in rows:
-            self.assign(assignment_id, order_id, department.pk, role, status, start, signed=signed,
-                        contact=contact, replied=reply, by=self.ref.staff.get(department.pk))  # fmt: skip
+            officer = self.ref.staff.get(department.pk)
+            self.assign(assignment_id, order_id, department.pk, role, status, assigned, signed=signed,
+                        contact=contact, replied=reply, by=officer)  # fmt: skip
+            lead = role == "lead"
+            if signed is not None:
+                self.event(order_id, "sign" if lead else "assist_sign", "dispatched", "signed" if lead else "dispatched",
+                           officer or NULL, "officer", signed, department=department.pk)  # fmt: skip
+            if reply is not None:
+                self.event(order_id, "reply" if lead else "assist_reply", "signed", "replied" if lead else "signed",
+                           officer or NULL, "officer", reply, department=department.pk)  # fmt: skip
         lead_status = rows[0][3]
         if lead_status == "pending":
             state.status = "dispatched"
@@ -565,15 +598,21 @@ class Generator:
             operator,
             stamp(callback),
         )
+        verdict = json.dumps({"satisfaction": ["", satisfaction], "resolved": ["", resolved]})
+        self.event(order_id, "callback", "replied", "callback", operator, "operator", callback, code=satisfaction,
+                   changes=verdict)  # fmt: skip
         state.status, state.touched = "callback", callback
         if satisfaction == "dissatisfied" and cycle == 1:
-            # Reopened (重办): the same assignments start again; the first round's rows are overwritten.
+            # Reopened (重办): the same assignments start again; the first round's rows are overwritten, its
+            # events stay.
             for _table_row in range(len(rows)):
                 self.rows["assignment"].pop()
                 self.counts["assignment"] -= 1
             state.reopens = 1
             self.start_cycle(state, callback, sign_hours, contact_hours, working_days)
-            self.handle(order_id, state, departments, ids, sign_hours, contact_hours, working_days, cycle=2)
+            self.round_started(order_id, "reopen", state, operator)
+            self.handle(order_id, state, departments, ids, sign_hours, contact_hours, working_days, cycle=2,
+                        assigned=assigned)  # fmt: skip
             return
         closed = callback + rng.uniform(1, 24) * HOUR
         if closed < now:
@@ -630,7 +669,7 @@ COLUMNS = {
     "event": (
         "workorders_workorderevent",
         "id, order_id, action, from_status, to_status, actor_id, actor_role, department_id, reason_code, reason, "
-        "changes, created_at",
+        "changes, created_at, sign_due_at",
     ),
     "review": (
         "workorders_aifieldreview",
