@@ -34,6 +34,21 @@ Context rules (applied within a clause, i.e. between Chinese punctuation marks)
       strongest feeling expressed stronger, and alone show displeasure.
       Angry and distressed callers are flagged for priority handling.
 
+Phone calls (what the models read: the caller's turns and the operator's read-backs)
+    - The operator's read-back ends in a confirmation tag (…，对吗？ / 是吧？): it is not a question. A question
+      needs a question word (吗, 什么, 怎么, 哪 …); a question mark alone is the caller's tone, and no question of
+      an angry caller (气死, 凭什么, ？？) or next to a rhetorical one (你们到底管不管？ / 难道要等出了人命才管吗？
+      / 你讲有这个道理冇？) speaks for a consultation.
+    - ``callback_requested``: 打我电话 / 给我回个电话 / 有消息了回个电话给我 / 你让他们打给我 / the read-back's 并回电;
+      not when someone else keeps calling (有个号码天天打我电话) — and 打我电话 is not "打我" (hitting).
+    - ``repeat_call``: 第四次打了 / 我上次打过 / 已经打了三次 / 又打来 / the read-back's 您已多次反映; not calling
+      someone else several times (快递员电话我打了五六次). A repeat call is dissatisfaction by itself, unless the
+      caller calls again to praise.
+    - A life at risk now (``triage.safety``, passed in by the pipeline) makes the caller distressed unless anger
+      dominates, and the call a request for help (someone to rescue: trapped, missing, self-harm, locked in,
+      flood) or a report (a hazard: gas, fire, violence, a road collapse, a fallen wire), whatever questions it
+      asks.
+
 Decision and confidence
     Each value gets a score (its summed cue weights, plus a prior for the default value: complaint, normal,
     calm). An emergency needs cues worth at least 2 (a single weak cue is not enough), and an urgent
@@ -57,8 +72,11 @@ __all__ = [
     "Emotion",
     "EmotionGuess",
     "RequestType",
+    "Signal",
     "Urgency",
+    "callback_requested",
     "emotion",
+    "repeat_call",
     "request_type",
     "urgency",
 ]
@@ -96,6 +114,11 @@ PRESENT_BONUS = 0.5  # an emergency cue marked as happening now (正在, 快来 
 HYPOTHETICAL_SHARE = 0.4  # an emergency cue that may happen (or keeps happening) counts this much towards "urgent"
 REPEAT_SHARE = 0.5  # each further mention of a cue adds this share of its weight …
 REPEAT_CAP = 3  # … up to this many mentions
+EMERGENCY_TYPE_BONUS = 5.0
+EMERGENCY_QUESTION_SHARE = 0.3  # an emergency call asks for a rescue or reports a hazard, whatever else it says
+RESCUE_KINDS = frozenset({"trapped", "self_harm", "unresponsive_or_missing", "locked_in_alone", "flood"})
+EMERGENCY_DISTRESS = 2.0  # a caller reporting a life at risk now is distressed unless anger clearly dominates
+REPEAT_CALL_DISSATISFACTION = 1.5  # calling again about the same thing is dissatisfaction by itself
 
 
 @dataclass(frozen=True)
@@ -335,7 +358,10 @@ _COMPLAINT = _words(
     欺负 0.8, 乱象 0.8, 无果 0.8, 不给退 1, 拒绝退 1, 不退 0.5, 严重 0.3, 长期 0.4, 坑人 1.2, 宰客 1.2,
     损害 0.6, 恶劣 0.8, 差评 1.2, 太慢 0.8, 不负责任 1.2, 乱停 0.6, 堵塞 0.5, 污染 0.5, 油烟 0.5,
     没有解决 0.8, 没解决 0.8, 未解决 0.8, 仍未解决 1, 得不到解决 1, 依然没有 0.8, 还是没有 0.6, 管理混乱 1,
-    混乱 0.5, 不达标 0.6, 失望 0.8""",
+    混乱 0.5, 不达标 0.6, 失望 0.8, 我要反映 1.2, 反映一下 1, 我反映 1, 想反映 1, 讨个说法 1, 要个说法 1,
+    给个说法 1, 说法 0.4, 冇人管 1.2, 冇得用 1, 和稀泥 1.2, 走过场 1.2, 爱理不理 1.2, 不给换 1,
+    不给赔 1, 拒不承认 1.2, 坑老人 1.5, 官僚主义 1.5, 形式主义 1.2, 乱扣费 1.5, 乱收 1.2, 不打表 1.2,
+    一分钱都没 1, 一分钱补偿 1, 跑路 1, 卷款 1.2, 到现在都没 0.8, 到现在都冇 0.8""",
 )
 _WRONGDOING = _words(
     RequestType.REPORT,
@@ -384,7 +410,22 @@ _PRAISE = _words(
 _THANKS = _words(RequestType.PRAISE, "感谢 0, 谢谢 0, 致谢 0, 感激 0, 多谢 0", kind="thanks")
 _RHETORICAL = re.compile(
     r"难道|凭什么|还有没有|有没有人管|谁来管|到底谁管|谁管|怎么能|怎能|岂能|天理|王法|合理吗|合法吗|正常吗|对吗|"
-    r"不管吗|管不管|何时才能|什么时候才能|到底要|究竟要|没人管吗|还要等|为何|为什么"
+    r"不管吗|管不管|何时才能|什么时候才能|到底要|究竟要|没人管吗|还要等|为何|为什么|"
+    # spoken: 你讲有这个道理冇？/ 你一次讲清楚会死啊？/ 要等出了人命才管吗？/ 你们教育局是怎么审批的？
+    r"你讲|你说说|道理冇|道理没有|会死啊|出了人命|出人命|才管|怎么审批|像话吗|到底什么时候|要等到什么时候|搞什么|"
+    r"这叫什么|满意个鬼|有什么用|都能开|还能这样|就不管|不管了吗|有人管没有|管得了"
+)
+# An operator's read-back ends in a tag that asks the caller to confirm: not a question about anything.
+_CONFIRMATION = re.compile(r"(?:对吗|对吧|是吧|是吗|对不对|没错吧|是不是|好不好|好吗|行不行)$")
+# Words of anger that make every question of the caller's rhetorical.
+_ANGRY_WORDS = re.compile(
+    r"气死|气愤|愤怒|忍无可忍|欺人太甚|岂有此理|太过分|混蛋|王八蛋|他妈|妈的|满意个鬼|屁都|会死啊|投诉到底|绝不罢休|"
+    r"决不罢休|凭什么|[！!]{2,}|[？?]{2,}"
+)
+# A genuine question asks with a question word; a question mark alone is the caller's tone.
+_QUESTION_WORDS = re.compile(
+    r"吗|呢|么|什么|怎么|怎样|如何|哪|几|多少|多久|能不能|可不可以|可以不|是不是|有没有|要不要|需不需要|是否|谁|何|"
+    r"行不行|冇得|啵|不$"
 )
 _QUESTION_WORD_END = re.compile(r"(?:吗|呢)$")
 _WORKER = re.compile(
@@ -407,11 +448,17 @@ _OPENING_CHARS = 12
 _REQUEST_CUES = Lexicon(_TYPE_WORDS + _COMPLAINT + _WRONGDOING + _HELP + _CONSULT + _SUGGESTION + _PRAISE + _THANKS)
 
 
-def request_type(text: str) -> FieldGuess:
-    """投诉/举报/求助/咨询/建议/表扬 as complaint/report/help/consult/suggestion/praise (see the module doc)."""
+def request_type(text: str, *, emergency_kind: str | None = None) -> FieldGuess:
+    """投诉/举报/求助/咨询/建议/表扬 as complaint/report/help/consult/suggestion/praise (see the module doc).
+
+    ``emergency_kind``: the kind of life risk found now (``triage.safety``): someone to rescue (trapped, missing,
+    self-harm …) makes the call a request for help, a hazard (gas, fire, a fallen wire …) a report."""
     context = _Context(text)
     text = context.text
     tally = _Tally(RequestType, {RequestType.COMPLAINT: 0.5})
+    if emergency_kind is not None:
+        rescue = emergency_kind in RESCUE_KINDS
+        tally.bonus(RequestType.HELP if rescue else RequestType.REPORT, EMERGENCY_TYPE_BONUS, "险情")
     opening_end = min(context.clause_ends[0] if context.clause_ends else len(text), _OPENING_CHARS)
     opening_end = max(opening_end, min(len(text), 6))
     explicit_report = False
@@ -448,6 +495,9 @@ def request_type(text: str) -> FieldGuess:
         tally.bonus(RequestType.HELP, 1.5, "无法…请帮忙")
     _praise_rules(context, tally, thanks)
     scores = tally.scores()
+    if emergency_kind is not None:
+        for value in (RequestType.CONSULT, RequestType.SUGGESTION):
+            scores[value] *= EMERGENCY_QUESTION_SHARE  # "我想问一下…在漏气" is a plea, not a consultation
     return _guess(scores, {v: tally.words(v) for v in tally.values})
 
 
@@ -462,10 +512,14 @@ def _question_rules(context: _Context, tally: _Tally) -> None:
         start = end + 1
         if not clause or not (mark in "？?" and mark or _QUESTION_WORD_END.search(clause)):
             continue
+        if _CONFIRMATION.search(clause):
+            continue  # the operator's read-back asks the caller to confirm
         if _RHETORICAL.search(clause):
             rhetorical += 1
-        else:
+        elif _QUESTION_WORDS.search(clause):
             genuine += 1
+    if rhetorical or _ANGRY_WORDS.search(text):
+        genuine = 0  # an angry caller's questions are not requests for information
     if genuine:
         tally.bonus(RequestType.CONSULT, 1.0 * min(genuine, 2), "？")
     if rhetorical:
@@ -497,6 +551,74 @@ def _praise_rules(context: _Context, tally: _Tally, thanks: list[Hit]) -> None:
     praise = tally.cue_sum(RequestType.PRAISE) + tally.extra[RequestType.PRAISE]
     if complaint_evidence >= 1.5 and praise > 0:
         tally.bonus(RequestType.PRAISE, -0.6 * praise)  # praise words beside complaints are irony or politeness
+
+
+# ------------------------------------------------------------------------------------ call signals
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A yes/no signal of a call with the words that raised it."""
+
+    value: bool
+    evidence: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.value
+
+
+# The caller asks to be called back: 打我电话 / 给我回个电话 / 有消息了回个电话给我 / 你们打给我 / 这次给我打这个号码;
+# and the operator's read-back of it: 要求…并回电.
+_CALLBACK = re.compile(
+    r"打我(?:的)?(?:电话|手机|这个电话|这个号码?|这个手机)|(?:给|跟)我(?:回|打|来)(?:个|一个)?电话|"
+    r"(?:回|打)(?:个|一个)电话(?:给我|回来|过来)|回(?:个)?电话给我|打(?:个)?电话(?:回来|告诉我|通知我)|"
+    r"给我回电|给我(?:打|回)(?:这个|个)?(?:号码?|手机)|你们打给我|打给我|(?:电话|手机)联系我|联系我一下|"
+    r"给我(?:个)?回话|回个话给我|并回电|回电告知|希望回电|请回电|要求回电|回电(?:话)?给我"
+)
+# … unless someone else keeps calling (有个号码天天打我电话; but 你让他们打我电话 is a request), or it is what the
+# caller was promised every time (每次都讲回电).
+_NOT_A_REQUEST_BEFORE = re.compile(
+    r"(?:天天|每天|一直|老是|总是|经常|又在|号码|骚扰|推销|(?<![让叫请要])(?:他们?|她们?)|对方|别人|陌生人|快递员?|"
+    r"每次都)[^，,。！？!?]{0,4}$"
+)
+
+# The caller says they called before about this: 第四次打了 / 我上次打过 / 打了好几次 / 又打来 / 上个月打过一次;
+# and the operator's read-back of it: 您已第四次反映 / 此前已反映过 / 已多次反映.
+_REPEAT = re.compile(
+    r"第[二三四五六七八九十两几\d]+次(?:打|来电|打电话|反映|找你们|投诉|报)|"
+    r"(?:已经|都|我|前后)(?:打|反映)(?:了|过)(?:好)?[两三四五六七八九十几\d]+次|打了(?:好)?几次(?:你们|12345|热线)|"
+    r"(?:上次|上回|之前|以前|前几天|前天|昨天|上个?月|上个?礼拜|上周|半个月前|已经|我)(?:就|也)?(?:打过|来过电话|反映过|打了)|"
+    r"(?:上次|上回)(?:就|也)?(?:反映|讲|说|报|打)|打过(?:一次|两次|几次|的|了)|又打(?:来|过来|电话|你们)|"
+    r"再次(?:来电|反映|打)|多次来电|又来反映|已第[二三四五六七八九十两几\d]+次反映|已多次反映|此前已反映|前已反映|"
+    r"已反映过|曾反映过|反映过多次|月已反映"
+)
+_SOMEONE_ELSES_PHONE_BEFORE = re.compile(
+    r"(?:的)?电话$|(?:他|她|物业|客服|老板|快递员?|房东|商家|对方|老师)[^，,。！？!?]{0,4}$"
+)
+_NOT_OURS_AFTER = re.compile(r"^(?:电话)?(?:给|打给)?(?:物业|他|她|老板|客服|社区|老师|快递|商家|对方|房东)")
+
+
+def _found(pattern: re.Pattern[str], text: str, *, skip_before: tuple[re.Pattern[str], ...] = ()) -> Signal:
+    text = _PLACEHOLDER.sub("某", text)
+    words = []
+    for match in pattern.finditer(text):
+        before = text[max(0, match.start() - 12) : match.start()]
+        if any(rule.search(before) for rule in skip_before):
+            continue
+        if pattern is _REPEAT and _NOT_OURS_AFTER.match(text[match.end() : match.end() + 6]):
+            continue
+        words.append(match.group(0))
+    return Signal(bool(words), tuple(dict.fromkeys(words)))
+
+
+def callback_requested(text: str) -> Signal:
+    """Whether the caller asks to be called back (打我电话 is a request, not a threat)."""
+    return _found(_CALLBACK, text, skip_before=(_NOT_A_REQUEST_BEFORE,))
+
+
+def repeat_call(text: str) -> Signal:
+    """Whether the caller says they called (or reported this) before."""
+    return _found(_REPEAT, text, skip_before=(_SOMEONE_ELSES_PHONE_BEFORE,))
 
 
 # --------------------------------------------------------------------------------------------- urgency
@@ -656,7 +778,13 @@ _DISSATISFIED = _words(
     无果 1.2, 未果 1, 石沉大海 1.5, 没有下文 1.2, 没有回复 1, 没有答复 1, 推诿 1.2, 踢皮球 1.5, 推来推去 1.5,
     敷衍 1.2, 不作为 1.2, 不负责任 1.2, 不合理 0.6, 太慢 0.8, 一拖再拖 1.5, 迟迟 0.8, 至今 0.4, 仍然没有 0.8,
     还是没有 0.8, 为什么 0.4, 何时才能 1, 到底 0.5, 究竟 0.5, 难道 0.8, 不公平 0.8, 不公 0.6, 吐槽 1,
-    差评 1.5, 质疑 0.8, 怨言 1, 抱怨 1, 怨声载道 1.5, 意见很大 1.2, 不理不睬 1.2, 置之不理 1.2, 不闻不问 1.2""",
+    差评 1.5, 质疑 0.8, 怨言 1, 抱怨 1, 怨声载道 1.5, 意见很大 1.2, 不理不睬 1.2, 置之不理 1.2, 不闻不问 1.2,
+    冇人管 1.2, 冇得用 1.2, 打了冇用 1.2, 没有用 0.6, 和稀泥 1.2, 走过场 1.2, 爱理不理 1.5, 坑老人 1.5, 坑人 1.2,
+    丢人 1.2, 不像话 1.2, 名堂 0.8, 官僚主义 1.5, 形式主义 1.2, 乱七八糟 0.8, 冇个准信 1.2, 没个准信 1.2,
+    拖着 0.8, 拖到现在 1.2, 还是老样子 1.2, 照样 0.8, 一点变化都没有 1.5, 变化都没有 1.2, 冇人给我回话 1.5,
+    没人给我回话 1.5, 没有回音 1.2, 冇得回音 1.2, 没回音 1.2, 就是不认 1.2, 不给退也不给换 1.5, 拒不退还 1.2,
+    乱扣费 1.2, 太敷衍 1.5, 麻烦死了 1.2, 好麻烦 0.8, 骗了 0.8, 不负责 1.2, 太慢了 1, 搞不清 0.6, 脑壳疼 1,
+    烦 0.5, 气人 1.5, 凶我 1.2, 还骂我 1.2, 这不是坑 1.5, 管不管 1.5""",
 )
 _ANGRY = _words(
     Emotion.ANGRY,
@@ -666,7 +794,10 @@ _ANGRY = _words(
     他妈 3, 妈的 3, 去死 2.5, 人渣 3, 败类 2.5, 不要脸 2.5, 缺德 2, 投诉到底 2.5, 告到底 2.5, 追究到底 1.5,
     曝光 1.2, 媒体曝光 1.5, 找媒体 1.5, 上告 1, 绝不罢休 2.5, 决不罢休 2.5, 没完 1.5, 要个说法 1.5,
     讨个说法 1.5, 给个说法 1, 凭什么 1.5, 简直 0.8, 荒唐 1.5, 荒谬 1.5, 离谱 1.2, 可笑 1, 霸道 1.2, 嚣张 1.2,
-    猖狂 1.2, 肆无忌惮 1.2, 目无王法 2, 强烈谴责 2, 严惩 1, 罪魁祸首 1.5, 骗子 1, 气死 2, 滚蛋 2.5""",
+    猖狂 1.2, 肆无忌惮 1.2, 目无王法 2, 强烈谴责 2, 严惩 1, 罪魁祸首 1.5, 骗子 1, 气死 2, 滚蛋 2.5,
+    满意个鬼 3, 屁都 2.5, 会死啊 2.5, 有天理没有 2.5, 道理冇 1.5, 找电视台 2, 去找电视台 2,
+    到市里去 1.2, 卷钱跑路 1.5, 卷款跑路 1.5, 一分不能少 1.2, 必须给我们一个说法 2, 到底管不管 2,
+    越想越气 2""",
 )
 _DISTRESSED = _words(
     Emotion.DISTRESSED,
@@ -680,8 +811,13 @@ _DISTRESSED = _words(
     迫于无奈 1,
     实在没有办法 1.5, 实在没办法 1.5, 病危 2, 救命 2.5, 怎么活 2, 失去了生活来源 2, 没有生活来源 1.5,
     快来人 2, 吓坏 2, 吓死 2, 吓得 1.5, 好怕 1.5, 很怕 1.5, 打我 1.5, 杀了我 2.5, 家暴我 2.5,
-    走丢 1.5, 走失 1.5, 失踪 1.5, 找不到孩子 2""",
+    走丢 1.5, 走失 1.5, 失踪 1.5, 找不到孩子 2, 快点来 2, 快点啊 1.5, 好吓人 2, 吓人 1.2,
+    求你们了 2.5, 我求你们 2.5, 怎么办啊 1.5, 不晓得怎么办 1.5, 不知道怎么办 1.2, 睡不着 1, 棺材本 1.5,
+    活着没意思 3""",
 )
+_CALL_ME = re.compile(r"(?:的)?(?:电话|手机|这个)")
+_NUMBER_AFTER = re.compile(r"[\d一二两三四五六七八九十百半]")
+_PRAISING = re.compile(r"表扬|点赞|赞扬|锦旗|感谢信")  # a caller who calls again to praise is not dissatisfied
 _INTENSIFIER = re.compile(r"(?:非常|十分|极其|特别|极度|太|很|超级|万分|相当)$")
 _EXCLAIM_RUN = re.compile(r"[！!]{2,}")
 _QUESTION_RUN = re.compile(r"[？?]{2,}")
@@ -705,14 +841,25 @@ def _punctuation(text: str, tally: _Tally) -> None:
         tally.bonus(Emotion.ANGRY, 0.5)
 
 
-def emotion(text: str) -> EmotionGuess:
-    """calm / dissatisfied / angry / distressed, and whether to handle the order first (see the module doc)."""
+def emotion(text: str, *, emergency: bool = False, repeat: bool = False) -> EmotionGuess:
+    """calm / dissatisfied / angry / distressed, and whether to handle the order first (see the module doc).
+
+    ``emergency``: a life is at risk now (``triage.safety``): the caller is distressed unless anger dominates.
+    ``repeat``: the caller says they called before about this (``repeat_call``): dissatisfaction grows."""
     context = _Context(text)
     text = context.text
     tally = _Tally(Emotion, {Emotion.CALM: CALM_PRIOR})
+    if emergency:
+        tally.bonus(Emotion.DISTRESSED, EMERGENCY_DISTRESS, "险情")
+    if repeat and not _PRAISING.search(text):
+        tally.bonus(Emotion.DISSATISFIED, REPEAT_CALL_DISSATISFACTION, "再次来电")
     for hit in _EMOTION_CUES.find(text):
         if context.negated(hit) and hit.cue.label not in {"没人管", "无人管"}:
             continue  # (but "是不是没人管" still complains that nobody cares)
+        if hit.cue.label == "打我" and _CALL_ME.match(text, hit.end):
+            continue  # "打我电话" asks for a call back: nobody is hitting the caller
+        if hit.cue.label == "不满" and _NUMBER_AFTER.match(text, hit.end):
+            continue  # "交了十一年，不满十五年" is a count, not a feeling
         weight = hit.cue.weight
         if _INTENSIFIER.search(text[max(0, hit.start - 2) : hit.start]):
             weight *= 1.3

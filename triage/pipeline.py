@@ -66,6 +66,8 @@ class TriageResult:
     unmatched_places: tuple[str, ...]
     elapsed_ms: float = 0.0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    callback_requested: bool = False  # the caller asks to be called back (打我电话 / 给我回个电话)
+    repeat_call: bool = False  # the caller says they called before about this (第四次打了 / 上次打过)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,8 +112,9 @@ class TriagePipeline:
         level1, notes = self._level1(text, words)
         level1_name = next((name for name, pk in self.level1_ids.items() if pk == level1.value), "")
         category = self._category(words, level1, level1_name)
-        emotion = intent.emotion(text)
-        safety = assess_safety(text)
+        safety = assess_safety(text, call=prepared.is_transcript)
+        repeat_call = intent.repeat_call(text)
+        emotion = intent.emotion(text, emergency=safety.is_emergency, repeat=bool(repeat_call))
         urgency = safety.urgency
         summary = summarise(text, places=location.places[1:] or location.places, title_hint=title_hint)
         return TriageResult(
@@ -131,7 +134,7 @@ class TriagePipeline:
             },
             level1=level1,
             category=category,
-            request_type=intent.request_type(text),
+            request_type=intent.request_type(text, emergency_kind=safety.kind),
             urgency=urgency,
             safety=safety.as_dict(),
             emotion=emotion.guess,
@@ -142,6 +145,8 @@ class TriagePipeline:
             unmatched_places=location.unmatched,
             elapsed_ms=round((time.perf_counter() - started) * 1000, 2),
             notes=tuple(notes),
+            callback_requested=bool(intent.callback_requested(text)),
+            repeat_call=bool(repeat_call),
         )
 
     def _level1(self, text: str, words: Sequence[str]) -> tuple[FieldGuess, list[str]]:

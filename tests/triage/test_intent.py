@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from triage.intent import EmotionGuess, emotion, request_type, urgency
+from triage.intent import EmotionGuess, callback_requested, emotion, repeat_call, request_type, urgency
 from triage.types import FieldGuess
 
 # Each value with the sentences that must get it; the tricky ones (negation, rhetorical questions, thanks that
@@ -377,3 +377,132 @@ def test_exclamation_marks_alone_raise_displeasure_but_do_not_make_a_caller_angr
 
 def test_a_child_crying_next_door_is_not_the_caller_in_distress() -> None:
     assert emotion("隔壁家的孩子每天晚上哭闹到十二点，吵得我们没法休息。").guess.value != "distressed"
+
+
+# ------------------------------------------------------------------------------------------ phone calls
+
+
+def _caller(dialogue: str) -> str:
+    """What the models read of a call: the caller's words and the operator's read-backs."""
+    from triage.normalise import prepare
+
+    prepared = prepare("坐席：您好，12345热线，请讲。\n" + dialogue.strip())
+    assert prepared.is_transcript
+    return prepared.model_text
+
+
+CALL_BACK_REQUESTS = (
+    "市民：你们查清楚了打我电话，我号码就是这个",
+    "市民：处理完了麻烦给我回个电话，告诉我结果",
+    "市民：有消息了回个电话给我，我白天都在店里",
+    "市民：你让他们直接打给我，我跟他们说",
+    "市民：这次一定要给我打个电话回来，上次就没人理\n坐席：好的，我复述一下，您要求核实后回电，对吧？",
+)
+NOT_CALL_BACK_REQUESTS = (
+    "市民：有个陌生号码天天打我电话，一天七八个，都是推销的",
+    "市民：物业每次都说会回电，结果从来没人打过来，我要投诉物业",
+    "市民：我想问一下公积金怎么提取",
+    "市民：你们回个邮件给我也行，我邮箱是[EMAIL]",
+)
+
+
+@pytest.mark.parametrize("dialogue", CALL_BACK_REQUESTS)
+def test_a_caller_asking_to_be_called_back_is_flagged_and_is_not_in_distress(dialogue: str) -> None:
+    text = _caller(dialogue)
+    signal = callback_requested(text)
+    assert signal and signal.evidence
+    assert emotion(text).guess.value != "distressed", _shown(emotion(text).guess)
+
+
+@pytest.mark.parametrize("dialogue", NOT_CALL_BACK_REQUESTS)
+def test_calls_from_others_and_promised_call_backs_are_not_a_request_to_be_called_back(dialogue: str) -> None:
+    assert not callback_requested(_caller(dialogue))
+
+
+REPEAT_CALLS = (
+    "市民：我第四次打你们这个电话了！宽带断了十天了",
+    "市民：我上个月打过一次的，讲那个班车的事，到现在冇得回音",
+    "市民：你好，我上次打过的，反映楼下烧烤油烟的问题",
+    "市民：路灯的事我已经打了三次了，还是不亮",
+    "市民：我又打来了，还是那个噪音的事\n坐席：我复述一下，您已多次反映工地夜间施工噪音，对吧？",
+)
+NOT_REPEAT_CALLS = (
+    "市民：快递员电话我打了五六次，他就是不接",
+    "市民：我打过电话给物业，物业说不归他们管",
+    "市民：你好，我想咨询一下居住证怎么办",
+)
+
+
+@pytest.mark.parametrize("dialogue", REPEAT_CALLS)
+def test_a_caller_who_called_before_is_a_repeat_call_and_more_dissatisfied(dialogue: str) -> None:
+    text = _caller(dialogue)
+    assert repeat_call(text)
+    first_time = emotion(text)
+    again = emotion(text, repeat=True)
+    assert again.guess.value in {"dissatisfied", "angry"}
+
+    def dissatisfied(result: EmotionGuess) -> float:
+        return next((c.confidence for c in result.guess.ranked if c.value == "dissatisfied"), 0.0)
+
+    assert dissatisfied(again) >= dissatisfied(first_time) or again.guess.value == "angry"
+
+
+@pytest.mark.parametrize("dialogue", NOT_REPEAT_CALLS)
+def test_calling_someone_else_several_times_is_not_a_repeat_call(dialogue: str) -> None:
+    assert not repeat_call(_caller(dialogue))
+
+
+def test_a_repeat_call_to_praise_is_not_dissatisfied() -> None:
+    text = _caller("市民：我前天打过你们电话反映井盖的事，今天打来是想表扬一下市政，半个钟头就修好了")
+    assert repeat_call(text)
+    assert request_type(text).value == "praise"
+    assert emotion(text, repeat=True).guess.value == "calm"
+
+
+RHETORICAL_CALLS = (
+    "市民：我第四次打了！宽带断了十天，你们到底管不管？",
+    "市民：小区门口那个坑半年了，这还有没有人管？",
+    "市民：工地天天半夜打桩，难道要等出了人命才管吗？",
+    "市民：窗口让我跑了三趟，你一次讲清楚会死啊？",
+    "市民：开发商欠了我们一年的钱，卖房子有钱，欠我们的就没钱？你讲有这个道理冇？",
+)
+
+
+@pytest.mark.parametrize("dialogue", RHETORICAL_CALLS)
+def test_a_rhetorical_question_makes_a_complaint_not_a_consultation(dialogue: str) -> None:
+    guess = request_type(_caller(dialogue))
+    assert guess.value == "complaint", _shown(guess)
+
+
+def test_a_question_mark_alone_never_turns_an_angry_call_into_a_consultation() -> None:
+    angry = _caller(
+        """市民：气死我了！物业把我的车锁了，停车费一年涨三次，凭什么？
+坐席：您是说物业锁车并多次上调停车费是吧？
+市民：对！这种物业谁管？"""
+    )
+    assert request_type(angry).value == "complaint"
+    assert emotion(angry).guess.value == "angry"
+
+
+def test_the_operators_read_back_question_is_not_a_consultation() -> None:
+    text = _caller(
+        """市民：出租车司机不打表，一口价六十，平时打表三十块
+坐席：我复述一下，您今天乘坐出租车，司机拒绝打表并一口价收费六十元，您要求查处，是吗？
+市民：对"""
+    )
+    assert request_type(text).value == "complaint"
+
+
+def test_a_real_question_in_a_calm_call_is_still_a_consultation() -> None:
+    text = _caller("市民：你好，我想问一下，小孩上户口要带什么东西？出生证明过了一个月还能办吗？")
+    assert request_type(text).value == "consult"
+
+
+def test_an_emergency_asks_for_a_rescue_or_reports_a_hazard_and_the_caller_is_distressed() -> None:
+    trapped = _caller("市民：我妈被关在电梯里面一个多钟头了，我就是想问一下你们能不能快点派人")
+    gas = _caller("市民：我想问一下，楼下小吃店煤气罐在漏气，嘶嘶的响，这个归哪个部门")
+    assert request_type(trapped, emergency_kind="trapped").value == "help"
+    assert request_type(gas, emergency_kind="gas").value == "report"
+    assert request_type(gas).value == "consult"  # without the safety detector it reads like a question
+    assert emotion(gas, emergency=True).guess.value == "distressed"
+    assert emotion(gas, emergency=True).priority
