@@ -7,7 +7,8 @@ calls with their labels, split into a tuning part and a held-out part nobody tun
 The split is fixed and stratified: within each group of calls of the same kind (an emergency kind, calm calls
 with danger words, or a level-1 category for the regular calls), ordered by a hash of the id, two calls in five
 go to ``tune`` and three to ``held_out``, the first of each group to ``held_out`` (so a kind with two calls has
-one in each part).
+one in each part). Calls that name their split themselves keep it: ``final`` (part3.jsonl) is a third part,
+written later by another writer, used once to report the final figures after the methods were frozen.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from triage.normalise import Turn, turns_from_json
 
 FOLDER = Path(__file__).resolve().parent / "data" / "calls"
-SPLITS = ("tune", "held_out")
+SPLITS = ("tune", "held_out", "final")
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,13 @@ def all_calls() -> tuple[Call, ...]:
     records = list(_records())
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in records:
-        groups[_stratum(record)].append(record)
+        if not record.get("split"):
+            groups[_stratum(record)].append(record)
     split_of: dict[str, str] = {}
     for members in groups.values():
         for position, record in enumerate(sorted(members, key=lambda r: _order(r["id"]))):
             split_of[record["id"]] = "tune" if position % 5 in (1, 3) else "held_out"
+    split_of |= {record["id"]: record["split"] for record in records if record.get("split")}
     calls = []
     for record in records:
         turns = turns_from_json(record["turns"]) if record.get("format") == "turns" else None
@@ -114,7 +117,7 @@ def all_calls() -> tuple[Call, ...]:
 
 
 def calls(split: str | None = None) -> list[Call]:
-    """The calls of one part (``tune`` or ``held_out``), or all of them."""
+    """The calls of one part (``tune``, ``held_out`` or ``final``), or all of them."""
     if split is not None and split not in SPLITS:
         raise ValueError(f"split must be one of {SPLITS}")
     return [call for call in all_calls() if split is None or call.split == split]
