@@ -1,10 +1,19 @@
-"""How well and how fast personal data is masked.
+"""How well and how fast personal data is masked, in web messages and in calls.
 
-Quality on the hand-written test set (tests/triage/pii_cases.py): recall per kind (planted values
-found with their kind and exact offsets), precision (masked spans that were planted), and false positives
-on the sentences that must stay untouched. Speed on the test set and on the first 2,000 real messages of
-hotspot_messages.csv, where the spans found are listed with their context so that a false positive can be
-seen (the data set already masks most values as ***, so few hits are expected).
+- Web-message sentences (tests/triage/pii_cases.py): recall per kind (planted values found with their kind and
+  exact offsets), precision (masked spans that were planted), false positives on sentences that must stay.
+- Dialogues (tests/triage/dialogue_pii_cases.py, 300+ calls built from templates plus hand-written ones): every
+  planted mention masked as its kind in the whole transcript (names: recall; numbers: must be 1.0), what stays
+  readable in the model text, masked spans that cover no planted value (precision), and spans in the calls
+  that must stay untouched (places, organisations, job titles, ordinary numbers).
+- The call corpus (bench/calls.py), ``tune`` and ``held_out``: a personal value counts as masked when none of
+  the forms it takes in the transcript (``as_said``) can still be read in the masked whole text or model text;
+  a surname said alone (周) counts as readable where it still stands as a name (姓周, 周先生, 老周, a clause of
+  its own, 周末的周). Names masked that are no labelled value are listed (most are the tagger's mistakes).
+- Real web messages (messages_dev.csv and hotspot_messages.csv): how many spans of each kind are masked, how
+  many names only the recogniser found (no cue word next to them; a fixed sample of 50 is written out to read),
+  and the spans found in the first 2,000 hotspot messages with their context, so a false positive can be seen.
+- Speed: ms per 1000 characters for web messages (``mask_pii``) and for calls (``mask_dialogue``).
 
     .venv/bin/python -m bench.bench_privacy
 """
@@ -12,29 +21,44 @@ seen (the data set already masks most values as ***, so few hits are expected).
 from __future__ import annotations
 
 import csv
+import random
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from bench.calls import calls
 from bench.common import best_seconds, report, teddy
+from tests.triage.dialogue_pii_cases import NUMBER_KINDS, PLANTED_DIALOGUES, TRAP_DIALOGUES, outcome
 from tests.triage.pii_cases import PLANTED_CASES, UNTOUCHED
-from triage.privacy import PiiKind, find_pii, mask_pii
+from triage import privacy
+from triage.normalise import normalise, prepare, to_simplified
+from triage.privacy import ADDRESS_TITLES, PiiKind, find_pii, mask_dialogue, mask_pii
 
 REAL_ROWS = 2000
 REPEATS = 5
 TARGET_MS_PER_240_CHARS = 0.5
+SAMPLE = 50
 
 
-def speed(texts: Sequence[str]) -> dict[str, float]:
-    seconds = best_seconds(lambda: [mask_pii(text) for text in texts], repeats=REPEATS)
-    chars = sum(len(text) for text in texts)
+def _rate(hits: int, total: int) -> float | None:
+    return round(hits / total, 4) if total else None
+
+
+def speed(work: Callable[[], object], chars: int, items: int) -> dict[str, float]:
+    seconds = best_seconds(work, repeats=REPEATS)
     return {
-        "texts": len(texts),
-        "mean_chars": round(chars / len(texts), 1),
-        "texts_per_second": round(len(texts) / seconds),
-        "ms_per_text": round(1000 * seconds / len(texts), 4),
+        "texts": items,
+        "mean_chars": round(chars / items, 1),
+        "texts_per_second": round(items / seconds),
+        "ms_per_text": round(1000 * seconds / items, 4),
         "ms_per_1000_chars": round(1000 * seconds / chars * 1000, 4),
         "ms_per_240_chars": round(1000 * seconds / chars * 240, 4),
     }
+
+
+def text_speed(texts: Sequence[str]) -> dict[str, float]:
+    return speed(lambda: [mask_pii(text) for text in texts], sum(map(len, texts)), len(texts))
 
 
 def quality() -> dict[str, object]:
@@ -57,11 +81,135 @@ def quality() -> dict[str, object]:
         "planted_sentences": len(PLANTED_CASES),
         "untouched_sentences": len(UNTOUCHED),
         "planted_per_kind": {kind: planted[kind] for kind in kinds},
-        "recall_per_kind": {kind: round(found[kind] / planted[kind], 4) if planted[kind] else None for kind in kinds},
-        "recall": round(sum(found.values()) / sum(planted.values()), 4),
-        "precision": round(masked_planted / masked_spans, 4) if masked_spans else None,
+        "recall_per_kind": {kind: _rate(found[kind], planted[kind]) for kind in kinds},
+        "recall": _rate(sum(found.values()), sum(planted.values())),
+        "precision": _rate(masked_planted, masked_spans),
         "false_positives_on_untouched": len(false_positives),
         "false_positive_examples": [f"{kind} {value!r} in {text!r}" for text, kind, value in false_positives[:20]],
+    }
+
+
+def dialogues() -> dict[str, object]:
+    planted = Counter()
+    missed = Counter()
+    results = [outcome(case) for case in PLANTED_DIALOGUES]
+    for result in results:
+        for value in result.case.planted:
+            planted[value.kind] += 1
+        for value in result.missed:
+            missed[value.kind] += 1
+    spans = sum(r.spans for r in results)
+    extra = [f"{kind} {value!r}" for r in results for kind, value in r.extra]
+    numbers = sum(planted[k] for k in NUMBER_KINDS)
+    traps = [outcome(case) for case in TRAP_DIALOGUES]
+    trap_spans = [f"{kind} {value!r}" for r in traps for kind, value in r.extra]
+    damaged = [p.text for r in results + traps for p in r.damaged]
+    return {
+        "calls_with_planted_values": len(PLANTED_DIALOGUES),
+        "calls_that_must_stay": len(TRAP_DIALOGUES),
+        "planted_mentions_per_kind": dict(planted),
+        "recall_per_kind": {kind: _rate(planted[kind] - missed[kind], planted[kind]) for kind in planted},
+        "numbers_recall": _rate(numbers - sum(missed[k] for k in NUMBER_KINDS), numbers),
+        "names_recall": _rate(planted["NAME"] - missed["NAME"], planted["NAME"]),
+        "precision": _rate(spans - len(extra), spans),
+        "masked_not_planted": extra[:20],
+        "spans_in_calls_that_must_stay": len(trap_spans),
+        "spans_in_calls_that_must_stay_examples": trap_spans[:20],
+        "kept_words_masked": damaged[:20],
+        "planted_still_readable_by_models": sum(len(r.leaked_to_models) for r in results),
+        "missed_examples": [f"{p.kind} {p.text!r} ({r.case.name})" for r in results for p in r.missed][:20],
+    }
+
+
+def _readable(form: str, masked: str) -> bool:
+    """Whether a spoken form of a personal value can still be read in a masked text."""
+    if len(form) >= 2:
+        return form in masked
+    x = re.escape(form)
+    titles = "|".join(ADDRESS_TITLES)
+    return bool(
+        re.search(
+            rf"姓{x}|{x}(?:{titles})|(?:^|[，。：:\n])\s*{x}(?:[，。\n]|$)|[老小]{x}(?![\u4e00-\u9fff])|的{x}(?![\u4e00-\u9fff])",
+            masked,
+        )
+    )
+
+
+def call_corpus(split: str) -> dict[str, object]:
+    total = Counter()
+    masked = Counter()
+    missed: list[str] = []
+    not_labelled: list[str] = []
+    name_spans = 0
+    for call in calls(split):
+        prepared = prepare(call.text, list(call.turns) if call.turns else None)
+        full, model = mask_dialogue(prepared)
+        forms_of_all: list[str] = []
+        names = [normalise(to_simplified(v.value)) for v in call.personal if v.kind == PiiKind.NAME]
+        for value in call.personal:
+            forms = [normalise(to_simplified(form)) for form in value.as_said]
+            forms_of_all += forms
+            shown = [form for form in forms if _readable(form, full.text) or _readable(form, model.text)]
+            total[value.kind] += 1
+            if shown:
+                missed.append(f"{call.id} {value.kind} {shown}")
+            else:
+                masked[value.kind] += 1
+        said = [
+            (m.start(), m.end()) for form in forms_of_all if form for m in re.finditer(re.escape(form), prepared.text)
+        ]
+        for span in full.spans:
+            if span.kind == PiiKind.NAME:
+                name_spans += 1
+                # the surname of a labelled name (我姓曾 for 曾小燕) and its spelling (柴火滴柴) are labelled too
+                labelled = any(span.value in name for name in names) or (
+                    span.value[-1:] in {name[:1] for name in names} and ("的" in span.value or "滴" in span.value)
+                )
+                if not labelled and not any(span.start < end and span.end > start for start, end in said):
+                    context = prepared.text[max(0, span.start - 8) : span.end + 6].replace("\n", "/")
+                    not_labelled.append(f"{call.id} {span.value!r} in …{context}…")
+    numbers = sum(total[k] for k in NUMBER_KINDS)
+    return {
+        "calls": len(calls(split)),
+        "values_per_kind": dict(total),
+        "masked_per_kind": {kind: _rate(masked[kind], total[kind]) for kind in total},
+        "numbers": _rate(sum(masked[k] for k in NUMBER_KINDS), numbers),
+        "names": _rate(masked["NAME"], total["NAME"]),
+        "name_spans": name_spans,
+        "name_spans_on_no_labelled_value": len(not_labelled),
+        "name_precision": _rate(name_spans - len(not_labelled), name_spans),
+        "not_labelled_names": not_labelled,
+        "values_still_readable": missed,
+    }
+
+
+def _web_messages() -> list[str]:
+    texts: list[str] = []
+    for name in ("messages_dev.csv", "hotspot_messages.csv"):
+        with teddy(name).open(encoding="utf-8", newline="") as handle:
+            texts += [row["detail"] for row in csv.DictReader(handle)]
+    return texts
+
+
+def web_names(texts: Sequence[str]) -> dict[str, object]:
+    """Spans per kind on every message, and the names found with no cue word next to them (the recogniser's)."""
+    counts: Counter[str] = Counter()
+    recognised: list[str] = []
+    for text in texts:
+        norm = normalise(text)
+        cued = {(start, end) for _, start, end in privacy._names(norm)}  # the cue rules alone (我叫, 联系人 …)
+        for span in find_pii(text):
+            counts[span.kind] += 1
+            if span.kind == PiiKind.NAME and (span.start, span.end) not in cued:
+                context = text[max(0, span.start - 12) : span.end + 8].replace("\n", " ")
+                recognised.append(f"{span.value!r} in …{context}…")
+    sample = random.Random(12).sample(recognised, min(SAMPLE, len(recognised)))
+    return {
+        "messages": len(texts),
+        "spans_per_kind": dict(counts),
+        "names_with_a_cue_word": counts[PiiKind.NAME] - len(recognised),
+        "names_found_by_the_recogniser": len(recognised),
+        "recogniser_sample_to_read": sample,
     }
 
 
@@ -75,16 +223,27 @@ def real_messages() -> tuple[list[str], dict[str, object]]:
             counts[span.kind] += 1
             context = text[max(0, span.start - 12) : span.end + 6].replace("\n", " ")
             hits.append(f"{span.kind} {span.value!r} in …{context}…")
-    found = {"messages": len(details), "spans_per_kind": dict(counts), "spans": hits}
-    return details, found
+    return details, {"messages": len(details), "spans_per_kind": dict(counts), "spans": hits}
+
+
+def call_speed() -> dict[str, float]:
+    prepared = [prepare(call.text, list(call.turns) if call.turns else None) for call in calls()]
+    chars = sum(len(p.text) for p in prepared)
+    return speed(lambda: [mask_dialogue(p) for p in prepared], chars, len(prepared))
 
 
 def main() -> None:
-    figures: dict[str, object] = {"test_set": quality()}
+    figures: dict[str, Any] = {"test_set": quality()}
     test_texts = [case.text for case in PLANTED_CASES] + list(UNTOUCHED)
-    figures["test_set_speed"] = speed(test_texts)
+    figures["test_set_speed"] = text_speed(test_texts)
+    figures["dialogue_set"] = dialogues()
+    figures["calls_tune"] = call_corpus("tune")
+    figures["calls_held_out"] = call_corpus("held_out")
+    figures["calls_speed"] = call_speed()
+    messages = _web_messages()
+    figures["web_messages_names"] = web_names(messages)
     details, found = real_messages()
-    figures["hotspot_messages"] = {**found, "speed": speed(details)}
+    figures["hotspot_messages"] = {**found, "speed": text_speed(details)}
     figures["target_ms_per_240_chars"] = TARGET_MS_PER_240_CHARS
     report("privacy", figures)
 

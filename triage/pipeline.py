@@ -1,7 +1,8 @@
 """The whole triage of one call or message, without an LLM: text in, ``TriageResult`` out.
 
 1. ``normalise.prepare``: width, spaces, punctuation, traditional → simplified, the caller's turns apart.
-2. ``privacy.mask_pii``: personal data masked; everything below reads the masked text only.
+2. ``privacy.mask_dialogue``: personal data masked, in a call a name found once masked everywhere; everything
+   below reads the masked text only.
 3. ``location``: gazetteer place, free address, unmatched place names.
 4. Level-1 category: the trained classifier (``classify``) for the categories it was trained on, the
    category lexicon (``taxonomy``) for the others — a level-1 category the model does not know wins when
@@ -25,7 +26,7 @@ from triage import intent
 from triage.classify import Level1Classifier
 from triage.location import Gazetteer
 from triage.normalise import Turn, prepare
-from triage.privacy import mask_pii
+from triage.privacy import mask_dialogue
 from triage.safety import assess as assess_safety
 from triage.summary import summarise
 from triage.taxonomy import CategoryLexicon
@@ -104,8 +105,7 @@ class TriagePipeline:
     def run(self, raw: str, *, turns: Sequence[Turn] | None = None, title_hint: str = "") -> TriageResult:
         started = time.perf_counter()
         prepared = prepare(raw, list(turns) if turns else None)
-        full = mask_pii(prepared.text)
-        caller = mask_pii(prepared.model_text) if prepared.is_transcript else full
+        full, caller = mask_dialogue(prepared)
         text = caller.text
         words = self.tokenizer.words(text)
         location = self.gazetteer.locate(text)

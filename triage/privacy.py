@@ -53,10 +53,19 @@ glued to letters, and plates other than the formats above (使/领, military, ag
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cache, lru_cache
+
+import jieba
+import jieba.posseg
+
+from triage.normalise import PreparedText
+from triage.tokenize import default_tokenizer
 
 
 class PiiKind(StrEnum):
@@ -243,13 +252,149 @@ _PLATE = re.compile(
     "[" + _PROVINCES + "][A-Za-z][·. ]?"
     r"(?P<tail>[DFdf]"
     + _PLATE_CHAR
-    + r"[0-9]{4}|[0-9]{5}[DFdf]|"
+    + r"[0-9]{4}|[0-9]{5}[DFdf]|[A-HJ-NP-Za-hj-np-z][0-9]{5}|"
     + _PLATE_CHAR
     + "{4}[警学挂港澳]|"
     + _PLATE_CHAR
     + "{5})"
     r"(?![A-Za-z0-9])"
 )
+
+# --- digits read aloud ------------------------------------------------------------------------------------
+# A caller reads a number digit by digit, often as Chinese numerals (幺三八 七七六五 四三二一, 一三九零零…, with 幺
+# for 1, 两 for 2, 洞/〇/零 for 0), and an ASR engine writes it so. Inside a run of such characters (with ASCII
+# digits or letters: 湘A七H二P九) each numeral is read as its digit, one character for one, so every pattern
+# below sees 138 7765 4321 and the offsets still index the original text. A numeral standing alone between
+# other characters (三栋二单元, 两个多月, 一百多块: 百, 栋, 个 break the run) stays a word.
+_SPOKEN_DIGITS = str.maketrans("零〇洞幺一二两三四五六七八九", "00011223456789")
+_NUMERALS = "零〇洞幺一二两三四五六七八九"
+_NUMERAL_RUN = re.compile(f"[{_NUMERALS}]+")
+
+
+def spoken_digits(norm: str) -> str:
+    """The text with digits read aloud as Chinese numerals written as ASCII digits; same length as the input.
+
+    Two numerals or more in a row are digits, and so is one numeral touching a letter of a plate (湘A七H二P九);
+    a numeral alone (18800009999一直, 三栋, 一百) is a word."""
+    pieces: list[str] = []
+    last = 0
+    for m in _NUMERAL_RUN.finditer(norm):
+        start, end = m.span()
+        if end - start == 1 and not (
+            (start > 0 and norm[start - 1].isascii() and norm[start - 1].isalpha())
+            or (end < len(norm) and norm[end].isascii() and norm[end].isalpha())
+        ):
+            continue
+        pieces += [norm[last:start], m.group().translate(_SPOKEN_DIGITS)]
+        last = end
+    if not pieces:
+        return norm
+    pieces.append(norm[last:])
+    return "".join(pieces)
+
+
+# Groups of digits read with pauses: spaces, commas, 、 or a dash between them (一八九，七三一六，五五零二).
+_GROUP_GAP = r"(?:[ \t]*[,，、][ \t]*|[ \t]+|-)"
+# In a dialogue a number also runs on in the caller's next turn, over the operator's "嗯 / 您说 / 好的" in
+# between (市民：幺三八 / 坐席：嗯您说 / 市民：七七六五四三二一); in the model text the caller's turns follow
+# each other on separate lines.
+_BACKCHANNEL = "嗯对好的您你说请讲继续还有后面然后呢是记下了着在听接慢点一下哦啊呀，。,.！!？? …"
+_TURN_GAP = rf"(?:[,，。.]?[ \t]*\n(?:坐席[:：][{_BACKCHANNEL}]{{0,12}}\n)?(?:市民[:：][ \t]*)?)"
+_DIGIT_GROUP = re.compile(r"[0-9]+")
+_SEQUENCE_OF = {
+    False: re.compile(rf"(?<![0-9A-Za-z])[0-9]+(?:{_GROUP_GAP}[0-9]+)*[Xx]?(?![0-9A-Za-z])"),
+    True: re.compile(rf"(?<![0-9A-Za-z])[0-9]+(?:(?:{_GROUP_GAP}|{_TURN_GAP})[0-9]+)*[Xx]?(?![0-9A-Za-z])"),
+}
+# What the caller said the number is, in the words before it (in a dialogue: also the operator's question).
+_SEQUENCE_CUE = re.compile(
+    r"(?P<id>身份证(?:号码|号)?|证件号(?:码)?)|(?P<card>卡号|银行卡|账号|卡上|储蓄卡|信用卡|存折)|(?P<phone>电话|手机|号码|座机|联系方式|打我|回电|拨打|打给)"
+)
+_MOBILE_DIGITS = re.compile(r"1(?:3[0-9]|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8[0-9]|9[0-35-9])[0-9]{8}")
+_LANDLINE_DIGITS = re.compile(_AREA_CODE + r"[2-9][0-9]{6,7}")
+
+
+def _cue_before(view: str, start: int, reach: int) -> str:
+    """The kind of number the nearest cue word in the ``reach`` characters before ``start`` announces, or ""."""
+    found = ""
+    for m in _SEQUENCE_CUE.finditer(view, max(0, start - reach), start):
+        found = m.lastgroup or ""
+    return found
+
+
+def _sequence_kind(digits: str, spoken: bool, cue: str, dialogue: bool) -> PiiKind | None:
+    """What a number assembled from its groups is. A number read aloud need not pass the checks a written
+    one must (a check digit, the Luhn sum): ASR output and a caller's slip can break them, and a run of seven
+    or more digits read out in a call is personal whatever it is."""
+    n = len(digits)
+    if n == 11 and _MOBILE_DIGITS.fullmatch(digits):
+        return PiiKind.MOBILE
+    if 10 <= n <= 12 and _LANDLINE_DIGITS.fullmatch(digits):
+        return PiiKind.LANDLINE
+    if n == 18 and (valid_id_number(digits) or (spoken and (_id_shaped(digits.upper()) or cue == "id"))):
+        return PiiKind.ID_CARD
+    if 16 <= n <= 19 and digits[0] in "345689" and digits.isdigit() and (luhn_valid(digits) or spoken):
+        return PiiKind.BANK_CARD
+    if not spoken:
+        return None
+    if n == 15 and cue == "id":
+        return PiiKind.ID_CARD
+    if n >= 7 and (cue or dialogue):
+        if cue == "id":
+            return PiiKind.ID_CARD
+        if cue == "card" or n >= 13:
+            return PiiKind.BANK_CARD
+        return PiiKind.MOBILE if digits.startswith("1") and n >= 10 else PiiKind.LANDLINE
+    return None
+
+
+def _spoken_numbers(norm: str, view: str, dialogue: bool) -> list[tuple[PiiKind, int, int]]:
+    """Numbers read in groups or as Chinese numerals (and, in a dialogue, over two turns), one span per line
+    of the text for each number, so that a transcript keeps its turns when masked.
+
+    Numbers written whole are left to the patterns above; here a sequence counts when a numeral was spoken
+    or, in a dialogue, when its groups are separated as speech separates them."""
+    found: list[tuple[PiiKind, int, int]] = []
+    for m in _SEQUENCE_OF[dialogue].finditer(view):
+        groups = [(g.start(), g.end()) for g in _DIGIT_GROUP.finditer(view, m.start(), m.end())]
+        if sum(end - start for start, end in groups) < 7:
+            continue
+        if m.group().endswith(("X", "x")):
+            groups[-1] = (groups[-1][0], groups[-1][1] + 1)
+        i = 0
+        while i < len(groups):
+            best: tuple[int, PiiKind] | None = None
+            digits = ""
+            for j in range(i, len(groups)):
+                digits += view[groups[j][0] : groups[j][1]]
+                if len(digits) > 19:
+                    break
+                start, end = groups[i][0], groups[j][1]
+                spoken = any(ch in _NUMERALS for ch in norm[start:end])
+                # In a call the operator writes back an ID or a card number whole (430124195306124819), and
+                # neither its check digit nor the caller's reading of it need be right.
+                long_in_call = dialogue and len(digits) >= 15
+                if not spoken and not (dialogue and j > i) and not long_in_call:
+                    continue  # a number written whole: the written patterns decide
+                cue = _cue_before(view, start, 40 if dialogue else 12)
+                if (_labelled_as_code(view, start) and cue != "id") or _unit_follows(view, end):
+                    continue  # 工单编号, 三千五百块; but 身份证号码 is no code
+                kind = _sequence_kind(digits, spoken or long_in_call, cue, dialogue)
+                if kind is not None:
+                    best = (j, kind)
+            if best is None:
+                i += 1
+                continue
+            j, kind = best
+            line_start = groups[i][0]
+            for k in range(i, j + 1):
+                end = groups[k][1]
+                if k == j or "\n" in view[end : groups[k + 1][0]]:
+                    found.append((kind, line_start, end))
+                    if k < j:
+                        line_start = groups[k + 1][0]
+            i = j + 1
+    return found
+
 
 # --- names ------------------------------------------------------------------------------------------------
 COMPOUND_SURNAMES = (
@@ -395,7 +540,7 @@ _NOT_NAMES = frozenset(
     }
 )
 # Characters that never continue a name after 我叫 / 姓名: etc.: particles, pronouns, verbs of the sentence.
-_NOT_GIVEN = frozenset("的了过来去到在是不没有和与及给把被让就都也还又很太等着们这那你我他她它么呢吗吧啊呀哦嗯某")
+_NOT_GIVEN = frozenset("的了过来去到在是不没有和与及给把被让就都也还又很太等着们这那你我他她它么呢吗吧啊呀哦嗯某姓氏副")
 # Titles and time words that a "given name" must not start with (王先生, 李师傅, 举报人于今年 …).
 _NOT_GIVEN_WORDS = (
     "先生",
@@ -528,6 +673,495 @@ def _name_at(norm: str, pos: int, cue: str) -> list[tuple[int, int]]:
     return [(pos, end)] if end else []
 
 
+def _word_list(text: str) -> tuple[str, ...]:
+    """The words of a space-separated list written as one string (long lists of Chinese words stay readable)."""
+    return tuple(text.split())
+
+
+# --- names without a cue word, and names in dialogues -----------------------------------------------------
+# A caller names third parties without introducing them (包工头叫马国富, 我妈易桂芝, 表扬一下护士刘芳, 刘芳护士),
+# and in a call the operator repeats the caller's name (好的周先生). Where a kinship word, a job title, 叫 or a
+# title stands next to a possible name, jieba's part-of-speech tagger (its HMM tags unknown names ``nr``)
+# decides where the name ends and whether it is one; a frequent dictionary word (王府井, 文明) and a name
+# that runs into a place word (周家湾, 黄兴镇, 金峰村) are not names.
+_KINSHIP = _word_list(
+    "妈妈 爸爸 母亲 父亲 老妈 老爸 妈 爸 老公 老婆 爱人 丈夫 妻子 媳妇 儿子 女儿 "
+    "孩子 伢子 崽 小孩 哥哥 姐姐 弟弟 妹妹 爷爷 奶奶 外婆 外公 婆婆 公公 岳父 岳母 "
+    "老伴 老头子 老头 孙子 孙女 侄子 侄女 外甥 舅舅 姑姑 叔叔 伯伯 邻居 同事 朋友 "
+    "室友 同学 老乡 租客 房东 舅妈 嫂子 姐夫"
+)
+_ROLES = _word_list(
+    "护士长 护士 医生 大夫 主任 经理 保安 老师 校长 园长 老板娘 老板 店主 店长 包工头 "
+    "工头 队长 组长 班长 书记 支书 村长 镇长 科长 局长 所长 站长 处长 院长 民警 警官 "
+    "辅警 城管 网格员 社工 干部 工作人员 业务员 销售 客服 快递员 外卖员 司机 教练 律师 "
+    "会计 负责人 法人 老总 总经理 董事长 村民 居民 业主 租户 老人 患者 病人 学生 工人 "
+    "员工 职工 农民工 男子 女子 专干 委员 楼长 管家 保洁 班主任 师傅 厂长 主管 领导 "
+    "股长 行长 法官 检察官 村支书 市长 区长 县长 部长 省长 厅长 乡长"
+)
+# Titles by which the operator (or anyone) addresses a person by surname: 周先生, 王阿姨, 柳师傅, 孙娭毑.
+ADDRESS_TITLES = tuple(
+    sorted(
+        _word_list(
+            "先生 女士 小姐 阿姨 师傅 大爷 大妈 大姐 大哥 大叔 大伯 大娘 爹爹 娭毑 奶奶 爷爷 婆婆 嗲嗲 老师 同学 医生 护士 "
+            "经理 组长 队长 主任 书记 老板 警官 律师 姐 哥 叔 伯 嫂 伯伯 叔叔 姐姐 哥哥 阿婆 会计 科长 所长 院长 校长 "
+            "村长 支书 站长 局长"
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_TRIGGER_BEFORE = re.compile(
+    "(?:"
+    + "|".join(sorted({*_KINSHIP, *_ROLES}, key=len, reverse=True))
+    + "|名叫|叫做|叫|名字是|名字叫|表扬一下|表扬|感谢一下|感谢|谢谢|投诉|举报|隔壁的|对面的|楼上的|楼下的|隔壁)"
+    "(?:那个|这个|那位|这位)?"
+)
+# After a name: a title or a job title that follows a name (刘芳护士, 柳长贵师傅, 胡静医生), or 是我 (易桂芝是我妈).
+# Nouns that a word before them may qualify (业主, 村民, 学生: 向全体业主, 成大厦业主) are no sign of a name.
+_AFTER_NAME_TITLES = (
+    "护士长 大夫 经理 校长 园长 店长 队长 组长 班长 书记 支书 村长 镇长 科长 局长 所长 站长 处长 院长 警官 厂长 主管"
+)
+_TRIGGER_AFTER = re.compile(
+    "|".join(
+        sorted(
+            {*ADDRESS_TITLES, *_word_list(_AFTER_NAME_TITLES)} - {"姐", "哥", "叔", "伯", "嫂"}, key=len, reverse=True
+        )
+    )
+    + "|是我"
+)
+# A name does not run into one of these: places, buildings, organisations (周家湾, 刘家巷, 黄兴镇, 王府井百货).
+_PLACE_END = frozenset(
+    "湾巷村镇乡区县市省州桥湖山岭坪冲塘港园苑府店厂院所局站场馆校坡洲坝堤沟寨屯庄铺嘴垸路街道楼栋寺宫阁城河江溪池井岛滩"
+)
+_PLACE_AFTER = _word_list(
+    "百货 超市 药房 大药房 商场 广场 公司 集团 酒店 宾馆 饭店 医院 小区 花园 社区 大厦 中心 银行 学校 小学 中学 大学 幼儿园 市场 公园 家湾"
+)
+_NAME_FLAGS = frozenset({"nr", "nrfg", "nrt"})
+# What may follow a surname's token as the given name: nouns, verbs, adjectives (国富 nz, 大海 ns, 建新 v,
+# 建军 n); not particles, pronouns, adverbs, numbers or time words (叫车过来: 过来 is t).
+_GIVEN_FLAGS = frozenset({"nr", "nrfg", "nrt", "nz", "n", "ns", "nt", "v", "vn", "a", "ag", "an", "ng", "j", "zg", "b"})
+_FUNCTION_FLAGS = frozenset({"p", "c", "d", "r", "f", "m", "q", "u", "uj", "ud", "ul", "uz", "ug", "uv", "y", "e"})
+_NOT_GIVEN_FLAGS = _FUNCTION_FLAGS | {"t", "x", "m", "eng", "zg"}
+_FREQUENT_WORD = 100
+# After a job title or a kinship word a name is expected: only a word as frequent as this is taken for no name.
+_FREQUENT_GIVEN = 1000  # a dictionary word this frequent (王府井 183, 文明 6584) is not taken for a name
+_NOT_GIVEN_START = frozenset({*ADDRESS_TITLES, *_KINSHIP, *_ROLES, *_NOT_GIVEN_WORDS})
+
+
+@cache
+def _tagger() -> jieba.posseg.POSTokenizer:
+    """jieba's part-of-speech tagger over the hotline's shared word segmenter (one dictionary in memory, and
+    the place names of the gazetteer kept whole), or over jieba's default one."""
+    jieba.setLogLevel(logging.WARNING)
+    segmenter = getattr(default_tokenizer(), "_jieba", None)
+    if segmenter is None:  # the tokenizer changed inside: tag with jieba's default dictionary
+        jieba.initialize()
+        return jieba.posseg.dt
+    default_tokenizer().words("")  # loads the dictionary and the domain words
+    return jieba.posseg.POSTokenizer(segmenter)
+
+
+@lru_cache(maxsize=8192)
+def _tags(window: str) -> tuple[tuple[str, str], ...]:
+    """The words of a few characters of text with their part of speech. A word the dictionary knows has its
+    dictionary tag; a word it does not know, which jieba's HMM joined from single characters, is tagged ``nr``
+    when it starts with a surname (易桂芝, 侯欣怡) and ``nz`` otherwise. This is what jieba's tagger does for
+    such words in most cases, at a twentieth of its cost (its HMM over all parts of speech is slow)."""
+    tagger = _tagger()
+    tagged = []
+    for word in tagger.tokenizer.lcut(window, HMM=True):
+        flag = tagger.word_tag_tab.get(word)
+        if flag is None:
+            if not all(_is_cjk(ch) for ch in word):
+                flag = "x"
+            elif 2 <= len(word) <= 4 and _surname_at(word, 0):
+                flag = "nr"
+            else:
+                flag = "nz"
+        tagged.append((word, flag))
+    return tuple(tagged)
+
+
+def _word_frequency(word: str) -> int:
+    return _tagger().tokenizer.FREQ.get(word) or 0
+
+
+_DIRECTION_PLACE = re.compile("[东西南北中新老大小上下前后][路街巷村镇桥湖山园苑区]")
+
+
+def _runs_into_place(norm: str, start: int, end: int) -> bool:
+    """Whether the possible name is the start of a place or an organisation (周家湾, 谷丰南路, 王府井百货)."""
+    return (
+        _DIRECTION_PLACE.match(norm, end) is not None
+        or norm[end - 1] in _PLACE_END
+        or (end < len(norm) and norm[end] in _PLACE_END)
+        or norm.startswith(_PLACE_AFTER, end)
+    )
+
+
+def _name_shaped(name: str, surname: int) -> bool:
+    given = name[surname:]
+    return (
+        1 <= len(given) <= 2
+        and all(_is_cjk(ch) and ch not in _NOT_GIVEN for ch in given)
+        and not given.startswith(tuple(_NOT_GIVEN_START))
+        and name not in _NOT_NAMES
+        and name[: surname + 1] not in _NOT_NAMES
+        and _word_frequency(name) < _FREQUENT_WORD
+    )
+
+
+def _could_be_name(norm: str, start: int, surname: int = 0) -> bool:
+    """A cheap test before the tagger runs: a surname, then a character that may begin a given name."""
+    surname = surname or _surname_at(norm, start)
+    after = start + surname
+    return bool(surname) and after < len(norm) and _is_cjk(norm[after]) and norm[after] not in _NOT_GIVEN
+
+
+def _name_from(norm: str, start: int, surname: int = 0) -> int | None:
+    """The end of the person's name (surname and given name) that starts at ``start``, as jieba's tagger reads
+    the words from there, or None. ``surname`` is the surname's length when it is known already."""
+    surname = surname or _surname_at(norm, start)
+    if not surname or not _could_be_name(norm, start, surname):
+        return None
+    window = norm[start : start + 6].split("\n", 1)[0]
+    tokens = _tags(window)
+    if len(tokens) < 1:
+        return None
+    first, flag = tokens[0]
+    names: list[str] = []  # what the name may be, the likeliest first
+    after = tokens[1] if len(tokens) > 1 else ("", "x")
+    if flag in _NAME_FLAGS and len(first) > surname:
+        # 易桂芝/nr, 刘芳/nr; 郑梓/nrfg 萱/n: the tagger cut a three-character name after its second character
+        if len(first) == surname + 1 and len(after[0]) == 1 and (after[1] in _NAME_FLAGS or after[0] in _TAGGED_GIVEN):
+            names.append(first + after[0])
+        names.append(first)
+    elif first == norm[start : start + surname] and after[0]:
+        second, second_flag = after
+        if len(second) <= 2 and (
+            second_flag in _NAME_FLAGS  # 向/p 天宇/nr
+            or second in _WORDS_GIVEN_AS_NAMES  # 卢/nr 国庆/t
+            # 马/n 国富/nz, 王/nr 大海/ns, 侯/nr 欣怡/i; not 向/p 全体/n, 连/d 呼吸/v, 车/zg 过来/t
+            or (
+                flag not in _FUNCTION_FLAGS
+                and second_flag not in _NOT_GIVEN_FLAGS
+                and all(ch in _TAGGED_GIVEN for ch in second)
+            )
+        ):
+            names.append(first + second)
+    elif (
+        len(first) == surname + 1
+        and flag not in _FUNCTION_FLAGS
+        and len(after[0]) == 1
+        and (after[1] in _NAME_FLAGS or (after[0] in _TAGGED_GIVEN and not _common_word(first)))
+    ):
+        names.append(first + after[0])  # 欧文/nz 斌/nr, 夏天/t 宇/nr, 秦国/ns 庆/vg
+    if (
+        len(first) == surname + 1
+        and flag not in _FUNCTION_FLAGS
+        and len(after[0]) == 2
+        and after[0][0] in _TAGGED_GIVEN
+        and after[0][1] in _NOT_GIVEN
+    ):
+        names.append(first + after[0][0])  # 林子/nr 健在/v, 方梓/n 萱在/n: the last character glued to 在
+    for name in names:
+        end = start + len(name)
+        given = name[surname:]
+        if (
+            _name_shaped(name, surname)
+            and not _runs_into_place(norm, start, end)
+            # 妇女儿童解决, 老人连呼吸: a common word after the surname; 边住: a one-character given name is a common one
+            and not (len(given) == 1 and given not in _TAGGED_GIVEN)
+            and not (len(given) == 2 and _common_word(given, _FREQUENT_GIVEN))
+        ):
+            return end
+    return None
+
+
+def _triggered_names(norm: str) -> list[tuple[PiiKind, int, int]]:
+    """Full names next to a kinship word, a job title, 叫 or 表扬 (我妈易桂芝, 护士刘芳, 有个叫张强的保安, 刘芳护士)."""
+    found: list[tuple[PiiKind, int, int]] = []
+    for m in _TRIGGER_BEFORE.finditer(norm):
+        end = _name_from(norm, m.end())
+        if end:
+            found.append((PiiKind.NAME, m.end(), end))
+    for m in _TRIGGER_AFTER.finditer(norm):
+        for length in (3, 2, 4):
+            start = m.start() - length
+            if start < 0 or not _could_be_name(norm, start) or not _starts_word(norm, start, m.start()):
+                continue
+            if _name_from(norm, start) == m.start():
+                found.append((PiiKind.NAME, start, m.start()))
+                break
+    return found
+
+
+# Characters that may stand right before a name or a surname with a title without joining it into a word.
+_NAME_LEFT = frozenset("的是叫找和跟给让对问喊等带陪说啊呀呢嘛吧哦嗯喂了们个位跟向被把与及好谢请我你他她这那")
+# ... and right after a given name said alone (建华他不在家, 秦雨，你愿意).
+_GIVEN_RIGHT = frozenset("他她我你是的在说呢啊呀吧也就还不没跟和今现一已特很又都才把被给让要会")
+
+
+def _starts_word(norm: str, start: int, end: int) -> bool:
+    """Whether a word starts at ``start`` (and does not run past ``end``): 好的|周先生 yes, 保安|师傅 no."""
+    if start == 0 or not _is_cjk(norm[start - 1]):
+        return True
+    window_start = max(0, start - 3)
+    position = window_start
+    for word in _word_splitter().lcut(norm[window_start:end], HMM=False):
+        if position == start:
+            return True
+        if position > start:
+            return False
+        position += len(word)
+    return position == start
+
+
+@cache
+def _word_splitter() -> jieba.Tokenizer:
+    return _tagger().tokenizer
+
+
+_DIALOGUE_SURNAME = re.compile(r"(?<![百贵同])姓(?!名|氏)")
+_SURNAME_END = ("的", "叫", "名", "先生", "女士", "小姐", "就行", "就可以", "就好", "吧", "啊", "呀", "嘛", "，")
+_ASKS_NAME = re.compile(
+    r"坐席[:：][^\n]*(?:贵姓|怎么称呼|姓什么|叫什么|什么名字|您的名字|称呼您)[^\n]*\n市民[:：][ \t]*(?:嗯[，,]?|我|免贵|我是)?"
+)
+# 业务员小周, 找老王: 小/老 and a surname after a job title, a kinship word or a function word.
+_FAMILIAR = re.compile(
+    "(?:" + _TRIGGER_BEFORE.pattern + "|[的个找跟和叫问])[小老](?P<surname>[" + "".join(sorted(SURNAMES)) + "])"
+    r"(?=[也都就他她说是还不没跟和讲呢啊呀，。、！？,.!?\s]|$)"
+)
+_FAMILY = re.compile(
+    r"(?<=[的壁居面上下])(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])家(?=[也都的人里那就还，。、！？,.!?\s]|$)"
+)
+# How callers spell their surname: 弓长张, 耳东陈, 口天吴, 立早章, 木子李, 双木林, 古月胡, 言午许, 草头黄.
+_SPELLINGS = {
+    "弓长": "张",
+    "耳东": "陈",
+    "口天": "吴",
+    "立早": "章",
+    "木子": "李",
+    "双木": "林",
+    "古月": "胡",
+    "言午": "许",
+    "草头": "黄",
+    "三横": "王",
+    "禾口": "程",
+    "人可": "何",
+}
+_SPELLING = re.compile(
+    "(?:" + "|".join(_SPELLINGS) + ")(?:的)?(?P<surname>[" + "".join(set(_SPELLINGS.values())) + "])"
+)
+
+
+def _surname_said(norm: str, pos: int, anything: bool) -> int:
+    """The length of the surname said at ``pos`` (姓X: any character in a dialogue), followed by a boundary."""
+    length = _surname_at(norm, pos)
+    if (
+        not length
+        and anything
+        and pos < len(norm)
+        and _is_cjk(norm[pos])
+        and norm[pos] not in _NOT_GIVEN
+        and norm[pos] not in "什啥名"
+    ):
+        length = 1
+    if length and _boundary_at(norm, pos + length, _SURNAME_END):
+        return length
+    return 0
+
+
+def _dialogue_names(norm: str) -> list[tuple[PiiKind, int, int]]:
+    """Names as a call reveals them: 姓X anywhere (any character after it), the answer to 您贵姓, the operator's
+    好的周先生, 隔壁的汪家, 弓长张."""
+    found: list[tuple[PiiKind, int, int]] = []
+    for m in _DIALOGUE_SURNAME.finditer(norm):
+        length = _surname_said(norm, m.end(), True)
+        if length:
+            found.append((PiiKind.NAME, m.end(), m.end() + length))
+    for m in _ASKS_NAME.finditer(norm):
+        pos = m.end() + (1 if norm.startswith("姓", m.end()) else 0)
+        end = _name_from(norm, pos)
+        if end:
+            found.append((PiiKind.NAME, pos, end))
+        elif length := _surname_said(norm, pos, True):
+            found.append((PiiKind.NAME, pos, pos + length))
+    found += _addressed_by_title(norm, ())
+    found += [(PiiKind.NAME, m.start("surname"), m.end("surname")) for m in _FAMILY.finditer(norm)]
+    found += [(PiiKind.NAME, m.start("surname"), m.end("surname")) for m in _FAMILIAR.finditer(norm)]
+    found += [(PiiKind.NAME, m.start(), m.end()) for m in _SPELLING.finditer(norm)]
+    return found
+
+
+_TITLE_AT = re.compile("|".join(ADDRESS_TITLES))
+
+
+def _addressed_by_title(norm: str, surnames: Collection[str]) -> list[tuple[PiiKind, int, int]]:
+    """A surname with a title (周先生, 王阿姨, 柳师傅, 欧阳女士): the surname, when it starts a word."""
+    found: list[tuple[PiiKind, int, int]] = []
+    for m in _TITLE_AT.finditer(norm):
+        for length in (2, 1):
+            start = m.start() - length
+            if start < 0:
+                continue
+            surname = norm[start : m.start()]
+            known = surname in surnames
+            if known or _surname_at(norm, start) == length:
+                # 连老师都…: a surname that is more often a word needs a clear edge before it
+                clear = start == 0 or not _is_cjk(norm[start - 1]) or norm[start - 1] in "的好"
+                if (known or surname not in AMBIGUOUS_SURNAMES or clear) and _starts_word(norm, start, m.end()):
+                    found.append((PiiKind.NAME, start, m.start()))
+                break
+    return found
+
+
+@dataclass(frozen=True)
+class KnownNames:
+    """The names found anywhere in a call, to be masked wherever else they occur."""
+
+    full: frozenset[str] = frozenset()  # 周建华
+    surnames: frozenset[str] = frozenset()  # 周
+    given: frozenset[str] = frozenset()  # 建华 (two characters or more: one alone is too common a character)
+
+    @classmethod
+    def of(cls, spans: Iterable[PiiSpan]) -> KnownNames:
+        full: set[str] = set()
+        surnames: set[str] = set()
+        given: set[str] = set()
+        for span in spans:
+            value = span.value
+            if span.kind != PiiKind.NAME or not all(_is_cjk(ch) for ch in value) or "的" in value:
+                continue
+            if len(value) == 1 or value in COMPOUND_SURNAMES:
+                surnames.add(value)
+                continue
+            length = 2 if value.startswith(COMPOUND_SURNAMES) and len(value) > 2 else 1
+            full.add(value)
+            surnames.add(value[:length])
+            if len(value) - length >= 2:
+                given.add(value[length:])
+        return cls(frozenset(full), frozenset(surnames), frozenset(given))
+
+    def __bool__(self) -> bool:
+        return bool(self.full or self.surnames)
+
+
+def _full_name_said_alone(norm: str, start: int, surname: int) -> int | None:
+    """The end of a known surname and one or two characters said as a clause of their own (，舒国庆，, 我叫全友林。),
+    or None."""
+    if start > 0 and _is_cjk(norm[start - 1]) and norm[start - 1] not in _NAME_LEFT:
+        return None
+    for given in (2, 1):
+        end = start + surname + given
+        if end <= len(norm) and (end == len(norm) or not _is_cjk(norm[end])):
+            name = norm[start:end]
+            return end if all(_is_cjk(ch) for ch in name) and _name_shaped(name, surname) else None
+    return None
+
+
+_SPELLED_OUT = re.compile(
+    r"(?<![\u4e00-\u9fff])(?P<word>[\u4e00-\u9fff]{1,4})[的滴](?P<surname>[\u4e00-\u9fff])(?![\u4e00-\u9fff])"
+)
+
+
+def _known_names(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]:
+    """Every other mention of a name found once: the full name, the surname with a title (周先生) or as 老周/小周,
+    a full name the surname starts (我姓曾，曾小燕), the given name alone (建华他…), 周末的周."""
+    found: list[tuple[PiiKind, int, int]] = []
+    for name in known.full | known.given:
+        is_given = name not in known.full
+        start = norm.find(name)
+        while start >= 0:
+            end = start + len(name)
+            if not is_given or (
+                (start == 0 or not _is_cjk(norm[start - 1]) or norm[start - 1] in _NAME_LEFT)
+                and (end == len(norm) or not _is_cjk(norm[end]) or norm[end] in _GIVEN_RIGHT)
+            ):
+                found.append((PiiKind.NAME, start, end))
+            start = norm.find(name, start + 1)
+    found += _addressed_by_title(norm, known.surnames)
+    for surname in known.surnames:
+        start = norm.find(surname)
+        while start >= 0:
+            end = start + len(surname)
+            if start > 0 and norm[start - 1] in "老小" and _word_frequency(norm[start : end + 1]) < _FREQUENT_WORD:
+                found.append((PiiKind.NAME, start, end))  # 老周, 小周 (not 小周末)
+            elif name_end := _name_from(norm, start, len(surname)):
+                found.append((PiiKind.NAME, start, name_end))
+            elif name_end := _full_name_said_alone(norm, start, len(surname)):
+                found.append((PiiKind.NAME, start, name_end))  # 我姓舒，舒国庆，今年…
+            elif (start == 0 or not _is_cjk(norm[start - 1])) and (end == len(norm) or norm[end] in ",，。\n"):
+                found.append((PiiKind.NAME, start, end))  # 侯，侯志刚: the surname said alone
+            start = norm.find(surname, start + 1)
+    # 柏树的柏, 卢沟桥的卢: the word that spells the surname out, and the surname after it
+    for m in _SPELLED_OUT.finditer(norm):
+        surname = m.group("surname")
+        if surname in known.surnames and surname in m.group("word"):
+            found.append((PiiKind.NAME, m.start(), m.end()))
+    return found
+
+
+# Given-name characters for a name the tagger finds with no cue: the common ones and a few more of older names.
+_TAGGED_GIVEN = (GIVEN_NAME_CHARACTERS | frozenset("才长富发根财宝来喜旺娣芹枝贵菊福寿大")) - frozenset(
+    "一二三四五六七八九"
+)
+
+
+# Given names that the dictionary knows as ordinary words.
+_WORDS_GIVEN_AS_NAMES = frozenset(
+    _word_list(
+        "建国 建军 国庆 建华 建平 建设 红军 卫东 和平 胜利 光明 国强 春生 海燕 红梅 明亮 志强 国平 大海 海洋 平安"
+    )
+)
+
+
+def _common_word(word: str, frequency: int = _FREQUENT_WORD) -> bool:
+    """A word the dictionary knows well as something other than a name (现金, 权证, 呼吸)."""
+    return (
+        word not in _WORDS_GIVEN_AS_NAMES
+        and _word_frequency(word) >= frequency
+        and not _tagger().word_tag_tab.get(word, "").startswith(("nr", "nz"))
+    )
+
+
+def _tagged_names(norm: str) -> list[tuple[PiiKind, int, int]]:
+    """Names jieba's tagger finds anywhere in a call, with no cue next to them: a three-character name (汪国平,
+    晏德才) or a surname followed by a given name it tags as a name (宋/桂花). The tagger also tags brands and
+    places (桑塔纳, 林权证, 付现金), so the name must start a clause or follow a function word (隔壁组的晏德才), its
+    given name must be made of common given-name characters and not be a common word itself, and a
+    two-character name must be unknown to the dictionary (刘芳 and 晏德才 yes; 现金, 康寿源 no). The tagger reads
+    a few characters from each such place only: tagging the whole call would cost ten times as much."""
+    found: list[tuple[PiiKind, int, int]] = []
+    for start, ch in enumerate(norm):
+        if ch not in SURNAMES and not norm.startswith(COMPOUND_SURNAMES, start):
+            continue
+        if start > 0 and (_is_cjk(norm[start - 1]) and norm[start - 1] not in _NAME_LEFT):
+            continue
+        surname = _surname_at(norm, start)
+        tokens = _tags(norm[start : start + 6].split("\n", 1)[0])
+        word, flag = tokens[0]
+        if flag in _NAME_FLAGS and len(word) > surname:
+            name = word
+        elif len(word) == surname and len(tokens) > 1 and flag in _NAME_FLAGS | {"n", "a", "v", "p"}:
+            second, second_flag = tokens[1]
+            if second_flag not in _NAME_FLAGS or len(second) != 2:
+                continue
+            name = word + second
+        else:
+            continue
+        given = name[surname:]
+        if len(given) == 1 and (
+            _word_frequency(name) or norm[start] in AMBIGUOUS_SURNAMES or given not in GIVEN_NAME_CHARACTERS
+        ):
+            continue
+        if not all(ch in _TAGGED_GIVEN for ch in given) or _common_word(given):
+            continue
+        if _name_shaped(name, surname) and not _runs_into_place(norm, start, start + len(name)):
+            found.append((PiiKind.NAME, start, start + len(name)))
+    return found
+
+
 # --- finding ----------------------------------------------------------------------------------------------
 # When two candidates overlap, the kind listed first wins (then the longer one).
 _PRIORITY = {
@@ -543,10 +1177,17 @@ _PRIORITY = {
 
 # A date of birth: a year-month(-day) date right before 出生/生 (1967年5月出生, 1990-03-07生) or right after
 # 出生于/生于/出生日期/生日 (出生日期：1990年3月7日). Other dates are left alone.
-_DATE = r"(?:19|20)[0-9]{2} ?(?:年 ?[0-9]{1,2} ?月(?: ?[0-9]{1,2} ?[日号])?|[-/.][0-9]{1,2}(?:[-/.][0-9]{1,2})?)"
+# Month and day may be spoken (一九六四年八月, 二零二四年十月三号: the year's digits are read by ``spoken_digits``).
+_MONTH = r"(?:[0-9]{1,2}|十[一二]?|[一二三四五六七八九])"
+_DAY = r"(?:[0-9]{1,2}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+_DATE = rf"(?:19|20)[0-9]{{2}} ?(?:年 ?{_MONTH} ?月(?: ?{_DAY} ?[日号])?|[-/.][0-9]{{1,2}}(?:[-/.][0-9]{{1,2}})?)"
 # A year alone (1965年出生) is not a date of birth: it stays, like an age.
 _BIRTH_DATE_BEFORE_CUE = re.compile(rf"(?P<date>{_DATE}) ?(?:出生(?!率|人口|人数|数)|生人|生(?![效产活意日]))")
 _BIRTH_DATE_AFTER_CUE = re.compile(rf"(?:出生于|生于|出生日期|出生年月|生日) ?(?:是|为)? ?[:：]? ?(?P<date>{_DATE})")
+
+
+# In a call the date may come a few words after the cue: 出生年月对不上，身份证上是一九六九年五月.
+_BIRTH_DATE_NEAR_CUE = re.compile(rf"(?:出生年月|出生日期|生日|出生)[^。！？!?\n]{{0,16}}?(?P<date>{_DATE})")
 
 
 def _birth_dates(norm: str) -> list[tuple[PiiKind, int, int]]:
@@ -650,18 +1291,32 @@ def _names(norm: str) -> list[tuple[PiiKind, int, int]]:
     return found
 
 
-def find_pii(text: str) -> list[PiiSpan]:
-    """Every personal value in the text, in order, none overlapping another; offsets index ``text``."""
-    norm = normalise(text)
+def _candidates(norm: str, dialogue: bool, known: KnownNames | None) -> list[tuple[PiiKind, int, int]]:
+    view = spoken_digits(norm)
     candidates: list[tuple[PiiKind, int, int]] = []
-    candidates += _numbers(norm)
+    candidates += _numbers(view)
+    if dialogue or view is not norm:  # a number read aloud, or groups a call may spread over turns
+        candidates += _spoken_numbers(norm, view, dialogue)
     if "@" in norm:
         candidates += [(PiiKind.EMAIL, m.start(), m.end()) for m in _EMAIL.finditer(norm)]
-    candidates += [(PiiKind.PLATE, m.start(), m.end()) for m in _PLATE.finditer(norm) if _plate_ok(m.group("tail"))]
+    candidates += [(PiiKind.PLATE, m.start(), m.end()) for m in _PLATE.finditer(view) if _plate_ok(m.group("tail"))]
     candidates += _names(norm)
+    candidates += _triggered_names(norm)
+    if dialogue:
+        candidates += _dialogue_names(norm)
+    if known:
+        candidates += _known_names(norm, known)
     if "生" in norm:
-        candidates += _birth_dates(norm)
+        candidates += _birth_dates(view)
+        if dialogue:
+            candidates += [
+                (PiiKind.BIRTH_DATE, m.start("date"), m.end("date")) for m in _BIRTH_DATE_NEAR_CUE.finditer(view)
+            ]
+    return candidates
 
+
+def _spans(text: str, candidates: list[tuple[PiiKind, int, int]]) -> list[PiiSpan]:
+    """The candidates that win where they overlap, in order; offsets index ``text``."""
     candidates.sort(key=lambda c: (_PRIORITY[c[0]], c[1] - c[2], c[1]))
     taken: list[tuple[PiiKind, int, int]] = []
     for kind, start, end in candidates:
@@ -671,6 +1326,14 @@ def find_pii(text: str) -> list[PiiSpan]:
     return [PiiSpan(kind.value, start, end, text[start:end]) for kind, start, end in taken]
 
 
+def find_pii(text: str, *, dialogue: bool = False, known: KnownNames | None = None) -> list[PiiSpan]:
+    """Every personal value in the text, in order, none overlapping another; offsets index ``text``.
+
+    ``dialogue``: the text is (part of) a call transcript, where a name is said in more ways (姓X, 好的周先生)
+    and a number read aloud may run over two turns. ``known``: names found elsewhere in the same call."""
+    return _spans(text, _candidates(normalise(text), dialogue, known))
+
+
 def _plate_ok(tail: str) -> bool:
     """Five-character plates carry at most two letters; the new-energy and suffix forms are already specific."""
     if len(tail) == 5 and tail[-1].isascii():
@@ -678,9 +1341,34 @@ def _plate_ok(tail: str) -> bool:
     return True
 
 
-def mask_pii(text: str) -> MaskedText:
+def mask_pii(text: str, *, dialogue: bool = False, known: KnownNames | None = None) -> MaskedText:
     """The text with every personal value replaced by its placeholder, and the spans that were replaced."""
-    spans = find_pii(text)
+    return _masked(text, find_pii(text, dialogue=dialogue, known=known))
+
+
+def mask_dialogue(prepared: PreparedText) -> tuple[MaskedText, MaskedText]:
+    """The whole text and the model text of a message or call, masked alike.
+
+    In a call a name found anywhere (我姓周, 我叫周建华, the operator's 好的周先生, a name jieba's tagger finds)
+    is masked everywhere else in both texts: the full name, the surname with a title or as 老周/小周, the given
+    name alone. The model text is a part of the whole one, so what the whole call reveals is known to both."""
+    if not prepared.is_transcript:
+        masked = mask_pii(prepared.text)
+        return masked, masked if prepared.model_text == prepared.text else mask_pii(prepared.model_text)
+    text = prepared.text
+    norm = normalise(text)
+    tagged = _tagged_names(norm)
+    known = KnownNames.of(_spans(text, _candidates(norm, True, None) + tagged))
+    for _ in range(3):  # a name found through another (我姓曾，曾小燕) makes its given name known in turn
+        spans = _spans(text, _candidates(norm, True, known) + tagged)
+        found = KnownNames.of(spans)
+        if found == known:
+            break
+        known = found
+    return _masked(text, spans), mask_pii(prepared.model_text, dialogue=True, known=known)
+
+
+def _masked(text: str, spans: list[PiiSpan]) -> MaskedText:
     if not spans:
         return MaskedText(text, ())
     parts: list[str] = []

@@ -1,0 +1,587 @@
+"""Call transcripts with personal data planted in every form a call reveals it, and calls that must stay untouched.
+
+A dialogue is written as turns (``坐席：`` / ``市民：``). What must be masked is marked in place as
+``[[KIND:text]]``, exactly the characters that must disappear: a surname with a title is ``[[NAME:周]]先生`` (the
+title stays), a spelled-out surname ``[[NAME:周末的周]]``, each part of a number split over two turns its own
+marker. What must stay is marked ``{{text}}``: places, organisations, job titles, ordinary numbers. ``case()``
+removes the markers and records the offsets in the clean transcript.
+
+The set is built from templates filled with varied values (seeded, so it is the same on every run): surnames,
+given names (common ones and rarer ones), phone numbers, ID numbers (check digits computed by
+tests/triage/pii_cases.py helpers) and bank cards, read aloud in every way callers and ASR engines write them
+(138 7765 4321, 一三八，七七六五，四三二一, 幺三八七七六五四三二一, 两 and 幺 for 2 and 1, 零/〇/洞 for 0, mixed,
+and split across turns); then hand-written tricky calls. Every value is fictitious.
+
+Written for tests/triage/test_privacy_dialogues.py and bench/bench_privacy.py; the templates were written before
+the masking rules were tuned and are not the call corpus (bench/data/calls), which is measured separately.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from tests.triage.pii_cases import id_number, with_luhn
+
+NUMBER_KINDS = ("MOBILE", "LANDLINE", "ID_CARD", "BANK_CARD")
+
+
+@dataclass(frozen=True)
+class Planted:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DialogueCase:
+    name: str  # the template, for reading failures
+    text: str  # the transcript, one ``坐席：``/``市民：`` turn per line, already normalised
+    planted: tuple[Planted, ...]
+    kept: tuple[Planted, ...]  # kind "KEEP": text that must stay as it is
+
+    @property
+    def is_trap(self) -> bool:
+        return not self.planted
+
+
+_MARK = re.compile(r"\[\[([A-Z_]+):(.+?)\]\]|\{\{(.+?)\}\}")
+
+
+def case(name: str, *turns: str) -> DialogueCase:
+    """A case from its turns, each starting with 坐席： or 市民：, with the markers removed."""
+    assert all(turn.startswith(("坐席：", "市民：")) for turn in turns), turns
+    marked = "\n".join(turns)
+    parts: list[str] = []
+    planted: list[Planted] = []
+    kept: list[Planted] = []
+    length = last = 0
+    for m in _MARK.finditer(marked):
+        kind, value, keep = m.groups()
+        before = marked[last : m.start()]
+        text = value if kind else keep
+        parts += [before, text]
+        start = length + len(before)
+        (planted if kind else kept).append(Planted(kind or "KEEP", start, start + len(text), text))
+        length = start + len(text)
+        last = m.end()
+    parts.append(marked[last:])
+    return DialogueCase(name, "".join(parts), tuple(planted), tuple(kept))
+
+
+def _word_list(text: str) -> tuple[str, ...]:
+    """The words of a space-separated list written as one string (long lists of Chinese words stay readable)."""
+    return tuple(text.split())
+
+
+# --- values -----------------------------------------------------------------------------------------------
+_rng = random.Random(20261207)
+
+SURNAMES = "周王李张刘陈杨黄赵吴徐孙马朱胡郭何林罗郑梁谢宋唐韩冯邓曹彭曾肖蒋蔡余杜叶程魏吕丁沈姚卢姜崔钟谭陆汪范金廖贾夏付方邹熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵覃易戴莫"
+COMPOUND = ("欧阳", "司马", "诸葛", "上官")
+GIVEN = _word_list(
+    "建华 国富 桂芝 大海 秀英 志刚 丽娟 德才 春梅 小燕 国庆 建平 晓芳 文斌 子健 丽萍 "
+    "德明 国良 友林 长贵 金秀 秋菊 德福 天宇 俊杰 雨涵 浩然 思琪 梓萱 红梅 伟 芳 强 "
+    "静 敏 磊 军 丹 勇 洁 玉兰 海燕 建军 卫东 明辉 淑珍 凤英 少华 志明 美玲 家豪 "
+    "一鸣 新民 翠花 宏伟 婷婷 欣怡 宇航"
+)
+TITLES_BY_GENDER = {
+    "m": ("先生", "师傅", "大爷", "老师", "哥", "爹爹", "同学"),
+    "f": ("女士", "阿姨", "小姐", "大姐", "老师", "奶奶", "姐"),
+}
+
+
+def full_name(rng: random.Random) -> tuple[str, str]:
+    """A surname and a given name."""
+    surname = rng.choice(COMPOUND) if rng.random() < 0.06 else rng.choice(SURNAMES)
+    return surname, rng.choice(GIVEN)
+
+
+MOBILE_PREFIXES = ("130", "131", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155", "158", "159",
+                   "170", "173", "176", "177", "180", "181", "182", "185", "186", "187", "188", "189", "198", "199")  # fmt: skip
+
+
+def mobile(rng: random.Random) -> str:
+    return rng.choice(MOBILE_PREFIXES) + "".join(rng.choice("0123456789") for _ in range(8))
+
+
+def landline(rng: random.Random) -> str:
+    return (
+        rng.choice(("0731", "0731", "0730", "0736"))
+        + rng.choice("2345678")
+        + "".join(rng.choice("0123456789") for _ in range(7))
+    )
+
+
+def id_card(rng: random.Random) -> str:
+    region = rng.choice(("430102", "430104", "430111", "430121", "430124", "430181", "430623"))
+    birth = f"{rng.randint(1940, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    return id_number(region, birth, f"{rng.randint(0, 999):03d}")
+
+
+def bank_card(rng: random.Random) -> str:
+    prefix = rng.choice(("621700", "622202", "621483", "623668", "622848"))
+    length = rng.choice((16, 19, 19))
+    return with_luhn(prefix + "".join(rng.choice("0123456789") for _ in range(length - len(prefix) - 1)))
+
+
+# --- digits read aloud --------------------------------------------------------------------------------------
+_SAID = {
+    "0": ("零",) * 6 + ("〇", "洞"),
+    "1": ("一",) * 3 + ("幺",) * 2,
+    "2": ("二",) * 4 + ("两",),
+    "3": ("三",),
+    "4": ("四",),
+    "5": ("五",),
+    "6": ("六",),
+    "7": ("七",),
+    "8": ("八",),
+    "9": ("九",),
+}
+GROUPS = {"MOBILE": (3, 4, 4), "LANDLINE": (4, 4, 4), "ID_CARD": (6, 4, 4, 4), "BANK_CARD": (4, 4, 4, 4, 3)}
+
+
+def in_numerals(digits: str, rng: random.Random, *, plain: bool = False) -> str:
+    """The digits as Chinese numerals; ``plain`` reads 1 as 一, 2 as 二, 0 as 零, otherwise 幺/两/〇/洞 now and then."""
+    if plain:
+        return digits.translate(str.maketrans("0123456789", "零一二三四五六七八九"))
+    return "".join(rng.choice(_SAID[d]) if d in _SAID else d for d in digits)
+
+
+def grouped(digits: str, sizes: tuple[int, ...]) -> list[str]:
+    groups, position = [], 0
+    for size in sizes:
+        if position >= len(digits):
+            break
+        groups.append(digits[position : position + size])
+        position += size
+    if position < len(digits):
+        groups[-1] += digits[position:]
+    return groups
+
+
+STYLES = ("ascii_spaced", "numerals_spaced", "numerals_commas", "numerals_whole", "mixed", "numerals_plain_commas")
+
+
+def read_aloud(digits: str, kind: str, style: str, rng: random.Random) -> str:
+    """How a caller's number is written by the ASR engine."""
+    groups = grouped(digits, GROUPS[kind])
+    if style == "ascii_spaced":
+        return " ".join(groups)
+    if style == "numerals_spaced":
+        return " ".join(in_numerals(g, rng) for g in groups)
+    if style == "numerals_commas":
+        return "，".join(in_numerals(g, rng) for g in groups)
+    if style == "numerals_plain_commas":
+        return "，".join(in_numerals(g, rng, plain=True) for g in groups)
+    if style == "numerals_whole":
+        return in_numerals(digits, rng)
+    # mixed: some groups as digits, some as numerals
+    return " ".join(g if i % 2 == 0 else in_numerals(g, rng) for i, g in enumerate(groups))
+
+
+# --- templates --------------------------------------------------------------------------------------------
+GREETING = "坐席：您好，12345热线，请讲。"
+CLOSING = "坐席：好的，我们会尽快转交相关部门处理。"
+PROBLEMS = (
+    "我们{{三栋二单元}}楼下的下水道堵了{{两个多月}}，臭得要命",
+    "小区门口的路灯坏了，晚上黑漆漆的，老人都不敢出门",
+    "隔壁工地晚上{{十二点}}还在打桩，吵得睡不着",
+    "我在{{老百姓大药房}}买的药过期了，找他们退不给退",
+    "{{桂花坪街道}}这边的垃圾站一个星期没人清了",
+    "我家{{1302室}}楼上漏水，天花板都泡烂了",
+    "公交车司机态度很差，还多收了我{{一百多块}}的卡钱",
+    "物业一直不给修电梯，{{八十多岁}}的老人天天爬楼",
+)
+
+
+def _problem(rng: random.Random) -> str:
+    return rng.choice(PROBLEMS)
+
+
+def _name_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    for i in range(40):  # surname given, repeated by the operator with a title, spelled out, 老X/小X
+        surname = rng.choice(SURNAMES)
+        gender = rng.choice("mf")
+        title, title2 = rng.sample(TITLES_BY_GENDER[gender], 2)
+        spell = rng.choice((f"，[[NAME:{surname}]]", "", ""))
+        cases.append(
+            case(
+                "surname then title",
+                GREETING,
+                f"市民：喂，你好，{_problem(rng)}。",
+                "坐席：请问您贵姓？",
+                rng.choice(
+                    (
+                        f"市民：我姓[[NAME:{surname}]]{spell}。",
+                        f"市民：免贵姓[[NAME:{surname}]]。",
+                        f"市民：姓[[NAME:{surname}]]。",
+                    )
+                ),
+                f"坐席：好的[[NAME:{surname}]]{title}，我复述一下，您反映的问题我们记下了。",
+                f"市民：对对对，[[NAME:{surname}]]{title2}就是我，麻烦快点。" if i % 3 == 0 else "市民：对，就是这样。",
+                f"坐席：[[NAME:{surname}]]{title}，请保持电话畅通。",
+            )
+        )
+    for _ in range(40):  # full name given once, then surname with a title, the given name alone
+        surname, given = full_name(rng)
+        title = rng.choice(TITLES_BY_GENDER[rng.choice("mf")])
+        alone = len(given) == 2 and rng.random() < 0.5
+        cases.append(
+            case(
+                "full name then title",
+                GREETING,
+                f"市民：你好，我叫[[NAME:{surname}{given}]]，{_problem(rng)}。",
+                f"坐席：[[NAME:{surname}]]{title}您好，请问具体位置在哪里？",
+                "市民：就在我们小区里面。" + (f"你们来了找[[NAME:{given}]]就行，我家里人都这么叫我。" if alone else ""),
+                f"坐席：好的[[NAME:{surname}]]{title}，我复述一下，[[NAME:{surname}{given}]]反映的问题我们记下了。",
+            )
+        )
+    third_party = (
+        "包工头叫[[NAME:{n}]]，欠了我们{{{{三个月}}}}工资，[[NAME:{n}]]现在电话也不接",
+        "我妈叫[[NAME:{n}]]，今年{{{{八十多岁}}}}了，低保一直没批下来",
+        "我妈[[NAME:{n}]]住院了，医院多收了钱",
+        "有个叫[[NAME:{n}]]的保安天天骂人",
+        "我想表扬一下那个护士[[NAME:{n}]]，对我爸特别耐心",
+        "[[NAME:{n}]]护士特别细心，我要表扬她",
+        "我们{{{{物业经理}}}}[[NAME:{n}]]根本不管事",
+        "我老公[[NAME:{n}]]在工地上摔伤了，老板不给赔",
+        "{{{{社区书记}}}}[[NAME:{n}]]说这个事不归他管",
+        "隔壁的[[NAME:{n}]]把垃圾堆在楼道里，说了也不听",
+        "我儿子[[NAME:{n}]]在{{{{实验小学}}}}读书，学校乱收费",
+        "那个{{{{城管}}}}叫[[NAME:{n}]]，态度特别恶劣",
+        "要表扬{{{{派出所}}}}的民警[[NAME:{n}]]，帮我找回了电动车",
+        "房东[[NAME:{n}]]不退押金",
+    )
+    for template in third_party:
+        for _ in range(5):
+            surname, given = full_name(rng)
+            name = surname + given
+            cases.append(
+                case(
+                    "third party without a cue",
+                    GREETING,
+                    "市民：" + template.format(n=name) + "。",
+                    "坐席：您是说" + template.format(n=name).split("，")[0] + "，是吧？",
+                    "市民：对的。",
+                    CLOSING,
+                )
+            )
+    for _ in range(12):  # the answer to 贵姓 is the surname, then the full name
+        surname, given = full_name(rng)
+        cases.append(
+            case(
+                "answer to 贵姓",
+                GREETING,
+                f"市民：{_problem(rng)}。",
+                "坐席：请问您贵姓？",
+                f"市民：[[NAME:{surname}]]，[[NAME:{surname}{given}]]，我是这里的业主。",
+                f"坐席：好的[[NAME:{surname}]]先生，请问您的联系电话？",
+            )
+        )
+    for _ in range(12):  # the operator knows the surname from the caller id: only the title form
+        surname = rng.choice(SURNAMES)
+        cases.append(
+            case(
+                "title only",
+                GREETING,
+                f"坐席：[[NAME:{surname}]]女士您好，您上次反映的问题处理了吗？",
+                f"市民：没有，{_problem(rng)}。",
+                f"坐席：好的[[NAME:{surname}]]女士，我们再催一下。",
+            )
+        )
+    for _ in range(10):  # 老X / 小X for a colleague or neighbour
+        surname = rng.choice(SURNAMES)
+        form = rng.choice(("老", "小"))
+        cases.append(
+            case(
+                "familiar form",
+                GREETING,
+                f"市民：我们那个业务员{form}[[NAME:{surname}]]也不接电话了，钱也不退。",
+                "坐席：您是说业务员不退钱，是吧？",
+                f"市民：对，我找了{form}[[NAME:{surname}]]好几次了。",
+            )
+        )
+    return cases
+
+
+def _number_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    makers = {"MOBILE": mobile, "LANDLINE": landline, "ID_CARD": id_card, "BANK_CARD": bank_card}
+    asks = {
+        "MOBILE": (
+            "坐席：请问您的联系电话？",
+            "市民：我手机是{v}。",
+            "市民：{v}，你记一下。",
+            "市民：电话{v}，打这个。",
+        ),
+        "LANDLINE": (
+            "坐席：请问您的联系电话？",
+            "市民：座机，{v}。",
+            "市民：{v}，这是我们村小卖部的电话。",
+            "市民：家里电话{v}。",
+        ),
+        "ID_CARD": (
+            "坐席：麻烦报一下身份证号。",
+            "市民：身份证是{v}。",
+            "市民：{v}，你查一下。",
+            "市民：我身份证号码{v}。",
+        ),
+        "BANK_CARD": (
+            "坐席：退款的银行卡号是多少？",
+            "市民：卡号{v}。",
+            "市民：{v}，建设银行的。",
+            "市民：工资卡是{v}。",
+        ),
+    }
+    for kind, make in makers.items():
+        count = 28 if kind == "MOBILE" else 18
+        for i in range(count):
+            digits = make(rng)
+            style = STYLES[i % len(STYLES)]
+            said = read_aloud(digits, kind, style, rng)
+            ask, *answers = asks[kind]
+            answer = answers[i % len(answers)].format(v=f"[[{kind}:{said}]]")
+            read_back = rng.random() < 0.4
+            cases.append(
+                case(
+                    f"{kind.lower()} {style}",
+                    GREETING,
+                    f"市民：{_problem(rng)}。",
+                    ask,
+                    answer,
+                    f"坐席：[[{kind}:{digits}]]，对吧？" if read_back else "坐席：好的，记下了。",
+                    CLOSING,
+                )
+            )
+    for i in range(24):  # split over two turns, with the operator's 嗯 in between or not
+        kind = ("MOBILE", "MOBILE", "LANDLINE", "ID_CARD")[i % 4]
+        digits = makers[kind](rng)
+        cut = {"MOBILE": 3, "LANDLINE": 4, "ID_CARD": 6}[kind] + (i % 2) * 4
+        first, second = digits[:cut], digits[cut:]
+        style = i % 3
+        first_said = in_numerals(first, rng) if style else first
+        second_said = in_numerals(second, rng) if style != 1 else " ".join(grouped(second, (4, 4, 4, 4)))
+        between = ("坐席：嗯，您说。", "坐席：嗯。", "坐席：好的。", "")[i % 4]
+        cases.append(
+            case(
+                f"{kind.lower()} split over turns",
+                GREETING,
+                f"市民：{_problem(rng)}。",
+                "坐席：请留个联系方式。" if kind != "ID_CARD" else "坐席：请报一下身份证号。",
+                f"市民：[[{kind}:{first_said}]]",
+                *((between,) if between else ()),
+                f"市民：[[{kind}:{second_said}]]。",
+                CLOSING,
+            )
+        )
+    for _ in range(8):  # several numbers in one turn
+        phone, card = mobile(rng), id_card(rng)
+        cases.append(
+            case(
+                "two numbers in one turn",
+                GREETING,
+                f"市民：{_problem(rng)}。",
+                "坐席：请留一下电话和身份证号。",
+                f"市民：电话[[MOBILE:{read_aloud(phone, 'MOBILE', 'numerals_commas', rng)}]]，"
+                f"身份证[[ID_CARD:{read_aloud(card, 'ID_CARD', 'numerals_spaced', rng)}]]。",
+                CLOSING,
+            )
+        )
+    return cases
+
+
+# Calls in which nothing is personal: places and organisations named after people, job titles, numbers that
+# are not personal, and common words that start with a surname character.
+_TRAP_TURNS = (
+    "我住在{{周家湾}}，就是{{刘家巷}}那边",
+    "{{A7县黄兴镇}}那个{{王府井百货}}门口堵车",
+    "{{雨花区}}的{{老百姓大药房}}卖过期药",
+    "{{桂花坪街道}}的{{马王堆}}那边路灯坏了",
+    "我们{{金峰村}}的水渠被人填了",
+    "{{高塘岭街道}}{{黄金园}}那个菜市场太脏了",
+    "我找了{{物业经理}}，又找了{{保安师傅}}，都没用",
+    "{{护士长}}说要等{{主任医生}}来",
+    "{{社区书记}}和{{网格员}}都来看过了",
+    "{{派出所民警}}说这个归{{城管}}管",
+    "孩子的{{语文老师}}和{{班主任}}都知道这个事",
+    "{{环卫阿姨}}说她们也没办法",
+    "{{修车师傅}}说刹车片要换了",
+    "楼下{{快递师傅}}把东西乱放",
+    "{{三栋二单元}}停水{{两个多月}}了",
+    "我交了{{一百多块}}，{{1302室}}的水表还是坏的",
+    "{{2019年5月12日}}那天就打过电话了",
+    "这是我{{第四次}}打{{12345}}了",
+    "我都{{八十多岁}}了，腿脚不好",
+    "每天有{{七八个}}推销电话打过来",
+    "晚上{{十二点半}}还在施工",
+    "{{三四十个}}人在那里排队",
+    "{{一二零}}来了把人拉走了，我打了{{幺幺零}}",
+    "{{二零一九年}}买的房子，到现在没交房",
+    "物业费一个月{{三千五百块}}，太贵了",
+    "我很{{高兴}}你们来处理，{{安全}}第一",
+    "{{周末}}的时候{{马上}}就来人了",
+    "{{文明}}城市不能这样",
+    "小区{{方便}}了很多，就是{{江边}}的路灯不亮",
+    "{{黄色}}的那台车{{连续}}三天停在消防通道",
+    "我们{{向}}物业反映了，他们{{于是}}说等一等",
+    "{{石头}}把车砸坏了，{{金额}}大概两千",
+    "{{林业}}站的人说{{关心}}一下",
+    "我在{{步步高超市}}门口摔了一跤",
+    "{{湘雅医院}}门口天天堵",
+    "我打了{{第三次}}了，你们到底管不管",
+    "工单编号是{{二零二六一二零七零零一二}}，还没回复",
+    "门牌号是{{三十八号}}，{{五楼}}",
+    "公交{{一零二路}}的司机开得太快",
+    "我们{{张家村}}和{{李家湾}}都停电了",
+)
+
+
+def _trap_cases(rng: random.Random) -> list[DialogueCase]:
+    cases = []
+    for i, turn in enumerate(_TRAP_TURNS):
+        for j in range(2):
+            cases.append(
+                case(
+                    "trap",
+                    GREETING,
+                    f"市民：{turn}。",
+                    "坐席：您是说" + turn.split("，")[0] + "，是吧？" if j else "坐席：请问具体位置在哪里？",
+                    "市民：对，就是这样。" if j else f"市民：{_TRAP_TURNS[(i + 7) % len(_TRAP_TURNS)]}。",
+                    CLOSING,
+                )
+            )
+    return cases
+
+
+# Hand-written calls: the forms the templates do not cover and the mixtures that make masking hard.
+HAND_WRITTEN = (
+    case(
+        "issue: 我姓周 then 好的周先生",
+        "坐席：您好，12345热线，请讲。",
+        "市民：我姓[[NAME:周]]，[[NAME:周末的周]]，{{周家湾}}那个路口的红绿灯坏了。",
+        "坐席：好的[[NAME:周]]先生，您是说{{周家湾}}路口的红绿灯坏了，是吧？",
+        "市民：对，老[[NAME:周]]我天天从那里过。",
+    ),
+    case(
+        "issue: three names of a construction dispute",
+        "市民：包工头叫[[NAME:马国富]]，我们十几个人的工资他一分没给。",
+        "坐席：请问您贵姓？",
+        "市民：我叫[[NAME:易建军]]，我妈[[NAME:易桂芝]]也在工地做饭。",
+        "坐席：[[NAME:易]]先生，您是说包工头[[NAME:马国富]]拖欠工资，是吧？",
+        "市民：对，[[NAME:国富]]他就是不接电话。",
+    ),
+    case(
+        "praise of staff",
+        "市民：我想表扬一下{{A3区中心医院}}的护士[[NAME:刘芳]]，还有[[NAME:陶晓芳]]护士。",
+        "坐席：好的，您是说表扬护士[[NAME:刘芳]]和[[NAME:陶晓芳]]，是吧？",
+        "市民：对，还有{{心内科}}的[[NAME:欧文斌]]医生。",
+    ),
+    case(
+        "phone over three turns with a correction",
+        "坐席：请问您的联系电话？",
+        "市民：[[MOBILE:幺三八]]",
+        "坐席：嗯，您说。",
+        "市民：[[MOBILE:七七六五四三二一]]。",
+        "坐席：[[MOBILE:13877654321]]，对吧？",
+        "市民：对对对。",
+    ),
+    case(
+        "surname answer with a spelling",
+        "坐席：请问您怎么称呼？",
+        "市民：[[NAME:弓长张]]，[[NAME:张]]阿姨就行。",
+        "坐席：好的[[NAME:张]]阿姨。",
+    ),
+    case(
+        "landline read as numerals and the operator writes it back",
+        "坐席：您电话是？",
+        "市民：[[LANDLINE:零七三一 八七八二 三三五零]]，你找[[NAME:覃金秀]]就行。",
+        "坐席：[[LANDLINE:0731-87823350]]，好的[[NAME:覃]]阿姨。",
+    ),
+    case(
+        "ID and bank card read in groups",
+        "市民：身份证[[ID_CARD:四三零一二四，一九五三，零六一二，四八一九]]。",
+        "坐席：好的，[[ID_CARD:430124195306124819]]。卡号呢？",
+        "市民：[[BANK_CARD:六二一七，九九五五，八零零零，一二三四，七八六]]。",
+        "坐席：[[BANK_CARD:6217 9955 8000 1234 786]]，是吧？",
+    ),
+    case(
+        "a mobile with 两 and 洞",
+        "坐席：请问您的联系电话？",
+        "市民：我电话[[MOBILE:幺三两 洞洞六五 四三两幺]]，打这个。",
+    ),
+    case(
+        "a family named by the surname",
+        "坐席：您是说村里每家都交了钱，是吧？",
+        "市民：隔壁组的[[NAME:汪]]家也给了八千，{{汪家湾}}那边的都给了。",
+    ),
+    case(
+        "an old man addressed as 爹爹",
+        "市民：我姓[[NAME:谢]]，[[NAME:谢春生]]，{{A8县双江口镇}}的。",
+        "坐席：[[NAME:谢]]爹爹，您是说今年的耕地补贴没到，是吧？",
+        "市民：对，[[NAME:春生]]我种了一辈子田。",
+    ),
+    case(
+        "plate read as numerals",
+        "市民：车牌是[[PLATE:湘A八八六二七]]，天天停在消防通道。",
+        "坐席：[[PLATE:湘A88627]]，好的。",
+    ),
+    case(
+        "a date of birth read aloud",
+        "市民：我叫[[NAME:宋桂花]]，我是[[BIRTH_DATE:一九六四年八月]]出生的，{{桂花坪街道}}的。",
+        "坐席：好的[[NAME:宋]]阿姨。",
+    ),
+)
+
+
+def build() -> tuple[DialogueCase, ...]:
+    rng = random.Random(20261207)
+    return tuple(_name_cases(rng) + _number_cases(rng) + _trap_cases(rng)) + HAND_WRITTEN
+
+
+DIALOGUE_CASES: tuple[DialogueCase, ...] = build()
+PLANTED_DIALOGUES = tuple(c for c in DIALOGUE_CASES if not c.is_trap)
+TRAP_DIALOGUES = tuple(c for c in DIALOGUE_CASES if c.is_trap)
+
+
+# --- scoring ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Outcome:
+    case: DialogueCase
+    missed: tuple[Planted, ...]  # planted values not masked as their kind in the whole text
+    leaked_to_models: tuple[Planted, ...]  # planted values still readable in the model text
+    extra: tuple[tuple[str, str], ...]  # (kind, value) of masked spans that cover no planted value
+    damaged: tuple[Planted, ...]  # text that had to stay but was masked
+    spans: int
+
+
+def _covered(planted: Planted, spans: list[tuple[str, int, int]]) -> bool:
+    """Every character of the planted value is inside a span of its kind."""
+    inside = [
+        (start, end)
+        for kind, start, end in spans
+        if kind == planted.kind and start < planted.end and end > planted.start
+    ]
+    return all(any(start <= i < end for start, end in inside) for i in range(planted.start, planted.end))
+
+
+def outcome(dialogue: DialogueCase) -> Outcome:
+    from triage.normalise import prepare
+    from triage.privacy import mask_dialogue
+
+    prepared = prepare(dialogue.text)
+    assert prepared.text == dialogue.text, f"the case is not normalised: {dialogue.text!r}"
+    full, model = mask_dialogue(prepared)
+    spans = [(s.kind, s.start, s.end) for s in full.spans]
+    missed = tuple(p for p in dialogue.planted if not _covered(p, spans))
+    leaked = tuple(p for p in dialogue.planted if len(p.text) >= 2 and p.text in model.text)
+    extra = tuple(
+        (kind, dialogue.text[start:end])
+        for kind, start, end in spans
+        if not any(start < p.end and end > p.start for p in dialogue.planted)
+    )
+    damaged = tuple(p for p in dialogue.kept if any(start < p.end and end > p.start for _, start, end in spans))
+    return Outcome(dialogue, missed, leaked, extra, damaged, len(spans))
