@@ -28,6 +28,29 @@ What is masked (each value is replaced by its kind in brackets, e.g. ``[MOBILE]`
   words that look like names (高兴, 农民, 陈述 …) are not. 我姓X, 本人姓X and 免贵姓X mask the surname only
   (本人姓李名华侨: both parts); a surname followed by 先生/女士/小姐 masks the surname and keeps the title. Only
   the name is masked, never the cue words.
+  Names without a cue word: a full name right after a kinship word or a job title (我妈易桂芝, 护士刘芳, 包工头
+  叫马国富, 物业经理王大海, 村民汪国平), after 叫/名叫 (有个叫张强的保安) or 表扬/感谢/投诉/举报, or right before a
+  title or a job title (刘芳护士, 胡静医生) or 是我. jieba's segmenter and its dictionary's part-of-speech tags
+  decide where the name ends and whether it is one (an unknown word that starts with a surname is taken as a
+  name, as jieba's tagger does): a frequent dictionary word (王府井, 文明, 呼吸), a preposition before a
+  common word (向上级, 连呼吸) and a name that runs into a place word (周家湾, 刘家巷, 黄兴镇, 金峰村, 谷丰南路,
+  王府井百货) are not names.
+
+Calls (``mask_dialogue``, or ``dialogue=True``): a name is also said as 姓X (any character after 姓), as the
+answer to the operator's 您贵姓 (侯，侯志刚), by the operator as a surname with a title (好的周先生, 王阿姨, 柳师
+傅, 谢爹爹, 孙娭毑; the surname must start a word: 保安师傅, 语文老师 stay), as 业务员小周 / 老王, 隔壁的汪家, 弓长张
+and 柴火的柴; jieba's segmenter also finds names with no cue at all (隔壁组的晏德才), taken only when they
+start a clause, are made of common given-name characters and are no common word. A name found anywhere in the
+call is masked wherever else it occurs, in the whole transcript and in the model text alike: the full name,
+the surname with a title or as 老周/小周, a full name the surname starts (我姓曾，曾小燕), the given name of
+two characters alone (建华他…), the spelled-out surname (周末的周). Numbers read aloud are read digit by digit
+(``spoken_digits``: 幺三八 七七六五 四三二一, 一八九，七三一六，五五零二, 两 and 幺 for 2 and 1, 零/〇/洞 for 0, mixed
+with digits), and a number that runs on in the caller's next turn, over the operator's 嗯 / 您说 (市民：幺三八 /
+坐席：嗯您说 / 市民：七七六五四三二一), is one number masked in each turn. A number read aloud is masked by its
+shape (11 digits on a mobile prefix, an area code and 7–8 digits, 18 digits with a birth date, 16–19 digits of
+a card) without the check-digit and Luhn tests that written numbers must pass (a caller's slip or the ASR
+breaks them), and a run of 7 digits or more read aloud in a call is masked whatever it is, unless labelled as
+a code (工单编号). A numeral alone stays a word (三栋二单元, 两个多月, 一百多块).
 
 What is deliberately left alone: dates other than a date of birth (2019年5月12日, 2019-05-12, 20190512 unless inside a valid ID), times,
 money (3000元, 1.5万元, ￥12345678), house and building numbers, bus and metro routes, order numbers such as
@@ -45,10 +68,12 @@ Full-width digits, letters and punctuation (１３８, ＠, （）), the ideogra
 dashes are matched as their ASCII forms; every offset refers to the original text, which is never changed
 except to mask.
 
-Known limits: names without a cue (…联系人王坚的行为…, 小王), and names with rare given-name characters after
-我是/本人 or after a surname that is also a common word (于, 向, 高 …), are missed; digits spoken as Chinese
-numerals in ASR output (一三八…) are not read; phone numbers grouped unusually (1380-0138-000), IDs or cards
-glued to letters, and plates other than the formats above (使/领, military, agricultural) are not recognised.
+Known limits: a name with no cue word in a web message (…联系人王坚的行为…), a name jieba cuts into common
+words (秦国/庆), a one-character given name made of a rare character after a job title (民警毛浚), and names
+with rare given-name characters after 我是/本人 or after a surname that is also a common word (于, 向, 高 …) are
+missed; a place or a business that looks like a name right after a function word (那个康寿源) is masked in a
+call. Phone numbers grouped unusually in writing (1380-0138-000), IDs or cards glued to letters, and plates
+other than the formats above (使/领, military, agricultural) are not recognised.
 """
 
 from __future__ import annotations
