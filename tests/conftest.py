@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from accounts.models import Role, User
+from tests.clients import VersionedClient
 from tests.factories import (
     AreaFactory,
     CategoryFactory,
@@ -48,6 +49,12 @@ class Personas:
     admin: User
     integration: User
     outsider: User  # an officer whose department has nothing assigned
+
+
+@pytest.fixture
+def client() -> VersionedClient:
+    """Django's test client, stating the order's version on writes to an order as the order page does."""
+    return VersionedClient()
 
 
 @pytest.fixture(autouse=True)

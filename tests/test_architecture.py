@@ -45,9 +45,7 @@ def test_an_app_imports_only_the_apps_below_it(app: str) -> None:
         f"{path.relative_to(ROOT)} imports {module}"
         for path in sources(app)
         for module in imported_modules(path)
-        if module.split(".")[0] in APPS
-        and module.split(".")[0] != app
-        and module.split(".")[0] not in MAY_IMPORT[app]
+        if module.split(".")[0] in APPS and module.split(".")[0] != app and module.split(".")[0] not in MAY_IMPORT[app]
     )
     assert wrong == []
 

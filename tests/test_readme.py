@@ -39,6 +39,7 @@ def test_the_readme_curl_examples_work_as_written(live_server, tmp_path: Path) -
     assert "\n200\n" in out  # 2. the repeat returns the same order
     assert '"channel"' in out and '"sender_id"' in out  # 3. the 400 names both fields
     assert "城乡建设 / 住房保障与房地产 / 物业服务" in out  # 4. category confirmed
+    assert "工单已被修改" in out or "changed after you opened it" in out  # the stale dispatch was refused
     assert "dispatched A市住房和城乡建设局物业监管科" in out  # the catalogue's department
     for status in ("signed", "replied", "callback", "closed"):
         assert f"\n{status}\n" in out

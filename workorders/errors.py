@@ -22,3 +22,12 @@ class InvalidTransition(WorkOrderError):
 
 class InvalidInput(WorkOrderError):
     """A value given to a service is wrong (HTTP 400, naming ``field``)."""
+
+
+class StaleWrite(WorkOrderError):
+    """The order changed since the version the write was based on (HTTP 409); ``message`` says who changed
+    what since then, and ``current_version`` is the version to base a new attempt on."""
+
+    def __init__(self, message: str, *, current_version: int) -> None:
+        super().__init__(message)
+        self.current_version = current_version

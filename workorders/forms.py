@@ -29,6 +29,22 @@ def _text(label: str, *, required: bool = True, rows: int = 2, max_length: int |
     )
 
 
+def version_field() -> forms.IntegerField:
+    """The version of the order the page showed: a write based on an older one is refused (StaleWrite)."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": _("The page is out of date: reload the order and try again.")},
+    )
+
+
+def rebase(form: forms.Form, version: int) -> None:
+    """Let the form, shown again after a refused write, be sent again on the order as it is now."""
+    data = form.data.copy()
+    data["version"] = str(version)
+    form.data = data
+
+
 class ActionForm(forms.Form):
     """Forms of one order page share field names, so each gets its own id prefix (``id_<action>_<field>``).
     ``user`` is who fills it in (what they may see limits the orders a field can name)."""
@@ -39,6 +55,7 @@ class ActionForm(forms.Form):
             kwargs.setdefault("auto_id", f"id_{action}_%s")
         kwargs.setdefault("label_suffix", "")  # labels stand above their fields
         super().__init__(*args, **kwargs)
+        self.fields["version"] = version_field()
 
 
 class DispatchForm(ActionForm):
@@ -139,6 +156,8 @@ class OrderEditForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")  # labels stand above their fields
         super().__init__(*args, **kwargs)
+        self.fields["version"] = version_field()
+        self.fields["version"].initial = self.instance.version
 
 
 class MergeForm(ActionForm):

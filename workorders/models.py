@@ -230,6 +230,13 @@ class OrderNumberSequence(models.Model):
 class WorkOrder(models.Model):
     number = models.CharField(_("order number"), max_length=20, unique=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_(
+            "Goes up with every change of the order's status or fields; a write based on an older one is refused."
+        ),
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PHONE)
     title = models.CharField(_("title"), max_length=200, blank=True)
     appeal = models.TextField(_("appeal"), help_text=_("What the citizen asks for, in their words or the transcript."))
@@ -416,6 +423,8 @@ class WorkOrderEvent(models.Model):
     reason_code = models.CharField(_("reason code"), max_length=32, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     changes = models.JSONField(_("field changes"), default=dict, blank=True)
+    # The order's version after this event: a write based on an older version is shown the events since.
+    version = models.PositiveIntegerField(_("order version"), null=True, blank=True)
     # On the events that start a handling round (ROUND_START_ACTIONS): the round's sign deadline. The
     # dashboards' response rate is computed per round from the log; the order keeps only the latest deadline.
     sign_due_at = models.DateTimeField(_("sign by"), null=True, blank=True)

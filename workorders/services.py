@@ -18,6 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from triage.datasets import model_text
@@ -41,7 +42,7 @@ from workorders.choices import (
     Urgency,
 )
 from workorders.deadlines import clock_deadline
-from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition
+from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition, StaleWrite
 from workorders.lifecycle import ASSIGNMENT_RULES, rule_for
 from workorders.models import (
     AiFieldReview,
@@ -116,6 +117,8 @@ def workorder_transition(
     rule = rule_for(action)
     from_status = "" if action == Action.CREATE else order.status
     order.status = rule.to_status or order.status
+    if action != Action.CREATE and (order.status != from_status or changes):
+        order.version += 1  # what someone looking at the order sees has changed
     with transaction.atomic():
         order.save()
         return WorkOrderEvent.objects.create(
@@ -129,6 +132,7 @@ def workorder_transition(
             reason_code=reason_code,
             reason=reason,
             changes=changes or {},
+            version=order.version,
             sign_due_at=order.sign_due_at if action in ROUND_START_ACTIONS else None,
             created_at=at or timezone.now(),
         )
@@ -137,9 +141,57 @@ def workorder_transition(
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-def _locked(order: WorkOrder) -> WorkOrder:
-    """A fresh copy of the order, locked for the rest of the transaction (no-op lock on SQLite)."""
-    return WorkOrder.objects.select_for_update().get(pk=order.pk)
+def _locked(order: WorkOrder, based_on: int | None = None) -> WorkOrder:
+    """A fresh copy of the order, locked for the rest of the transaction (no-op lock on SQLite).
+
+    ``based_on`` is the version of the order the person acting was looking at: if the order changed since,
+    the write is refused with who changed what (``StaleWrite``). Pages and the API always state it."""
+    locked = WorkOrder.objects.select_for_update().get(pk=order.pk)
+    if based_on is not None and based_on != locked.version:
+        raise StaleWrite(stale_message(locked, based_on), current_version=locked.version)
+    return locked
+
+
+def stale_message(order: WorkOrder, based_on: int) -> str:
+    """Who changed what on the order since version ``based_on``, for the person whose write was refused."""
+    events = order.events.filter(version__gt=based_on).select_related("actor").order_by("created_at", "id")
+    described = [_describe_change(event) for event in events] or [_("it was changed by someone else")]
+    return _("The order changed after you opened it: %(changes)s. Check it as it is now and try again.") % {
+        "changes": "; ".join(described)
+    }
+
+
+def _describe_change(event: WorkOrderEvent) -> str:
+    if event.actor is not None:
+        who = event.actor.get_full_name() or event.actor.username
+    else:
+        who = _("the automatic analysis") if event.action == Action.TRIAGE else _("the system")
+    fields = [_field_label(name) for name in event.changes if not name.startswith("_")]
+    what = Action(event.action).label if event.action in Action.values else event.action
+    detail = f"（{'、'.join(fields)}）" if fields else ""
+    return _("%(who)s, %(time)s: %(what)s%(detail)s") % {
+        "who": who,
+        "time": timezone.localtime(event.created_at).strftime("%H:%M"),
+        "what": what,
+        "detail": detail,
+    }
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(WorkOrder._meta.get_field(name).verbose_name)
+    except Exception:  # a change that is not an order field (assisting departments, working days …)
+        return str(_CHANGE_LABELS.get(name, name))
+
+
+_CHANGE_LABELS = {
+    "assisting_departments": _lazy("assisting departments"),
+    "working_days": _lazy("extra working days"),
+    "satisfaction": _lazy("satisfaction"),
+    "resolved": _lazy("resolved"),
+    "merged_into": _lazy("merged into"),
+    "reply_check": _lazy("reply check"),
+}
 
 
 def _move_assignment(assignment: Assignment, action: str, **values: Any) -> None:
@@ -389,12 +441,14 @@ def workorder_record_llm_outcome(*, order: WorkOrder, outcome: LlmRecord) -> Wor
 
 
 @transaction.atomic
-def workorder_update(*, order: WorkOrder, by: User, at: datetime | None = None, **values: Any) -> WorkOrder:
+def workorder_update(
+    *, order: WorkOrder, by: User, at: datetime | None = None, based_on: int | None = None, **values: Any
+) -> WorkOrder:
     """An operator's edit of an order before dispatch or during arbitration; records what changed."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("These fields cannot be edited: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    order = _locked(order)
+    order = _locked(order, based_on)
     check_transition(order=order, action=Action.EDIT, by=by)
     if "appeal" in values:
         values["appeal"] = _require_text(values["appeal"], "appeal", _("The appeal text is empty."))
@@ -412,18 +466,20 @@ def workorder_update(*, order: WorkOrder, by: User, at: datetime | None = None, 
 
 
 @transaction.atomic
-def workorder_cancel(*, order: WorkOrder, by: User, reason: str) -> WorkOrder:
-    order = _locked(order)
+def workorder_cancel(*, order: WorkOrder, by: User, reason: str, based_on: int | None = None) -> WorkOrder:
+    order = _locked(order, based_on)
     reason = _require_text(reason, "reason", _("Give the reason for cancelling."))
     workorder_transition(order=order, action=Action.CANCEL, by=by, reason=reason)
     return order
 
 
 @transaction.atomic
-def workorder_merge(*, order: WorkOrder, into: WorkOrder, by: User, reason: str = "") -> WorkOrder:
+def workorder_merge(
+    *, order: WorkOrder, into: WorkOrder, by: User, reason: str = "", based_on: int | None = None
+) -> WorkOrder:
     """Merge an order awaiting dispatch into another open order about the same event (合并): the order
     closes as merged, and the other order's page lists it with its caller."""
-    order = _locked(order)
+    order = _locked(order, based_on)
     if into.pk == order.pk:
         raise InvalidInput(_("An order cannot be merged into itself."), field="into")
     target = WorkOrder.objects.select_for_update().get(pk=into.pk)
@@ -519,6 +575,7 @@ def workorder_dispatch(
     assisting_departments: Sequence[Department] | None = None,
     note: str = "",
     at: datetime | None = None,
+    based_on: int | None = None,
 ) -> WorkOrder:
     """Send a confirmed order to its lead department (主办) and any assisting ones (协办); deadlines start.
 
@@ -526,7 +583,7 @@ def workorder_dispatch(
     lead and, unless they are given, the assisting departments. ``by=None`` is triage's automatic dispatch.
     What triage had proposed is compared with what the order is dispatched with, field by field
     (``AiFieldReview``): the operators' acceptance and corrections."""
-    order = _locked(order)
+    order = _locked(order, based_on)
     action = Action.DISPATCH if by is not None else Action.AUTO_DISPATCH
     check_transition(order=order, action=action, by=by)
     if order.category_id is None:
@@ -556,9 +613,11 @@ def workorder_dispatch(
 
 
 @transaction.atomic
-def assignment_sign(*, order: WorkOrder, by: User, at: datetime | None = None) -> WorkOrder:
+def assignment_sign(
+    *, order: WorkOrder, by: User, at: datetime | None = None, based_on: int | None = None
+) -> WorkOrder:
     """The officer's department signs for the order (签收): the lead's signature starts the handling."""
-    order = _locked(order)
+    order = _locked(order, based_on)
     moment = at or timezone.now()
     mine = selectors.officer_assignments_on(order=order, user=by)
     pending = [a for a in mine if a.status == AssignmentStatus.PENDING]
@@ -578,9 +637,11 @@ def assignment_sign(*, order: WorkOrder, by: User, at: datetime | None = None) -
 
 
 @transaction.atomic
-def assignment_record_contact(*, order: WorkOrder, by: User, note: str = "", at: datetime | None = None) -> WorkOrder:
+def assignment_record_contact(
+    *, order: WorkOrder, by: User, note: str = "", at: datetime | None = None, based_on: int | None = None
+) -> WorkOrder:
     """The lead department reports its first contact with the citizen (首次联系)."""
-    order = _locked(order)
+    order = _locked(order, based_on)
     assignment = _officer_assignment(order, by, AssignmentRole.LEAD, Action.CONTACT)
     moment = at or timezone.now()
     if assignment.first_contact_at is None:
@@ -591,9 +652,11 @@ def assignment_record_contact(*, order: WorkOrder, by: User, note: str = "", at:
 
 
 @transaction.atomic
-def assignment_reply(*, order: WorkOrder, by: User, reply: str, at: datetime | None = None) -> WorkOrder:
+def assignment_reply(
+    *, order: WorkOrder, by: User, reply: str, at: datetime | None = None, based_on: int | None = None
+) -> WorkOrder:
     """The department's answer (答复). The lead's reply moves the order on to callback."""
-    order = _locked(order)
+    order = _locked(order, based_on)
     text = _require_text(reply, "reply", _("Write the reply to the citizen."))
     moment = at or timezone.now()
     lead = selectors.assignment_for_officer(order=order, user=by, role=AssignmentRole.LEAD)
@@ -627,10 +690,16 @@ def reply_quality(order: WorkOrder, reply: str) -> dict[str, Any]:
 
 @transaction.atomic
 def assignment_return(
-    *, order: WorkOrder, by: User, reason_code: str, reason: str, at: datetime | None = None
+    *,
+    order: WorkOrder,
+    by: User,
+    reason_code: str,
+    reason: str,
+    at: datetime | None = None,
+    based_on: int | None = None,
 ) -> WorkOrder:
     """The lead department sends the order back (退单) with a coded reason; it waits for arbitration."""
-    order = _locked(order)
+    order = _locked(order, based_on)
     if reason_code not in ReturnReason.values:
         raise InvalidInput(_("Choose a return reason from the list."), field="reason_code")
     text = _require_text(reason, "reason", _("Explain why the order is returned."))
@@ -660,9 +729,10 @@ def workorder_arbitrate(
     lead_department: Department | None = None,
     assisting_departments: Sequence[Department] = (),
     at: datetime | None = None,
+    based_on: int | None = None,
 ) -> WorkOrder:
     """Decide a return (仲裁): accept it and re-dispatch elsewhere, or reject it and send it back."""
-    order = _locked(order)
+    order = _locked(order, based_on)
     text = _require_text(reason, "reason", _("Give the reason for the decision."))
     action = Action.ARBITRATE_REDISPATCH if accept else Action.ARBITRATE_REJECT
     check_transition(order=order, action=action, by=by)
@@ -695,8 +765,10 @@ def workorder_arbitrate(
 
 
 @transaction.atomic
-def extension_request(*, order: WorkOrder, by: User, working_days: int, reason: str) -> ExtensionRequest:
-    order = _locked(order)
+def extension_request(
+    *, order: WorkOrder, by: User, working_days: int, reason: str, based_on: int | None = None
+) -> ExtensionRequest:
+    order = _locked(order, based_on)
     if not 1 <= working_days <= MAX_EXTENSION_DAYS:
         raise InvalidInput(
             _("Ask for between 1 and %(max)s working days.") % {"max": MAX_EXTENSION_DAYS}, field="working_days"
@@ -720,9 +792,11 @@ def extension_request(*, order: WorkOrder, by: User, working_days: int, reason: 
 
 
 @transaction.atomic
-def extension_decide(*, request: ExtensionRequest, by: User, approve: bool, note: str = "") -> ExtensionRequest:
+def extension_decide(
+    *, request: ExtensionRequest, by: User, approve: bool, note: str = "", based_on: int | None = None
+) -> ExtensionRequest:
     """A manager approves (deadline moves by the requested working days) or rejects an extension."""
-    order = _locked(request.order)
+    order = _locked(request.order, based_on)
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ExtensionStatus.PENDING:
         raise InvalidTransition(_("This extension request has already been decided."))
@@ -757,9 +831,9 @@ def _iso(moment: datetime | None) -> str:
 
 
 @transaction.atomic
-def workorder_supervise(*, order: WorkOrder, by: User, reason: str) -> WorkOrder:
+def workorder_supervise(*, order: WorkOrder, by: User, reason: str, based_on: int | None = None) -> WorkOrder:
     """Put an order under supervision (督办): it is flagged on every list until closed."""
-    order = _locked(order)
+    order = _locked(order, based_on)
     text = _require_text(reason, "reason", _("Give the reason for supervision."))
     check_transition(order=order, action=Action.SUPERVISE, by=by)
     changes = {} if order.is_supervised else {"is_supervised": [False, True]}
@@ -769,9 +843,11 @@ def workorder_supervise(*, order: WorkOrder, by: User, reason: str) -> WorkOrder
 
 
 @transaction.atomic
-def workorder_remind(*, order: WorkOrder, by: User | None, reason: str, reason_code: str = "manual") -> WorkOrder:
+def workorder_remind(
+    *, order: WorkOrder, by: User | None, reason: str, reason_code: str = "manual", based_on: int | None = None
+) -> WorkOrder:
     """Record a reminder (催办) to the handling department."""
-    order = _locked(order)
+    order = _locked(order, based_on)
     text = _require_text(reason, "reason", _("Write what the reminder says."))
     workorder_transition(order=order, action=Action.REMIND, by=by, reason=text, reason_code=reason_code)
     return order
@@ -836,9 +912,10 @@ def callback_record(
     resolved: bool,
     comment: str = "",
     at: datetime | None = None,
+    based_on: int | None = None,
 ) -> Callback:
     """Record the citizen's verdict (回访). A dissatisfied citizen reopens the order (重办)."""
-    order = _locked(order)
+    order = _locked(order, based_on)
     if satisfaction not in Satisfaction.values:
         raise InvalidInput(_("Choose satisfied, basically satisfied or dissatisfied."), field="satisfaction")
     check_transition(order=order, action=Action.CALLBACK, by=by)
@@ -878,9 +955,11 @@ def _reopen(order: WorkOrder, *, by: User, at: datetime) -> None:
 
 
 @transaction.atomic
-def workorder_close(*, order: WorkOrder, by: User, note: str = "", at: datetime | None = None) -> WorkOrder:
+def workorder_close(
+    *, order: WorkOrder, by: User, note: str = "", at: datetime | None = None, based_on: int | None = None
+) -> WorkOrder:
     """Archive a called-back order (办结归档)."""
-    order = _locked(order)
+    order = _locked(order, based_on)
     check_transition(order=order, action=Action.CLOSE, by=by)
     moment = at or timezone.now()
     order.closed_at = moment

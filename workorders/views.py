@@ -31,7 +31,7 @@ from workorders.choices import (
     AssignmentStatus,
     ExtensionStatus,
 )
-from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition
+from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition, StaleWrite
 from workorders.filters import WorkOrderFilter
 from workorders.forms import (
     ArbitrateForm,
@@ -46,6 +46,7 @@ from workorders.forms import (
     ReasonForm,
     ReplyForm,
     ReturnForm,
+    rebase,
 )
 from workorders.lifecycle import RULES
 from workorders.models import Assignment, WorkOrder
@@ -165,7 +166,9 @@ def _decide_extension(order: WorkOrder, user: User, data: dict[str, Any]) -> obj
     if pending is None:
         raise InvalidTransition(_("No extension request is waiting for a decision."))
     approve = data["decision"] == ExtensionDecisionForm.APPROVE
-    return services.extension_decide(request=pending, by=user, approve=approve, note=data["note"])
+    return services.extension_decide(
+        based_on=data["version"], request=pending, by=user, approve=approve, note=data["note"]
+    )
 
 
 ORDER_ACTIONS: dict[str, OrderAction] = {
@@ -173,6 +176,7 @@ ORDER_ACTIONS: dict[str, OrderAction] = {
         (Action.DISPATCH,),
         DispatchForm,
         lambda order, user, data: services.workorder_dispatch(
+            based_on=data["version"],
             order=order,
             by=user,
             lead_department=data["lead_department"],
@@ -185,39 +189,45 @@ ORDER_ACTIONS: dict[str, OrderAction] = {
         (Action.MERGE,),
         MergeForm,
         lambda order, user, data: services.workorder_merge(
-            order=order, into=data["into"], by=user, reason=data["reason"]
+            based_on=data["version"], order=order, into=data["into"], by=user, reason=data["reason"]
         ),
         gettext_lazy("The order was merged."),
     ),
     "cancel": OrderAction(
         (Action.CANCEL,),
         ReasonForm,
-        lambda order, user, data: services.workorder_cancel(order=order, by=user, reason=data["reason"]),
+        lambda order, user, data: services.workorder_cancel(
+            based_on=data["version"], order=order, by=user, reason=data["reason"]
+        ),
         gettext_lazy("The order was cancelled."),
     ),
     "sign": OrderAction(
         (Action.SIGN, Action.ASSIST_SIGN),
         ConfirmForm,
-        lambda order, user, data: services.assignment_sign(order=order, by=user),
+        lambda order, user, data: services.assignment_sign(based_on=data["version"], order=order, by=user),
         gettext_lazy("Signed for the order."),
     ),
     "contact": OrderAction(
         (Action.CONTACT,),
         NoteForm,
-        lambda order, user, data: services.assignment_record_contact(order=order, by=user, note=data["note"]),
+        lambda order, user, data: services.assignment_record_contact(
+            based_on=data["version"], order=order, by=user, note=data["note"]
+        ),
         gettext_lazy("The contact with the citizen was recorded."),
     ),
     "reply": OrderAction(
         (Action.REPLY, Action.ASSIST_REPLY),
         ReplyForm,
-        lambda order, user, data: services.assignment_reply(order=order, by=user, reply=data["reply"]),
+        lambda order, user, data: services.assignment_reply(
+            based_on=data["version"], order=order, by=user, reply=data["reply"]
+        ),
         gettext_lazy("The reply was sent."),
     ),
     "return": OrderAction(
         (Action.RETURN,),
         ReturnForm,
         lambda order, user, data: services.assignment_return(
-            order=order, by=user, reason_code=data["reason_code"], reason=data["reason"]
+            based_on=data["version"], order=order, by=user, reason_code=data["reason_code"], reason=data["reason"]
         ),
         gettext_lazy("The order was returned; it waits for arbitration."),
     ),
@@ -225,6 +235,7 @@ ORDER_ACTIONS: dict[str, OrderAction] = {
         (Action.ARBITRATE_REDISPATCH, Action.ARBITRATE_REJECT),
         ArbitrateForm,
         lambda order, user, data: services.workorder_arbitrate(
+            based_on=data["version"],
             order=order,
             by=user,
             accept=data["decision"] == ArbitrateForm.REDISPATCH,
@@ -238,7 +249,7 @@ ORDER_ACTIONS: dict[str, OrderAction] = {
         (Action.REQUEST_EXTENSION,),
         ExtensionRequestForm,
         lambda order, user, data: services.extension_request(
-            order=order, by=user, working_days=data["working_days"], reason=data["reason"]
+            based_on=data["version"], order=order, by=user, working_days=data["working_days"], reason=data["reason"]
         ),
         gettext_lazy("The extension request was sent for a decision."),
     ),
@@ -251,27 +262,38 @@ ORDER_ACTIONS: dict[str, OrderAction] = {
     "supervise": OrderAction(
         (Action.SUPERVISE,),
         ReasonForm,
-        lambda order, user, data: services.workorder_supervise(order=order, by=user, reason=data["reason"]),
+        lambda order, user, data: services.workorder_supervise(
+            based_on=data["version"], order=order, by=user, reason=data["reason"]
+        ),
         gettext_lazy("The order is under supervision."),
     ),
     "remind": OrderAction(
         (Action.REMIND,),
         ReasonForm,
-        lambda order, user, data: services.workorder_remind(order=order, by=user, reason=data["reason"]),
+        lambda order, user, data: services.workorder_remind(
+            based_on=data["version"], order=order, by=user, reason=data["reason"]
+        ),
         gettext_lazy("The reminder was recorded."),
     ),
     "callback": OrderAction(
         (Action.CALLBACK,),
         CallbackForm,
         lambda order, user, data: services.callback_record(
-            order=order, by=user, satisfaction=data["satisfaction"], resolved=data["resolved"], comment=data["comment"]
+            based_on=data["version"],
+            order=order,
+            by=user,
+            satisfaction=data["satisfaction"],
+            resolved=data["resolved"],
+            comment=data["comment"],
         ),
         gettext_lazy("The callback was recorded."),
     ),
     "close": OrderAction(
         (Action.CLOSE,),
         NoteForm,
-        lambda order, user, data: services.workorder_close(order=order, by=user, note=data["note"]),
+        lambda order, user, data: services.workorder_close(
+            based_on=data["version"], order=order, by=user, note=data["note"]
+        ),
         gettext_lazy("The order was closed."),
     ),
 }
@@ -347,6 +369,7 @@ def _order_page(
         if slug == "dispatch":
             suggested_lead, assisting = dispatch_catalogue.suggested_departments(order)
             initial = {"lead_department": suggested_lead, "assisting_departments": assisting}
+        initial["version"] = order.version
         action_forms[slug] = ORDER_ACTIONS[slug].form_class(initial=initial, action=slug, user=user)
     for slug, form in (bound or {}).items():
         if slug in action_forms:
@@ -398,7 +421,7 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         done = _run_service(request, order, form, lambda: spec.perform(order, user, form.cleaned_data), spec.success)
         if done is not None:
             return done
-    return _order_page(request, order.pk, bound={action: form}, status=400)
+    return _order_page(request, order.pk, bound={action: form}, status=409 if getattr(form, "stale", False) else 400)
 
 
 def _run_service(
@@ -410,6 +433,12 @@ def _run_service(
         call()
     except ActionNotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
+    except StaleWrite as exc:
+        # Shown again with what the person typed, on the order as it is now, saying who changed what.
+        form.add_error(None, exc.message)
+        rebase(form, exc.current_version)
+        form.stale = True
+        return None
     except InvalidTransition as exc:
         messages.error(request, exc.message)
         return redirect("order-detail", pk=order.pk)
@@ -437,12 +466,17 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 order,
                 form,
-                lambda: services.workorder_update(order=order, by=user, **form.cleaned_data),
+                lambda: services.workorder_update(
+                    order=order,
+                    by=user,
+                    based_on=form.cleaned_data["version"],
+                    **{name: value for name, value in form.cleaned_data.items() if name != "version"},
+                ),
                 _("The order was saved."),
             )
             if done is not None:
                 return done
-        status = 400
+        status = 409 if getattr(form, "stale", False) else 400
     return render(request, "workorders/order_edit.html", {"order": order, "form": form}, status=status)
 
 

@@ -113,3 +113,30 @@ def test_a_call_goes_from_the_operator_to_the_department_and_back(
     history = manager.inner_text("body")
     for label in ("创建", "派单", "签收", "答复", "回访", "办结"):
         assert label in history
+
+
+def test_two_operators_on_one_order_the_second_sees_what_changed_before_anything_is_overwritten(
+    browser: object, live_server: object, city: City, personas: Personas
+) -> None:
+    from tests.factories import make_order
+    from workorders import services
+
+    order = make_order(appeal="车里锁了一个小孩，家长不在，天很热", category=city.construction)
+    first = session(browser, live_server, "operator")
+    first.goto(f"{live_server.url}/orders/{order.pk}/")
+    first.fill("#action-dispatch textarea[name=note]", "紧急，请立即处置")
+
+    # Meanwhile a colleague corrects the order.
+    services.workorder_update(order=order, by=personas.admin, title="车内锁童", based_on=order.version)
+
+    first.click("#action-dispatch button[type=submit]")
+    first.wait_for_load_state("networkidle")
+    warning = first.inner_text("#action-dispatch")
+    assert "工单已被修改" in warning and "标题" in warning
+    assert first.locator("#action-dispatch textarea[name=note]").input_value() == "紧急，请立即处置"
+    order.refresh_from_db()
+    assert order.status == "draft"
+
+    first.click("#action-dispatch button[type=submit]")  # having seen the change, the operator sends it again
+    first.wait_for_load_state("networkidle")
+    assert "待签收" in first.inner_text(".head-badges")

@@ -10,6 +10,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from tests.clients import VersionedAPIClient
 from tests.conftest import City, Personas
 from tests.factories import make_order
 from workorders import services
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def client_for(user: User) -> APIClient:
-    client = APIClient()
+    client = VersionedAPIClient()
     client.force_authenticate(user)
     return client
 
@@ -354,3 +355,48 @@ def test_the_openapi_schema_generates_without_warnings(tmp_path) -> None:
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     assert "/api/v1/orders/{id}/return/" in (tmp_path / "schema.yaml").read_text()
+
+
+def test_a_write_based_on_an_older_version_is_refused_naming_who_changed_what(
+    spread: dict[str, WorkOrder], city: City, personas: Personas
+) -> None:
+    draft = spread["draft"]
+    url = f"/api/v1/orders/{draft.pk}/"
+    opened = APIClient()
+    opened.force_authenticate(personas.operator)
+    seen = opened.get(url)
+    version = seen.json()["version"]
+    assert seen["ETag"] == f'"{version}"'
+    colleague = APIClient()
+    colleague.force_authenticate(personas.admin)
+    edited = colleague.patch(
+        url, {"title": "公积金提取咨询", "category": city.construction.pk, "version": version}, format="json"
+    )
+    assert edited.status_code == 200 and edited.json()["version"] == version + 1
+
+    stale = opened.post(f"{url}dispatch/", {"version": version}, format="json")
+
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["current_version"] == version + 1
+    assert (personas.admin.get_full_name() or personas.admin.username) in body["detail"]
+    assert "标题" in body["detail"] and "分类" in body["detail"]
+    draft.refresh_from_db()
+    assert draft.status == "draft" and draft.title == "公积金提取咨询"  # nothing of the stale dispatch happened
+    fresh = opened.post(f"{url}dispatch/", format="json", HTTP_IF_MATCH=f'"{body["current_version"]}"')
+    assert fresh.status_code == 200 and fresh.json()["status"] == "dispatched"
+
+
+def test_a_write_that_states_no_version_is_refused_with_what_to_send(
+    spread: dict[str, WorkOrder], personas: Personas
+) -> None:
+    client = APIClient()
+    client.force_authenticate(personas.operator)
+    url = f"/api/v1/orders/{spread['draft'].pk}/"
+
+    missing = client.post(f"{url}cancel/", {"reason": "重复"}, format="json")
+    wrong = client.post(f"{url}cancel/", {"reason": "重复", "version": "abc"}, format="json")
+
+    assert missing.status_code == 428 and "version" in missing.json()["detail"]
+    assert wrong.status_code == 400 and list(wrong.json()) == ["version"]
+    assert WorkOrder.objects.get(pk=spread["draft"].pk).status == "draft"

@@ -650,3 +650,25 @@ def test_an_order_without_a_risk_shows_no_protocol(client: Client, personas: Per
     order = make_order(appeal="小区门口路灯坏了一个星期")
     page = login(client, personas.operator).get(order_url(order)).content.decode()
     assert 'id="risk"' not in page
+
+
+def test_a_dispatch_from_a_page_opened_before_a_colleagues_edit_is_refused_and_shown_again(
+    client: Client, city: City, personas: Personas
+) -> None:
+    order = make_order(category=city.construction)
+    opened_version = order.version
+    services.workorder_update(order=order, by=personas.admin, title="电梯停运", based_on=opened_version)
+    login(client, personas.operator)
+
+    response = client.post(
+        order_url(order, "dispatch"),
+        {"lead_department": city.housing.pk, "note": "请尽快处理", "version": opened_version},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "标题" in page and (personas.admin.get_full_name() or personas.admin.username) in page
+    assert "请尽快处理" in page  # what the operator typed is kept
+    assert f'name="version" value="{opened_version + 1}"' in page  # sending again dispatches the order as it is
+    order.refresh_from_db()
+    assert order.status == Status.DRAFT

@@ -70,6 +70,7 @@ class OrderListSerializer(serializers.ModelSerializer):
             "id",
             "url",
             "number",
+            "version",
             "status",
             "status_display",
             "channel",
@@ -136,6 +137,7 @@ class EventSerializer(serializers.ModelSerializer):
         model = WorkOrderEvent
         fields = [
             "id",
+            "version",
             "action",
             "action_display",
             "from_status",

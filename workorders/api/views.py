@@ -8,10 +8,12 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +25,15 @@ from workorders.choices import Action
 from workorders.errors import InvalidInput
 from workorders.filters import WorkOrderFilter
 from workorders.models import Area, Category, Department, ExtensionRequest, WorkOrder
+
+
+class VersionRequired(APIException):
+    status_code = 428
+    default_detail = _lazy(
+        "State the version of the order this write is based on: the order's `version` (GET /api/v1/orders/{id}/) "
+        "as `version` in the body or in an If-Match header. A write based on an older version is refused (409)."
+    )
+    default_code = "version_required"
 
 
 def _action_schema(request_serializer: type[Serializer] | None, summary: str) -> Any:
@@ -60,6 +71,27 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         fresh = get_object_or_404(selectors.order_detail(self.request.user), pk=order.pk)
         return Response(s.OrderDetailSerializer(fresh, context=self.get_serializer_context()).data)
 
+    def _based_on(self) -> int:
+        """The version of the order the caller based this write on: ``version`` in the body, or an ``If-Match``
+        header with the ETag of the order (the version). Writes without it are refused (428)."""
+        raw = self.request.data.get("version") if isinstance(self.request.data, dict) else None
+        if raw is None:
+            raw = self.request.headers.get("If-Match", "").removeprefix("W/").strip().strip('"') or None
+        if raw is None:
+            raise VersionRequired()
+        try:
+            version = int(raw)
+        except (TypeError, ValueError):
+            version = 0
+        if version < 1 or isinstance(raw, bool):
+            raise ValidationError({"version": [_("Give the version of the order as a whole number (1, 2 …).")]})
+        return version
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response
+
     def _input(self, serializer_class: type[Serializer]) -> dict[str, Any]:
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
@@ -74,7 +106,11 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         order = self.get_object()
         serializer = s.OrderUpdateSerializer(order, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        return self._respond(services.workorder_update(order=order, by=request.user, **serializer.validated_data))
+        return self._respond(
+            services.workorder_update(
+                based_on=self._based_on(), order=order, by=request.user, **serializer.validated_data
+            )
+        )
 
     @_action_schema(s.DispatchSerializer, "Dispatch to a lead department (and assisting ones)")
     @action(detail=True, methods=["post"], url_path="dispatch")
@@ -82,6 +118,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         order = self.get_object()
         data = self._input(s.DispatchSerializer)
         order = services.workorder_dispatch(
+            based_on=self._based_on(),
             order=order,
             by=request.user,
             lead_department=data.get("lead_department"),
@@ -100,34 +137,48 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if into is None:
             raise InvalidInput(_("No order has the number %(number)s.") % {"number": data["into"]}, field="into")
         return self._respond(
-            services.workorder_merge(order=order, into=into, by=request.user, reason=data.get("reason", ""))
+            services.workorder_merge(
+                based_on=self._based_on(), order=order, into=into, by=request.user, reason=data.get("reason", "")
+            )
         )
 
     @_action_schema(None, "Sign for the order (签收)")
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str | None = None) -> Response:
-        return self._respond(services.assignment_sign(order=self.get_object(), by=request.user))
+        return self._respond(
+            services.assignment_sign(based_on=self._based_on(), order=self.get_object(), by=request.user)
+        )
 
     @_action_schema(s.NoteSerializer, "Record the first contact with the citizen")
     @action(detail=True, methods=["post"])
     def contact(self, request: Request, pk: str | None = None) -> Response:
         data = self._input(s.NoteSerializer)
         return self._respond(
-            services.assignment_record_contact(order=self.get_object(), by=request.user, note=data.get("note", ""))
+            services.assignment_record_contact(
+                based_on=self._based_on(), order=self.get_object(), by=request.user, note=data.get("note", "")
+            )
         )
 
     @_action_schema(s.ReplySerializer, "Reply (答复)")
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, pk: str | None = None) -> Response:
         data = self._input(s.ReplySerializer)
-        return self._respond(services.assignment_reply(order=self.get_object(), by=request.user, reply=data["reply"]))
+        return self._respond(
+            services.assignment_reply(
+                based_on=self._based_on(), order=self.get_object(), by=request.user, reply=data["reply"]
+            )
+        )
 
     @_action_schema(s.ReturnSerializer, "Return the order (退单) with a coded reason")
     @action(detail=True, methods=["post"], url_path="return")
     def return_order(self, request: Request, pk: str | None = None) -> Response:
         data = self._input(s.ReturnSerializer)
         order = services.assignment_return(
-            order=self.get_object(), by=request.user, reason_code=data["reason_code"], reason=data["reason"]
+            based_on=self._based_on(),
+            order=self.get_object(),
+            by=request.user,
+            reason_code=data["reason_code"],
+            reason=data["reason"],
         )
         return self._respond(order)
 
@@ -136,6 +187,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def arbitrate(self, request: Request, pk: str | None = None) -> Response:
         data = self._input(s.ArbitrateSerializer)
         order = services.workorder_arbitrate(
+            based_on=self._based_on(),
             order=self.get_object(),
             by=request.user,
             accept=data["decision"] == "redispatch",
@@ -151,7 +203,11 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         order = self.get_object()
         data = self._input(s.ExtensionRequestInSerializer)
         services.extension_request(
-            order=order, by=request.user, working_days=data["working_days"], reason=data["reason"]
+            based_on=self._based_on(),
+            order=order,
+            by=request.user,
+            working_days=data["working_days"],
+            reason=data["reason"],
         )
         return self._respond(order)
 
@@ -161,7 +217,13 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         order = self.get_object()
         data = self._input(s.ExtensionDecisionSerializer)
         pending = get_object_or_404(ExtensionRequest, order=order, status="pending")
-        services.extension_decide(request=pending, by=request.user, approve=data["approve"], note=data.get("note", ""))
+        services.extension_decide(
+            based_on=self._based_on(),
+            request=pending,
+            by=request.user,
+            approve=data["approve"],
+            note=data.get("note", ""),
+        )
         return self._respond(order)
 
     @_action_schema(s.ReasonSerializer, "Put under supervision (督办)")
@@ -169,14 +231,20 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def supervise(self, request: Request, pk: str | None = None) -> Response:
         data = self._input(s.ReasonSerializer)
         return self._respond(
-            services.workorder_supervise(order=self.get_object(), by=request.user, reason=data["reason"])
+            services.workorder_supervise(
+                based_on=self._based_on(), order=self.get_object(), by=request.user, reason=data["reason"]
+            )
         )
 
     @_action_schema(s.ReasonSerializer, "Send a reminder (催办)")
     @action(detail=True, methods=["post"])
     def remind(self, request: Request, pk: str | None = None) -> Response:
         data = self._input(s.ReasonSerializer)
-        return self._respond(services.workorder_remind(order=self.get_object(), by=request.user, reason=data["reason"]))
+        return self._respond(
+            services.workorder_remind(
+                based_on=self._based_on(), order=self.get_object(), by=request.user, reason=data["reason"]
+            )
+        )
 
     @_action_schema(s.CallbackInSerializer, "Record the callback (回访); dissatisfied reopens the order")
     @action(detail=True, methods=["post"])
@@ -184,6 +252,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         order = self.get_object()
         data = self._input(s.CallbackInSerializer)
         services.callback_record(
+            based_on=self._based_on(),
             order=order,
             by=request.user,
             satisfaction=data["satisfaction"],
@@ -197,14 +266,20 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def close(self, request: Request, pk: str | None = None) -> Response:
         data = self._input(s.NoteSerializer)
         return self._respond(
-            services.workorder_close(order=self.get_object(), by=request.user, note=data.get("note", ""))
+            services.workorder_close(
+                based_on=self._based_on(), order=self.get_object(), by=request.user, note=data.get("note", "")
+            )
         )
 
     @_action_schema(s.ReasonSerializer, "Cancel an order awaiting dispatch")
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         data = self._input(s.ReasonSerializer)
-        return self._respond(services.workorder_cancel(order=self.get_object(), by=request.user, reason=data["reason"]))
+        return self._respond(
+            services.workorder_cancel(
+                based_on=self._based_on(), order=self.get_object(), by=request.user, reason=data["reason"]
+            )
+        )
 
 
 _REFERENCE_FILTERS = [DjangoFilterBackend, SearchFilter]
