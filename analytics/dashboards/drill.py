@@ -22,7 +22,7 @@ from accounts.models import User
 from analytics.dashboards import rounds
 from analytics.dashboards.live import due_soon_hours, orders_in_scope
 from analytics.dashboards.scope import DashboardFilters, districts, subtree_ids
-from analytics.dashboards.sql import DayRange, Sql, day_start
+from analytics.dashboards.sql import DayRange, Sql, day_start, ids_in
 from hotline.models import Submission
 from workorders import permissions
 from workorders.choices import VISIBLE_ASSIGNMENT_STATUSES, Action, ReturnReason, Satisfaction
@@ -199,16 +199,30 @@ def _cohort(user: User, drill: Drill, moment: datetime) -> LoadedByPage:
         "signed_on_time": " WHERE k.signed_at <= k.sign_due_at",
         "sign_late": " WHERE k.signed_at IS NULL OR k.signed_at > k.sign_due_at",
     }[drill.kind]
-    found = rounds.sign_cohort([DayRange(drill.first, drill.last)], now=moment, **_round_filters(user, drill))
+    period = [DayRange(drill.first, drill.last)]
+    found = rounds.sign_cohort(period, now=moment, **_round_filters(user, drill))
+    # Ids only: the timestamps of tens of thousands of rows cost more to read than finding them; the page's
+    # rows read theirs below.
     query = (
-        Sql("SELECT k.assignment_id, k.sign_due_at, k.signed_at FROM (")
+        Sql("SELECT k.round_id, k.assignment_id FROM (")
         + found
         + f") k{condition} ORDER BY k.sign_due_at DESC, k.assignment_id DESC, k.round_id DESC"
     )
 
     def load(rows: list[tuple[Any, ...]]) -> list[CohortEntry]:
-        assignments = Assignment.objects.select_related("order", "department").in_bulk([row[0] for row in rows])
-        return [CohortEntry(assignments[pk], _moment(due), _moment(signed)) for pk, due, signed in rows]
+        if not rows:
+            return []
+        assignments = Assignment.objects.select_related("order", "department").in_bulk([row[1] for row in rows])
+        orders = sorted({assignment.order_id for assignment in assignments.values()})
+        again = rounds.sign_cohort(
+            period, now=moment, orders=Sql(f"SELECT id FROM {WorkOrder._meta.db_table} WHERE ") + ids_in("id", orders)
+        )
+        moments = {(row[0], row[2]): (row[4], row[5]) for row in _fetch(again)}
+        entries = []
+        for round_id, assignment_id in rows:
+            due, signed = moments[(round_id, assignment_id)]
+            entries.append(CohortEntry(assignments[assignment_id], _moment(due), _moment(signed)))
+        return entries
 
     return LoadedByPage(_fetch(query), load)
 

@@ -39,13 +39,13 @@ COHORT_COLUMNS = ("round_id", "order_id", "assignment_id", "department_id", "sig
 CALLBACK_COLUMNS = ("event_id", "order_id", "department_id", "created_at", "satisfied", "resolved")
 
 
-def _held_at(assignment: str, moment: str, *, lead_only: bool = False) -> str:
-    """``assignment`` was made by the latest dispatch at or before ``moment``: no assignment of the order
-    (no lead one, with ``lead_only``) was made after it and by then."""
-    lead = f" AND b.role = '{AssignmentRole.LEAD.value}'" if lead_only else ""
+def _lead_at(assignment: str, moment: str) -> str:
+    """``assignment`` is the order's lead assignment at ``moment``: the latest lead assignment made by then
+    (no lead assignment of the order was made after it and by then)."""
     return (
-        f"{assignment}.assigned_at <= {moment} AND NOT EXISTS (SELECT 1 FROM {T_ASSIGNMENT} b "
-        f"WHERE b.order_id = {assignment}.order_id{lead} AND b.assigned_at > {assignment}.assigned_at "
+        f"{assignment}.role = '{AssignmentRole.LEAD.value}' AND {assignment}.assigned_at <= {moment} "
+        f"AND NOT EXISTS (SELECT 1 FROM {T_ASSIGNMENT} b WHERE b.order_id = {assignment}.order_id "
+        f"AND b.role = '{AssignmentRole.LEAD.value}' AND b.assigned_at > {assignment}.assigned_at "
         f"AND b.assigned_at <= {moment})"
     )
 
@@ -129,8 +129,7 @@ def credited_callbacks(
             f"CASE WHEN c.reason_code IN ({SATISFIED}) THEN 1 ELSE 0 END AS satisfied, "
             f"CASE WHEN {json_flag('c.changes', 'resolved', 1)} THEN 1 ELSE 0 END AS resolved "
             f"FROM {T_EVENT} c JOIN {T_ASSIGNMENT} a ON a.order_id = c.order_id "
-            f"AND a.role = '{AssignmentRole.LEAD.value}' "
-            f"WHERE c.action = '{Action.CALLBACK.value}' AND {_held_at('a', 'c.created_at', lead_only=True)} AND "
+            f"WHERE c.action = '{Action.CALLBACK.value}' AND {_lead_at('a', 'c.created_at')} AND "
         )
         + within(ranges, "c.created_at")
         + (Sql(" AND ") + ids_in("a.department_id", departments) if departments is not None else "")
