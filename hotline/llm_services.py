@@ -22,6 +22,7 @@ from triage.llm.answers import parse_answer
 from triage.llm.client import LlmClient, LlmConfig, LlmError, LlmReply, config_from_options, shared_client
 from triage.llm.drafting import CategoryOption, DraftRequest, draft_messages, repair_messages, validate_draft
 from triage.llm.prompts import load_prompt
+from workorders.choices import RequestType
 from workorders.models import Category, WorkOrder
 from workorders.services import workorder_apply_llm_draft, workorder_record_llm_outcome
 from workorders.triage_record import FieldSource, LlmRecord
@@ -58,7 +59,7 @@ _executor_lock = threading.Lock()
 _executor: dict[str, Any] = {"pool": None, "futures": set()}
 
 
-def queue_llm_draft(order_id: int) -> None:
+def queue_llm_draft(order_id: int, based_on: int | None = None) -> None:
     """Ask the LLM to draft the order, off the request: a background thread in in-process mode, the ``llm``
     queue with a real broker. Does nothing without an LLM."""
     if llm_config() is None:
@@ -67,21 +68,21 @@ def queue_llm_draft(order_id: int) -> None:
         with _executor_lock:
             if _executor["pool"] is None:
                 _executor["pool"] = ThreadPoolExecutor(settings.LLM["MAX_CONCURRENCY"], thread_name_prefix="llm")
-            future = _executor["pool"].submit(_run_in_thread, order_id)
+            future = _executor["pool"].submit(_run_in_thread, order_id, based_on)
             _executor["futures"].add(future)
             future.add_done_callback(_executor["futures"].discard)
         return
     from hotline.tasks import llm_draft_order
 
     try:
-        llm_draft_order.apply_async((order_id,), queue=settings.LLM_QUEUE)
+        llm_draft_order.apply_async((order_id, based_on), queue=settings.LLM_QUEUE)
     except Exception:  # the broker is down: the order keeps its classical fields
         logger.exception("could not queue the LLM draft of order %s", order_id)
 
 
-def _run_in_thread(order_id: int) -> None:
+def _run_in_thread(order_id: int, based_on: int | None) -> None:
     try:
-        order_draft_with_llm(order_id=order_id)
+        order_draft_with_llm(order_id=order_id, based_on=based_on)
     except Exception:
         logger.exception("LLM draft of order %s failed", order_id)
     finally:
@@ -114,9 +115,10 @@ def draft_request(order: WorkOrder) -> DraftRequest:
     return DraftRequest(text=record.text or order.text_for_models, options=options, places=record.places)
 
 
-def order_draft_with_llm(*, order_id: int) -> str:
-    """Ask the LLM for the order's draft and apply what an operator has not touched. Returns the outcome:
-    ``applied``, ``late`` (the order was already dispatched), ``invalid`` or the client's error reason."""
+def order_draft_with_llm(*, order_id: int, based_on: int | None = None) -> str:
+    """Ask the LLM for the order's draft, asked for when the order was at version ``based_on``, and hand it to the
+    draft policy (``workorders.services.workorder_apply_llm_draft``). Returns the outcome: ``applied``,
+    ``suggested``, ``stale``, ``late``, ``invalid`` or the client's error reason."""
     client = llm_client()
     order = WorkOrder.objects.get(pk=order_id)
     if client is None:
@@ -140,18 +142,21 @@ def order_draft_with_llm(*, order_id: int) -> str:
     if draft is None:
         return _record(order, "invalid", prompt.ref, reason="; ".join(errors), replies=replies)
     source = _source(prompt.ref, replies)
-    applied = workorder_apply_llm_draft(
+    category = Category.objects.get(pk=draft.category_id)
+    outcome = workorder_apply_llm_draft(
         order=order,
         fields={
             "title": draft.title,
             "summary": draft.summary_text(),
             "request_type": draft.request_type,
-            "category": Category.objects.get(pk=draft.category_id),
+            "category": category,
         },
         source=source,
         outcome=_outcome("applied", source, draft=asdict(draft)),
+        based_on=based_on,
+        shown={"category": category.full_name, "request_type": str(RequestType(draft.request_type).label)},
     )
-    return "applied" if applied else "late"
+    return outcome.value
 
 
 def _source(prompt_ref: str, replies: list[LlmReply]) -> FieldSource:

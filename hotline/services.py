@@ -206,7 +206,7 @@ def _analyse(submission_id: int, *, pipeline: TriagePipeline | None, at: datetim
         if live:
             auto_dispatch_if_confident(order=order, result=result, department=department)
         if order.status == Status.DRAFT and llm is not None and llm.status == LLM_QUEUED:
-            transaction.on_commit(lambda: queue_llm_draft(order.pk))
+            transaction.on_commit(lambda: queue_llm_draft(order.pk, order.version))
         submission.status = SubmissionStatus.TRIAGED
         submission.triaged_at = at or timezone.now()
         submission.attempts += 1

@@ -34,8 +34,8 @@ def requeue_stalled_submissions() -> int:
 
 
 @shared_task(acks_late=True)
-def llm_draft_order(order_id: int) -> str:
+def llm_draft_order(order_id: int, based_on: int | None = None) -> str:
     """Let the LLM draft an order triage has filled (on the ``llm`` queue, so it never delays intake)."""
     from hotline.llm_services import order_draft_with_llm
 
-    return order_draft_with_llm(order_id=order_id)
+    return order_draft_with_llm(order_id=order_id, based_on=based_on)

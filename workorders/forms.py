@@ -160,6 +160,15 @@ class OrderEditForm(forms.ModelForm):
         self.fields["version"].initial = self.instance.version
 
 
+class SuggestionsForm(ActionForm):
+    """The LLM's suggestions for an order: take them all, take one field, or set them aside."""
+
+    ACCEPT, DISMISS = "accept", "dismiss"
+
+    decision = forms.ChoiceField(choices=[(ACCEPT, _("Accept")), (DISMISS, _("Dismiss"))])
+    field = forms.CharField(required=False, max_length=32)
+
+
 class MergeForm(ActionForm):
     into = forms.CharField(label=_("Merge into order number"), max_length=20)
     reason = _text(_("Reason"), required=False, rows=2)

@@ -280,6 +280,18 @@ class WorkOrder(models.Model):
         related_name="order",
     )
     triage = models.JSONField(_("triage result"), default=dict, blank=True)
+    # The draft policy: once an operator has opened the order, an LLM draft only waits beside the fields; and the
+    # fields an operator has set or confirmed (saved, even unchanged) are never changed by triage or a draft.
+    opened_at = models.DateTimeField(_("first opened by an operator"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_fields = models.JSONField(_("fields confirmed by an operator"), default=list, blank=True)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),

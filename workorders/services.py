@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -369,7 +370,7 @@ def workorder_apply_triage(
         if order.status != Status.DRAFT:
             order.save(update_fields=["triage", "updated_at"])
             return order
-        edited = _edited_fields(order)
+        edited = _touched_fields(order)
         defaults = {field.name: field.get_default() for field in WorkOrder._meta.concrete_fields}
         changes: dict[str, list[Any]] = {}
         for name, value in fields.items():
@@ -384,40 +385,83 @@ def workorder_apply_triage(
         return order
 
 
-def _edited_fields(order: WorkOrder) -> set[str]:
-    """The fields an operator has changed on the order (from its edit events)."""
-    return set().union(*(event.changes.keys() for event in order.events.filter(action=Action.EDIT)))
+def _touched_fields(order: WorkOrder) -> set[str]:
+    """The fields an operator has set or confirmed (saved, even unchanged): triage and drafts leave them alone."""
+    edited = set().union(*(event.changes.keys() for event in order.events.filter(action=Action.EDIT)))
+    return edited | set(order.confirmed_fields or ())
+
+
+class DraftOutcome(StrEnum):
+    APPLIED = "applied"  # filled the fields nobody had touched
+    SUGGESTED = "suggested"  # waits beside the fields: an operator has the order open
+    STALE = "stale"  # discarded: the order changed after the draft was asked for
+    LATE = "late"  # discarded: the order had left the desk
 
 
 @transaction.atomic
 def workorder_apply_llm_draft(
-    *, order: WorkOrder, fields: dict[str, Any], source: FieldSource, outcome: LlmRecord
-) -> bool:
-    """Replace classical values with the LLM's draft where nobody has changed them since triage.
+    *,
+    order: WorkOrder,
+    fields: dict[str, Any],
+    source: FieldSource,
+    outcome: LlmRecord,
+    based_on: int | None,
+    shown: dict[str, str] | None = None,
+) -> DraftOutcome:
+    """The LLM's draft of an order, by the draft policy; the operator's work is never changed by it.
 
-    Nothing changes once the order has left the draft state, and a field an operator edited — or that no
-    longer holds the classical value — keeps its value. Returns False when the draft came too late."""
+    - The order left the desk: nothing changes (``late``).
+    - The order changed after the draft was asked for (its version moved on from ``based_on``: an operator edited
+      it, the appeal was corrected): the draft was computed from what is no longer there and is discarded, with
+      the reason (``stale``).
+    - An operator has opened the order: the draft waits beside the fields as suggestions to accept or dismiss,
+      never applied by itself (``suggested``).
+    - Otherwise the draft fills the fields nobody has touched that still hold the classical value (``applied``);
+      a field an operator set or confirmed keeps its value.
+    ``shown`` gives each draft value as the page shows it (the category's path, the request type's label)."""
     order = _locked(order)
     record = order.triage_record
+    stamped = replace(outcome, based_on_version=based_on)
     if order.status != Status.DRAFT:
-        order.triage_record = record.with_llm(replace(outcome, status="late"))
-        order.save(update_fields=["triage", "updated_at"])
-        return False
-    edited = _edited_fields(order)
+        _keep_llm_record(order, record.with_llm(replace(stamped, status=DraftOutcome.LATE)))
+        return DraftOutcome.LATE
+    if based_on is not None and based_on != order.version:
+        reason = _("The order changed after the draft was asked for (version %(asked)s, now %(now)s).") % {
+            "asked": based_on,
+            "now": order.version,
+        }
+        _keep_llm_record(order, record.with_llm(replace(stamped, status=DraftOutcome.STALE, reason=reason)))
+        return DraftOutcome.STALE
+    touched = _touched_fields(order)
+    differing = {name: value for name, value in fields.items() if _key_of(getattr(order, name)) != _key_of(value)}
+    suggestions = {
+        name: {"value": _key_of(value), "shown": (shown or {}).get(name, str(_display(value)))}
+        for name, value in differing.items()
+    }
+    if order.opened_at is not None:
+        suggested = replace(stamped, status=DraftOutcome.SUGGESTED, suggested=suggestions)
+        _keep_llm_record(order, record.with_llm(suggested))
+        return DraftOutcome.SUGGESTED
     sources = dict(record.sources)
     changes: dict[str, list[Any]] = {}
     kept = []
     for name, value in fields.items():
         current = getattr(order, name)
-        current_key = current.pk if isinstance(current, models.Model) else current
-        if name in edited or current_key != record.classical_value(name):
+        if name in touched or _key_of(current) != record.classical_value(name):
             kept.append(name)
             continue
         sources[name] = source
-        if current != value:
+        if name in differing:
             setattr(order, name, value)
             changes[name] = [_display(current), _display(value)]
-    applied = replace(outcome, applied=tuple(sorted(set(fields) - set(kept))), kept=tuple(sorted(kept)))
+    leftover = {name: suggestion for name, suggestion in suggestions.items() if name in kept}
+    applied = replace(
+        stamped,
+        status=DraftOutcome.APPLIED,
+        applied=tuple(sorted(set(fields) - set(kept))),
+        kept=tuple(sorted(kept)),
+        suggested=leftover,
+    )
     order.triage_record = record.with_llm(applied, sources=sources)
     workorder_transition(
         order=order,
@@ -427,7 +471,66 @@ def workorder_apply_llm_draft(
         % {"model": source.model, "prompt": source.prompt},
         changes=changes,
     )
-    return True
+    return DraftOutcome.APPLIED
+
+
+def _key_of(value: Any) -> Any:
+    """A field's value as stored: the id of a related row, the value itself otherwise."""
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _keep_llm_record(order: WorkOrder, record: TriageRecord) -> None:
+    order.triage_record = record
+    order.save(update_fields=["triage", "updated_at"])
+
+
+@transaction.atomic
+def workorder_note_opened(*, order: WorkOrder, by: User) -> None:
+    """An operator opened an order awaiting dispatch: from now on an LLM draft only waits beside the fields."""
+    if order.opened_at is not None or order.status != Status.DRAFT or not permissions.may_take(by, Action.EDIT):
+        return
+    WorkOrder.objects.filter(pk=order.pk, opened_at__isnull=True).update(opened_at=timezone.now(), opened_by=by)
+
+
+@transaction.atomic
+def workorder_accept_llm_suggestions(
+    *, order: WorkOrder, by: User, fields: Sequence[str] | None = None, based_on: int | None = None
+) -> WorkOrder:
+    """An operator takes the LLM's suggestions (all, or the named ``fields``) into the order, as their own edit."""
+    order = _locked(order, based_on)
+    record = order.triage_record
+    llm = record.llm
+    if llm is None or not llm.suggested:
+        raise InvalidTransition(_("There are no suggestions to accept."))
+    chosen = [name for name in (fields or llm.suggested) if name in llm.suggested]
+    if not chosen:
+        raise InvalidInput(_("Choose a suggestion to accept."), field="fields")
+    values = {name: _field_value(name, llm.suggested[name]["value"]) for name in chosen}
+    left = {name: suggestion for name, suggestion in llm.suggested.items() if name not in chosen}
+    source = FieldSource("llm", model=llm.model, prompt=llm.prompt, latency_ms=llm.latency_ms, tokens=llm.tokens)
+    sources = {**record.sources, **dict.fromkeys(chosen, source)}
+    order.triage_record = record.with_llm(
+        replace(llm, status="suggested" if left else "accepted", suggested=left), sources=sources
+    )
+    return _update(order, by=by, values=values)
+
+
+@transaction.atomic
+def workorder_dismiss_llm_suggestions(*, order: WorkOrder, by: User, based_on: int | None = None) -> WorkOrder:
+    """An operator sets the LLM's suggestions aside; the order keeps its values."""
+    order = _locked(order, based_on)
+    check_transition(order=order, action=Action.EDIT, by=by)
+    record = order.triage_record
+    if record.llm is None or not record.llm.suggested:
+        raise InvalidTransition(_("There are no suggestions to dismiss."))
+    _keep_llm_record(order, record.with_llm(replace(record.llm, status="dismissed", suggested={})))
+    return order
+
+
+def _field_value(name: str, stored: Any) -> Any:
+    """A suggested value as the order field takes it (the row for a relation)."""
+    relation = WorkOrder._meta.get_field(name).related_model
+    return relation.objects.filter(pk=stored).first() if relation is not None and stored is not None else stored
 
 
 @transaction.atomic
@@ -448,8 +551,13 @@ def workorder_update(
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("These fields cannot be edited: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    order = _locked(order, based_on)
+    return _update(_locked(order, based_on), by=by, values=values, at=at)
+
+
+def _update(order: WorkOrder, *, by: User, values: dict[str, Any], at: datetime | None = None) -> WorkOrder:
+    """An operator's values on a locked order: what changed is recorded, and every field given is confirmed."""
     check_transition(order=order, action=Action.EDIT, by=by)
+    order.confirmed_fields = sorted(set(order.confirmed_fields or ()) | set(values))
     if "appeal" in values:
         values["appeal"] = _require_text(values["appeal"], "appeal", _("The appeal text is empty."))
         if values["appeal"] != order.appeal:
@@ -462,6 +570,8 @@ def workorder_update(
             changes[name] = [_display(current), _display(value)]
     if changes:
         workorder_transition(order=order, action=Action.EDIT, by=by, changes=changes, at=at)
+    else:
+        order.save(update_fields=["confirmed_fields", "triage", "updated_at"])
     return order
 
 

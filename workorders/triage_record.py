@@ -147,8 +147,15 @@ class FieldSource:
 
 @dataclass(frozen=True)
 class LlmRecord:
-    """What became of the LLM's draft: ``applied`` (fields replaced and kept), ``late`` (the order had left
-    the desk), ``skipped``, ``invalid``, ``circuit_open`` or the client's error, with the reason."""
+    """The LLM's draft of the order and what became of it (the draft policy, ``workorders.services``):
+
+    - ``pending``: asked for, no answer yet (``requested_at``, based on order version ``based_on_version``);
+    - ``applied``: filled the fields nobody had touched, before anyone opened the order (``applied``/``kept``);
+    - ``suggested``: an operator had opened the order, so the draft waits beside the fields (``suggested``) to be
+      accepted or dismissed; then ``accepted`` or ``dismissed``;
+    - ``stale``: the order changed after the draft was asked for, so it was discarded; ``late``: the order had
+      left the desk; ``skipped``, ``invalid``, ``circuit_open``, ``over_budget`` or the client's error: no draft.
+    ``reason`` says why where a draft was not used."""
 
     status: str
     reason: str = ""
@@ -160,12 +167,21 @@ class LlmRecord:
     applied: tuple[str, ...] = ()
     kept: tuple[str, ...] = ()
     draft: dict[str, Any] | None = None
+    requested_at: str = ""  # ISO time the draft was asked for
+    based_on_version: int | None = None  # the order's version the draft was asked for
+    # Per field, the draft's value (ids for relations) and how to show it, while it waits beside the fields.
+    suggested: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> LlmRecord:
-        known = {f.name for f in fields(cls)} - {"applied", "kept"}
+        known = {f.name for f in fields(cls)} - {"applied", "kept", "suggested"}
         values = {key: value for key, value in data.items() if key in known}
-        return cls(**values, applied=tuple(data.get("applied") or ()), kept=tuple(data.get("kept") or ()))
+        return cls(
+            **values,
+            applied=tuple(data.get("applied") or ()),
+            kept=tuple(data.get("kept") or ()),
+            suggested=dict(data.get("suggested") or {}),
+        )
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"status": self.status}
@@ -183,11 +199,22 @@ class LlmRecord:
             data["draft"] = self.draft
         if self.applied or self.kept or self.status == "applied":
             data.update(applied=list(self.applied), kept=list(self.kept))
+        if self.requested_at:
+            data["requested_at"] = self.requested_at
+        if self.based_on_version is not None:
+            data["based_on_version"] = self.based_on_version
+        if self.suggested:
+            data["suggested"] = dict(self.suggested)
         return data
 
     @property
     def used(self) -> bool:
-        return self.status == "applied"
+        return self.status in ("applied", "accepted")
+
+    @property
+    def waiting(self) -> bool:
+        """Suggestions an operator has not accepted or dismissed yet."""
+        return self.status == "suggested" and bool(self.suggested)
 
 
 @dataclass(frozen=True)

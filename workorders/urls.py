@@ -10,6 +10,7 @@ urlpatterns = [
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
     path("orders/<int:pk>/edit/", views.order_edit, name="order-edit"),
     path("orders/<int:pk>/reply-check/", views.order_reply_check, name="order-reply-check"),
+    path("orders/<int:pk>/llm-suggestions/", views.order_llm_suggestions, name="order-llm-suggestions"),
     *(
         path(f"orders/<int:pk>/{action}/", views.order_action, {"action": action}, name=f"order-{action}")
         for action in views.ORDER_ACTIONS

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -46,6 +47,7 @@ from workorders.forms import (
     ReasonForm,
     ReplyForm,
     ReturnForm,
+    SuggestionsForm,
     rebase,
 )
 from workorders.lifecycle import RULES
@@ -339,6 +341,36 @@ def offered_actions(*, user: User, order: WorkOrder, assignment: Assignment | No
     return [slug for slug, allowed in candidates if allowed]
 
 
+_SUGGESTED_FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "summary": gettext_lazy("Summary"),
+    "request_type": gettext_lazy("Request type"),
+    "category": gettext_lazy("Category"),
+}
+
+
+def _suggestion_rows(order: WorkOrder) -> list[dict[str, Any]]:
+    """The LLM's suggestions waiting beside the fields: each field's label, its value now and the suggestion."""
+    llm = order.triage_record.llm
+    if llm is None or not llm.waiting:
+        return []
+    now = {
+        "title": order.title,
+        "summary": order.summary,
+        "request_type": order.get_request_type_display(),
+        "category": str(order.category or ""),
+    }
+    return [
+        {
+            "field": name,
+            "label": _SUGGESTED_FIELD_LABELS.get(name, name),
+            "now": now.get(name, ""),
+            "shown": item["shown"],
+        }
+        for name, item in llm.suggested.items()
+    ]
+
+
 def _related(order: WorkOrder) -> list[RelatedOrder]:
     """The open orders triage found about the same event, still open now, best first."""
     related = order.triage_record.related
@@ -358,6 +390,7 @@ def _order_page(
 ) -> HttpResponse:
     user = request.user
     order = get_object_or_404(selectors.order_detail(user), pk=pk)
+    services.workorder_note_opened(order=order, by=user)  # from now on an LLM draft only waits beside the fields
     assignment = selectors.officer_assignment(order=order, user=user)
     offered = offered_actions(user=user, order=order, assignment=assignment)
     action_forms: dict[str, forms.Form] = {}
@@ -382,6 +415,7 @@ def _order_page(
     context = {
         "order": order,
         "triage": order.triage_record,
+        "suggestions": _suggestion_rows(order),
         "psych_aid_line": settings.HOTLINE["PSYCH_AID_LINE"],
         "now": timezone.now(),
         "assignment": assignment,
@@ -404,6 +438,36 @@ def _order_page(
 @login_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _order_page(request, pk)
+
+
+@require_POST
+@login_required
+def order_llm_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept the LLM's suggestions (all, or one field) into the order, or dismiss them."""
+    user = request.user
+    permissions.require(permissions.may_take(user, Action.EDIT), _("Your role may not edit orders."))
+    order = get_object_or_404(permissions.orders_visible_to(user), pk=pk)
+    form = SuggestionsForm(request.POST, action="suggestions", user=user)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["decision"] == SuggestionsForm.DISMISS:
+            call = partial(services.workorder_dismiss_llm_suggestions, order=order, by=user, based_on=data["version"])
+            success = _("The suggestions were dismissed.")
+        else:
+            call = partial(
+                services.workorder_accept_llm_suggestions,
+                order=order,
+                by=user,
+                fields=[data["field"]] if data["field"] else None,
+                based_on=data["version"],
+            )
+            success = _("The suggestions were taken into the order.")
+        done = _run_service(request, order, form, call, success)
+        if done is not None:
+            return done
+    for error in form.non_field_errors():
+        messages.error(request, error)
+    return _order_page(request, order.pk, status=409 if getattr(form, "stale", False) else 400)
 
 
 @require_POST
