@@ -894,6 +894,9 @@ def _name_from(norm: str, start: int, surname: int = 0) -> int | None:
         given = name[surname:]
         if (
             _name_shaped(name, surname)
+            # a word the dictionary does not know needs a common given-name character (居民车拥量 is no name)
+            and (name in _tagger().word_tag_tab or any(ch in _TAGGED_GIVEN for ch in given))
+            and not (len(given) == 2 and given[0] in "一了不" and given[1] == name[0])  # 管一管, 看不看
             and not _runs_into_place(norm, start, end)
             # 妇女儿童解决, 老人连呼吸: a common word after the surname; 边住: a one-character given name is a common one
             and not (len(given) == 1 and given not in _TAGGED_GIVEN)
@@ -1128,7 +1131,7 @@ def _known_names(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]
 
 
 # Given-name characters for a name the tagger finds with no cue: the common ones and a few more of older names.
-_TAGGED_GIVEN = (GIVEN_NAME_CHARACTERS | frozenset("才长富发根财宝来喜旺娣芹枝贵菊福寿大")) - frozenset(
+_TAGGED_GIVEN = (GIVEN_NAME_CHARACTERS | frozenset("才长富发根财宝来喜旺娣芹枝贵菊福寿大翠花妹")) - frozenset(
     "一二三四五六七八九"
 )
 
@@ -1317,6 +1320,7 @@ def _names(norm: str) -> list[tuple[PiiKind, int, int]]:
 
 
 def _candidates(norm: str, dialogue: bool, known: KnownNames | None) -> list[tuple[PiiKind, int, int]]:
+    _tagger()  # loaded by the first text masked (as jieba loads its dictionary), not by the first name found
     view = spoken_digits(norm)
     candidates: list[tuple[PiiKind, int, int]] = []
     candidates += _numbers(view)

@@ -12,8 +12,9 @@ tests/triage/pii_cases.py helpers) and bank cards, read aloud in every way calle
 (138 7765 4321, 一三八，七七六五，四三二一, 幺三八七七六五四三二一, 两 and 幺 for 2 and 1, 零/〇/洞 for 0, mixed,
 and split across turns); then hand-written tricky calls. Every value is fictitious.
 
-Written for tests/triage/test_privacy_dialogues.py and bench/bench_privacy.py; the templates were written before
-the masking rules were tuned and are not the call corpus (bench/data/calls), which is measured separately.
+Used by tests/triage/test_privacy.py and bench/bench_privacy.py. The rules for calls were tuned on this set (and
+on the ``tune`` part of the call corpus), so its figures are an upper bound; the held-out calls of
+bench/data/calls, which nobody tuned on, are the independent measure.
 """
 
 from __future__ import annotations
