@@ -1,30 +1,52 @@
 """Where the appeal is: gazetteer places (district → street/town → community/village) and a free address.
 
 Every name and alias of the gazetteer is searched in the text at once (one compiled pattern, longest names
-first). Of the places found, the deepest one wins, preferring a place whose ancestors were named too
-(``A3区西湖街道茶场村`` → 茶场村 under 西湖街道 under A3区, not another 茶场村 elsewhere). Place-like words
-that are not in the gazetteer (``…街道``, ``…镇``, ``…社区``, ``…村``) are kept as free text, as is the free
-address (``…路…号``, ``…小区…栋``) for the department to find the spot.
+first); a street or town is also found by its name without 街道/镇/乡 when the caller says it that way and the
+name stands alone (A5区井湾子那个…, 高塘岭，腾飞路…; a two-character short name only right after its district:
+A7县星沙). Of the places found, the deepest one wins, preferring a place whose ancestors were named too
+(``A3区西湖街道茶场村`` → 茶场村 under 西湖街道 under A3区, not another 茶场村 elsewhere), then the one named most
+often; a place the caller corrects at once (北盛镇，不是，…) does not count. Place-like words that are not in the
+gazetteer (``…街道``, ``…镇``, ``…社区``, ``…村``) are kept as free text.
+
+The free address is read the way a caller gives it, in pieces: gazetteer places, roads (芙蓉中路), two roads and a
+junction (五一大道和芙蓉中路那个路口 → 五一大道与芙蓉中路交叉口), named venues (A3区中心医院, 红星农贸市场, 实验小学,
+火车南站, 老百姓大药房, 烈士公园, 东方明珠小区, 桂花苑…, and a business the caller names with 叫: 一家叫湘味轩的饭店),
+a compound named without a suffix before its building number (银杉路的江山帝景，十二栋), house, building, unit and
+room numbers, spoken ones included (十二号, 三栋二单元, 七零三 → 12号, 3栋2单元, 703), and the side of a place (旁边,
+门口, 斜对面, 北门). Pieces separated only by fillers (那个, 嗯, 就是, 的, commas) make one run, a self-correction
+(六楼，不是不是，七楼) replaces the piece before it; the most specific run of the text is the address, with the
+district and street of the chosen gazetteer place in front when the run does not say them. A run of gazetteer
+places only gives no address (the area says it all).
+
+So a deictic reference (我们小区, 这边, 那个路口, 门口) is never an address: it names nothing, and the place named
+elsewhere in the call is the address. A run the caller moves to or from (到人民广场去, 从万达广场那里上车) weighs
+less than the place where the problem is, and is the address only when nothing else is named. In a call the
+text read is the caller's turns and the operator's read-backs (``PreparedText.model_text``), which often state
+the place most clearly; one turn never runs into the next.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from triage.types import Candidate, FieldGuess, PlaceRef
 
-_ADDRESS = re.compile(
-    r"[\u4e00-\u9fa5A-Za-z0-9]{2,20}?(?:路|街|大道|巷|道)[\u4e00-\u9fa5A-Za-z0-9]{0,6}?\d+号(?:[\u4e00-\u9fa5A-Za-z0-9]{0,6}?\d+(?:栋|幢|号楼|室))?"
-    r"|[\u4e00-\u9fa5A-Za-z0-9]{2,16}?(?:小区|花园|公寓|大厦|新村|家园|苑|广场)(?:[\u4e00-\u9fa5A-Za-z0-9]{0,4}?\d+(?:栋|幢|号楼|单元))*"
-)
-_ADDRESS_LEAD = re.compile(r"^(?:.*?(?:地址是|地址为|地址|位于|我家在|住在|家住|我在|我是|本人是|在))")
 _PLACE_SUFFIX = re.compile(r"(?:街道|居委会|村委会|社区|镇|乡|村)")
 _STEM_CHAR = re.compile(r"[\u4e00-\u9fa5]")
 # Characters that end a phrase before a place name rather than belong to it (…另外桂花坪街道 → 桂花坪街道).
 _NOT_IN_NAME = set("我你他在的是和及到从对被把向该本这那了也还又与或另外个各市区县省镇乡村")
 _NOT_A_PLACE = ("农村", "城乡", "乡村", "新农村", "城镇", "乡镇", "社区", "本村", "全村", "各村", "该村")
+
+# --- the gazetteer ------------------------------------------------------------------------------------------
+
+_TOWN_SUFFIX = ("街道办事处", "街道办", "街道", "镇", "乡")
+# A short name (井湾子 for 井湾子街道) counts only when it stands alone: before a pause, 这边/那边, 的, 一带…
+_SHORT_NAME_END = r"(?=$|[\s，,。、；;！!？?…]|这|那|的|一带|附近|片区|上面|街上|镇上)"
+# A place named and taken back at once: 北盛镇，不是，… / 岳麓……不对
+_TAKEN_BACK = re.compile(r"[\s，,。…、]*(?:不是|不对|说错了?|搞错了?|讲错了?)")
 
 
 @dataclass(frozen=True)
@@ -33,6 +55,16 @@ class Location:
     address: str  # the free address found, "" if none
     places: tuple[str, ...]  # the gazetteer names found, outermost first (for titles and summaries)
     unmatched: tuple[str, ...]  # place-like words not in the gazetteer
+
+
+@dataclass(frozen=True)
+class _Named:
+    """One gazetteer name found in the text."""
+
+    start: int
+    end: int
+    places: tuple[PlaceRef, ...]
+    short: bool  # found by its short name (井湾子 for 井湾子街道)
 
 
 class Gazetteer:
@@ -45,6 +77,25 @@ class Gazetteer:
                     self._by_name.setdefault(name, []).append(place)
         names = sorted(self._by_name, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, names))) if names else None
+        self._by_short: dict[str, list[PlaceRef]] = {}
+        for place in places:
+            for short in self._short_names(place):
+                if short not in self._by_name:
+                    self._by_short.setdefault(short, []).append(place)
+        shorts = sorted(self._by_short, key=len, reverse=True)
+        self._short_pattern = re.compile(f"(?:{'|'.join(map(re.escape, shorts))}){_SHORT_NAME_END}") if shorts else None
+
+    def _short_names(self, place: PlaceRef) -> list[str]:
+        """How callers name a street or town without its suffix: the stem alone when it has three characters or
+        more (井湾子), a two-character stem only right after its district (A7县星沙)."""
+        suffix = next((s for s in _TOWN_SUFFIX if place.name.endswith(s)), "")
+        stem = place.name[: -len(suffix)] if suffix else ""
+        if place.kind != "street" or len(stem) < 2 or stem.endswith(("路", "街", "道")):
+            return []  # 东风路 (东风路街道) and A1区北路 (北路街道) are roads as often as they are streets
+        if len(stem) >= 3:
+            return [stem]
+        parent = self.places.get(place.parent_id) if place.parent_id is not None else None
+        return [name + stem for name in ({parent.name, *parent.aliases} if parent else ())]
 
     def ancestors(self, place: PlaceRef) -> list[int]:
         chain, current = [], place.parent_id
@@ -53,42 +104,111 @@ class Gazetteer:
             current = self.places[current].parent_id
         return chain
 
-    def locate(self, text: str) -> Location:
-        found: dict[int, str] = {}  # place id -> the name it was found by
+    def _named(self, text: str) -> list[_Named]:
+        """The gazetteer names in the text, in order, without the ones the caller took back at once."""
+        found: list[_Named] = []
         if self._pattern is not None:
             for match in self._pattern.finditer(text):
-                for place in self._by_name[match.group(0)]:
-                    found.setdefault(place.id, match.group(0))
+                found.append(_Named(match.start(), match.end(), tuple(self._by_name[match.group(0)]), False))
+        if self._short_pattern is not None:
+            full = list(found)
+            for match in self._short_pattern.finditer(text):
+                start, end = match.span()
+                inside = [named.end for named in full if named.start >= start and named.end <= end]
+                if any(named.start < end and named.end > start for named in full) and not inside:
+                    continue
+                # A7县星沙: the district stays a place of its own, the short name follows it
+                places = tuple(self._by_short[match.group(0)])
+                found.append(_Named(max(inside, default=start), end, places, True))
+        found.sort(key=lambda named: named.start)
+        return [named for named in found if not _TAKEN_BACK.match(text, named.end)]
+
+    def locate(self, text: str) -> Location:
+        named = self._named(text)
+        found: dict[int, str] = {}  # place id -> the name it was found by
+        mentions: Counter[int] = Counter()
+        by_full_name: set[int] = set()
+        for item in named:
+            for place in item.places:
+                found.setdefault(place.id, text[item.start : item.end])
+                mentions[place.id] += 1
+                if not item.short:
+                    by_full_name.add(place.id)
         candidates = []
         for place_id, name in found.items():
             place = self.places[place_id]
             ancestors = self.ancestors(place)
             named_ancestors = sum(1 for ancestor in ancestors if ancestor in found)
-            # deeper is more precise; a place whose parents were named too is the one meant
-            support = min(1.0, 0.45 + 0.12 * place.depth + 0.15 * named_ancestors)
+            # deeper is more precise; a place whose parents were named too is the one meant; named again, likelier;
+            # a short name (井湾子) is less sure than the full one and does not outweigh another district named
+            support = 0.45 + 0.12 * place.depth + 0.15 * named_ancestors
+            support = min(1.0, support - (0.15 if place_id not in by_full_name else 0.0))
             candidates.append(Candidate(place_id, round(support, 3), (name,)))
         # among equally supported places, the deeper one
         candidates.sort(key=lambda c: (c.confidence, self.places[c.value].depth), reverse=True)
-        area = FieldGuess.from_ranked(candidates)
-        if area.value is not None:
-            area = FieldGuess(area.value, area.confidence, area.evidence, tuple(candidates[:3]))
-        chosen = self.places.get(area.value) if area.value is not None else None
-        chain = [*reversed(self.ancestors(chosen)), chosen.id] if chosen else []
+        chain = self._chain(candidates[0].value if candidates else None)
+        areas = [
+            _Token(
+                "area",
+                item.start,
+                item.end,
+                self._written(item, chain),
+                _AREA_WEIGHT.get(min(p.depth for p in item.places), 0.5),
+                depth=min(p.depth for p in item.places),
+                places=tuple(p.id for p in item.places),
+            )
+            for item in named
+        ]
+        best, runs = _best_run(text, areas)
+        candidates = self._agreeing_with(candidates, best or [])
+        area = FieldGuess(None, 0.0)
+        if candidates:
+            area = FieldGuess(
+                candidates[0].value, candidates[0].confidence, candidates[0].evidence, tuple(candidates[:3])
+            )
+        chain = self._chain(area.value)
         names = tuple(self.places[i].name for i in chain)
         known = set(self._by_name)
         unmatched = tuple(
             dict.fromkeys(word for word in place_words(text) if not any(word in k or k in word for k in known))
         )[:5]
-        return Location(area, find_address(text), names, unmatched)
+        address = _address(text, best, runs, [self.places[i] for i in chain]) if best else ""
+        return Location(area, address, names, unmatched)
 
+    def _chain(self, place_id: int | None) -> list[int]:
+        """The ids from the outermost place down to this one."""
+        chosen = self.places.get(place_id) if place_id is not None else None
+        return [*reversed(self.ancestors(chosen)), chosen.id] if chosen else []
 
-def find_address(text: str) -> str:
-    """The first free address in the text (``枫林路12号``, ``阳光小区3栋``), without lead-in words."""
-    match = _ADDRESS.search(text)
-    if not match:
-        return ""
-    address = _ADDRESS_LEAD.sub("", match.group(0))
-    return address if len(address) >= 4 else match.group(0)
+    def _agreeing_with(self, candidates: list[Candidate], run: list[_Token]) -> list[Candidate]:
+        """The candidates with the place of the address first when the address names its own district or street
+        and the best supported place lies elsewhere (我住A3区西湖街道，但是这个事情是在A5区东塘街道…)."""
+        # only a street, town or village said with the address counts: a district code also turns up inside names
+        # (新A1区之都 in the data set's pseudonymised messages)
+        said = {place_id for token in run if token.depth >= 3 for place_id in token.places}
+        if not said or not candidates:
+            return candidates
+
+        def agrees(place_id: int) -> bool:
+            return any(other == place_id or other in self.ancestors(self.places[place_id]) for other in said) or any(
+                place_id in self.ancestors(self.places[other]) for other in said
+            )
+
+        if agrees(candidates[0].value):
+            return candidates
+        agreeing = next((candidate for candidate in candidates if agrees(candidate.value)), None)
+        if agreeing is None:
+            return candidates
+        # as sure as the best supported place: the caller named it where the problem is
+        first = Candidate(agreeing.value, candidates[0].confidence, agreeing.evidence)
+        return [first, *(candidate for candidate in candidates if candidate is not agreeing)]
+
+    def _written(self, item: _Named, chain: list[int]) -> str:
+        """How a gazetteer name is written in an address: the place's full name when found by its short name."""
+        if not item.short:
+            return ""
+        place = next((p for p in item.places if p.id in chain), item.places[0])
+        return place.name
 
 
 def place_words(text: str) -> list[str]:
@@ -104,3 +224,553 @@ def place_words(text: str) -> list[str]:
         if len(stem) >= 2 and word not in _NOT_A_PLACE:
             words.append(word)
     return words
+
+
+# --- spoken numbers -----------------------------------------------------------------------------------------
+
+_NUMERAL_VALUE = {"零": 0, "〇": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_NUMERAL_UNIT = {"十": 10, "百": 100, "千": 1000}
+_NUMERALS = re.compile(r"[零〇一幺二两三四五六七八九十百千]+")
+
+
+def spoken_number(numerals: str) -> str:
+    """Chinese numerals as digits: 十六 → 16, 二十一 → 21, 七零三 → 703 (read digit by digit), 幺二 → 12."""
+    if not any(char in _NUMERAL_UNIT for char in numerals):
+        return "".join(str(_NUMERAL_VALUE[char]) for char in numerals)
+    total, digit = 0, None
+    for char in numerals:
+        if char in _NUMERAL_UNIT:
+            total += (1 if digit is None else digit) * _NUMERAL_UNIT[char]
+            digit = None
+        else:
+            digit = _NUMERAL_VALUE[char] if digit is None else digit * 10 + _NUMERAL_VALUE[char]
+    return str(total + (digit or 0))
+
+
+def spoken_numbers_to_digits(text: str) -> str:
+    """Every run of Chinese numerals in ``text`` written as digits (for comparing addresses)."""
+    return _NUMERALS.sub(lambda match: spoken_number(match.group(0)), text)
+
+
+# --- the free address ---------------------------------------------------------------------------------------
+
+# Characters that are never part of a road or venue name: pronouns, particles, the copula, a few verbs that come
+# right before a place (在, 到, 去, 住, 叫…), connectors, punctuation and masking brackets.
+_STOP_CHARS = (
+    "我你他她它们的了着在是把被就也还很太这那哪些么吗呢吧啊呀哦嗯哈呃喂个条位从往去到说讲看想要能叫问找住给让有没冇不而"
+    "跟与及或至"
+    "，,。.、；;：:！!？?“”\"'‘’（）()《》<>[]【】 \t\n…—-~·/"
+)
+_STOP = frozenset(_STOP_CHARS)
+_NAME = "[^" + re.escape(_STOP_CHARS) + "]"
+_SENTENCE_END = frozenset("。！？!?\n")
+_DIGITS = r"(?:\d+|[零〇一幺二两三四五六七八九十百]+)"
+
+_ROAD_SUFFIX = re.compile(r"(?:大道|大街|[路街巷])(?!道|过|灯|况|费|线|人|边|子|坊)")
+_ROAD_STEM, _VENUE_STEM = 6, 8  # how far back a name reaches from its suffix
+# roads that are not named roads: 过马路, 修路, 走路…
+_NOT_A_ROAD = re.compile(
+    r"(?:马|公|道|铁|线|电|绕|走|修|带|问|让|堵|挡|逛|引|赶|开|上|下|无|后|退|活|套|思|出|网|门|歧|来|去|水)路$|满大街"
+    r"|^.?(?:一|半|满|临|沿|当|上)[路街]$"
+)
+_VENUE_SUFFIX = (
+    r"(?:农贸市场|菜市场|批发市场|市场|商场|购物中心|广场|超市|大药房|药房|药店|诊所|卫生院|卫生服务中心|医院"
+    r"|幼儿园|小学|中学|大学|学院|培训学校|培训机构|培训中心|机构|学校|火车站|汽车站|客运站|地铁站|高铁站|公交站|加油站"
+    r"|消防站|驿站|站(?!长|点|台|岗)|公园|景区|小区|花园|苑|新村|山庄|家园|公寓|大厦|新城|城(?![区市管乡镇际建里中])"
+    r"|社区(?!居委|干部|书记|主任|工作|医院|服务)|村(?![委民里干组支主务级道头]|集体)|工业园|园区|产业园"
+    r"|饭店|酒店|宾馆|餐馆|餐厅|快餐|米粉店|店|厂|公司|银行|网点|营业厅|服务中心|中心|派出所|登记处|殡仪馆|工地|楼盘"
+    r"|作坊|KTV|网吧|车行|大楼|园(?![区林艺长丁]))"
+)
+_VENUE_CHAIN = re.compile(rf"{_VENUE_SUFFIX}+")
+# the same suffixes one at a time, without the look-aheads (which would make scanning a message slow): a single
+# suffix is searched fast, a chain of them (中心小学) is joined afterwards, the look-aheads checked by hand
+_ONE_VENUE_SUFFIX = re.compile(re.sub(r"\(\?!.*?\)", "", _VENUE_SUFFIX))
+_SUFFIX_NOT_BEFORE = {
+    "站": ("长", "点", "台", "岗"),
+    "城": ("区", "市", "管", "乡", "镇", "际", "建", "里", "中"),
+    "村": ("委", "民", "里", "干", "组", "支", "主", "务", "级", "集体", "道", "头"),
+    "园": ("区", "林", "艺", "长", "丁"),
+    "社区": ("居委", "干部", "书记", "主任", "工作", "医院", "服务"),
+}
+# a town or village followed by one of these is a venue named after it: 星城镇政府, 江背镇中心小学
+_AFTER_A_PLACE = re.compile(
+    r"(?:人民政府|政府|中心小学|小学|中学|幼儿园|卫生院|中心医院|医院|派出所|农贸市场|菜市场|市场|汽车站|车站|站|广场|公园"
+    r"|服务中心|便民服务中心|中心)+"
+)
+_VENUE_TAIL = re.compile(rf"{_VENUE_SUFFIX}+$")
+# a road named after a venue is a road (花园路, 中心北路); a venue or side word inside a road's name is not (菜市场旁老街)
+_INSIDE_A_ROAD = re.compile(rf"(?:{_VENUE_SUFFIX}|旁边|旁|门口|对面)(?![东西南北中一二三四五六七八九十]*$)")
+# a venue said in quotes: 银河湾小区一楼“老马烧烤”店
+_QUOTED = re.compile(rf"[“\"「]([^”\"」\s]{{2,12}})[”\"」]({_VENUE_SUFFIX}*)")
+# venues a caller names without a proper name, right after a district or road: A8县殡仪馆, 黎托路，汽车站斜对面
+# fmt: off
+_GENERIC_VENUE = frozenset((
+    "菜市场", "农贸市场", "火车站", "汽车站", "客运站", "高铁站", "地铁站", "公交站", "加油站", "医院", "殡仪馆",
+    "婚姻登记处", "政务服务中心", "菜鸟驿站", "驿站", "派出所", "营业厅", "工地", "公园", "广场", "超市",
+))
+# fmt: on
+# a business known by a generic two-character word is hardly a place of its own (早餐店, 银行网点), nor is a
+# company or a factory (移动公司, 服装厂): they make an address only with a road or a district
+_WEAK_SUFFIX = ("店", "中心", "机构", "网点", "银行")
+_COMPANY_SUFFIX = ("公司", "厂")
+# a stem that points at some place rather than names one (隔壁村, 附近小区, 当地派出所), or with a time in it
+# (晚七点至十点广场)
+_NOT_A_NAME = re.compile(
+    r"^(?:隔壁|附近|旁边|对面|周边|周围|当地|外地|辖区|所在地|整个|所有|本|该|各|全|每|某|别的|其他|其它|一|两|几|多|无|居民|老旧"
+    r"|公立|私立|公办|民办|新建)"
+    r"|[零一二三四五六七八九十\d]点"
+)
+# words that start a clause rather than a name: skipped whole, so that no name starts inside them (希望市政府,
+# 属于配套小区, 深受中海国际社区, 部分气站) — and what a caller does at a place (投诉银行, 经营早餐店)
+_NOT_A_START = re.compile(
+    r"希望|要求|建议|请求|关于|对于|由于|位于|经过|通过|包括|导致|造成|影响|没有|存在|进行|发现|联系|咨询|处理"
+    r"|解决|管理|建设|整治|调整|规划|修建|打造|成为|作为|属于|来自|深受|实现|比如|加快|申报|纳入|公开|方便|开始|已经"
+    r"|正在|准备|计划|应该|可以|必须|需要|但是|而且|并且|如果|因为|所以|为了|以及|至今|目前|现在|今天|昨天|今年|去年"
+    r"|明年|每天|晚上|白天|凌晨|早上|中午|下午|上午|半夜|周末|同时|另外|其中|此外|交给|转给|前往|进入|离开|路过|承包"
+    r"|租用|搬到|搬进|入住|购买|签订|报考|就读|上学|上班|工作|来到|回到|搬迁|强烈|严重|非常|十分|特别|极其|真正|事情"
+    r"|问题|部分|一些|很多|许多|各个|评为|村委会|居委会|物业|业主|开发商"
+    r"|投诉|举报|反映|经营|开了|开个|开的|办了|买了|卖|搞|做|租"
+    r"|某个|某|一个|一家|一排|那家|这家|斜对面|对面|旁边|门口|后门|附近|后面|前面"
+)
+_UNIT = r"(?:号楼|号院|号门面|号摊位|号铺面|号|栋|幢|单元|室|楼|层|组|片区|片|期|区)"
+_NUMBER = re.compile(rf"(?<![月年日第\d零〇一幺二两三四五六七八九十百])[A-Za-z]?{_DIGITS}{_UNIT}")
+# the same, found fast (a character class first); what the look-behind and the letter need is checked by hand
+_NUMBER_SCAN = re.compile(rf"[A-Za-z\d零〇一幺二两三四五六七八九十百][\d零〇一幺二两三四五六七八九十百]*{_UNIT}")
+_NOT_BEFORE_A_NUMBER = frozenset("月年日第0123456789零〇一幺二两三四五六七八九十百")
+_ROOM = re.compile(r"\d{3,4}(?!\d)|[零〇一幺二两三四五六七八九]{3,4}(?![零〇一幺二两三四五六七八九十百号栋楼层室])")
+_SIDE = re.compile(
+    r"斜对面|对面|旁边|旁|门口|附近|后面|前面|侧面|后门|前门|正门|侧门|东门|西门|南门|北门|大门|楼下|楼顶|顶楼|路段|一带|段"
+    rf"|往[东西南北](?:走)?(?:约|大概)?{_DIGITS}(?:多|来)?米"
+)
+_JUNCTION = re.compile(r"十字路口|丁字路口|交叉口|交汇处|交界处|路口|口")
+_CONNECTOR = re.compile(r"与|和|跟|及|、")
+_RANGE = re.compile(r"至|到")
+# a business the caller names with 叫: 一家叫湘味轩的饭店 / 一个电子厂，叫宏联电子 / 楼盘，叫什么湖畔壹号
+_CALLED = re.compile(
+    r"(?:店|厂|公司|饭店|酒店|机构|楼盘|小区|驿站|餐馆|馆|门面|超市|市场|学校|工地|作坊|一家(?:卖[^，,。！？]{0,6}的)?)"
+    r"[，,]?\s*(?:名字)?叫(?:做)?(?:什么)?[，,…]*\s*(?:叫(?:做)?)?([^\s，,。！？!?、的“”\"'\[]{2,8})"
+)
+# what may stand between two pieces of one address: pauses and fillers (that corrections are made with too)
+_FILLER_WORDS = (
+    r"[\s，,、；;…~]|至|到|(?<=[路街道巷])上|那个|这个|就是|嗯|呃|啊|哦|哎|诶|的|是|在|那边|这边|那里|这里|那块|那一块|上面|里面|叫什么|什么"
+    r"|名叫|叫做|叫|(?:那|这)?一(?:个|家|排)|那家|这家|某个|某|门面|不是|不对|说错了|跟|和|与|及"
+)
+_FILLER = re.compile(f"(?:{_FILLER_WORDS})*")
+_CORRECTION = re.compile(r"不是|不对|说错")
+# a landmark's short name between two pieces of an address, pointed at or with a side after it
+_LANDMARK = re.compile(f"{_NAME}{{1,3}}?(?=那|这|{_SIDE.pattern})")
+_AROUND_A_LANDMARK = re.compile(f"(?:{_SIDE.pattern}|{_FILLER_WORDS})*")
+# a run somebody comes from (从万达广场那里上车) or goes to (到人民广场去, 去火车站)
+_MOVED_FROM = re.compile(r"从[\s，,]*(?:那个)?$")
+_MOVED_TO = re.compile(r"(?:到|去|往|回|前往)[\s，,]*(?:那个)?$")
+_MOVED_AFTER = re.compile(r"^(?:那里|那边|这边)?(?:去|来|过来|回来|上车|下车|赶车|玩|吃饭|办事|看病)")
+
+_AREA_WEIGHT = {1: 0.5, 2: 1.0, 3: 1.5, 4: 2.5}
+_AFTER = frozenset({"area", "road", "side", "venue", "number", "room"})
+_PLACE_KINDS = frozenset({"road", "venue", "bare"})
+# the least a run must weigh to be an address: one named place (a road, a venue with a name)
+_ADDRESS_MIN_SCORE = 2.0
+# a run worth this much is the address even when the gazetteer places named elsewhere weigh more
+_STRONG = 3.0
+
+
+# what is searched for, in this order where two start at the same character
+_CANDIDATES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("road", _ROAD_SUFFIX),
+    ("side", _SIDE),
+    ("quoted", _QUOTED),
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # area, road, venue, bare, number, room, side, junction; junk: a span nothing may start inside
+    start: int
+    end: int
+    written: str  # how it is written in the address ("" for area tokens: the text as said, or the full name)
+    weight: float
+    unit: str = ""  # the unit of a number (栋, 楼…), so that 六楼，不是，七楼 replaces the floor
+    depth: int = 0  # of a gazetteer place: 2 district, 3 street or town, 4 community or village
+    places: tuple[int, ...] = ()  # the gazetteer place ids a place token may be
+
+
+def _is_a_road(road: str, stem: str) -> bool:
+    return not (_NOT_A_ROAD.search(road) or _INSIDE_A_ROAD.search(stem) or _NOT_A_NAME.search(stem))
+
+
+def _only_filler(text: str, start: int, end: int) -> bool:
+    if start < 0 or end < start or end - start > 12:
+        return False
+    between = text[start:end]
+    if _SENTENCE_END.intersection(between):
+        return False
+    return _FILLER.fullmatch(between) is not None
+
+
+def _runs(text: str, tokens: list[_Token]) -> list[list[_Token]]:
+    """Pieces that follow each other with only fillers (or a landmark's short name) between them."""
+    runs: list[list[_Token]] = []
+    current: list[_Token] = []
+    for token in tokens:
+        # two venues with a pause between are a list (西地省人民医院，马王堆医院), not one address
+        listed = (
+            current
+            and current[-1].kind == token.kind == "venue"
+            and token.unit != "called"
+            and re.search(r"[，,、；;]", text[current[-1].end : token.start])
+        )
+        if current and (listed or not _joined(text, current[-1], token)):
+            runs.append(current)
+            current = []
+        if not current and token.kind in ("side", "junction", "room"):
+            continue  # a run starts with a place, never with 门口 or 路口
+        if current and _CORRECTION.search(text[current[-1].end : token.start]):
+            _take_back(current, token)
+        current.append(token)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _joined(text: str, left: _Token, right: _Token) -> bool:
+    """Whether two pieces belong to one address: only fillers between them, or a landmark's short name pointed
+    at (滨江那个, 西湖楼那边) or with a side after it (师大后门对面)."""
+    if _only_filler(text, left.end, right.start):
+        return True
+    between = text[left.end : right.start]
+    if _SENTENCE_END.intersection(between) or len(between) > 10:
+        return False
+    lead = _FILLER.match(between).end()
+    word = _LANDMARK.match(between, lead)
+    return word is not None and _AROUND_A_LANDMARK.fullmatch(between, word.end()) is not None
+
+
+def _take_back(run: list[_Token], correction: _Token) -> None:
+    """六楼，不是不是，七楼: the piece of the same kind said just before a correction is dropped."""
+    for index in range(len(run) - 1, -1, -1):
+        token = run[index]
+        if token.kind == correction.kind and token.unit == correction.unit:
+            del run[index:]
+            return
+
+
+def _score(text: str, run: list[_Token]) -> float:
+    """What a run is worth as the place of the problem: its pieces, more for a place the text names again (a
+    title and its message, a call and its read-back), less when somebody goes there or comes from there."""
+    score = sum(token.weight for token in run)
+    for token in run:
+        if token.kind in _PLACE_KINDS or (token.kind == "area" and token.depth >= 3):
+            name = text[token.start : token.end]
+            score += 0.5 if len(name) >= 2 and text.count(name) >= 2 else 0.0
+    before = re.split(r"[。！？!?\n]", text[max(0, run[0].start - 4) : run[0].start])[-1]
+    after = re.split(r"[。！？!?\n]", text[run[-1].end : run[-1].end + 6])[0]
+    if _MOVED_TO.search(before) or _MOVED_AFTER.match(after):
+        score *= 0.4
+    elif _MOVED_FROM.search(before):
+        score *= 0.6
+    return score
+
+
+def _tokens(text: str, areas: list[_Token]) -> list[_Token]:
+    """Every address piece of the text in order.
+
+    Gazetteer places (a town or village followed by 政府, 中心小学… is a venue named after it) and names said with 叫
+    are fixed first. Then every suffix of a road or venue, every number and side word is found in one pass each,
+    and taken from left to right: a road or venue reaches back over name characters to the piece before it, a
+    pause, a particle or a word that starts a clause (希望, 属于…), at most six or eight characters; a side, a
+    junction and a room number only count right after a piece, a compound named without a suffix (江山帝景) only
+    between a piece and its building number."""
+    fixed = []
+    for token in areas:
+        suffix = _AFTER_A_PLACE.match(text, token.end) if token.depth >= 3 else None
+        if suffix:
+            written = _said(text, token) + suffix.group(0)
+            token = _Token("venue", token.start, suffix.end(), written, 3.0, depth=token.depth, places=token.places)
+        fixed.append(token)
+    candidates: list[tuple[int, int, int, str | _Token]] = [(t.start, 0, t.end, t) for t in fixed]
+    candidates += [(t.start, 0, t.end, t) for t in _called(text, fixed)]
+    candidates += [(start, 1, end, "number") for start, end in _numbers(text)]
+    for rank, (kind, pattern) in enumerate(_CANDIDATES, start=2):
+        candidates += [(m.start(), rank, m.end(), kind) for m in pattern.finditer(text)]
+    candidates += [(start, 9, end, "venue") for start, end in _venue_suffixes(text)]
+    candidates.sort(key=lambda candidate: candidate[:2])
+    tokens: list[_Token] = []
+    position = 0
+    for start, _rank, end, kind in candidates:
+        if start < position:
+            continue
+        last = tokens[-1] if tokens else None
+        adjacent = last is not None and _only_filler(text, last.end, start)
+        token: _Token | None
+        if isinstance(kind, _Token):
+            token = kind
+        elif kind == "number":
+            bare = _bare(text, last, start) if last is not None and not adjacent else None
+            if bare is not None:
+                tokens.append(bare)
+            written = spoken_numbers_to_digits(text[start:end])
+            token = _Token("number", start, end, written, 1.5, re.sub(r"^[A-Za-z]?\d+", "", written))
+        elif kind == "side":
+            token = _Token("side", start, end, spoken_numbers_to_digits(text[start:end]), 0.3) if adjacent else None
+        elif kind == "quoted":
+            # a name in quotes is a venue with a suffix after it (“启航英语”培训机构), or right after a road, venue or
+            # number (银河湾小区一楼“老马烧烤”); not any quoted word (恳请A1区政府将“永利金猪”…)
+            near = last is not None and last.kind in ("road", "venue", "number") and start - last.end <= 8
+            near = near and not _SENTENCE_END.intersection(text[last.end : start])
+            match = _QUOTED.match(text, start)
+            token = None
+            if match and (near or match.group(2)):
+                token = _Token("venue", start, end, match.group(1) + match.group(2), 3.0)
+        else:
+            token = _named_piece(text, kind, start, end, position, last, adjacent)
+            if token is not None and token.kind == "junk":
+                position = token.end  # 隔壁村, 过马路: nothing starts inside it
+                continue
+        if token is None:
+            continue
+        tokens.append(token)
+        position = token.end
+        position = _follow(text, tokens, position)
+    return tokens
+
+
+def _numbers(text: str) -> list[tuple[int, int]]:
+    """Where the house, building, unit, room and group numbers are (not a date: 5月20号, 第3号)."""
+    found = []
+    for match in _NUMBER_SCAN.finditer(text):
+        start, end = match.span()
+        if start and text[start - 1] in _NOT_BEFORE_A_NUMBER:
+            continue
+        if text[start].isascii() and text[start].isalpha() and not _NUMBER.match(text, start, end):
+            continue  # a letter must be followed by digits (D三区), not be a unit's neighbour (D区)
+        found.append((start, end))
+    return found
+
+
+def _venue_suffixes(text: str) -> list[tuple[int, int]]:
+    """Where the venue suffixes are, those said one after another joined (中心小学)."""
+    chains: list[tuple[int, int]] = []
+    for match in _ONE_VENUE_SUFFIX.finditer(text):
+        start, end = match.span()
+        words = _SUFFIX_NOT_BEFORE.get(match.group(0))
+        if words and text.startswith(words, end):
+            continue  # 城区, 村委会, 社区居委会: not the end of a venue's name
+        if chains and chains[-1][1] == start:
+            chains[-1] = (chains[-1][0], end)
+        else:
+            chains.append((start, end))
+    return chains
+
+
+def _named_piece(
+    text: str, kind: str, start: int, end: int, position: int, last: _Token | None, adjacent: bool
+) -> _Token | None:
+    """The road or venue whose suffix is text[start:end], its name reaching back at most to ``position``;
+    ``last`` is the piece before, ``adjacent`` whether only fillers stand between it and the suffix."""
+    reach = _ROAD_STEM if kind == "road" else _VENUE_STEM
+    begin = max(position, start - reach)
+    for index in range(start - 1, begin - 1, -1):
+        if text[index] in _STOP:
+            begin = index + 1
+            break
+    for clause in _NOT_A_START.finditer(text, begin, start):
+        begin = clause.end()
+    if (
+        last is not None
+        and last.kind in ("road", "venue", "number")
+        and begin == last.end
+        and text[begin] in "和与跟及"
+    ):
+        begin += 1  # 五一大道和芙蓉中路: 和 joins two roads (和平路 after a district keeps it)
+    suffix = text[start:end]
+    if kind == "venue" and start - begin < 2:
+        # 中心医院 after A3区: the name takes the first suffixes (中心) while the rest is still a suffix (医院)
+        for split in range(start + 1, end):
+            if split - begin >= 2 and _VENUE_CHAIN.fullmatch(text, split, end):
+                start, suffix = split, text[split:end]
+                break
+    stem, name = text[begin:start], text[begin:end]
+    if kind == "road":
+        if len(stem) < 2:
+            return None
+        if not _is_a_road(name, stem):
+            return _Token("junk", begin, end, name, 0.0)
+        return _Token("road", begin, end, name, 3.0)
+    if len(stem) >= 2:
+        if _NOT_A_NAME.search(stem):
+            return _Token("junk", begin, end, name, 0.0)
+        weight = 3.0 if len(name) >= 5 else 1.0 if len(stem) <= 2 and name.endswith(_WEAK_SUFFIX) else 2.0
+        return _Token("venue", begin, end, name, 1.0 if name.endswith(_COMPANY_SUFFIX) else weight)
+    if suffix in _GENERIC_VENUE and adjacent and last is not None and last.kind in _AFTER:
+        return _Token("venue", start, end, suffix, 1.0)
+    return None
+
+
+def _follow(text: str, tokens: list[_Token], position: int) -> int:
+    """What may follow a piece right after it: a junction after a road (路口, 交叉口), a room after a number."""
+    last = tokens[-1]
+    after = _FILLER.match(text, position).end()
+    if last.kind == "road" and (match := _JUNCTION.match(text, after)):
+        tokens.append(_Token("junction", after, match.end(), "交叉口", 1.0))
+        return match.end()
+    if last.kind == "number" and (match := _ROOM.match(text, after)):
+        tokens.append(_Token("room", after, match.end(), spoken_numbers_to_digits(match.group(0)), 1.0, "room"))
+        return match.end()
+    return position
+
+
+def _bare(text: str, last: _Token, number_start: int) -> _Token | None:
+    """A compound named without a suffix, between a piece and its building number: 银杉路的江山帝景，十二栋."""
+    if last.kind not in ("area", "road", "venue", "side", "bare") or number_start - last.end > 16:
+        return None
+    gap = text[last.end : number_start]
+    if _SENTENCE_END.intersection(gap):
+        return None
+    lead = _FILLER.match(gap).end()
+    for length in range(2, min(7, len(gap) - lead) + 1):
+        name = gap[lead : lead + length]
+        if _STOP.intersection(name):
+            return None
+        if _FILLER.fullmatch(gap, lead + length):
+            return _Token("bare", last.end + lead, last.end + lead + length, name, 2.0)
+    return None
+
+
+def _best_run(text: str, areas: list[_Token]) -> tuple[list[_Token] | None, list[list[_Token]]]:
+    """The most specific run of address pieces in the text (None when no run names more than the gazetteer
+    places do), and every run."""
+    runs = _runs(text, _tokens(text, areas))
+    best, best_key, areas_only = None, (0.0, 0), 0.0
+    for run in runs:
+        if sum(token.weight for token in run) < _ADDRESS_MIN_SCORE:
+            continue
+        score = _score(text, run)
+        if not _names_a_spot(run):
+            areas_only = max(areas_only, score)
+            continue
+        # of two equal runs the one that says more, else the later (a read-back restates what was said before)
+        key = (score, sum(token.end - token.start for token in run if token.kind != "area"))
+        if key >= best_key:
+            best, best_key = run, key
+    # a weak place (早餐店, 房子重建村) is no address when the gazetteer places named say more
+    if best is None or (best_key[0] < areas_only and best_key[0] < _STRONG):
+        return None, runs
+    return best, runs
+
+
+def _address(text: str, best: list[_Token], runs: list[list[_Token]], chain: Sequence[PlaceRef]) -> str:
+    """The chosen run written as an address, with a venue or numbers said elsewhere for the same place."""
+    best = _with_venue_said_short(text, best, runs)
+    return _written(text, _with_numbers_said_elsewhere(text, best, runs), chain)
+
+
+def _names_a_spot(run: list[_Token]) -> bool:
+    """Whether a run says more than the area: a road, a venue, a compound, or a village with its group number."""
+    return any(token.kind in _PLACE_KINDS for token in run) or any(
+        token.kind == "number" and index and run[index - 1].kind == "area" and run[index - 1].depth >= 4
+        for index, token in enumerate(run)
+    )
+
+
+def _with_venue_said_short(text: str, best: list[_Token], runs: list[list[_Token]]) -> list[_Token]:
+    """A venue named in full elsewhere and by its name alone right after the chosen run: 步步高超市停车场这里 …
+    人民中路那个步步高，地面停车场 → 人民中路步步高超市."""
+    after = _FILLER.match(text, best[-1].end).end()
+    for run in runs:
+        for token in run:
+            name = _said(text, token)
+            stem = _VENUE_TAIL.sub("", name) if token.kind == "venue" else ""
+            if (
+                len(stem) >= 2
+                and token not in best
+                and text.startswith(stem, after)
+                and not text.startswith(name, after)
+            ):
+                return [*best, _Token("venue", after, after + len(stem), name, token.weight)]
+    return best
+
+
+def _with_numbers_said_elsewhere(text: str, best: list[_Token], runs: list[list[_Token]]) -> list[_Token]:
+    """The house numbers of a place said in another run (the read-back's 红星农贸市场B17号), after that place, when
+    the chosen run has none."""
+    if any(token.kind in ("number", "room") for token in best):
+        return best
+    names = {_said(text, token): index for index, token in enumerate(best) if token.kind in _PLACE_KINDS}
+    for run in runs:
+        for index, token in enumerate(run):
+            if token.kind in _PLACE_KINDS and _said(text, token) in names:
+                numbers = []
+                for following in run[index + 1 :]:
+                    if following.kind not in ("number", "room"):
+                        break
+                    numbers.append(following)
+                if numbers:
+                    at = names[_said(text, token)] + 1
+                    return [*best[:at], *numbers, *best[at:]]
+    return best
+
+
+def _called(text: str, areas: list[_Token]) -> list[_Token]:
+    taken = {i for token in areas for i in range(token.start, token.end)}
+    called = []
+    for match in _CALLED.finditer(text):
+        start, end = match.span(1)
+        if not taken.intersection(range(start, end)) and "[" not in match.group(1):
+            called.append(_Token("venue", start, end, match.group(1), 3.0, "called"))
+    return called
+
+
+def _written(text: str, run: list[_Token], chain: Sequence[PlaceRef]) -> str:
+    """A run written as an address: district and street first (the run's own, else those of the chosen place when
+    they agree with it), then the pieces as said, numbers in digits, two roads joined by 与 and a junction as
+    交叉口, nothing after the last number but a place."""
+    while len(run) > 1 and run[-1].kind in ("side", "junction") and run[-2].kind in ("number", "room"):
+        run = run[:-1]  # 12号门口: the number says where
+    said = {depth: _said(text, token) for token in run if token.kind == "area" and (depth := token.depth) in (2, 3)}
+    if any(token.depth == 3 and token.kind == "venue" for token in run):
+        said.setdefault(3, "")  # 江背镇中心小学 names its town
+    chosen = {place.depth: place for place in chain if place.depth in (2, 3)}
+    district, street = said.get(2, ""), said.get(3, "")
+    if 2 not in said and 2 in chosen and (not street or 3 not in chosen or street == chosen[3].name):
+        district = chosen[2].name
+    if 3 not in said and 3 in chosen and (2 not in said or said[2] in (chosen[2].name, *chosen[2].aliases)):
+        street = chosen[3].name
+    roads = sum(1 for token in run if token.kind == "road")
+    junction = roads >= 2 and any(token.kind == "junction" for token in run)
+    pieces = [district, street]
+    previous: _Token | None = None
+    written_kind = ""
+    for token in run:
+        gap = text[previous.end : token.start] if previous else ""
+        previous = token
+        if token.kind == "area" and token.depth <= 3:
+            continue
+        written = _said(text, token)
+        if (token.kind == "junction" and (roads < 2 or pieces[-1] == "交叉口")) or written == pieces[-1]:
+            continue  # 火车站那边，就是A1区火车站: said twice
+        if _RANGE.search(gap):
+            pieces.append("至")  # 北门至鸭子铺路, 星城镇政府至加油站
+        elif token.kind == written_kind == "road":
+            if written == pieces[-1]:
+                continue  # 劳动东路，劳动东路口: said twice
+            if junction or _CONNECTOR.search(gap):
+                pieces.append("与")  # 五一大道和芙蓉中路那个路口
+        elif token.kind == written_kind and _CONNECTOR.search(gap):
+            pieces.append("与")  # 镇头村与甘棠村, 11栋和12栋
+        pieces.append(written)
+        written_kind = token.kind
+    return "".join(pieces)
+
+
+def _said(text: str, token: _Token) -> str:
+    return token.written if token.written or token.kind == "side" else text[token.start : token.end]
+
+
+def find_address(text: str) -> str:
+    """The free address in a text with no gazetteer at hand (``枫林路12号``, ``阳光小区3栋2单元``)."""
+    areas = [
+        _Token("area", match.start(), match.end(), "", 1.0, depth=2)
+        for match in re.finditer(r"[A-Z]\d{0,2}(?:区|县|市)", text)
+    ]
+    best, runs = _best_run(text, areas)
+    return _address(text, best, runs, ()) if best else ""

@@ -116,7 +116,9 @@ class TriagePipeline:
         repeat_call = intent.repeat_call(text)
         emotion = intent.emotion(text, emergency=safety.is_emergency, repeat=bool(repeat_call))
         urgency = safety.urgency
-        summary = summarise(text, places=location.places[1:] or location.places, title_hint=title_hint)
+        # a call's 诉求地点 is the address found (or the gazetteer place), never a phrase like 我们小区 read from it
+        found = (location.address or "".join(location.places[1:])) if prepared.is_transcript else None
+        summary = summarise(text, places=location.places[1:] or location.places, title_hint=title_hint, location=found)
         return TriageResult(
             versions=self.versions,
             text=text,

@@ -746,11 +746,12 @@ def _content(sentences: list[list[_Clause]], stats: _Statistics, question: tuple
 # --- entry point --------------------------------------------------------------------------------------------
 
 
-def summarise(text: str, *, places: Sequence[str] = (), title_hint: str = "") -> Summary:
+def summarise(text: str, *, places: Sequence[str] = (), title_hint: str = "", location: str | None = None) -> Summary:
     """A title and the four parts of a work-order summary, from the normalised (and masked) appeal text.
 
     ``places`` are the gazetteer names the caller found in the text, outermost first; ``title_hint`` is the
-    sender's own title, which then becomes the title."""
+    sender's own title, which then becomes the title; ``location``, when given, is the 诉求地点 as the triage found
+    it (a call's address: in a dialogue the place is not the words after 在 or 位于, and 我们小区 is no place)."""
     body = clean(text)
     clauses = _clauses(body)
     stats = _statistics(clauses, _default_model())
@@ -762,7 +763,7 @@ def summarise(text: str, *, places: Sequence[str] = (), title_hint: str = "") ->
     return Summary(
         title=title,
         appellant=_appellant(body),
-        location=_location(body, places, place[0]),
+        location=location[:LOCATION_LIMIT] if location is not None else _location(body, places, place[0]),
         content=_content(sentences, stats, purpose_sentence),
         purpose=purpose,
     )

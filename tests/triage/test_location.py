@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from triage.location import Gazetteer, find_address, place_words
-from triage.types import PlaceRef
+from triage.normalise import prepare
+from triage.pipeline import TriagePipeline
+from triage.types import CategoryRef, PlaceRef
 
 PLACES = [
     PlaceRef(1, "A市", "city", 1),
@@ -47,3 +51,154 @@ def test_free_addresses_are_found_without_their_lead_in_words() -> None:
     assert find_address("地址是枫林路12号门口") == "枫林路12号"
     assert find_address("我家在阳光小区3栋2单元楼下") == "阳光小区3栋2单元"
     assert find_address("没有地址的消息") == ""
+
+
+# --- calls: the place as a caller says it -------------------------------------------------------------------
+
+CITY = [
+    PlaceRef(1, "A市", "city", 1),
+    PlaceRef(2, "A1区", "district", 2, parent_id=1),
+    PlaceRef(3, "马坡岭街道", "street", 3, parent_id=2),
+    PlaceRef(4, "A3区", "district", 2, parent_id=1),
+    PlaceRef(5, "西湖街道", "street", 3, parent_id=4),
+    PlaceRef(6, "A5区", "district", 2, parent_id=1),
+    PlaceRef(7, "井湾子街道", "street", 3, parent_id=6),
+    PlaceRef(8, "A7县", "district", 2, aliases=("A7市",), parent_id=1),
+    PlaceRef(9, "星沙街道", "street", 3, parent_id=8),
+    PlaceRef(10, "春华镇", "street", 3, parent_id=8),
+    PlaceRef(11, "A9市", "district", 2, parent_id=1),
+    PlaceRef(12, "北盛镇", "street", 3, parent_id=11),
+]
+CALLS = Gazetteer(CITY)
+
+
+def place_of_call(transcript: str) -> tuple[str, str]:
+    """The address and the area's path of a call, read as the pipeline reads it (the caller and the read-backs)."""
+    location = CALLS.locate(prepare(transcript).model_text)
+    return location.address, "/".join(location.places[1:])
+
+
+def test_two_roads_and_a_junction_make_an_intersection() -> None:
+    address, area = place_of_call(
+        "坐席：您好，12345热线，请讲。\n"
+        "市民：我看A1区五一大道和芙蓉中路那个路口，行人闯红灯的特别多\n"
+        "坐席：好的，请问您贵姓？\n市民：免贵姓邬"
+    )
+    assert address == "A1区五一大道与芙蓉中路交叉口"
+    assert area == "A1区"
+
+
+def test_a_road_the_caller_corrects_is_replaced_by_the_right_one() -> None:
+    address, _ = place_of_call(
+        "市民：在A3区西湖街道万家丽中路跟那个，圭塘路，不是，是劳动东路，劳动东路口往北走一百来米，井盖没了"
+    )
+    assert address == "A3区西湖街道万家丽中路与劳动东路交叉口往北走100来米"
+
+
+@pytest.mark.parametrize(
+    ("said", "address"),
+    [
+        ("我要投诉A3区中心医院乱收费，清单上护理费收了三次", "A3区中心医院"),
+        ("A7县星沙街道，县三中，就是A7县第三中学，初二年级乱收资料费", "A7县星沙街道第三中学"),
+        ("我在A3区火车南站这边，出站口的电梯坏了好几天", "A3区火车南站"),
+        ("A3区，红星农贸市场，就是那个，万家丽南路那个大市场，缺斤少两", "A3区红星农贸市场万家丽南路"),
+        ("A5区井湾子街道那个步步高超市，卖的牛奶过期了", "A5区井湾子街道步步高超市"),
+        ("就是A1区烈士公园北门那里，路灯一排全不亮", "A1区烈士公园北门"),
+        ("A9市北盛镇老百姓大药房，卖假药", "A9市北盛镇老百姓大药房"),
+        ("A5区井湾子街道，中意一路的，嗯，桂花苑，燃气表老了想换", "A5区井湾子街道中意一路桂花苑"),
+    ],
+)
+def test_named_venues_are_the_address(said: str, address: str) -> None:
+    assert place_of_call(f"坐席：请问具体位置在哪里？\n市民：{said}")[0] == address
+
+
+@pytest.mark.parametrize(
+    ("said", "address"),
+    [
+        ("A3区，西湖街道，滨江那个，银杉路的江山帝景，十二栋", "A3区西湖街道银杉路江山帝景12栋"),
+        ("A1区马坡岭街道，嘉和城，十六栋，六楼，不是不是，七楼，七零三。", "A1区马坡岭街道嘉和城16栋7楼703"),
+        ("A9市北盛镇，阳光小区三栋二单元幺二零三室", "A9市北盛镇阳光小区3栋2单元1203室"),
+        ("A3区西湖街道枫林路十二号门口", "A3区西湖街道枫林路12号"),
+        ("A9市北盛镇，仙人村，九组", "A9市北盛镇仙人村9组"),
+    ],
+)
+def test_house_numbers_said_aloud_are_written_in_digits(said: str, address: str) -> None:
+    assert place_of_call(f"市民：{said}")[0] == address
+
+
+def test_our_compound_and_over_here_are_the_place_named_earlier_never_the_address() -> None:
+    address, area = place_of_call(
+        "市民：我住在A3区西湖街道阳光小区，三栋\n"
+        "坐席：您请说。\n"
+        "市民：我们小区门口那个路灯坏了半个月，我们这边晚上黑得很，门口还有个坑"
+    )
+    assert address == "A3区西湖街道阳光小区3栋"
+    assert area == "A3区/西湖街道"
+    nothing_named, _ = place_of_call("市民：我们小区门口那个路灯坏了，我们这边晚上好黑，那个路口也没灯")
+    assert nothing_named == ""
+
+
+def test_a_place_somebody_goes_to_is_not_where_the_problem_is_unless_nothing_else_is_said() -> None:
+    address, _ = place_of_call(
+        "市民：我从A1区五一广场那边过来，要到人民广场去，走到芙蓉中路上看到一个井盖没有了，黑漆漆的"
+    )
+    assert address == "A1区芙蓉中路"  # the district the caller named on the way
+    only_going, _ = place_of_call("市民：我明天要到A1区人民广场去，想问一下那边有没有停车场")
+    assert only_going == "A1区人民广场"
+
+
+def test_the_operators_read_back_states_the_place_when_the_caller_only_hints_at_it() -> None:
+    address, area = place_of_call(
+        "坐席：您好，12345热线，请讲。\n"
+        "市民：那个井盖，就在我们这边那个路口，晚上好吓人\n"
+        "坐席：请问具体位置在哪里？\n"
+        "市民：就是书院路跟那个劳动路那里\n"
+        "坐席：您是说A3区书院路和劳动路交叉口那个井盖没了是吧？\n"
+        "市民：对对对"
+    )
+    assert address == "A3区书院路与劳动路交叉口"
+    assert area == "A3区"
+
+
+def test_a_district_said_once_early_and_a_street_said_without_its_suffix_are_found() -> None:
+    _, area = place_of_call(
+        "市民：A5区的，我想反映一下\n坐席：您请说。\n市民：就在井湾子那个中意一路上面，二楼，那个养老机构关门了"
+    )
+    assert area == "A5区/井湾子街道"
+    _, two_characters = place_of_call("市民：A7县星沙，开元路，金色年华KTV门口有人打架")
+    assert two_characters == "A7县/星沙街道"
+
+
+def test_a_town_the_caller_takes_back_at_once_does_not_count() -> None:
+    address, area = place_of_call(
+        "市民：A9市北盛镇，不是，我们是A7县春华镇的，春华山村，村里的账目不公开\n"
+        "坐席：我复述一下，A7县春华镇春华山村村务不公开，对吗？"
+    )
+    assert area == "A7县/春华镇"
+    assert address == "A7县春华镇春华山村"
+
+
+def test_a_web_message_still_gets_its_address_without_the_words_around_it() -> None:
+    location = CALLS.locate("A3区中心医院附近噪音扰民 位于A市A3区联丰路米兰春天G2栋320的一家影楼通宵装修")
+    assert location.address == "A3区联丰路米兰春天G2栋320"
+    assert location.area.value == 4
+
+
+def test_a_calls_order_and_summary_give_the_address_found_never_our_compound() -> None:
+    categories = [
+        CategoryRef(10, 1, "城乡建设"),
+        CategoryRef(11, 2, "城市建设和市政管理", "城乡建设"),
+        CategoryRef(12, 3, "路灯管理", "城市建设和市政管理"),
+    ]
+    pipeline = TriagePipeline(places=CITY, categories=categories)
+    result = pipeline.run(
+        "坐席：您好，12345热线，请讲。\n"
+        "市民：我们小区门口的路登坏了半个月了，我们这边晚上黑得很\n"
+        "坐席：请问是哪个小区？\n"
+        "市民：A3区西湖街道，阳光小区，三栋那里\n"
+        "坐席：好的，您是说A3区西湖街道阳光小区3栋门口路灯不亮是吧？\n"
+        "市民：对"
+    )
+    assert result.address == "A3区西湖街道阳光小区3栋"
+    assert result.summary_parts["location"] == "A3区西湖街道阳光小区3栋"
+    assert "诉求地点：A3区西湖街道阳光小区3栋" in result.summary
