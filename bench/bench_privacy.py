@@ -6,7 +6,7 @@
   planted mention masked as its kind in the whole transcript (names: recall; numbers: must be 1.0), what stays
   readable in the model text, masked spans that cover no planted value (precision), and spans in the calls
   that must stay untouched (places, organisations, job titles, ordinary numbers).
-- The call corpus (bench/calls.py), ``tune`` and ``held_out``: a personal value counts as masked when none of
+- The call corpus (bench/calls.py), ``tune``, ``held_out`` and ``final``: a personal value counts as masked when none of
   the forms it takes in the transcript (``as_said``) can still be read in the masked whole text or model text;
   a surname said alone (周) counts as readable where it still stands as a name (姓周, 周先生, 老周, a clause of
   its own, 周末的周). Names masked that are no labelled value are counted (precision) and, on ``tune`` only,
@@ -249,6 +249,7 @@ def main() -> None:
     figures["dialogue_set"] = dialogues()
     figures["calls_tune"] = call_corpus("tune", details=True)
     figures["calls_held_out"] = call_corpus("held_out", details=False)
+    figures["calls_final"] = call_corpus("final", details=False)  # the third writer's calls, reported once
     figures["calls_speed"] = call_speed()
     messages = _web_messages()
     figures["web_messages_names"] = web_names(messages)
