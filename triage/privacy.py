@@ -80,6 +80,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -87,7 +88,6 @@ from enum import StrEnum
 from functools import cache, lru_cache
 
 import jieba
-import jieba.posseg
 
 from triage.normalise import PreparedText
 from triage.tokenize import default_tokenizer
@@ -762,9 +762,8 @@ _PLACE_AFTER = _word_list(
     "百货 超市 药房 大药房 商场 广场 公司 集团 酒店 宾馆 饭店 医院 小区 花园 社区 大厦 中心 银行 学校 小学 中学 大学 幼儿园 市场 公园 家湾"
 )
 _NAME_FLAGS = frozenset({"nr", "nrfg", "nrt"})
-# What may follow a surname's token as the given name: nouns, verbs, adjectives (国富 nz, 大海 ns, 建新 v,
-# 建军 n); not particles, pronouns, adverbs, numbers or time words (叫车过来: 过来 is t).
-_GIVEN_FLAGS = frozenset({"nr", "nrfg", "nrt", "nz", "n", "ns", "nt", "v", "vn", "a", "ag", "an", "ng", "j", "zg", "b"})
+# What may not follow a surname's token as the given name: particles, pronouns, adverbs, numbers, time words
+# (叫车过来: 过来 is t); nouns, verbs and adjectives may (国富 nz, 大海 ns, 建新 v, 建军 n).
 _FUNCTION_FLAGS = frozenset({"p", "c", "d", "r", "f", "m", "q", "u", "uj", "ud", "ul", "uz", "ug", "uv", "y", "e"})
 _NOT_GIVEN_FLAGS = _FUNCTION_FLAGS | {"t", "x", "m", "eng", "zg"}
 _FREQUENT_WORD = 100
@@ -773,17 +772,45 @@ _FREQUENT_GIVEN = 1000  # a dictionary word this frequent (王府井 183, 文明
 _NOT_GIVEN_START = frozenset({*ADDRESS_TITLES, *_KINSHIP, *_ROLES, *_NOT_GIVEN_WORDS})
 
 
+# The dictionary tags the rules tell apart; every other word the dictionary knows is a content word ("n").
+# Keeping only these (about a third of the dictionary) saves some 90 MB against jieba's whole tag table.
+_KEPT_TAGS = _NAME_FLAGS | _NOT_GIVEN_FLAGS | {"nz"}
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    segmenter: jieba.Tokenizer
+    tags: dict[str, str]  # word -> tag, for the tags in _KEPT_TAGS only
+
+
 @cache
-def _tagger() -> jieba.posseg.POSTokenizer:
-    """jieba's part-of-speech tagger over the hotline's shared word segmenter (one dictionary in memory, and
-    the place names of the gazetteer kept whole), or over jieba's default one."""
+def _lexicon() -> _Lexicon:
+    """The hotline's shared word segmenter (one dictionary in memory, the gazetteer's place names kept whole;
+    jieba's default one if the tokenizer changed inside) and the part-of-speech tags of its dictionary."""
     jieba.setLogLevel(logging.WARNING)
     segmenter = getattr(default_tokenizer(), "_jieba", None)
-    if segmenter is None:  # the tokenizer changed inside: tag with jieba's default dictionary
-        jieba.initialize()
-        return jieba.posseg.dt
-    default_tokenizer().words("")  # loads the dictionary and the domain words
-    return jieba.posseg.POSTokenizer(segmenter)
+    if segmenter is None:
+        segmenter = jieba.dt
+        segmenter.initialize()
+    else:
+        default_tokenizer().words("")  # loads the dictionary and the domain words
+    tags: dict[str, str] = {}
+    with segmenter.get_dict_file() as handle:
+        for raw in handle:
+            parts = (raw.decode("utf-8") if isinstance(raw, bytes) else raw).split()
+            if len(parts) == 3 and parts[2] in _KEPT_TAGS:
+                tags[parts[0]] = sys.intern(parts[2])
+    return _Lexicon(segmenter, tags)
+
+
+def _tag_of(word: str) -> str | None:
+    """The dictionary's tag of a word ("n" for a word it knows with a tag the rules do not tell apart), or None
+    for a word it does not know."""
+    lexicon = _lexicon()
+    tag = lexicon.tags.get(word)
+    if tag is None and lexicon.segmenter.FREQ.get(word):
+        return "n"
+    return tag
 
 
 @lru_cache(maxsize=8192)
@@ -792,10 +819,9 @@ def _tags(window: str) -> tuple[tuple[str, str], ...]:
     dictionary tag; a word it does not know, which jieba's HMM joined from single characters, is tagged ``nr``
     when it starts with a surname (易桂芝, 侯欣怡) and ``nz`` otherwise. This is what jieba's tagger does for
     such words in most cases, at a twentieth of its cost (its HMM over all parts of speech is slow)."""
-    tagger = _tagger()
     tagged = []
-    for word in tagger.tokenizer.lcut(window, HMM=True):
-        flag = tagger.word_tag_tab.get(word)
+    for word in _lexicon().segmenter.lcut(window, HMM=True):
+        flag = _tag_of(word)
         if flag is None:
             if not all(_is_cjk(ch) for ch in word):
                 flag = "x"
@@ -808,7 +834,7 @@ def _tags(window: str) -> tuple[tuple[str, str], ...]:
 
 
 def _word_frequency(word: str) -> int:
-    return _tagger().tokenizer.FREQ.get(word) or 0
+    return _lexicon().segmenter.FREQ.get(word) or 0
 
 
 _DIRECTION_PLACE = re.compile("[东西南北中新老大小上下前后][路街巷村镇桥湖山园苑区]")
@@ -895,7 +921,7 @@ def _name_from(norm: str, start: int, surname: int = 0) -> int | None:
         if (
             _name_shaped(name, surname)
             # a word the dictionary does not know needs a common given-name character (居民车拥量 is no name)
-            and (name in _tagger().word_tag_tab or any(ch in _TAGGED_GIVEN for ch in given))
+            and (_word_frequency(name) > 0 or any(ch in _TAGGED_GIVEN for ch in given))
             and not (len(given) == 2 and given[0] in "一了不" and given[1] == name[0])  # 管一管, 看不看
             and not _runs_into_place(norm, start, end)
             # 妇女儿童解决, 老人连呼吸: a common word after the surname; 边住: a one-character given name is a common one
@@ -945,9 +971,8 @@ def _starts_word(norm: str, start: int, end: int) -> bool:
     return position == start
 
 
-@cache
 def _word_splitter() -> jieba.Tokenizer:
-    return _tagger().tokenizer
+    return _lexicon().segmenter
 
 
 _DIALOGUE_SURNAME = re.compile(r"(?<![百贵同])姓(?!名|氏)")
@@ -1149,7 +1174,7 @@ def _common_word(word: str, frequency: int = _FREQUENT_WORD) -> bool:
     return (
         word not in _WORDS_GIVEN_AS_NAMES
         and _word_frequency(word) >= frequency
-        and not _tagger().word_tag_tab.get(word, "").startswith(("nr", "nz"))
+        and not (_tag_of(word) or "").startswith(("nr", "nz"))
     )
 
 
@@ -1320,7 +1345,7 @@ def _names(norm: str) -> list[tuple[PiiKind, int, int]]:
 
 
 def _candidates(norm: str, dialogue: bool, known: KnownNames | None) -> list[tuple[PiiKind, int, int]]:
-    _tagger()  # loaded by the first text masked (as jieba loads its dictionary), not by the first name found
+    _lexicon()  # loaded by the first text masked (as jieba loads its dictionary), not by the first name found
     view = spoken_digits(norm)
     candidates: list[tuple[PiiKind, int, int]] = []
     candidates += _numbers(view)
