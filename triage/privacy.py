@@ -825,8 +825,8 @@ def _tags(window: str) -> tuple[tuple[str, str], ...]:
         if flag is None:
             if not all(_is_cjk(ch) for ch in word):
                 flag = "x"
-            elif 2 <= len(word) <= 4 and _surname_at(word, 0):
-                flag = "nr"
+            elif 2 <= len(word) <= 4 and _surname_at(word, 0) and not _common_word(word[:2], 1):
+                flag = "nr"  # 易桂芝; not 车库里 (车库 is a word)
             else:
                 flag = "nz"
         tagged.append((word, flag))
@@ -913,6 +913,7 @@ def _name_from(norm: str, start: int, surname: int = 0) -> int | None:
         and len(after[0]) == 2
         and after[0][0] in _TAGGED_GIVEN
         and after[0][1] in _NOT_GIVEN
+        and not _common_word(first, _FREQUENT_GIVEN)  # 成绩/中等 is no name
     ):
         names.append(first + after[0][0])  # 林子/nr 健在/v, 方梓/n 萱在/n: the last character glued to 在
     for name in names:
