@@ -15,8 +15,8 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from triage.normalise import normalise, to_simplified
-from triage.privacy import mask_pii
+from triage.normalise import normalise, prepare, to_simplified
+from triage.privacy import mask_dialogue, mask_pii
 from triage.types import Example
 
 
@@ -25,7 +25,11 @@ class DatasetError(ValueError):
 
 
 def model_text(text: str) -> str:
-    """What the models read: simplified, normalised, with personal data masked (as at intake)."""
+    """What the models read: simplified, normalised, with personal data masked (as at intake); a call transcript
+    masked as a dialogue, so a name said once is masked wherever it comes back."""
+    prepared = prepare(text)
+    if prepared.is_transcript:
+        return mask_dialogue(prepared)[0].text
     return mask_pii(normalise(to_simplified(text))).text
 
 
