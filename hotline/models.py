@@ -122,3 +122,37 @@ class TriageSettings(models.Model):
     @classmethod
     def current(cls) -> TriageSettings:
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class LlmPurpose(models.TextChoices):
+    DRAFT = "draft", _("Order draft")
+    ANSWER = "answer", _("Knowledge answer")
+
+
+class LlmCall(models.Model):
+    """One request sent to the LLM endpoint, from any process: the hour's budget is counted from these rows, and
+    the health page's error rate, latency and tokens per day. Kept LLM_CALL_LOG_DAYS days. Never the text sent or
+    received: only what it cost and how it went."""
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=LlmPurpose.choices)
+    # "ok", "invalid" (answered, not usable), "format_rejected" (the server refused the output format asked for),
+    # or the failure's reason ("unavailable", "bad_response").
+    status = models.CharField(_("status"), max_length=24)
+    latency_ms = models.FloatField(_("latency (ms)"), default=0.0)
+    prompt_tokens = models.PositiveIntegerField(_("prompt tokens"), default=0)
+    completion_tokens = models.PositiveIntegerField(_("completion tokens"), default=0)
+    model = models.CharField(_("model"), max_length=128, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("LLM call")
+        verbose_name_plural = _("LLM calls")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.status} {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from hotline import model_registry
-from hotline.models import ModelKind, Submission, SubmissionStatus
+from hotline.models import LlmCall, ModelKind, Submission, SubmissionStatus
 from triage.duplicates import Report
 from triage.pipeline import TriagePipeline
 from triage.types import CategoryRef, PlaceRef
@@ -124,3 +127,92 @@ def report_of(order: WorkOrder) -> Report:
 def sender_ids_received(*, prefix: str) -> set[str]:
     """The sender ids already received that start with ``prefix`` (an import's own ids), on any channel."""
     return set(Submission.objects.filter(sender_id__startswith=prefix).values_list("sender_id", flat=True))
+
+
+# --- the LLM: drafts waiting for an answer, and the call log ------------------------------------------------
+
+
+def orders_with_pending_llm_draft() -> QuerySet[WorkOrder]:
+    """Orders whose LLM draft was asked for and has no outcome yet (``triage["llm"]["status"] == "pending"``).
+
+    A key filter on the triage JSON rather than a second table: the pending state is part of the order's LLM
+    record (``workorders.triage_record.LlmRecord``), which the order page, the draft policy and the task read
+    together, and a separate row would have to be kept in step with it in every write. The filter scans the
+    orders; that is a fraction of a second at a hundred thousand orders and the sweep runs every few minutes. At
+    millions of orders on PostgreSQL, a partial expression index (``(triage->'llm'->>'status')`` where it is
+    ``pending``, a workorders migration) keeps it an index read without changing this query."""
+    return WorkOrder.objects.filter(triage__llm__status="pending").order_by("pk")
+
+
+@dataclass(frozen=True)
+class LlmCallFigures:
+    """The endpoint's calls over a period (the health page)."""
+
+    calls: int
+    errors: int  # failed or unusable answers; a refused output format is not counted
+    p50_ms: float | None
+    p95_ms: float | None
+    tokens: int
+
+    @property
+    def error_rate(self) -> float | None:
+        return self.errors / self.calls if self.calls else None
+
+
+def _percentile(ordered: list[float], share: float) -> float | None:
+    if not ordered:
+        return None
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def llm_call_figures(since: datetime) -> LlmCallFigures:
+    calls = LlmCall.objects.filter(at__gte=since)
+    totals = calls.aggregate(
+        calls=Count("id"),
+        errors=Count("id", filter=~Q(status__in=["ok", "format_rejected"])),
+        tokens=Coalesce(Sum("prompt_tokens"), 0) + Coalesce(Sum("completion_tokens"), 0),
+    )
+    latencies = sorted(calls.values_list("latency_ms", flat=True))
+    return LlmCallFigures(
+        totals["calls"], totals["errors"], _percentile(latencies, 0.5), _percentile(latencies, 0.95), totals["tokens"]
+    )
+
+
+def llm_usage_since(since: datetime) -> tuple[int, int]:
+    """Calls and tokens since a moment, every process's (the hour's budget)."""
+    totals = LlmCall.objects.filter(at__gte=since).aggregate(
+        calls=Count("id"), tokens=Coalesce(Sum("prompt_tokens"), 0) + Coalesce(Sum("completion_tokens"), 0)
+    )
+    return totals["calls"], totals["tokens"]
+
+
+@dataclass(frozen=True)
+class LlmDay:
+    day: date
+    calls: int
+    errors: int
+    tokens: int
+
+
+def llm_days(days: int = 7, now: datetime | None = None) -> list[LlmDay]:
+    """Calls, errors and tokens per local day, for the last ``days`` days (today included), oldest first."""
+    today = timezone.localdate(now or timezone.now())
+    first = today - timedelta(days=days - 1)
+    start = timezone.make_aware(datetime.combine(first, datetime.min.time()))
+    rows = (
+        LlmCall.objects.filter(at__gte=start)
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(
+            calls=Count("id"),
+            errors=Count("id", filter=~Q(status__in=["ok", "format_rejected"])),
+            tokens=Coalesce(Sum("prompt_tokens"), 0) + Coalesce(Sum("completion_tokens"), 0),
+        )
+    )
+    by_day = {row["day"]: row for row in rows}
+    result = []
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        row = by_day.get(day, {})
+        result.append(LlmDay(day, row.get("calls", 0), row.get("errors", 0), row.get("tokens", 0)))
+    return result

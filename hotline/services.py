@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from hotline import selectors
-from hotline.llm_services import LLM_QUEUED, llm_availability, queue_llm_draft
+from hotline.llm_services import LLM_QUEUED, llm_availability, llm_draft_request
 from hotline.models import Submission, SubmissionStatus, TriageSettings
 from triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report
 from triage.normalise import SPEAKER_LABELS, turns_from_json
@@ -206,7 +206,7 @@ def _analyse(submission_id: int, *, pipeline: TriagePipeline | None, at: datetim
         if live:
             auto_dispatch_if_confident(order=order, result=result, department=department)
         if order.status == Status.DRAFT and llm is not None and llm.status == LLM_QUEUED:
-            transaction.on_commit(lambda: queue_llm_draft(order.pk, order.version))
+            llm_draft_request(order)  # recorded as pending on the order now, queued once this commits
         submission.status = SubmissionStatus.TRIAGED
         submission.triaged_at = at or timezone.now()
         submission.attempts += 1

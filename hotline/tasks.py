@@ -33,9 +33,25 @@ def requeue_stalled_submissions() -> int:
     return submissions_requeue_stalled()
 
 
-@shared_task(acks_late=True)
-def llm_draft_order(order_id: int, based_on: int | None = None) -> str:
-    """Let the LLM draft an order triage has filled (on the ``llm`` queue, so it never delays intake)."""
-    from hotline.llm_services import order_draft_with_llm
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def llm_draft_order(self, order_id: int, based_on: int | None = None) -> str:  # type: ignore[no-untyped-def]
+    """Let the LLM draft an order triage has filled (on the ``llm`` queue, so it never delays intake). Runs only
+    while the draft is still pending for ``based_on``; an endpoint down, slow or paused is tried again with
+    backoff up to LLM_DRAFT_ATTEMPTS times, then the order records the failure. In-process mode runs the same
+    service in a background thread (``hotline.llm_services.queue_llm_draft``)."""
+    from hotline.llm_services import llm_draft_run, order_draft_with_llm
 
-    return order_draft_with_llm(order_id=order_id, based_on=based_on)
+    if based_on is None:  # queued before drafts were recorded as pending: draft the order as it is now, once
+        return order_draft_with_llm(order_id=order_id)
+    run = llm_draft_run(order_id=order_id, based_on=based_on, attempt=self.request.retries + 1)
+    if run.retry_in is not None and not self.request.is_eager:
+        raise self.retry(countdown=run.retry_in)
+    return run.status
+
+
+@shared_task
+def sweep_llm_drafts() -> dict[str, int]:
+    """Queue again the LLM drafts whose task was lost, and give up those whose order left the desk."""
+    from hotline.llm_services import llm_drafts_sweep
+
+    return llm_drafts_sweep()

@@ -6,4 +6,5 @@ urlpatterns = [
     path("new/", views.intake_new, name="intake-new"),
     path("ai/settings/", views.triage_settings, name="triage-settings"),
     path("ai/acceptance/", views.ai_acceptance, name="ai-acceptance"),
+    path("ai/llm/", views.llm_health_page, name="llm-health"),
 ]

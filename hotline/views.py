@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hotline import model_registry
 from hotline.forms import PhoneCallForm
+from hotline.llm_services import llm_health
 from hotline.models import ModelKind, ModelVersion, TriageSettings
 from hotline.services import IntakeRequest, submission_receive, triage_settings_update
 from workorders import permissions
@@ -110,3 +111,11 @@ def ai_acceptance(request: HttpRequest) -> HttpResponse:
         for label, (reviewed, accepted) in totals.items()
     ]
     return render(request, "hotline/ai_acceptance.html", {"rows": rows, "summary": summary})
+
+
+@login_required
+def llm_health_page(request: HttpRequest) -> HttpResponse:
+    """The LLM endpoint's health: configured or not, this process's breaker, the calls of every process over the
+    last hour and day (error rate, latency), tokens per day and the hour's budget."""
+    permissions.require(permissions.may_see_llm_health(request.user), _("The LLM's health is for administrators."))
+    return render(request, "hotline/llm_health.html", {"health": llm_health()})

@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,10 +18,9 @@ from knowledge.index import index_for_search
 from knowledge.models import KnowledgeArticle, KnowledgePassage
 from knowledge.passages import split_passages
 from knowledge.search import Hit
-from triage.llm.answering import KnowledgeAnswer, SourcePassage, answer_messages, validate_answer
-from triage.llm.answers import parse_answer
-from triage.llm.client import LlmError, config_from_options, shared_client
-from triage.llm.prompts import load_prompt
+from triage.llm.answering import KnowledgeAnswer, SourcePassage, answer_messages, answer_output_schema, check_answer
+from triage.llm.client import LlmError, LlmInvalid, LlmReply, config_from_options, shared_client
+from triage.llm.prompts import load_prompt, repair_messages
 
 logger = logging.getLogger(__name__)
 
@@ -147,29 +147,30 @@ def knowledge_answer(question: str, found: Sequence[Found]) -> AnswerOutcome:
     prompt = load_prompt("knowledge_answer")
     passages = [SourcePassage(f.hit.key, f.article.title, f.hit.text) for f in found]
     messages = answer_messages(prompt, question, passages)
-    replies = []
-    try:
-        replies.append(client.chat(messages))
-        data, errors = parse_answer(replies[-1].content)
-        answer, errors = validate_answer(data, passages) if not errors else (None, errors)
-        if answer is None:
-            replies.append(
-                client.chat([*messages, {"role": "assistant", "content": replies[-1].content},
-                             {"role": "user", "content": prompt.render("repair", errors="\n".join(errors))}])
-            )  # fmt: skip
-            data, errors = parse_answer(replies[-1].content)
-            answer, errors = validate_answer(data, passages) if not errors else (None, errors)
+    try:  # checked, with one repair attempt, through the one client (its breaker, budget and call log)
+        reply = client.ask_json(
+            messages,
+            purpose="answer",
+            check=lambda content: check_answer(content, passages),
+            repair=lambda content, errors: repair_messages(prompt, messages, content, errors),
+            schema=answer_output_schema(passages),
+            schema_name="knowledge_answer",
+        )
+    except LlmInvalid as error:
+        return AnswerOutcome(None, "invalid", str(error), **_usage(prompt.ref, error.replies))
     except LlmError as error:
         return AnswerOutcome(None, error.reason, str(error), prompt=prompt.ref)
-    usage = {
-        "model": replies[-1].model,
-        "prompt": prompt.ref,
+    answer = reply.value
+    return AnswerOutcome(answer, "answered" if answer.supported else "unsupported", **_usage(prompt.ref, reply.replies))
+
+
+def _usage(prompt_ref: str, replies: Sequence[LlmReply]) -> dict[str, Any]:
+    return {
+        "model": replies[-1].model if replies else "",
+        "prompt": prompt_ref,
         "latency_ms": round(sum(r.latency_ms for r in replies), 1),
         "tokens": sum(r.prompt_tokens + r.completion_tokens for r in replies),
     }
-    if answer is None:
-        return AnswerOutcome(None, "invalid", "; ".join(errors), **usage)
-    return AnswerOutcome(answer, "answered" if answer.supported else "unsupported", **usage)
 
 
 def llm_answers_enabled() -> bool:

@@ -113,6 +113,11 @@ def may_change_ai_settings(user: Any) -> bool:
     return _role(user) == Role.ADMIN
 
 
+def may_see_llm_health(user: Any) -> bool:
+    """The LLM endpoint's health page (breaker, error rate, latency, tokens, budget): for administrators."""
+    return _role(user) == Role.ADMIN
+
+
 def may_administer(user: Any) -> bool:
     """The admin site: departments, taxonomy, catalogue, deadlines, holidays, users, models."""
     return _role(user) == Role.ADMIN

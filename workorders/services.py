@@ -534,10 +534,34 @@ def _field_value(name: str, stored: Any) -> Any:
 
 
 @transaction.atomic
-def workorder_record_llm_outcome(*, order: WorkOrder, outcome: LlmRecord) -> WorkOrder:
-    """Keep on the order why the LLM's draft was not used (skipped, invalid, the endpoint failed): the
-    classical fields stand. Changes no field and no status."""
+def workorder_mark_llm_pending(
+    *, order: WorkOrder, based_on: int, reason: str = "", at: datetime | None = None
+) -> WorkOrder:
+    """Record on the order that the LLM's draft was asked for at version ``based_on`` (``pending``), before the
+    task is queued: a draft lost with its task (a restart) is still seen, and queued again by the sweep. Not a
+    change anyone looking at the order must reload for: the version stays."""
     order = _locked(order)
+    requested = (at or timezone.now()).isoformat()
+    order.triage_record = order.triage_record.with_llm(
+        LlmRecord("pending", reason=reason, requested_at=requested, based_on_version=based_on)
+    )
+    order.save(update_fields=["triage", "updated_at"])
+    return order
+
+
+@transaction.atomic
+def workorder_record_llm_outcome(*, order: WorkOrder, outcome: LlmRecord, pending_for: int | None = None) -> WorkOrder:
+    """Keep on the order why the LLM's draft was not used (skipped, invalid, the endpoint failed): the
+    classical fields stand. Changes no field and no status.
+
+    ``pending_for``: only while the draft asked for at that version is still pending (a task run twice, or the
+    sweep and the task at once, must not overwrite what the other recorded); otherwise the order is left as it is."""
+    order = _locked(order)
+    current = order.triage_record.llm
+    if pending_for is not None and (
+        current is None or current.status != "pending" or current.based_on_version != pending_for
+    ):
+        return order
     order.triage_record = order.triage_record.with_llm(outcome)
     order.save(update_fields=["triage", "updated_at"])
     return order

@@ -206,6 +206,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "knowledge.tasks.refresh_knowledge_index",
         "schedule": timedelta(minutes=2),
     },
+    # LLM drafts pending too long are queued again (or given up, with the reason); the call log is trimmed.
+    "sweep-llm-drafts": {
+        "task": "hotline.tasks.sweep_llm_drafts",
+        "schedule": timedelta(minutes=2),
+    },
 }
 
 HOTLINE = {
@@ -233,13 +238,32 @@ LLM = {
     "MODEL": env_str("LLM_MODEL", "qwen2.5-7b-instruct"),
     "API_KEY": env_str("LLM_API_KEY", "none"),
     "TIMEOUT_SECONDS": env_int("LLM_TIMEOUT_SECONDS", 30, minimum=1),
+    "CONNECT_TIMEOUT_SECONDS": env_int("LLM_CONNECT_TIMEOUT_SECONDS", 5, minimum=1),
+    # An answer slower than this counts as a failure for the circuit breaker (it is still used); 0: two thirds
+    # of the timeout.
+    "SLOW_SECONDS": env_int("LLM_SLOW_SECONDS", 0, minimum=0),
     "MAX_RETRIES": env_int("LLM_MAX_RETRIES", 2, minimum=0),
     "MAX_CONCURRENCY": env_int("LLM_MAX_CONCURRENCY", 4, minimum=1),
     "BREAKER_FAILURES": env_int("LLM_BREAKER_FAILURES", 5, minimum=1),
     "BREAKER_SECONDS": env_int("LLM_BREAKER_SECONDS", 60, minimum=1),
-    "JSON_MODE": env_bool("LLM_JSON_MODE", True),
+    # schema: response_format json_schema, falling back to json_object, then to none, on a server that refuses
+    # it; object: json_object first; off: never send response_format. true/false are read as schema/off.
+    "JSON_MODE": env_choice("LLM_JSON_MODE", "schema", ["schema", "object", "off", "true", "false"]),
     "MAX_TOKENS": env_int("LLM_MAX_TOKENS", 800, minimum=50),
     "BACKOFF_MS": env_int("LLM_BACKOFF_MS", 500, minimum=0),
+    # The budget, counted over the last hour across every process (the call log); 0: no limit.
+    "MAX_CALLS_PER_HOUR": env_int("LLM_MAX_CALLS_PER_HOUR", 0, minimum=0),
+    "MAX_TOKENS_PER_HOUR": env_int("LLM_MAX_TOKENS_PER_HOUR", 0, minimum=0),
+    # A draft whose endpoint was down, slow or paused is tried this many times, waiting DRAFT_RETRY_SECONDS
+    # (doubling) in between, then recorded as failed with the reason.
+    "DRAFT_ATTEMPTS": env_int("LLM_DRAFT_ATTEMPTS", 3, minimum=1),
+    "DRAFT_RETRY_SECONDS": env_int("LLM_DRAFT_RETRY_SECONDS", 30, minimum=1),
+    # The periodic sweep queues again a draft pending longer than this (its task was lost: a restart, a lost
+    # message), and gives up on the draft of an order waiting longer than DRAFT_GIVE_UP_SECONDS since the call.
+    "DRAFT_STALL_SECONDS": env_int("LLM_DRAFT_STALL_SECONDS", 900, minimum=1),
+    "DRAFT_GIVE_UP_SECONDS": env_int("LLM_DRAFT_GIVE_UP_SECONDS", 3600, minimum=1),
+    # How long the call log (budget, health page) is kept.
+    "CALL_LOG_DAYS": env_int("LLM_CALL_LOG_DAYS", 30, minimum=8),
 }
 
 LLM_QUEUE = env_str("LLM_QUEUE", "llm")

@@ -57,4 +57,5 @@ def test_the_schedule_covers_the_deadline_intake_analytics_and_knowledge_tasks(s
         "analytics.tasks.refresh_rollups_deep",
         "analytics.tasks.detect_hotspots",
         "knowledge.tasks.refresh_knowledge_index",
+        "hotline.tasks.sweep_llm_drafts",
     }

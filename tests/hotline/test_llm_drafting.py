@@ -4,6 +4,7 @@ repaired once or rejected, failures leave the classical triage standing, and ope
 from __future__ import annotations
 
 import json
+import re
 import threading
 
 import pytest
@@ -70,8 +71,33 @@ def test_a_good_answer_replaces_the_classical_draft_and_says_where_it_came_from(
     event = order.events.filter(action=Action.TRIAGE).last()
     assert "fake-qwen" in event.reason and event.changes["title"][1] == "茶场村工地夜间施工噪音扰民"
     request = fake_llm.requests[0]
-    assert request["model"] == "fake-qwen" and request["response_format"] == {"type": "json_object"}
+    assert request["model"] == "fake-qwen" and request["response_format"]["type"] == "json_schema"
+    asked = request["response_format"]["json_schema"]
+    assert asked["name"] == "order_draft" and asked["strict"] is True
+    assert chosen in asked["schema"]["properties"]["category_id"]["enum"]  # only the candidates can be chosen
     assert str(chosen) in request["messages"][1]["content"]  # the candidates are offered
+
+
+def test_the_request_names_only_the_candidate_categories_and_no_department(
+    city: City, personas: Personas, fake_llm: FakeLLM
+) -> None:
+    from workorders.models import Category, Department
+
+    order = triaged(personas)
+    candidates = {c.value for c in (*order.triage_record.category.ranked, *order.triage_record.level1.ranked)}
+    fake_llm.answer(draft_json(order))
+    order_draft_with_llm(order_id=order.pk)
+    request = fake_llm.requests[0]
+    prompt = request["messages"][1]["content"]
+    offered = {int(pk) for pk in re.findall(r"^\s*- (\d+)：", prompt, flags=re.MULTILINE)}
+    assert offered and offered <= candidates
+    assert set(request["response_format"]["json_schema"]["schema"]["properties"]["category_id"]["enum"]) == offered
+    paths = dict(Category.objects.values_list("pk", "full_name"))
+    assert {line.split("：", 1)[1] for line in re.findall(r"^\s*- \d+：.*$", prompt, flags=re.MULTILINE)} == {
+        paths[pk] for pk in offered
+    }
+    sent = json.dumps(request, ensure_ascii=False)
+    assert not any(name in sent for name in Department.objects.values_list("name", flat=True))
 
 
 def test_broken_json_gets_one_repair_attempt(city: City, personas: Personas, fake_llm: FakeLLM) -> None:
@@ -107,20 +133,20 @@ def test_a_category_outside_the_candidates_is_refused(city: City, personas: Pers
 
 
 @pytest.mark.parametrize(
-    ("answers", "status", "reason"),
+    ("answers", "reason"),
     [
-        ([Scripted(delay=3), Scripted(delay=3)], "unavailable", "timed out"),
-        ([Scripted(status=500, body=b"boom"), Scripted(status=503, body=b"busy")], "unavailable", "HTTP 503"),
-        ([Scripted(status=401, body=b'{"error": "bad key"}')], "bad_response", "HTTP 401"),
-        ([Scripted(body=b"<html>not json</html>")], "bad_response", "not a chat-completions response"),
+        ([Scripted(delay=3), Scripted(delay=3)], "unavailable: timed out"),
+        ([Scripted(status=500, body=b"boom"), Scripted(status=503, body=b"busy")], "unavailable: HTTP 503"),
+        ([Scripted(status=401, body=b'{"error": "bad key"}')], "bad_response: HTTP 401"),
+        ([Scripted(body=b"<html>not json</html>")], "bad_response: not a chat-completions response"),
     ],
 )
 def test_endpoint_failures_leave_the_classical_fields(
-    city: City, personas: Personas, fake_llm: FakeLLM, answers: list[Scripted], status: str, reason: str
+    city: City, personas: Personas, fake_llm: FakeLLM, answers: list[Scripted], reason: str
 ) -> None:
     order = triaged(personas)
     fake_llm.answer(*answers)
-    assert order_draft_with_llm(order_id=order.pk) == status
+    assert order_draft_with_llm(order_id=order.pk) == "failed"
     fresh = WorkOrder.objects.get(pk=order.pk)
     assert fresh.title == order.title and reason in fresh.triage["llm"]["reason"]
 
@@ -128,7 +154,7 @@ def test_endpoint_failures_leave_the_classical_fields(
 def test_a_refused_connection_is_reported(city: City, personas: Personas, fake_llm: FakeLLM, settings) -> None:
     order = triaged(personas)
     settings.LLM = {**settings.LLM, "BASE_URL": "http://127.0.0.1:1/v1"}
-    assert order_draft_with_llm(order_id=order.pk) == "unavailable"
+    assert order_draft_with_llm(order_id=order.pk) == "failed"
     assert "cannot reach" in WorkOrder.objects.get(pk=order.pk).triage["llm"]["reason"]
 
 
@@ -137,8 +163,9 @@ def test_the_circuit_breaker_stops_calling_a_failing_endpoint(
 ) -> None:
     fake_llm.default = Scripted(status=500, body=b"down")
     orders = [triaged(personas, sender=f"B-{i}") for i in range(5)]
-    outcomes = [order_draft_with_llm(order_id=o.pk) for o in orders]
-    assert outcomes[:3] == ["unavailable"] * 3 and outcomes[3:] == ["circuit_open"] * 2
+    assert [order_draft_with_llm(order_id=o.pk) for o in orders] == ["failed"] * 5
+    reasons = [WorkOrder.objects.get(pk=o.pk).triage["llm"]["reason"].split(":")[0] for o in orders]
+    assert reasons == ["unavailable"] * 3 + ["circuit_open"] * 2
     assert len(fake_llm.requests) == 3 * 2  # three orders, two attempts each; then no more calls
 
 
@@ -154,15 +181,18 @@ def test_an_operators_edit_is_never_overwritten_by_a_late_answer(
     assert order.triage["llm"]["kept"] == ["title"]
 
 
-def test_nothing_changes_when_the_order_was_dispatched_before_the_answer(
+def test_a_draft_whose_order_was_dispatched_before_it_ran_is_not_asked_for(
     city: City, personas: Personas, fake_llm: FakeLLM
 ) -> None:
     order = triaged(personas)
+    asked_at = order.version  # triage asked for the draft
     services.workorder_dispatch(order=order, by=personas.operator, lead_department=city.environment)
     fake_llm.answer(draft_json(order))
-    assert order_draft_with_llm(order_id=order.pk) == "late"
+    assert order_draft_with_llm(order_id=order.pk, based_on=asked_at) == "expired"
     fresh = WorkOrder.objects.get(pk=order.pk)
-    assert fresh.title == order.title and fresh.triage["llm"]["status"] == "late"
+    assert fresh.title == order.title and fresh.triage["llm"]["status"] == "expired"
+    assert fresh.get_status_display() in fresh.triage["llm"]["reason"]  # it says where the order went
+    assert not fake_llm.requests  # nothing was sent for an order nobody will draft any more
 
 
 def test_no_personal_data_reaches_the_llm(city: City, personas: Personas, fake_llm: FakeLLM) -> None:
@@ -260,7 +290,7 @@ def test_intake_answers_with_the_classical_triage_while_the_llm_is_still_thinkin
     order = WorkOrder.objects.get(pk=response.json()["order_id"])
     assert order.triage["versions"] and order.title  # classical triage is done
     assert fake_llm.received.wait(10)  # the LLM has the request and has not answered
-    assert "llm" not in order.triage
+    assert order.triage["llm"]["status"] == "pending" and order.triage["llm"]["based_on_version"] == order.version
     hold.set()
     wait_for_background_drafts(timeout=20)
     order.refresh_from_db()

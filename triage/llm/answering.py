@@ -9,6 +9,7 @@ from typing import Any
 
 import jsonschema
 
+from triage.llm.answers import parse_answer
 from triage.llm.prompts import Prompt
 
 ANSWER_SCHEMA: dict[str, Any] = {
@@ -58,3 +59,23 @@ def validate_answer(data: Any, passages: Sequence[SourcePassage]) -> tuple[Knowl
     if unknown:
         return None, [f"引用了不存在的资料编号：{', '.join(unknown)}；只能引用：{', '.join(sorted(known))}"]
     return KnowledgeAnswer(data["answer"].strip(), tuple(dict.fromkeys(data["citations"]))), []
+
+
+def answer_output_schema(passages: Sequence[SourcePassage]) -> dict[str, Any]:
+    """The answer's schema as sent for structured output: citations limited to the passages given."""
+    keys = [p.key for p in passages]
+    items: dict[str, Any] = {"type": "string", "enum": keys} if keys else {"type": "string"}
+    return {
+        **ANSWER_SCHEMA,
+        "additionalProperties": False,
+        "properties": {
+            **ANSWER_SCHEMA["properties"],
+            "citations": {**ANSWER_SCHEMA["properties"]["citations"], "items": items},
+        },
+    }
+
+
+def check_answer(content: str, passages: Sequence[SourcePassage]) -> tuple[KnowledgeAnswer | None, list[str]]:
+    """An answer's text and citations, or None and what is wrong with it."""
+    data, errors = parse_answer(content)
+    return validate_answer(data, passages) if not errors else (None, errors)

@@ -7,13 +7,25 @@ classical triage stands."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
 
-from triage.llm.prompts import Prompt
+from triage.llm.answers import parse_answer
+from triage.llm.prompts import Prompt, repair_messages
+
+__all__ = [
+    "DRAFT_SCHEMA",
+    "CategoryOption",
+    "DraftRequest",
+    "OrderDraft",
+    "check_draft",
+    "draft_messages",
+    "draft_output_schema",
+    "repair_messages",
+    "validate_draft",
+]
 
 REQUEST_TYPES = {
     "complaint": "投诉",
@@ -92,14 +104,30 @@ def draft_messages(prompt: Prompt, request: DraftRequest) -> list[dict[str, str]
     return [{"role": "system", "content": prompt.system}, {"role": "user", "content": user}]
 
 
-def repair_messages(
-    prompt: Prompt, messages: Sequence[dict[str, str]], answer: str, errors: Sequence[str]
-) -> list[dict[str, str]]:
-    return [
-        *messages,
-        {"role": "assistant", "content": answer},
-        {"role": "user", "content": prompt.render("repair", errors="\n".join(f"- {e}" for e in errors))},
-    ]
+def draft_output_schema(request: DraftRequest) -> dict[str, Any]:
+    """The draft's schema as sent to the endpoint for structured output: every property required and nothing
+    else allowed (what strict mode asks), and the category limited to this order's candidates, so a server that
+    enforces the schema can only write a draft that passes ``validate_draft``."""
+    summary = DRAFT_SCHEMA["properties"]["summary"]
+    return {
+        **DRAFT_SCHEMA,
+        "additionalProperties": False,
+        "properties": {
+            **DRAFT_SCHEMA["properties"],
+            "summary": {
+                **summary,
+                "required": list(summary["properties"]),
+                "additionalProperties": False,
+            },
+            "category_id": {"type": "integer", "enum": [option.id for option in request.options]},
+        },
+    }
+
+
+def check_draft(content: str, request: DraftRequest) -> tuple[OrderDraft | None, list[str]]:
+    """An answer's draft, or None and what is wrong with it (parsing, then the rules of ``validate_draft``)."""
+    data, errors = parse_answer(content)
+    return validate_draft(data, request) if not errors else (None, errors)
 
 
 def validate_draft(data: Any, request: DraftRequest) -> tuple[OrderDraft | None, list[str]]:

@@ -6,6 +6,7 @@ changing a prompt means adding a new version file and pointing ``CURRENT`` at it
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -42,3 +43,14 @@ def load_prompt(name: str, version: int | None = None) -> Prompt:
     parts = _SECTION.split(path.read_text(encoding="utf-8"))
     sections = {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
     return Prompt(name, version, sections.get("system", ""), sections.get("user", ""), sections.get("repair", ""))
+
+
+def repair_messages(
+    prompt: Prompt, messages: Sequence[dict[str, str]], answer: str, errors: Sequence[str]
+) -> list[dict[str, str]]:
+    """The conversation once more, with the bad answer and what is wrong with it (the prompt's repair section)."""
+    return [
+        *messages,
+        {"role": "assistant", "content": answer},
+        {"role": "user", "content": prompt.render("repair", errors="\n".join(f"- {e}" for e in errors))},
+    ]
