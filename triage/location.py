@@ -27,6 +27,7 @@ the place most clearly; one turn never runs into the next.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -77,6 +78,8 @@ class Gazetteer:
                     self._by_name.setdefault(name, []).append(place)
         names = sorted(self._by_name, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, names))) if names else None
+        self._ancestors: dict[int, tuple[int, ...]] = {}
+        self._ancestors = {place.id: tuple(self.ancestors(place)) for place in places}
         self._by_short: dict[str, list[PlaceRef]] = {}
         for place in places:
             for short in self._short_names(place):
@@ -98,6 +101,9 @@ class Gazetteer:
         return [name + stem for name in ({parent.name, *parent.aliases} if parent else ())]
 
     def ancestors(self, place: PlaceRef) -> list[int]:
+        known = self._ancestors.get(place.id)
+        if known is not None and self.places.get(place.id) is place:
+            return list(known)
         chain, current = [], place.parent_id
         while current is not None and current in self.places and len(chain) < 10:
             chain.append(current)
@@ -190,9 +196,8 @@ class Gazetteer:
             return candidates
 
         def agrees(place_id: int) -> bool:
-            return any(other == place_id or other in self.ancestors(self.places[place_id]) for other in said) or any(
-                place_id in self.ancestors(self.places[other]) for other in said
-            )
+            lineage = {place_id, *self._ancestors[place_id]}
+            return bool(said & lineage) or any(place_id in self._ancestors[other] for other in said)
 
         if agrees(candidates[0].value):
             return candidates
@@ -257,7 +262,7 @@ def spoken_numbers_to_digits(text: str) -> str:
 # Characters that are never part of a road or venue name: pronouns, particles, the copula, a few verbs that come
 # right before a place (在, 到, 去, 住, 叫…), connectors, punctuation and masking brackets.
 _STOP_CHARS = (
-    "我你他她它们的了着在是把被就也还很太这那哪些么吗呢吧啊呀哦嗯哈呃喂个条位从往去到说讲看想要能叫问找住给让有没冇不而"
+    "我你他她它们的了着在是把被就也还很太这那哪些么吗呢吧啊呀哦嗯哈呃喂个条位从往去到说讲看想要能叫问找住给让有没冇不而对于"
     "跟与及或至"
     "，,。.、；;：:！!？?“”\"'‘’（）()《》<>[]【】 \t\n…—-~·/"
 )
@@ -311,13 +316,13 @@ _GENERIC_VENUE = frozenset((
 # fmt: on
 # a business known by a generic two-character word is hardly a place of its own (早餐店, 银行网点), nor is a
 # company or a factory (移动公司, 服装厂): they make an address only with a road or a district
-_WEAK_SUFFIX = ("店", "中心", "机构", "网点", "银行")
-_COMPANY_SUFFIX = ("公司", "厂")
+_WEAK_SUFFIX = ("店", "中心", "网点", "银行")
+_COMPANY_SUFFIX = ("公司", "厂", "机构")
 # a stem that points at some place rather than names one (隔壁村, 附近小区, 当地派出所), or with a time in it
 # (晚七点至十点广场)
 _NOT_A_NAME = re.compile(
     r"^(?:隔壁|附近|旁边|对面|周边|周围|当地|外地|辖区|所在地|整个|所有|本|该|各|全|每|某|别的|其他|其它|一|两|几|多|无|居民|老旧"
-    r"|公立|私立|公办|民办|新建)"
+    r"|公立|私立|公办|民办|新建)|\d{4}"
     r"|[零一二三四五六七八九十\d]点"
 )
 # words that start a clause rather than a name: skipped whole, so that no name starts inside them (希望市政府,
@@ -328,21 +333,23 @@ _NOT_A_START = re.compile(
     r"|正在|准备|计划|应该|可以|必须|需要|但是|而且|并且|如果|因为|所以|为了|以及|至今|目前|现在|今天|昨天|今年|去年"
     r"|明年|每天|晚上|白天|凌晨|早上|中午|下午|上午|半夜|周末|同时|另外|其中|此外|交给|转给|前往|进入|离开|路过|承包"
     r"|租用|搬到|搬进|入住|购买|签订|报考|就读|上学|上班|工作|来到|回到|搬迁|强烈|严重|非常|十分|特别|极其|真正|事情"
-    r"|问题|部分|一些|很多|许多|各个|评为|村委会|居委会|物业|业主|开发商"
+    r"|问题|部分|一些|很多|许多|各个|评为|村委会|居委会|物业|业主|开发商|最近|敢问|街道|进出|出入|增设|增加|正常|经常|一直"
     r"|投诉|举报|反映|经营|开了|开个|开的|办了|买了|卖|搞|做|租"
     r"|某个|某|一个|一家|一排|那家|这家|斜对面|对面|旁边|门口|后门|附近|后面|前面"
 )
 _UNIT = r"(?:号楼|号院|号门面|号摊位|号铺面|号|栋|幢|单元|室|楼|层|组|片区|片|期|区)"
-_NUMBER = re.compile(rf"(?<![月年日第\d零〇一幺二两三四五六七八九十百])[A-Za-z]?{_DIGITS}{_UNIT}")
+_NUMBER = re.compile(rf"(?<![月年日第\d零〇一幺二两三四五六七八九十百])[A-Za-z]?{_DIGITS}{_UNIT}(?!线)")
 # the same, found fast (a character class first); what the look-behind and the letter need is checked by hand
-_NUMBER_SCAN = re.compile(rf"[A-Za-z\d零〇一幺二两三四五六七八九十百][\d零〇一幺二两三四五六七八九十百]*{_UNIT}")
+_NUMBER_SCAN = re.compile(rf"[A-Za-z\d零〇一幺二两三四五六七八九十百][\d零〇一幺二两三四五六七八九十百]*{_UNIT}(?!线)")
 _NOT_BEFORE_A_NUMBER = frozenset("月年日第0123456789零〇一幺二两三四五六七八九十百")
-_ROOM = re.compile(r"\d{3,4}(?!\d)|[零〇一幺二两三四五六七八九]{3,4}(?![零〇一幺二两三四五六七八九十百号栋楼层室])")
+_ROOM = re.compile(
+    r"(?:\d{3,4}(?!\d)|[零〇一幺二两三四五六七八九]{3,4}(?![零〇一幺二两三四五六七八九十百号栋楼层室]))(?![多户人个年元块米平])"
+)
 _SIDE = re.compile(
     r"斜对面|对面|旁边|旁|门口|附近|后面|前面|侧面|后门|前门|正门|侧门|东门|西门|南门|北门|大门|楼下|楼顶|顶楼|路段|一带|段"
     rf"|往[东西南北](?:走)?(?:约|大概)?{_DIGITS}(?:多|来)?米"
 )
-_JUNCTION = re.compile(r"十字路口|丁字路口|交叉口|交汇处|交界处|路口|口")
+_JUNCTION = re.compile(r"十字路口|丁字路口|交叉口|交汇处|交界处|交口处|交口|路口|口")
 _CONNECTOR = re.compile(r"与|和|跟|及|、")
 _RANGE = re.compile(r"至|到")
 # a business the caller names with 叫: 一家叫湘味轩的饭店 / 一个电子厂，叫宏联电子 / 楼盘，叫什么湖畔壹号
@@ -573,8 +580,10 @@ def _named_piece(
         if text[index] in _STOP:
             begin = index + 1
             break
-    for clause in _NOT_A_START.finditer(text, begin, start):
-        begin = clause.end()
+    # a word that starts a clause (位于, 斜对面, 希望…) may begin before the particle the scan stopped at
+    for clause in _NOT_A_START.finditer(text, max(position, begin - 3), start):
+        if clause.end() > begin:
+            begin = clause.end()
     if (
         last is not None
         and last.kind in ("road", "venue", "number")
@@ -600,7 +609,8 @@ def _named_piece(
         if _NOT_A_NAME.search(stem):
             return _Token("junk", begin, end, name, 0.0)
         weight = 3.0 if len(name) >= 5 else 1.0 if len(stem) <= 2 and name.endswith(_WEAK_SUFFIX) else 2.0
-        return _Token("venue", begin, end, name, 1.0 if name.endswith(_COMPANY_SUFFIX) else weight)
+        company = name.endswith(_COMPANY_SUFFIX) and not name.endswith("培训机构")
+        return _Token("venue", begin, end, name, 1.0 if company else weight)
     if suffix in _GENERIC_VENUE and adjacent and last is not None and last.kind in _AFTER:
         return _Token("venue", start, end, suffix, 1.0)
     return None
@@ -629,7 +639,7 @@ def _bare(text: str, last: _Token, number_start: int) -> _Token | None:
     lead = _FILLER.match(gap).end()
     for length in range(2, min(7, len(gap) - lead) + 1):
         name = gap[lead : lead + length]
-        if _STOP.intersection(name):
+        if _STOP.intersection(name) or _NOT_A_START.search(name):
             return None
         if _FILLER.fullmatch(gap, lead + length):
             return _Token("bare", last.end + lead, last.end + lead + length, name, 2.0)
@@ -726,7 +736,9 @@ def _written(text: str, run: list[_Token], chain: Sequence[PlaceRef]) -> str:
     交叉口, nothing after the last number but a place."""
     while len(run) > 1 and run[-1].kind in ("side", "junction") and run[-2].kind in ("number", "room"):
         run = run[:-1]  # 12号门口: the number says where
-    said = {depth: _said(text, token) for token in run if token.kind == "area" and (depth := token.depth) in (2, 3)}
+    # the district and street the run starts with (a district code later in it is part of a name: 小区A1区路)
+    leading = list(itertools.takewhile(lambda token: token.kind == "area", run))
+    said = {depth: _said(text, token) for token in leading if (depth := token.depth) in (2, 3)}
     if any(token.depth == 3 and token.kind == "venue" for token in run):
         said.setdefault(3, "")  # 江背镇中心小学 names its town
     chosen = {place.depth: place for place in chain if place.depth in (2, 3)}
