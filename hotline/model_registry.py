@@ -3,7 +3,9 @@ worse than the active one, and load the active one.
 
 Promotion is decided on the *gate*: a fixed tenth of the training messages (by a hash of their key) that no
 model trains on. The candidate and the active model are both evaluated on the candidate's gate, so the
-comparison is like for like even when the training data has grown.
+comparison is like for like even when the training data has grown. The call model inside a level-1 model
+(trained on spoken appeals, read for calls only) is measured by cross-validation on those appeals and recorded
+with the metrics; it has no part in the gate.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hotline.models import ModelKind, ModelStatus, ModelVersion
-from triage.classify import ALGORITHM, Level1Classifier, evaluate, evaluate_model
+from triage.classify import ALGORITHM, CALL_ALGORITHM, Level1Classifier, evaluate, evaluate_model
 from triage.datasets import split_gate
 from triage.types import Example
 from workorders.choices import Action, Status
@@ -75,13 +77,16 @@ def _cross_validated(model: Level1Classifier, examples: Sequence[Example]) -> di
     return evaluate(list(labels), list(predicted), list(proba.max(axis=1))).as_dict()
 
 
-def model_train_level1(*, examples: Sequence[Example], sources: dict[str, int], force: bool = False) -> TrainingOutcome:
-    """Train on the examples (minus the gate), register the model with its metrics, and promote it if it is
-    not worse on the gate than the active model (or if ``force``)."""
+def model_train_level1(
+    *, examples: Sequence[Example], sources: dict[str, int], spoken: Sequence[Example] = (), force: bool = False
+) -> TrainingOutcome:
+    """Train on the examples (minus the gate), and the call model on ``spoken`` if given; register the model
+    with its metrics, and promote it if it is not worse on the gate than the active model (or if ``force``)."""
     training, gate = split_gate(examples)
     if len({example.label for example in training}) < 2:
         raise ValueError("the training data needs at least two labels")
-    model = Level1Classifier().fit(training)
+    model = Level1Classifier().fit(training, spoken=spoken)
+    call_model = model.call_model
     gate_evaluation = evaluate_model(model, gate) if gate else None
     artifact = model.to_bytes()
     version = ModelVersion.objects.create(
@@ -96,10 +101,18 @@ def model_train_level1(*, examples: Sequence[Example], sources: dict[str, int], 
             "examples": len(training),
             "gate_examples": len(gate),
             "labels": dict(Counter(example.label for example in training).most_common()),
+            "call_model": {
+                "algorithm": CALL_ALGORITHM,
+                "examples": len(spoken),
+                "labels": dict(Counter(example.label for example in spoken).most_common()),
+            }
+            if call_model is not None
+            else None,
         },
         metrics={
             "gate": gate_evaluation.as_dict() if gate_evaluation else {},
             "cross_validated": _cross_validated(model, training),
+            "call_model_cross_validated": _cross_validated(call_model, spoken) if call_model is not None else {},
         },
         gate_macro_f1=gate_evaluation.macro_f1 if gate_evaluation else None,
     )
@@ -150,20 +163,24 @@ def active_version_id(kind: str) -> tuple[int, str] | None:
     return (row[0], row[1]) if row else None
 
 
-_loaded: dict[int, Level1Classifier] = {}
+_loaded: dict[tuple[int, str], Level1Classifier] = {}
 _loading = threading.Lock()
 
 
 def load_level1(version: ModelVersion | int) -> Level1Classifier:
-    """The model of a version, loaded once per process."""
-    pk = version if isinstance(version, int) else version.pk
+    """The model of a version, loaded once per process. Kept by id and artifact hash: an id can come back for
+    another model (a test database rolled back, a restored backup), its hash cannot."""
+    if isinstance(version, ModelVersion):
+        key = (version.pk, version.sha256)
+    else:
+        key = (version, ModelVersion.objects.values_list("sha256", flat=True).get(pk=version))
     with _loading:
-        if pk not in _loaded:
+        if key not in _loaded:
             artifact = (
                 bytes(version.artifact)
                 if isinstance(version, ModelVersion)
-                else bytes(ModelVersion.objects.values_list("artifact", flat=True).get(pk=pk))
+                else bytes(ModelVersion.objects.values_list("artifact", flat=True).get(pk=version))
             )
             _loaded.clear()  # keep one model in memory: the active one
-            _loaded[pk] = Level1Classifier.from_bytes(artifact)
-        return _loaded[pk]
+            _loaded[key] = Level1Classifier.from_bytes(artifact)
+        return _loaded[key]

@@ -14,6 +14,13 @@ Method (chosen by cross-validation on the training messages; see docs/triage.md 
   and the gate's from 0.936 to 0.946 (docs/triage.md).
 
 The words shown to the operator are the word-view features that pushed most towards the chosen class.
+
+*Call model*: web messages are long and written; calls are short, spoken, full of places and objects, and
+often belong to the level-1 categories that have no labelled messages. A second classifier of the same
+recipe, trained on spoken appeals for all 15 level-1 categories (``triage/data/spoken_appeals.txt``), is kept
+inside the model (``call_model``) and read for calls only; the pipeline combines it with the category lexicon
+(``TriagePipeline._level1``). It never changes what the web-message model learns or how it is gated.
+
 Pure: plain texts and labels in, numpy arrays and dataclasses out; serialised with joblib.
 """
 
@@ -32,13 +39,18 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.svm import LinearSVC
+from threadpoolctl import threadpool_limits
 
 from triage.tokenize import default_tokenizer
 from triage.types import Candidate, Example
 
 ALGORITHM = "nbsvm-char12+nbsvm-word12+svm-char12-stacked-v2"
+CALL_ALGORITHM = "calls: same recipe on spoken appeals (15 level-1)"
+# An example whose key is another's followed by this mark and a suffix is a variant of it (the same appeal
+# with call noise around it): variants stay in their original's fold, so out-of-fold scores are honest.
+VARIANT_MARK = "~"
 _PLACEHOLDER = re.compile(r"\[[A-Z_]+\]|\*{3,}")
 _SPACE = re.compile(r"\s+")
 
@@ -171,9 +183,19 @@ class Level1Classifier:
     folds: int = 3
     classes_: np.ndarray = field(default_factory=lambda: np.array([]))
 
-    def fit(self, examples: Sequence[Example], *, seed: int = 0) -> Level1Classifier:
+    def fit(self, examples: Sequence[Example], *, spoken: Sequence[Example] = (), seed: int = 0) -> Level1Classifier:
         """Train on the examples. A label with fewer examples than folds cannot be learned and calibrated:
-        its examples are left out and the label listed in ``dropped_labels_``."""
+        its examples are left out and the label listed in ``dropped_labels_``. ``spoken``: appeals as callers
+        say them (``datasets.spoken_examples``), for a second model read for calls only (``call_model``).
+
+        BLAS runs on one thread here: the models' matrices are small, and on a machine that is busy (a worker
+        beside a web server, several engineers on two cores) more threads spent most of the stacker's time
+        waiting for each other (its fit took seven times longer under load)."""
+        with threadpool_limits(limits=1, user_api="blas"):
+            self.call_model_ = Level1Classifier(C=self.C, folds=self.folds)._fit(spoken, seed) if spoken else None
+            return self._fit(examples, seed)
+
+    def _fit(self, examples: Sequence[Example], seed: int) -> Level1Classifier:
         counts = Counter(example.label for example in examples)
         self.dropped_labels_ = sorted(label for label, count in counts.items() if count < self.folds)
         examples = [example for example in examples if counts[example.label] >= self.folds]
@@ -188,8 +210,12 @@ class Level1Classifier:
         X_word = self.word_vectorizer_.fit_transform(words)
         self.classes_ = np.unique(labels)
         out_of_fold = np.zeros((len(labels), 3 * len(self.classes_)), dtype=np.float32)
-        folds = StratifiedKFold(self.folds, shuffle=True, random_state=seed)
-        for train, held_out in folds.split(X_char, labels):
+        groups = [example.key.partition(VARIANT_MARK)[0] or str(i) for i, example in enumerate(examples)]
+        if len(set(groups)) < len(groups):
+            splits = StratifiedGroupKFold(self.folds, shuffle=True, random_state=seed).split(X_char, labels, groups)
+        else:
+            splits = StratifiedKFold(self.folds, shuffle=True, random_state=seed).split(X_char, labels)
+        for train, held_out in splits:
             out_of_fold[held_out] = np.hstack(
                 [
                     NBSVM(C=self.C).fit(X_char[train], labels[train]).decision_function(X_char[held_out]),
@@ -205,6 +231,11 @@ class Level1Classifier:
         self.out_of_fold_proba_ = self.stacker_.predict_proba(out_of_fold)
         self.out_of_fold_labels_ = labels
         return self
+
+    @property
+    def call_model(self) -> Level1Classifier | None:
+        """The model read for calls, if one was trained (models saved before it existed have none)."""
+        return self.__dict__.get("call_model_")
 
     def _views(
         self, texts: Sequence[str], words: Sequence[Sequence[str]] | None = None

@@ -3,6 +3,9 @@
 - The shared Teddy Cup data: ``messages_train.csv`` (raw text) and ``messages_segmented_extra.csv``
   (pre-segmented words; the rows already in train or in dev are left out, so dev is never trained on).
 - Any CSV with a ``label`` column and either ``text`` or ``title`` + ``detail``.
+- The spoken appeals written for this project (``data/spoken_appeals.txt``, see ``data/README.md``): short
+  appeals as a caller says them, for every level-3 category of all 15 level-1 categories. They train the call
+  model (``Level1Classifier.fit(…, spoken=…)``), never the web-message model, and are not part of the gate.
 
 A fixed tenth of the training messages (chosen by a hash of their key) is the *gate*: no model trains on
 it, and a new model is promoted only if it does at least as well there as the active one.
@@ -12,12 +15,17 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import random
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from triage.classify import VARIANT_MARK
 from triage.normalise import normalise, prepare, to_simplified
 from triage.privacy import mask_dialogue, mask_pii
 from triage.types import Example
+
+DATA = Path(__file__).resolve().parent / "data"
+SPOKEN_APPEALS = DATA / "spoken_appeals.txt"
 
 
 class DatasetError(ValueError):
@@ -91,3 +99,67 @@ def teddy_examples(folder: Path) -> tuple[list[Example], list[Example]]:
         if key not in seen and words and row["label"]:
             train.append(Example("", row["label"], words=words, key=key))
     return train, dev
+
+
+# --- spoken appeals ----------------------------------------------------------------------------------------
+
+# What a call says besides the appeal: the caller's name and number, a place, assent and thanks. Each spoken
+# appeal is also trained with two of these around it, so that the call model learns they say nothing about the
+# category (without them, words like 小区 or 街道 lean towards the categories whose appeals mention them most).
+_CALL_NOISE_BEFORE = (
+    "喂，你好，",
+    "你好，我想反映一下，",
+    "嗯，那个，",
+    "我想咨询一下，",
+    "你好，我要投诉，",
+    "喂，是12345吧，",
+    "我姓[NAME]，",
+    "我上次打过的，",
+)
+_CALL_NOISE_AFTER = (
+    "我姓[NAME]，电话[MOBILE]。",
+    "在A3区西湖街道那边。",
+    "就在我们小区门口，A5区圭塘街道。",
+    "对对，就是这个意思。",
+    "你们帮忙问一下，谢谢。",
+    "我复述一下，您反映的情况是这样，对吗？对。",
+    "A7县星沙街道，开元路那里。",
+    "好的，麻烦你们快点处理。",
+    "你们到底管不管？",
+    "处理了给我回个电话。",
+)
+
+
+def read_spoken_appeals(path: Path = SPOKEN_APPEALS) -> list[tuple[tuple[str, ...], str]]:
+    """(category path, appeal) pairs from the spoken appeals file: ``[level1/level2/level3]`` lines open a
+    category, each following line is one appeal; ``#`` starts a comment line."""
+    if not path.is_file():
+        raise DatasetError(f"{path}: no such file")
+    pairs: list[tuple[tuple[str, ...], str]] = []
+    category: tuple[str, ...] = ()
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            category = tuple(part.strip() for part in line[1:-1].split("/"))
+            if not all(category) or len(category) > 3:
+                raise DatasetError(f"{path.name}:{number}: bad category path {line!r}")
+            continue
+        if not category:
+            raise DatasetError(f"{path.name}:{number}: an appeal before any [category] line")
+        pairs.append((category, line))
+    return pairs
+
+
+def spoken_examples(path: Path = SPOKEN_APPEALS, *, with_call_noise: bool = True, seed: int = 0) -> list[Example]:
+    """The spoken appeals as level-1 examples (as the models read them: masked, normalised); with
+    ``with_call_noise`` each appeal a second time wrapped in what calls say besides the appeal."""
+    rng = random.Random(seed)
+    examples = []
+    for number, (category, appeal) in enumerate(read_spoken_appeals(path)):
+        examples.append(Example(model_text(appeal), category[0], key=f"spoken:{number}"))
+        if with_call_noise:
+            noisy = f"{rng.choice(_CALL_NOISE_BEFORE)}{appeal}\n{rng.choice(_CALL_NOISE_AFTER)}"
+            examples.append(Example(model_text(noisy), category[0], key=f"spoken:{number}{VARIANT_MARK}noise"))
+    return examples

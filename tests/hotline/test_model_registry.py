@@ -126,3 +126,24 @@ def test_evaluate_model_prints_macro_f1_accuracy_and_per_class_figures(active_mo
 def test_evaluate_model_needs_an_active_model(db, tmp_path) -> None:
     with pytest.raises(CommandError, match="no level-1 model is active"):
         call_command("evaluate_model", str(tmp_path / "x.csv"))
+
+
+def test_a_model_with_a_call_model_replaces_one_without_it_on_the_same_gate(labelled_rows, tmp_path) -> None:
+    """An installation whose active model predates call models: the new model is trained on the same messages
+    plus the spoken appeals, its web-message part scores the same on the gate, so it is promoted."""
+    messages = str(write_csv(tmp_path / "a.csv", labelled_rows))
+    train("--no-shared", "--no-spoken", "--csv", messages)
+    before = ModelVersion.objects.get()
+    assert (
+        before.training["call_model"] is None and Level1Classifier.from_bytes(bytes(before.artifact)).call_model is None
+    )
+    output = train("--no-shared", "--csv", messages)
+    assert "Call model on" in output and "Promoted" in output
+    after = ModelVersion.objects.exclude(pk=before.pk).get()
+    assert after.status == ModelStatus.ACTIVE and after.gate_macro_f1 >= before.gate_macro_f1
+    call_model = after.training["call_model"]
+    assert len(call_model["labels"]) == 15 and call_model["examples"] > 2000
+    assert after.metrics["call_model_cross_validated"]["size"] == call_model["examples"]
+    model = Level1Classifier.from_bytes(bytes(after.artifact))
+    assert len(model.call_model.classes_) == 15
+    assert set(model.classes_) == {row["label"] for row in labelled_rows}  # the web-message model is unchanged

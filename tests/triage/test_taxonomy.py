@@ -367,3 +367,36 @@ def test_the_sentence_lands_in_its_level1_and_level3_category(
         ranked = full.rank_within(found, level1)
     got = "/".join(full.path_of(ranked[0].value)[1:]) if ranked else None
     assert got in tails, f"{sentence!r}: {shown(full, ranked)}"
+
+
+# ------------------------------------------------------------------------------------- what callers say
+# (sentence as a caller says it on the phone, its level-1, the acceptable level-2/level-3 paths): objects and
+# places instead of policy terms, dialect words, ASR homophones (然气, 井改).
+SPOKEN_CASES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("那个路口的井改冇得了，晚上骑车的看不到", "城乡建设", ("城市建设和市政管理/城市公共设施",)),
+    ("屋里一股然气味，不晓得哪里漏气了，我不敢开灯", "城乡建设", ("城市建设和市政管理/燃气供应",)),
+    ("路边那根电线掉下来了，还在冒火花", "城乡建设", ("城市建设和市政管理/电力供应",)),
+    ("超市停车场有个小孩子被锁在车里了，大人不在", "政法", ("社会治安/其他",)),
+    ("我在网上刷单被骗了两万块钱", "政法", ("社会治安/治安案件",)),
+    ("我爸有点老年痴呆，早上出门到现在没回来", "政法", ("社会治安/拐卖人口",)),
+    ("楼下广场舞的音箱吵死了，天天跳到十点", "环境保护", ("环境污染/噪音污染",)),
+    ("营业厅给我开通了视频彩铃，每个月乱扣钱", "科技与信息产业", ("电信/运营商监管",)),
+    ("小区宽带断了三天，冇得网，电信也不来修", "科技与信息产业", ("电信/通信保障",)),
+    ("对门的老人独居，好几天没看到了，敲门没人应", "民政", ("福利慈善/福利事业",)),
+    ("政务中心窗口让我跑了三趟，也不一次性告知", "纪检监察", ("干部作风/官僚主义",)),
+    ("我在楼顶上，活着没意思，不想活了", "卫生计生", ("公共卫生/其他",)),
+    ("买的电饭煲用了几天就坏了，商家不给退也不给换", "商贸旅游", ("市场监管/商品质量",)),
+)
+
+
+@pytest.mark.parametrize(("sentence", "level1", "tails"), SPOKEN_CASES, ids=[c[0] for c in SPOKEN_CASES])
+def test_what_a_caller_says_lands_in_its_level1_and_level3_category(
+    full: CategoryLexicon, sentence: str, level1: str, tails: tuple[str, ...]
+) -> None:
+    found = words(sentence)
+    scores = full.level1_scores(found)
+    top3 = sorted(scores.items(), key=lambda kv: -kv[1])[:3]
+    assert max(scores, key=scores.get) == level1, f"{sentence!r}: level-1 scores {top3}"
+    ranked = full.rank_within(found, level1)
+    got = "/".join(full.path_of(ranked[0].value)[1:]) if ranked else None
+    assert got in tails, f"{sentence!r}: {shown(full, ranked)}"

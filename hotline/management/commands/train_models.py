@@ -12,14 +12,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hotline import model_registry
 from hotline.models import ModelKind
-from triage.datasets import DatasetError, read_labelled_csv, teddy_examples
+from triage.datasets import DatasetError, read_labelled_csv, spoken_examples, teddy_examples
 
 
 class Command(BaseCommand):
     help = (
         "Train the level-1 category classifier from the shared data (default), a CSV with text,label (or "
         "title,detail,label) columns, and/or the system's own confirmed orders; promote it only if it does at "
-        "least as well as the active model on the held-out gate."
+        "least as well as the active model on the held-out gate. The call model is trained on the spoken appeals "
+        "shipped with the system (triage/data/spoken_appeals.txt)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,6 +29,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-shared", action="store_true", help="Leave out the shared Teddy Cup data.")
         parser.add_argument("--include-confirmed", action="store_true", help="Add the orders operators dispatched.")
+        parser.add_argument(
+            "--no-spoken", action="store_true", help="Train no call model (calls then read the web-message model)."
+        )
         parser.add_argument("--if-missing", action="store_true", help="Do nothing when a model is already active.")
         parser.add_argument("--force", action="store_true", help="Promote even if the new model is worse.")
         parser.add_argument(
@@ -51,6 +55,12 @@ class Command(BaseCommand):
                 sources[str(path)] = len(rows)
         except (DatasetError, FileNotFoundError) as error:
             raise CommandError(str(error)) from None
+        spoken = []
+        if not options["no_spoken"]:
+            try:
+                spoken = spoken_examples()
+            except DatasetError as error:
+                raise CommandError(str(error)) from None
         if options["include_confirmed"]:
             confirmed = model_registry.confirmed_order_examples()
             examples += confirmed
@@ -58,8 +68,14 @@ class Command(BaseCommand):
         if not examples:
             raise CommandError("nothing to train on: give --csv, --include-confirmed, or leave the shared data in")
         self.stdout.write(f"Training on {len(examples)} messages from {json.dumps(sources, ensure_ascii=False)} …")
+        if spoken:
+            self.stdout.write(
+                f"Call model on {len(spoken)} examples made from the spoken appeals (triage/data/spoken_appeals.txt) …"
+            )
         try:
-            outcome = model_registry.model_train_level1(examples=examples, sources=sources, force=options["force"])
+            outcome = model_registry.model_train_level1(
+                examples=examples, sources=sources, spoken=spoken, force=options["force"]
+            )
         except ValueError as error:
             raise CommandError(str(error)) from None
         version, gate = outcome.version, outcome.version.metrics.get("gate", {})
@@ -73,5 +89,10 @@ class Command(BaseCommand):
         cross = version.metrics.get("cross_validated", {})
         if cross:
             self.stdout.write(f"  cross-validated ({cross['size']} messages): macro-F1 {cross['macro_f1']:.4f}")
+        calls = version.metrics.get("call_model_cross_validated", {})
+        if calls:
+            self.stdout.write(
+                f"  call model, cross-validated ({calls['size']} spoken appeals): macro-F1 {calls['macro_f1']:.4f}"
+            )
         style = self.style.SUCCESS if outcome.promoted else self.style.WARNING
         self.stdout.write(style(("Promoted: " if outcome.promoted else "Not promoted: ") + outcome.reason))
