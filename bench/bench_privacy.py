@@ -2,15 +2,18 @@
 
 - Web-message sentences (tests/triage/pii_cases.py): recall per kind (planted values found with their kind and
   exact offsets), precision (masked spans that were planted), false positives on sentences that must stay.
-- Dialogues (tests/triage/dialogue_pii_cases.py, 300+ calls built from templates plus hand-written ones): every
-  planted mention masked as its kind in the whole transcript (names: recall; numbers: must be 1.0), what stays
+- Dialogues (tests/triage/dialogue_pii_cases.py, 500+ calls built from templates plus hand-written ones): every
+  planted mention masked as its kind in the whole transcript (names: recall; numbers: must be 1.0), per class of
+  case (ASR variants of digits, fillers, plates read aloud, titles, rare surnames, corrections …), what stays
   readable in the model text, masked spans that cover no planted value (precision), and spans in the calls
   that must stay untouched (places, organisations, job titles, ordinary numbers).
 - The call corpus (bench/calls.py), ``tune``, ``held_out`` and ``final``: a personal value counts as masked when none of
   the forms it takes in the transcript (``as_said``) can still be read in the masked whole text or model text;
   a surname said alone (周) counts as readable where it still stands as a name (姓周, 周先生, 老周, a clause of
-  its own, 周末的周). Names masked that are no labelled value are counted (precision) and, on ``tune`` only,
-  listed with the values missed; the held-out calls are only counted, never read to tune the rules.
+  its own, 周末的周). A form in which 某 stands for the given name (王某, 李某某) is a name already masked
+  (round 2 leaves it as it is): it counts as masked, and ``names_counting_mou_forms_as_readable`` gives the figure
+  that counts it as readable. Names masked that are no labelled value are counted (precision) and, on ``tune``
+  only, listed with the values missed; the held-out calls are only counted, never read to tune the rules.
 - Real web messages (messages_dev.csv and hotspot_messages.csv): how many spans of each kind are masked, how
   many names only the recogniser found (no cue word next to them; a fixed sample of 50 is written out to read),
   and the spans found in the first 2,000 hotspot messages with their context, so a false positive can be seen.
@@ -111,6 +114,11 @@ def dialogues() -> dict[str, object]:
     traps = [outcome(case) for case in TRAP_DIALOGUES]
     trap_spans = [f"{kind} {value!r}" for r in traps for kind, value in r.extra]
     damaged = [p.text for r in results + traps for p in r.damaged]
+    per_class: dict[str, Counter[str]] = {}
+    for result in results:
+        counts = per_class.setdefault(result.case.name, Counter())
+        counts["planted"] += len(result.case.planted)
+        counts["missed"] += len(result.missed)
     return {
         "calls_with_planted_values": len(PLANTED_DIALOGUES),
         "calls_that_must_stay": len(TRAP_DIALOGUES),
@@ -118,6 +126,9 @@ def dialogues() -> dict[str, object]:
         "recall_per_kind": {kind: _rate(planted[kind] - missed[kind], planted[kind]) for kind in planted},
         "numbers_recall": _rate(numbers - sum(missed[k] for k in NUMBER_KINDS), numbers),
         "names_recall": _rate(planted["NAME"] - missed["NAME"], planted["NAME"]),
+        "recall_per_class_of_case": {
+            name: _rate(c["planted"] - c["missed"], c["planted"]) for name, c in sorted(per_class.items())
+        },
         "precision": _rate(spans - len(extra), spans),
         "masked_not_planted": extra[:20],
         "spans_in_calls_that_must_stay": len(trap_spans),
@@ -126,6 +137,10 @@ def dialogues() -> dict[str, object]:
         "planted_still_readable_by_models": sum(len(r.leaked_to_models) for r in results),
         "missed_examples": [f"{p.kind} {p.text!r} ({r.case.name})" for r in results for p in r.missed][:20],
     }
+
+
+# 王某, 李某某, 张某人: the given name is already left out; the form is a name already masked.
+_MOU = re.compile(r"^[\u4e00-\u9fff]{1,2}某(?:某|人)?$")
 
 
 def _readable(form: str, masked: str) -> bool:
@@ -147,6 +162,7 @@ def call_corpus(split: str, *, details: bool) -> dict[str, object]:
     are no labelled value (for ``tune`` only: the held-out calls are not read to tune the rules)."""
     total = Counter()
     masked = Counter()
+    mou_forms = mou_values_readable = 0
     missed: list[str] = []
     not_labelled: list[str] = []
     name_spans = 0
@@ -159,6 +175,11 @@ def call_corpus(split: str, *, details: bool) -> dict[str, object]:
             forms = [normalise(to_simplified(form)) for form in value.as_said]
             forms_of_all += forms
             shown = [form for form in forms if _readable(form, full.text) or _readable(form, model.text)]
+            mou = [form for form in shown if _MOU.match(form)]
+            mou_forms += sum(1 for form in forms if _MOU.match(form))
+            if mou and len(mou) == len(shown):
+                mou_values_readable += 1  # shown only as 王某: already masked
+                shown = []
             total[value.kind] += 1
             if shown:
                 missed.append(f"{call.id} {value.kind} {shown}")
@@ -185,6 +206,8 @@ def call_corpus(split: str, *, details: bool) -> dict[str, object]:
         "masked_per_kind": {kind: _rate(masked[kind], total[kind]) for kind in total},
         "numbers": _rate(sum(masked[k] for k in NUMBER_KINDS), numbers),
         "names": _rate(masked["NAME"], total["NAME"]),
+        "forms_with_mou": mou_forms,
+        "names_counting_mou_forms_as_readable": _rate(masked["NAME"] - mou_values_readable, total["NAME"]),
         "name_spans": name_spans,
         "name_spans_on_no_labelled_value": len(not_labelled),
         "name_precision": _rate(name_spans - len(not_labelled), name_spans),

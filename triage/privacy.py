@@ -9,24 +9,29 @@ What is masked (each value is replaced by its kind in brackets, e.g. ``[MOBILE]`
   subscriber number, with an optional extension (转123, 分机123, -123); 400/800 service numbers; a bare 7–8
   digit number only right after a phone cue (电话, 联系方式, 手机, 座机, 号码, 拨打, 致电, tel, phone) or
   right after another phone number in a list (“13800138000、84567890”).
-- ``ID_CARD``: 18-digit resident ID numbers with a region code, a birth date between 1900-01-01 and today and
-  a valid ISO 7064 MOD 11-2 check digit (X or x allowed), written whole or as 6-8-4; 15-digit old IDs with a
+- ``ID_CARD``: 18-digit resident ID numbers with a region code and a birth date between 1900-01-01 and today,
+  whatever the check digit (X or x allowed; a wrong one is a misheard or mistyped ID), written whole or as 6-8-4; 15-digit old IDs with a
   valid date only right after 身份证.
 - ``BANK_CARD``: 16–19 digits starting with 3, 4, 5, 6 or 9, whole or in groups of four joined by single
   spaces or hyphens, passing the Luhn check.
 - ``EMAIL``: ASCII addresses (name@163.com, 12345678@qq.com, a.b@gov.cn, also .中国/.公司/.网络 domains).
 - ``PLATE``: vehicle plates: a province abbreviation, a letter and five characters (letters I and O excluded,
   at least three digits), new-energy plates (D/F and five, or five digits and D/F), and 警/学/挂/港/澳 plates;
-  a ·, • or space after the letter is allowed; lower-case letters are accepted.
+  a ·, • or space after the letter is allowed; lower-case letters are accepted. Read aloud, a plate may have a
+  space after the province (湘 A), a pause, a filler or 的 after the letter (湘A，那个，D幺二三四五, 湘A 的 D12345)
+  and a pause inside (湘A 八八 六二七).
 - ``BIRTH_DATE``: a date of birth: a year-month(-day) date before 出生/生 (1967年5月出生) or after 出生于/生于/
   出生日期/生日; other dates stay.
 - ``NAME``: a person's name right after a self-introduction or a form label: 我叫 / 我的名字叫 / 叫我,
   姓名, 联系人, 举报人, 投诉人, 反映人, 来电人, 报案人 (with or without a colon), and, more cautiously, 我是
   and 本人, where every given-name character must be a common one, so 我是业主 / 我是A3区居民 / 我是一名教师
-  stay. A name is a surname (about 240 common single-character and 15 compound ones) and one or two given-name
-  characters, followed by punctuation, the end of the text, or a word such as 的/先生/女士/电话/称; common
-  words that look like names (高兴, 农民, 陈述 …) are not. 我姓X, 本人姓X and 免贵姓X mask the surname only
-  (本人姓李名华侨: both parts); a surname followed by 先生/女士/小姐 masks the surname and keeps the title. Only
+  stay; as cautiously after 市民 / 居民 / 村民 / 群众 / 业主 / 网友 when a verb of saying follows (市民周建国反映,
+  业主李华问). A name is a surname (``data/surnames.tsv``: the 百家姓 and the census lists, 491 single and 63
+  compound, each with a tier: common, ambiguous, rare (阙, 湛, 禤) or a word first (和, 水, 国), the last taken
+  for a surname only after 姓) and one or two given-name characters, followed by punctuation, the end of the
+  text, or a word such as 的/先生/女士/电话/称; common words that look like names (高兴, 农民, 陈述 …) are not.
+  我姓X, 本人姓X and 免贵姓X mask the surname only (本人姓李名华侨: both parts); a surname followed by 先生/
+  女士/小姐 masks the surname and keeps the title. Only
   the name is masked, never the cue words.
   Names without a cue word: a full name right after a kinship word or a job title (我妈易桂芝, 护士刘芳, 包工头
   叫马国富, 物业经理王大海, 村民汪国平), after 叫/名叫 (有个叫张强的保安) or 表扬/感谢/投诉/举报, or right before a
@@ -38,15 +43,25 @@ What is masked (each value is replaced by its kind in brackets, e.g. ``[MOBILE]`
 
 Calls (``mask_dialogue``, or ``dialogue=True``): a name is also said as 姓X (any character after 姓), as the
 answer to the operator's 您贵姓 (侯，侯志刚), by the operator as a surname with a title (好的周先生, 王阿姨, 柳师
-傅, 谢爹爹, 孙娭毑; the surname must start a word: 保安师傅, 语文老师 stay), as 业务员小周 / 老王, 隔壁的汪家, 弓长张
-and 柴火的柴; jieba's segmenter also finds names with no cue at all (隔壁组的晏德才), taken only when they
-start a clause, are made of common given-name characters and are no common word. A name found anywhere in the
-call is masked wherever else it occurs, in the whole transcript and in the model text alike: the full name,
-the surname with a title or as 老周/小周, a full name the surname starts (我姓曾，曾小燕), the given name of
-two characters alone (建华他…), the spelled-out surname (周末的周). Numbers read aloud are read digit by digit
+傅, 谢爹爹, 孙娭毑; the surname must start a word: 保安师傅, 语文老师 stay), or by anyone with an official or
+workplace title (刘主席, 黎副局长, 郑经理, 王总, 张工; 副/常务副 before any title; a title alone, 公安局长, 施工,
+毛主席 stay), as 业务员小周 / 老王, 隔壁的汪家, 弓长张, 小月肖, 柴火的柴 and 三点水那个湛; a surname corrected
+after it was said (我姓詹……不对，姓湛 / 不是詹，是湛) is masked with the first; jieba's segmenter also finds
+names with no cue at all (隔壁组的晏德才), taken only when they start a clause, are made of common given-name
+characters, are no common word and are no business the call describes as one (那个康寿源，搞养老的). Where a
+name is expected, a name the segmenter cut into a word and a character (秦国/庆, 黄金/花) is joined again. 王某 and
+李某某 are names already masked: they stay, unless the call said the surname (then it is masked and 某 stays).
+A name found anywhere in the call is masked wherever else it occurs, in the whole transcript and in the model
+text alike: the full name, the surname with a title or as 老周/小周, a full name the surname starts (我姓曾，曾
+小燕), the given name of two characters alone (建华他…), the spelled-out surname (周末的周).
+
+Numbers read aloud are read digit by digit
 (``spoken_digits``: 幺三八 七七六五 四三二一, 一八九，七三一六，五五零二, 两 and 幺 for 2 and 1, 零/〇/洞 for 0, mixed
-with digits), and a number that runs on in the caller's next turn, over the operator's 嗯 / 您说 (市民：幺三八 /
-坐席：嗯您说 / 市民：七七六五四三二一), is one number masked in each turn. A number read aloud is masked by its
+with digits, and the ASR's 么/吆/腰 for 幺, 俩 for 两, 拐 for 7 and 勾 for 9 inside a run of numerals but not in
+什么, 我们俩, 拐弯), groups may be separated by pauses and fillers (幺三八，那个，七七六五，嗯，四三二一), and a number
+that runs on in the caller's next turn, over the operator's 嗯 / 您说 (市民：幺三八 / 坐席：嗯您说 / 市民：
+七七六五四三二一), is one number masked in each turn; a service number named next to it (一二三四五，然后幺幺零)
+is no part of it. A number read aloud is masked by its
 shape (11 digits on a mobile prefix, an area code and 7–8 digits, 18 digits with a birth date, 16–19 digits of
 a card) without the check-digit and Luhn tests that written numbers must pass (a caller's slip or the ASR
 breaks them), and a run of 7 digits or more read aloud in a call is masked whatever it is, unless labelled as
@@ -68,11 +83,12 @@ Full-width digits, letters and punctuation (１３８, ＠, （）), the ideogra
 dashes are matched as their ASCII forms; every offset refers to the original text, which is never changed
 except to mask.
 
-Known limits: a name with no cue word in a web message (…联系人王坚的行为…), a name jieba cuts into common
-words (秦国/庆), a one-character given name made of a rare character after a job title (民警毛浚), and names
-with rare given-name characters after 我是/本人 or after a surname that is also a common word (于, 向, 高 …) are
-missed; a place or a business that looks like a name right after a function word (那个康寿源) is masked in a
-call. Phone numbers grouped unusually in writing (1380-0138-000), IDs or cards glued to letters, and plates
+Known limits: a name with no cue word in a web message (…联系人王坚的行为…), a one-character given name made
+of a rare character after a job title (民警毛浚), names with rare given-name characters after 我是/本人 or after
+a surname that is also a common word (于, 向, 高 …), and a surname of the ``word`` tier said without 姓 (和先生)
+are missed; a surname with a title is masked in calls only, not in web messages (廖局长); a place or a business
+that looks like a name right after a function word, which the call does not describe as a business, is masked
+in a call. A group of digits written only with ASR variants (么拐拐勾) is read only next to another group. Phone numbers grouped unusually in writing (1380-0138-000), IDs or cards glued to letters, and plates
 other than the formats above (使/领, military, agricultural) are not recognised.
 """
 
@@ -86,6 +102,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import cache, lru_cache
+from pathlib import Path
 
 import jieba
 
@@ -273,18 +290,6 @@ _EMAIL = re.compile(
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _PLATE_CHAR = "[A-HJ-NP-Za-hj-np-z0-9]"
-_PLATE = re.compile(
-    "[" + _PROVINCES + "][A-Za-z][·. ]?"
-    r"(?P<tail>[DFdf]"
-    + _PLATE_CHAR
-    + r"[0-9]{4}|[0-9]{5}[DFdf]|[A-HJ-NP-Za-hj-np-z][0-9]{5}|"
-    + _PLATE_CHAR
-    + "{4}[警学挂港澳]|"
-    + _PLATE_CHAR
-    + "{5})"
-    r"(?![A-Za-z0-9])"
-)
-
 # --- digits read aloud ------------------------------------------------------------------------------------
 # A caller reads a number digit by digit, often as Chinese numerals (幺三八 七七六五 四三二一, 一三九零零…, with 幺
 # for 1, 两 for 2, 洞/〇/零 for 0), and an ASR engine writes it so. Inside a run of such characters (with ASCII
@@ -293,7 +298,58 @@ _PLATE = re.compile(
 # other characters (三栋二单元, 两个多月, 一百多块: 百, 栋, 个 break the run) stays a word.
 _SPOKEN_DIGITS = str.maketrans("零〇洞幺一二两三四五六七八九", "00011223456789")
 _NUMERALS = "零〇洞幺一二两三四五六七八九"
-_NUMERAL_RUN = re.compile(f"[{_NUMERALS}]+")
+# How ASR engines also write a digit read aloud: 么/吆/腰/妖 for 幺 (1), 俩 for 两 (2), 拐 for 7, 勾 for 9. These
+# are ordinary characters too (什么, 我们俩, 往左拐, 打勾), so they are digits only in a run of numerals with two
+# true numerals in it, or one in a run of three or more (么么零), and not where they end the word before the run
+# (什么, 弯腰, 左拐) or start the word after it (拐弯, 勾结, 俩人).
+_ASR_DIGITS = {"么": "1", "吆": "1", "腰": "1", "妖": "1", "俩": "2", "拐": "7", "勾": "9"}
+_ASR_WORD_BEFORE = {
+    "么": "什怎那这多要干为咋甚啥",
+    "吆": "",
+    "腰": "弯闪扭伸叉撑哈后的",
+    "妖": "",
+    "俩": "们他她我你咱哥姐兄弟娘爷子妻",
+    "拐": "左右往转一诱",
+    "勾": "打挂一",
+}
+_ASR_WORD_AFTER = {
+    "么": "",
+    "吆": "喝",
+    "腰": "疼痛酸椎包带部间围",
+    "妖": "怪精",
+    "俩": "人个位口",
+    "拐": "弯角杖卖骗走进过",
+    "勾": "结引选当兑住",
+}
+_SPOKEN_DIGITS.update({ord(ch): digit for ch, digit in _ASR_DIGITS.items()})
+_SAID_AS_DIGITS = _NUMERALS + "".join(_ASR_DIGITS)
+_NUMERAL_RUN = re.compile(f"[{_SAID_AS_DIGITS}]+")
+
+
+def _digit_run(norm: str, start: int, end: int) -> tuple[int, int, bool]:
+    """The part of a run of numerals and ASR variants that reads as digits (an empty one when none does), and
+    whether it does so by itself: a group of variants alone (么拐拐勾) is read as digits only next to another
+    group of digits."""
+    while start < end and norm[start] in _ASR_DIGITS and start > 0 and norm[start - 1] in _ASR_WORD_BEFORE[norm[start]]:
+        start += 1
+    while (
+        end > start and norm[end - 1] in _ASR_DIGITS and end < len(norm) and norm[end] in _ASR_WORD_AFTER[norm[end - 1]]
+    ):
+        end -= 1
+    numerals = sum(ch in _NUMERALS for ch in norm[start:end])
+    if numerals >= 2 or (numerals and end - start >= 3):
+        return start, end, True
+    if not numerals and end - start >= 3:
+        return start, end, False
+    # the numerals alone, where no variant stands between them
+    while start < end and norm[start] in _ASR_DIGITS:
+        start += 1
+    while end > start and norm[end - 1] in _ASR_DIGITS:
+        end -= 1
+    return (start, end, True) if all(ch in _NUMERALS for ch in norm[start:end]) else (start, start, True)
+
+
+_NEXT_GROUP = re.compile(r"[ \t,，、]{0,2}")
 
 
 def spoken_digits(norm: str) -> str:
@@ -301,16 +357,38 @@ def spoken_digits(norm: str) -> str:
 
     Two numerals or more in a row are digits, and so is one numeral touching a letter of a plate (湘A七H二P九);
     a numeral alone (18800009999一直, 三栋, 一百) is a word."""
-    pieces: list[str] = []
-    last = 0
+    runs: list[tuple[int, int, bool]] = []
     for m in _NUMERAL_RUN.finditer(norm):
-        start, end = m.span()
+        start, end, sure = m.start(), m.end(), True
+        if any(ch in _ASR_DIGITS for ch in m.group()):
+            start, end, sure = _digit_run(norm, start, end)
         if end - start == 1 and not (
             (start > 0 and norm[start - 1].isascii() and norm[start - 1].isalpha())
             or (end < len(norm) and norm[end].isascii() and norm[end].isalpha())
         ):
             continue
-        pieces += [norm[last:start], m.group().translate(_SPOKEN_DIGITS)]
+        if end > start:
+            runs.append((start, end, sure))
+    if not runs:
+        return norm
+    digit_ends = {end for _, end, sure in runs if sure}
+    digit_starts = {start for start, _, sure in runs if sure}
+    pieces: list[str] = []
+    last = 0
+    for start, end, sure in runs:
+        if not sure:
+            left = start - 1
+            while left >= 0 and start - left <= 3 and norm[left] in " \t,，、":
+                left -= 1
+            right = _NEXT_GROUP.match(norm, end).end()  # type: ignore[union-attr]
+            if not (
+                left + 1 in digit_ends
+                or (left >= 0 and norm[left].isdigit())
+                or right in digit_starts
+                or (right < len(norm) and norm[right].isdigit())
+            ):
+                continue
+        pieces += [norm[last:start], norm[start:end].translate(_SPOKEN_DIGITS)]
         last = end
     if not pieces:
         return norm
@@ -318,13 +396,48 @@ def spoken_digits(norm: str) -> str:
     return "".join(pieces)
 
 
-# Groups of digits read with pauses: spaces, commas, 、 or a dash between them (一八九，七三一六，五五零二).
-_GROUP_GAP = r"(?:[ \t]*[,，、][ \t]*|[ \t]+|-)"
+# Groups of digits read with pauses: spaces, commas, 、, an ellipsis or a dash between them (一八九，七三一六，
+# 五五零二), and the fillers of speech (幺三八，那个，七七六五，嗯，四三二一 / 一三九 呃 七三一二).
+_PAUSE = r"[ \t,，、…。]"
+_FILLER = r"(?:那个|这个|就是|然后|嗯|呃|额|啊|哦|噢|呢)"
+_GROUP_GAP = rf"(?:-|{_PAUSE}+|{_PAUSE}*(?:{_FILLER}{_PAUSE}*){{1,3}})"
+
+# A plate as written (湘A88627, 湘A·T6389, 湘AD12345) or read aloud: a space after the province (湘 A), a pause,
+# a filler or 的 after the letter (湘A，那个，D幺二三四五 / 湘A 的 D12345), pauses between its characters (湘A 八八
+# 六二七); the numerals are digits in the text ``spoken_digits`` gives.
+_PLATE_SEP = r"(?:[ \t,，][ \t]?)?"
+
+
+def _spaced(*atoms: str) -> str:
+    return _PLATE_SEP.join(atoms)
+
+
+_PLATE_LETTER = "[A-HJ-NP-Za-hj-np-z]"
+_PLATE = re.compile(
+    "["
+    + _PROVINCES
+    + "][ \t]?[A-Za-z]"
+    + rf"(?:[·.]|{_PAUSE}*(?:(?:{_FILLER}|的|是){_PAUSE}*){{1,2}}|{_PAUSE}{{1,2}})?"
+    + "(?P<tail>"
+    + "|".join(
+        (
+            _spaced("[DFdf]", _PLATE_CHAR, *["[0-9]"] * 4),
+            _spaced(*["[0-9]"] * 5, "[DFdf]"),
+            _spaced(_PLATE_LETTER, *["[0-9]"] * 5),
+            _spaced(*[_PLATE_CHAR] * 4, "[警学挂港澳]"),
+            _spaced(*[_PLATE_CHAR] * 5),
+        )
+    )
+    + ")(?![A-Za-z0-9])"
+)
 # In a dialogue a number also runs on in the caller's next turn, over the operator's "嗯 / 您说 / 好的" in
 # between (市民：幺三八 / 坐席：嗯您说 / 市民：七七六五四三二一); in the model text the caller's turns follow
 # each other on separate lines.
 _BACKCHANNEL = "嗯对好的您你说请讲继续还有后面然后呢是记下了着在听接慢点一下哦啊呀，。,.！!？? …"
-_TURN_GAP = rf"(?:[,，。.]?[ \t]*\n(?:坐席[:：][{_BACKCHANNEL}]{{0,12}}\n)?(?:市民[:：][ \t]*)?)"
+_TURN_GAP = (
+    rf"(?:{_PAUSE}*(?:{_FILLER}{_PAUSE}*)?[.]?\n(?:坐席[:：][{_BACKCHANNEL}]{{0,12}}\n)?"
+    rf"(?:市民[:：][ \t]*)?(?:{_FILLER}{_PAUSE}*)?)"
+)
 _DIGIT_GROUP = re.compile(r"[0-9]+")
 _SEQUENCE_OF = {
     False: re.compile(rf"(?<![0-9A-Za-z])[0-9]+(?:{_GROUP_GAP}[0-9]+)*[Xx]?(?![0-9A-Za-z])"),
@@ -372,6 +485,12 @@ def _sequence_kind(digits: str, spoken: bool, cue: str, dialogue: bool) -> PiiKi
     return None
 
 
+# Numbers a caller names in passing, which a number read next to them never continues.
+_SERVICE_NUMBERS = frozenset(
+    {"110", "119", "120", "122", "114", "12345", "12315", "12319", "12320", "12333", "12348", "12369", "95598"}
+)
+
+
 def _spoken_numbers(norm: str, view: str, dialogue: bool) -> list[tuple[PiiKind, int, int]]:
     """Numbers read in groups or as Chinese numerals (and, in a dialogue, over two turns), one span per line
     of the text for each number, so that a transcript keeps its turns when masked.
@@ -391,10 +510,10 @@ def _spoken_numbers(norm: str, view: str, dialogue: bool) -> list[tuple[PiiKind,
             digits = ""
             for j in range(i, len(groups)):
                 digits += view[groups[j][0] : groups[j][1]]
-                if len(digits) > 19:
-                    break
+                if len(digits) > 19 or (j > i and {view[slice(*groups[k])] for k in (i, j)} & _SERVICE_NUMBERS):
+                    break  # 我打了一二三四五，然后幺幺零: a service number is no part of another number
                 start, end = groups[i][0], groups[j][1]
-                spoken = any(ch in _NUMERALS for ch in norm[start:end])
+                spoken = any(ch in _SAID_AS_DIGITS for ch in norm[start:end])
                 # In a call the operator writes back an ID or a card number whole (430124195306124819), and
                 # neither its check digit nor the caller's reading of it need be right.
                 long_in_call = dialogue and len(digits) >= 15
@@ -422,35 +541,31 @@ def _spoken_numbers(norm: str, view: str, dialogue: bool) -> list[tuple[PiiKind,
 
 
 # --- names ------------------------------------------------------------------------------------------------
-COMPOUND_SURNAMES = (
-    "欧阳",
-    "司马",
-    "诸葛",
-    "上官",
-    "东方",
-    "皇甫",
-    "尉迟",
-    "公孙",
-    "慕容",
-    "令狐",
-    "夏侯",
-    "长孙",
-    "宇文",
-    "司徒",
-    "独孤",
-)
-# The most common single-character surnames, by population. Characters that are far more often ordinary
-# words than surnames (和, 时, 全, 路, 单, 解, 查 …) are left out on purpose.
-SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-    "姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温"
-    "康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕季裴霍涂成"
-    "苗谷盛曲翁冉骆蓝游辛靳管柴蒙鲍华喻祁蒲房滕屈饶牟艾尤穆农卓吉缪简车连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米"
-    "柏宗瞿桂佟应臧闵苟邬边卞姬栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池麻苑迟邝"
-)
+_SURNAME_FILE = Path(__file__).resolve().parent / "data" / "surnames.tsv"
+
+
+@cache
+def surname_tiers() -> dict[str, str]:
+    """Every surname of data/surnames.tsv (the 百家姓 and the census lists, single and compound) with its tier:
+    ``common``, ``ambiguous`` (often an ordinary word: 于, 向, 高), ``rare`` (seldom a word: 阙, 湛, 禤) or
+    ``word`` (far more often an ordinary word: 和, 水, 国)."""
+    tiers: dict[str, str] = {}
+    with _SURNAME_FILE.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip() and not line.startswith("#"):
+                surname, tier = line.split()
+                tiers[surname] = tier
+    return tiers
+
+
+# Surnames taken as such wherever a name may stand: every tier but ``word``, whose characters are taken for a
+# surname only when the caller says so (我姓和, 姓水) or once the call has said so.
+COMPOUND_SURNAMES = tuple(s for s, tier in surname_tiers().items() if len(s) == 2 and tier != "word")
+SURNAMES = frozenset(s for s, tier in surname_tiers().items() if len(s) == 1 and tier != "word")
 # Surnames that are more often a preposition or an ordinary word (举报人于今年…, 本人向…): whatever the cue,
 # the given name after them must be made of common given-name characters.
-AMBIGUOUS_SURNAMES = frozenset("于向常成万方包关连车米宁应沙齐易甘管党席费冷景池麻苑迟尚符左农安高文")
+AMBIGUOUS_SURNAMES = frozenset(s for s, tier in surname_tiers().items() if len(s) == 1 and tier == "ambiguous")
+ALL_SURNAMES = frozenset(surname_tiers())
 # After the weak cues 我是 and 本人 every given-name character must come from this list.
 GIVEN_NAME_CHARACTERS = frozenset(
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀英霞平刚桂兰华建国文辉玲红梅飞鹏宇浩凯俊帅鑫婷雪琳晶欣怡佳颖晨宁萍燕"
@@ -627,6 +742,7 @@ _NAME_CUE = re.compile(
     r"|(?P<role>" + _ROLE_LABELS + r"(?:是|为)?[ \t]*)"
     r"|(?P<introduced>我叫|我的名字叫|我的名字是|叫我)"
     r"|(?P<weak>我是|本人)"
+    r"|(?P<resident>(?:市民|居民|村民|群众|业主|网友)(?=[\u4e00-\u9fff]{2,4}(?:反映|问|称|说|表示|投诉|举报|来电|致电|咨询|求助)))"
 )
 # Per cue: must every given-name character be a common one, and which words may follow the name. After a
 # label without a colon a name is not followed by 的 (投诉人陈述的情况 is not a name).
@@ -635,6 +751,8 @@ _CUE_RULES: dict[str, tuple[bool, tuple[str, ...]]] = {
     "introduced": (False, _AFTER_NAME_WORDS_STRONG),
     "role": (False, tuple(word for word in _AFTER_NAME_WORDS_STRONG if word != "的")),
     "weak": (True, _AFTER_NAME_WORDS_WEAK),
+    # 市民周建国反映 / 业主李华问: a resident's name before what they said, common given-name characters only.
+    "resident": (True, (*_AFTER_NAME_WORDS_STRONG, "问", "来电", "致电", "咨询", "求助")),
 }
 
 
@@ -715,51 +833,57 @@ _KINSHIP = _word_list(
     "老伴 老头子 老头 孙子 孙女 侄子 侄女 外甥 舅舅 姑姑 叔叔 伯伯 邻居 同事 朋友 "
     "室友 同学 老乡 租客 房东 舅妈 嫂子 姐夫"
 )
-_ROLES = _word_list(
-    "护士长 护士 医生 大夫 主任 经理 保安 老师 校长 园长 老板娘 老板 店主 店长 包工头 "
-    "工头 队长 组长 班长 书记 支书 村长 镇长 科长 局长 所长 站长 处长 院长 民警 警官 "
-    "辅警 城管 网格员 社工 干部 工作人员 业务员 销售 客服 快递员 外卖员 司机 教练 律师 "
-    "会计 负责人 法人 老总 总经理 董事长 村民 居民 业主 租户 老人 患者 病人 学生 工人 "
-    "员工 职工 农民工 男子 女子 专干 委员 楼长 管家 保洁 班主任 师傅 厂长 主管 领导 "
-    "股长 行长 法官 检察官 村支书 市长 区长 县长 部长 省长 厅长 乡长"
+# Official and workplace titles, said after a surname (刘主席, 黎副局长, 郑经理) or a full name, or before a name
+# (局长王大海); 副 and 常务副 may stand before any of them.
+_OFFICIAL_TITLES = _word_list(
+    "主席 书记 支书 村支书 总书记 主任 局长 处长 科长 股长 所长 站长 院长 校长 园长 馆长 台长 社长 厂长 行长 "
+    "部长 厅长 省长 市长 区长 县长 镇长 乡长 村长 组长 队长 班长 团长 会长 理事长 秘书长 秘书 委员 主委 干事 "
+    "科员 专干 经理 总经理 总监 主管 董事长 老总 老板 老板娘 店长 检察长 庭长 法官 检察官 警官 警长 指导员 "
+    "教导员 教授 老师 医生 大夫 护士 护士长 律师 会计 工程师 技术员 师傅 师父 教练 班主任"
 )
-# Titles by which the operator (or anyone) addresses a person by surname: 周先生, 王阿姨, 柳师傅, 孙娭毑.
-ADDRESS_TITLES = tuple(
-    sorted(
-        _word_list(
-            "先生 女士 小姐 阿姨 师傅 大爷 大妈 大姐 大哥 大叔 大伯 大娘 爹爹 娭毑 奶奶 爷爷 婆婆 嗲嗲 老师 同学 医生 护士 "
-            "经理 组长 队长 主任 书记 老板 警官 律师 姐 哥 叔 伯 嫂 伯伯 叔叔 姐姐 哥哥 阿婆 会计 科长 所长 院长 校长 "
-            "村长 支书 站长 局长"
-        ),
-        key=len,
-        reverse=True,
-    )
+_ROLES = (
+    *_OFFICIAL_TITLES,
+    *_word_list(
+        "保安 店主 包工头 工头 民警 辅警 城管 网格员 社工 干部 工作人员 业务员 销售 客服 快递员 外卖员 司机 "
+        "负责人 法人 村民 居民 业主 租户 老人 患者 病人 学生 工人 员工 职工 农民工 男子 女子 楼长 管家 保洁 领导"
+    ),
 )
+# Honorifics and kinship terms by which anyone is addressed by surname: 周先生, 王阿姨, 孙娭毑, 谢嗲嗲, 胡满满.
+_HONORIFICS = _word_list(
+    "先生 女士 小姐 太太 夫人 同志 同学 阿姨 叔叔 大爷 大妈 大姐 大哥 大叔 大伯 大娘 大嫂 嫂子 婶婶 婶子 爹爹 "
+    "娭毑 嗲嗲 满满 奶奶 爷爷 婆婆 阿婆 阿公 阿伯 伯伯 伯娘 老伯 老太 老太太 老爷子 姐姐 哥哥 姐 哥 叔 伯 嫂 姨 婶"
+)
+# Titles by which the operator (or anyone) addresses a person by surname: 周先生, 王阿姨, 柳师傅, 刘主席.
+ADDRESS_TITLES = tuple(sorted({*_HONORIFICS, *_OFFICIAL_TITLES}, key=len, reverse=True))
+# Titles of one character after a surname (王总, 张工, 郑局, 李董): only where the title ends a word, and not
+# where the two characters are a word (施工, 邮局).
+_SHORT_TITLES = "总工局董"
+_SHORT_TITLE_RIGHT = frozenset("说讲问的您你他她也都就还在来呢啊呀吧好让要打叫和跟把给不没那这们")
+# Who is addressed by these is a public figure, not a caller or a person the call is about.
+_PUBLIC_FIGURES = frozenset({"毛主席", "习主席", "习总书记", "周总理"})
+_TITLE_PREFIX = "(?:常务副|副)?"
 _TRIGGER_BEFORE = re.compile(
     "(?:"
     + "|".join(sorted({*_KINSHIP, *_ROLES}, key=len, reverse=True))
     + "|名叫|叫做|叫|名字是|名字叫|表扬一下|表扬|感谢一下|感谢|谢谢|投诉|举报|隔壁的|对面的|楼上的|楼下的|隔壁)"
     "(?:那个|这个|那位|这位)?"
 )
-# After a name: a title or a job title that follows a name (刘芳护士, 柳长贵师傅, 胡静医生), or 是我 (易桂芝是我妈).
-# Nouns that a word before them may qualify (业主, 村民, 学生: 向全体业主, 成大厦业主) are no sign of a name.
-_AFTER_NAME_TITLES = (
-    "护士长 大夫 经理 校长 园长 店长 队长 组长 班长 书记 支书 村长 镇长 科长 局长 所长 站长 处长 院长 警官 厂长 主管"
-)
+# After a name: a title or a job title that follows a name (刘芳护士, 柳长贵师傅, 黎建军副局长), or 是我 (易桂芝
+# 是我妈). Nouns that a word before them may qualify (业主, 村民, 学生: 向全体业主) are no sign of a name.
 _TRIGGER_AFTER = re.compile(
-    "|".join(
-        sorted(
-            {*ADDRESS_TITLES, *_word_list(_AFTER_NAME_TITLES)} - {"姐", "哥", "叔", "伯", "嫂"}, key=len, reverse=True
-        )
-    )
-    + "|是我"
+    _TITLE_PREFIX
+    + "(?:"
+    + "|".join(sorted({title for title in ADDRESS_TITLES if len(title) > 1}, key=len, reverse=True))
+    + ")|是我"
 )
 # A name does not run into one of these: places, buildings, organisations (周家湾, 刘家巷, 黄兴镇, 王府井百货).
 _PLACE_END = frozenset(
     "湾巷村镇乡区县市省州桥湖山岭坪冲塘港园苑府店厂院所局站场馆校坡洲坝堤沟寨屯庄铺嘴垸路街道楼栋寺宫阁城河江溪池井岛滩"
 )
 _PLACE_AFTER = _word_list(
-    "百货 超市 药房 大药房 商场 广场 公司 集团 酒店 宾馆 饭店 医院 小区 花园 社区 大厦 中心 银行 学校 小学 中学 大学 幼儿园 市场 公园 家湾"
+    "百货 超市 药房 大药房 商场 广场 公司 集团 酒店 宾馆 饭店 医院 小区 花园 社区 大厦 中心 银行 学校 小学 中学 大学 幼儿园 市场 公园 家湾 "
+    "诊所 门诊 养老院 敬老院 餐馆 餐厅 酒楼 粉店 面馆 米粉 麻辣烫 烧烤 火锅 奶茶 便利店 商店 商行 理发店 美容 足浴 养生 网吧 "
+    "专卖店 门店 分店 药店 五金 建材 物流 快递 驾校 培训 家政 装饰 装修 物业"
 )
 _NAME_FLAGS = frozenset({"nr", "nrfg", "nrt"})
 # What may not follow a surname's token as the given name: particles, pronouns, adverbs, numbers, time words
@@ -841,10 +965,14 @@ _DIRECTION_PLACE = re.compile("[东西南北中新老大小上下前后][路街�
 
 
 def _runs_into_place(norm: str, start: int, end: int) -> bool:
-    """Whether the possible name is the start of a place or an organisation (周家湾, 谷丰南路, 王府井百货)."""
+    """Whether the possible name is the start of a place or an organisation (周家湾, 谷丰南路, 王府井百货); a
+    title after it is none (徐金秀校长, 朱洁站长)."""
+    if norm[end - 1] in _PLACE_END:
+        return True
+    if _TRIGGER_AFTER.match(norm, end) and not norm.startswith("是我", end):
+        return False
     return (
         _DIRECTION_PLACE.match(norm, end) is not None
-        or norm[end - 1] in _PLACE_END
         or (end < len(norm) and norm[end] in _PLACE_END)
         or norm.startswith(_PLACE_AFTER, end)
     )
@@ -884,13 +1012,21 @@ def _name_from(norm: str, start: int, surname: int = 0) -> int | None:
     after = tokens[1] if len(tokens) > 1 else ("", "x")
     if flag in _NAME_FLAGS and len(first) > surname:
         # 易桂芝/nr, 刘芳/nr; 郑梓/nrfg 萱/n: the tagger cut a three-character name after its second character
-        if len(first) == surname + 1 and len(after[0]) == 1 and (after[1] in _NAME_FLAGS or after[0] in _TAGGED_GIVEN):
+        # but 蓝天/nr 廖/nr 局长: a word of the dictionary, then a surname of its own
+        surname_after = after[0] in SURNAMES and after[1] in _NAME_FLAGS and _word_frequency(first) >= _FREQUENT_WORD
+        if (
+            len(first) == surname + 1
+            and len(after[0]) == 1
+            and (after[1] in _NAME_FLAGS or after[0] in _TAGGED_GIVEN)
+            and not surname_after
+        ):
             names.append(first + after[0])
         names.append(first)
     elif first == norm[start : start + surname] and after[0]:
         second, second_flag = after
         if len(second) <= 2 and (
-            second_flag in _NAME_FLAGS  # 向/p 天宇/nr
+            # 向/p 天宇/nr; but 向/p 衡花/nr: a preposition before a name of its own is no surname
+            (second_flag in _NAME_FLAGS and not (flag in _FUNCTION_FLAGS and _surname_at(second, 0)))
             or second in _WORDS_GIVEN_AS_NAMES  # 卢/nr 国庆/t
             # 马/n 国富/nz, 王/nr 大海/ns, 侯/nr 欣怡/i; not 向/p 全体/n, 连/d 呼吸/v, 车/zg 过来/t
             or (
@@ -899,6 +1035,9 @@ def _name_from(norm: str, start: int, surname: int = 0) -> int | None:
                 and all(ch in _TAGGED_GIVEN for ch in second)
             )
         ):
+            third = tokens[2][0] if len(tokens) > 2 else ""
+            if len(second) == 1 and len(third) == 1 and third in _TAGGED_GIVEN:
+                names.append(first + second + third)  # 禤/nz 丽/nr 娟/zg: a rare surname the tagger cut off
             names.append(first + second)
     elif (
         len(first) == surname + 1
@@ -930,7 +1069,45 @@ def _name_from(norm: str, start: int, surname: int = 0) -> int | None:
             and not (len(given) == 2 and _common_word(given, _FREQUENT_GIVEN))
         ):
             return end
+    # 秦国/庆, 黄金/花, 余家/豪: the word the surname starts is a common one (黄金 is no name), the whole is a name
+    for name in _name_cut_by_segmenter(norm, start, surname, tokens):
+        end = start + len(name)
+        if (
+            all(_is_cjk(ch) and ch not in _NOT_GIVEN for ch in name)
+            and not name[surname:].startswith(tuple(_NOT_GIVEN_START))
+            and not _runs_into_place(norm, start, end)
+        ):
+            return end
     return None
+
+
+# A word as frequent as this (成立 14079) is what the surname starts, not the start of a name (黄金 3086, 秦国 257).
+_FREQUENT_CUT = 5000
+
+
+def _name_cut_by_segmenter(norm: str, start: int, surname: int, tokens: tuple[tuple[str, str], ...]) -> list[str]:
+    """A name the segmenter cut into a word and a character (秦国/庆, 黄金/花, 韩国/强说) or joined into a word it
+    does not tag as a name (马国良/nz), where a name is expected: the surname and a given name of two
+    characters that names are made of (国庆, 金花), followed by the end of a word, and no word of the dictionary."""
+    first = tokens[0][0]
+    after = tokens[1][0] if len(tokens) > 1 else ""
+    if len(first) == surname + 1 and after and _word_frequency(first) < _FREQUENT_CUT:
+        name = first + after[0]
+    elif len(first) == surname + 2 and _word_frequency(first) == 0:
+        name = first
+    else:
+        return []
+    given, end = name[surname:], start + len(name)
+    # the name ends a word: the text, a word of its own after it (秦国/庆/住院), or a particle (强说)
+    word_after = len(after) == 1 and len(tokens) > 2 and len(tokens[2][0]) >= 2
+    if (
+        _word_frequency(name) == 0
+        # 家 starts many given names (家豪, 家明) and the segmenter joins it to the surname (周家 "the Zhou family")
+        and (given in _WORDS_GIVEN_AS_NAMES or all(ch in _TAGGED_GIVEN | {"家"} and ch != "大" for ch in given))
+        and (end == len(norm) or not _is_cjk(norm[end]) or norm[end] in _GIVEN_RIGHT or word_after)
+    ):
+        return [name]
+    return []
 
 
 def _triggered_names(norm: str) -> list[tuple[PiiKind, int, int]]:
@@ -1003,6 +1180,11 @@ _SPELLINGS = {
     "三横": "王",
     "禾口": "程",
     "人可": "何",
+    "木易": "杨",
+    "小月": "肖",
+    "双口": "吕",
+    "关耳": "郑",
+    "走肖": "赵",
 }
 _SPELLING = re.compile(
     "(?:" + "|".join(_SPELLINGS) + ")(?:的)?(?P<surname>[" + "".join(set(_SPELLINGS.values())) + "])"
@@ -1048,13 +1230,16 @@ def _dialogue_names(norm: str) -> list[tuple[PiiKind, int, int]]:
     return found
 
 
-_TITLE_AT = re.compile("|".join(ADDRESS_TITLES))
+_TITLE_AT = re.compile(_TITLE_PREFIX + "(?:" + "|".join(ADDRESS_TITLES) + f")|(?P<short>[{_SHORT_TITLES}])")
 
 
 def _addressed_by_title(norm: str, surnames: Collection[str]) -> list[tuple[PiiKind, int, int]]:
-    """A surname with a title (周先生, 王阿姨, 柳师傅, 欧阳女士): the surname, when it starts a word."""
+    """A surname with a title (周先生, 王阿姨, 柳师傅, 欧阳女士, 黎副局长, 王总): the surname, when it starts a word."""
     found: list[tuple[PiiKind, int, int]] = []
     for m in _TITLE_AT.finditer(norm):
+        short = m.group("short")
+        if short and not (m.end() == len(norm) or not _is_cjk(norm[m.end()]) or norm[m.end()] in _SHORT_TITLE_RIGHT):
+            continue  # 王总是…, 施工队: a title of one character must end a word
         for length in (2, 1):
             start = m.start() - length
             if start < 0:
@@ -1062,9 +1247,15 @@ def _addressed_by_title(norm: str, surnames: Collection[str]) -> list[tuple[PiiK
             surname = norm[start : m.start()]
             known = surname in surnames
             if known or _surname_at(norm, start) == length:
-                # 连老师都…: a surname that is more often a word needs a clear edge before it
+                if norm[start : m.end()] in _PUBLIC_FIGURES or (short and _common_word(norm[start : m.end()], 1)):
+                    break  # 毛主席; 施工, 邮局
+                # 连老师都…: a surname that is more often a word needs a clear edge before it, and is no 连…都
                 clear = start == 0 or not _is_cjk(norm[start - 1]) or norm[start - 1] in "的好"
-                if (known or surname not in AMBIGUOUS_SURNAMES or clear) and _starts_word(norm, start, m.end()):
+                ambiguous = surname in AMBIGUOUS_SURNAMES and not known
+                if ambiguous and (not clear or norm.startswith(("都", "也"), m.end())):
+                    break
+                # 叫我方大嫂: a surname the call has said may follow a pronoun it forms a word with (我方)
+                if _starts_word(norm, start, m.end()) or (known and norm[start - 1] in _NAME_LEFT):
                     found.append((PiiKind.NAME, start, m.start()))
                 break
     return found
@@ -1115,8 +1306,54 @@ def _full_name_said_alone(norm: str, start: int, surname: int) -> int | None:
 
 
 _SPELLED_OUT = re.compile(
-    r"(?<![\u4e00-\u9fff])(?P<word>[\u4e00-\u9fff]{1,4})[的滴](?P<surname>[\u4e00-\u9fff])(?![\u4e00-\u9fff])"
+    r"(?<![\u4e00-\u9fff])(?P<word>[\u4e00-\u9fff]{1,4})(?:[的滴]|那个)(?P<surname>[\u4e00-\u9fff])(?![\u4e00-\u9fff])"
 )
+# A surname spelled by its parts: 三点水那个湛, 草字头的黄, 木字旁的杨, 耳东的陈 is in _SPELLINGS.
+_SPELLED_BY_PARTS = re.compile(
+    r"(?:三点水|两点水|草字头|竹字头|宝盖头|走之底?|[\u4e00-\u9fff](?:字旁|字头|字底|人旁|点水))"
+    r"(?:的|那个|一个|加[个一]?[\u4e00-\u9fff]{1,2}的?)?(?P<surname>[\u4e00-\u9fff])(?![\u4e00-\u9fff])"
+)
+# A caller corrects a surname, theirs or the operator's: 我姓詹……不对，姓湛 / 不是詹，是湛 / 说错了，是章.
+_BOUNDARY = r"(?=[,，。.…！!？?\s]|的|那个|$)"
+_CORRECTION = re.compile(
+    r"(?:不对|不是|错了|说错了|搞错了|讲错了|听错了|记错了|哦不|应该是)[,，。.…！! ]*(?:是|姓|应该是)?"
+    r"(?P<first>[\u4e00-\u9fff])"
+    + _BOUNDARY
+    + r"(?:[,，… ]*(?:是|姓|应该是)(?P<second>[\u4e00-\u9fff])"
+    + _BOUNDARY
+    + ")?"
+)
+
+
+def _corrected_surnames(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]:
+    """The surnames of a correction right after a surname was said (within a turn or two): a character the
+    list of surnames knows (any tier but the ordinary words), said after 姓, or already known."""
+    found: list[tuple[PiiKind, int, int]] = []
+    for m in _CORRECTION.finditer(norm):
+        before = norm[max(0, m.start() - 40) : m.start()]
+        if not any(surname in before for surname in known.surnames):
+            continue
+        for group in ("first", "second"):
+            surname = m.group(group)
+            if not surname or surname in _NOT_GIVEN:
+                continue
+            said = norm[m.start(group) - 1] == "姓"
+            if said or surname in known.surnames or surname_tiers().get(surname, "word") != "word":
+                found.append((PiiKind.NAME, m.start(group), m.end(group)))
+    return found
+
+
+def _surname_alone(norm: str, start: int, end: int) -> bool:
+    """A known surname said as a word of its own: a clause (侯，侯志刚), after 是/姓/叫/那个 (不是詹，是湛), or
+    before 某 (张某: 某 stands for the given name and stays)."""
+    edge_before = (
+        start == 0
+        or not _is_cjk(norm[start - 1])
+        or norm[start - 1] in "是姓叫"
+        or norm.endswith(("那个", "这个"), 0, start)
+    )
+    edge_after = end == len(norm) or norm[end] in ",，。.…！!？?\n" or norm.startswith("某", end)
+    return edge_before and edge_after
 
 
 def _known_names(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]:
@@ -1145,7 +1382,7 @@ def _known_names(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]
                 found.append((PiiKind.NAME, start, name_end))
             elif name_end := _full_name_said_alone(norm, start, len(surname)):
                 found.append((PiiKind.NAME, start, name_end))  # 我姓舒，舒国庆，今年…
-            elif (start == 0 or not _is_cjk(norm[start - 1])) and (end == len(norm) or norm[end] in ",，。\n"):
+            elif _surname_alone(norm, start, end):
                 found.append((PiiKind.NAME, start, end))  # 侯，侯志刚: the surname said alone
             start = norm.find(surname, start + 1)
     # 柏树的柏, 卢沟桥的卢: the word that spells the surname out, and the surname after it
@@ -1153,11 +1390,17 @@ def _known_names(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]
         surname = m.group("surname")
         if surname in known.surnames and surname in m.group("word"):
             found.append((PiiKind.NAME, m.start(), m.end()))
+    found += [
+        (PiiKind.NAME, m.start(), m.end())
+        for m in _SPELLED_BY_PARTS.finditer(norm)
+        if m.group("surname") in known.surnames
+    ]
+    found += _corrected_surnames(norm, known)
     return found
 
 
 # Given-name characters for a name the tagger finds with no cue: the common ones and a few more of older names.
-_TAGGED_GIVEN = (GIVEN_NAME_CHARACTERS | frozenset("才长富发根财宝来喜旺娣芹枝贵菊福寿大翠花妹")) - frozenset(
+_TAGGED_GIVEN = (GIVEN_NAME_CHARACTERS | frozenset("才长富发根财宝来喜旺娣芹枝贵菊福寿大翠花妹天")) - frozenset(
     "一二三四五六七八九"
 )
 
@@ -1177,6 +1420,10 @@ def _common_word(word: str, frequency: int = _FREQUENT_WORD) -> bool:
         and _word_frequency(word) >= frequency
         and not (_tag_of(word) or "").startswith(("nr", "nz"))
     )
+
+
+# What a caller says of a business right after its name (那个康寿源，搞养老的 / 是开超市的): no person is meant.
+_BUSINESS = re.compile(r"[,，]?(?:是|就是)?(?:搞|做|开|卖|经营|办)[\u4e00-\u9fff]{1,4}的")
 
 
 def _tagged_names(norm: str) -> list[tuple[PiiKind, int, int]]:
@@ -1211,9 +1458,12 @@ def _tagged_names(norm: str) -> list[tuple[PiiKind, int, int]]:
             continue
         if not all(ch in _TAGGED_GIVEN for ch in given) or _common_word(given):
             continue
-        if _name_shaped(name, surname) and not _runs_into_place(norm, start, start + len(name)):
+        end = start + len(name)
+        if _name_shaped(name, surname) and not _runs_into_place(norm, start, end):
             found.append((PiiKind.NAME, start, start + len(name)))
-    return found
+    # a business the caller describes as one once (那个康寿源，搞养老的) is no person wherever it is named
+    businesses = {norm[s:e] for _, s, e in found if _BUSINESS.match(norm, e)}
+    return [(kind, s, e) for kind, s, e in found if norm[s:e] not in businesses]
 
 
 # --- finding ----------------------------------------------------------------------------------------------
@@ -1295,7 +1545,9 @@ def _numbers(norm: str) -> list[tuple[PiiKind, int, int]]:
 def _ids_and_cards(norm: str) -> list[tuple[PiiKind, int, int]]:
     found: list[tuple[PiiKind, int, int]] = []
     for m in _ID18.finditer(norm):
-        if valid_id_number(m.group().replace(" ", "")):
+        # A wrong check digit is a misheard or mistyped ID, still someone's: a region code and a real birth
+        # date are enough (an order or account number of 18 digits with a valid date in the middle is rare).
+        if _id_shaped(m.group().replace(" ", "").upper()):
             found.append((PiiKind.ID_CARD, m.start(), m.end()))
     for m in _ID15.finditer(norm):
         value = m.group()
@@ -1354,7 +1606,11 @@ def _candidates(norm: str, dialogue: bool, known: KnownNames | None) -> list[tup
         candidates += _spoken_numbers(norm, view, dialogue)
     if "@" in norm:
         candidates += [(PiiKind.EMAIL, m.start(), m.end()) for m in _EMAIL.finditer(norm)]
-    candidates += [(PiiKind.PLATE, m.start(), m.end()) for m in _PLATE.finditer(view) if _plate_ok(m.group("tail"))]
+    candidates += [
+        (PiiKind.PLATE, m.start(), m.end())
+        for m in _PLATE.finditer(view)
+        if _plate_ok(re.sub(r"[ \t,，]", "", m.group("tail")))
+    ]
     candidates += _names(norm)
     candidates += _triggered_names(norm)
     if dialogue:

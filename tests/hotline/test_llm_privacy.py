@@ -62,10 +62,6 @@ KNOWLEDGE = f"""# 夜间施工噪音投诉处理
 
 QUESTION = f"好的周先生。市民周建国问：包工头马国富夜间施工噪音扰民怎么投诉？电话{PHONE_SPOKEN}，身份证{BAD_ID}"
 
-# Values masking still misses outside a call (the privacy work on triage/privacy.py).
-MISSED_NAME = "masking misses a name after 市民 with no other cue (triage/privacy.py, the privacy work)"
-MISSED_ID = "masking misses an ID number with a wrong check digit outside a call (triage/privacy.py, the privacy work)"
-
 
 def leaked(sent: str, value: str) -> list[str]:
     """The planted value, or any four-digit (four-numeral) piece of a number, found in what was sent."""
@@ -101,9 +97,8 @@ def knowledge_base(tmp_path: Path) -> None:
     rebuild_now()
 
 
-def planted(missed: dict[str, str] | None = None) -> list[object]:
-    """The planted values; those named in ``missed`` are expected to leak on this path, for the reason given."""
-    missed = missed or {}
+def planted() -> list[object]:
+    """The planted values, each a test case named for what it is."""
     values = {
         "caller's name": "周建国",
         "caller's given name": "建国",
@@ -114,12 +109,7 @@ def planted(missed: dict[str, str] | None = None) -> list[object]:
         "phone read aloud, as digits": PHONE_SPOKEN_DIGITS,
         "ID number with a wrong check digit": BAD_ID,
     }
-    return [
-        pytest.param(
-            value, id=name, marks=[pytest.mark.xfail(strict=True, reason=missed[name])] if name in missed else []
-        )
-        for name, value in values.items()
-    ]
+    return [pytest.param(value, id=name) for name, value in values.items()]
 
 
 @pytest.mark.parametrize("value", planted())
@@ -136,16 +126,7 @@ def test_no_planted_value_reaches_the_llm_when_it_drafts_a_call(
     assert leaked(sent, value) == []
 
 
-@pytest.mark.parametrize(
-    "value",
-    planted(
-        {
-            "caller's name": MISSED_NAME,
-            "caller's given name": MISSED_NAME,
-            "ID number with a wrong check digit": MISSED_ID,
-        }
-    ),
-)
+@pytest.mark.parametrize("value", planted())
 def test_no_planted_value_reaches_the_llm_in_a_knowledge_answer(
     city: City, fake_llm: FakeLLM, tmp_path: Path, value: str
 ) -> None:
@@ -160,7 +141,7 @@ def test_no_planted_value_reaches_the_llm_in_a_knowledge_answer(
     assert leaked(sent_text(fake_llm), value) == []
 
 
-@pytest.mark.parametrize("value", planted({"ID number with a wrong check digit": MISSED_ID}))
+@pytest.mark.parametrize("value", planted())
 def test_no_planted_value_reaches_the_llm_when_an_operator_asks_about_the_order(
     client: Client, city: City, personas: Personas, fake_llm: FakeLLM, tmp_path: Path, value: str
 ) -> None:

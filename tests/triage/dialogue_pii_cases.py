@@ -538,9 +538,359 @@ HAND_WRITTEN = (
 )
 
 
+# --- round 2: the classes the held-out calls of round 1 showed, with values of their own -------------------
+# ASR engines write a digit read aloud in more ways than 幺/两/洞: 么, 吆 and 腰 for 幺, 俩 for 两, and the
+# radio-operator readings 拐 for 7 and 勾 for 9 (幺拐拐勾).
+_ASR_SAID = {
+    "0": ("零", "洞", "〇"),
+    "1": ("一", "幺", "么", "吆", "腰"),
+    "2": ("二", "两", "俩"),
+    "7": ("七", "拐"),
+    "9": ("九", "勾"),
+}
+_VARIANTS = "么吆腰俩拐勾"
+
+
+def in_asr_numerals(digits: str, rng: random.Random) -> str:
+    """The digits as an ASR engine may write them, with at least one of 么/吆/腰/俩/拐/勾 where the digits allow."""
+    while True:
+        said = "".join(rng.choice(_ASR_SAID.get(d, (in_numerals(d, rng, plain=True),))) for d in digits)
+        if any(ch in _VARIANTS for ch in said) or not any(d in "1279" for d in digits):
+            return said
+
+
+FILLERS = ("，那个，", "，嗯，", " 呃 ", "，就是，", "……", "，然后，", "，啊，", " 那个 ", "，嗯……")
+
+
+def with_fillers(groups: list[str], rng: random.Random) -> str:
+    """Groups of a number joined by the pauses and fillers of speech (at least one filler)."""
+    gaps = [rng.choice(FILLERS) for _ in groups[1:]]
+    if not any(gap.strip(" ，…") for gap in gaps):
+        gaps[0] = "，那个，"
+    return groups[0] + "".join(gap + group for gap, group in zip(gaps, groups[1:], strict=True))
+
+
+PROVINCES = "湘鄂粤赣桂贵川渝京沪苏浙"
+PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+def plate(rng: random.Random) -> tuple[str, str, str]:
+    """A plate's province, letter and tail (five characters, or six for a new-energy car)."""
+    province, letter = rng.choice(PROVINCES), rng.choice(PLATE_LETTERS[:12])
+    form = rng.randrange(3)
+    if form == 0:
+        tail = "".join(rng.choice("0123456789") for _ in range(5))
+    elif form == 1:
+        tail = rng.choice("DF") + "".join(rng.choice("0123456789") for _ in range(5))
+    else:
+        chars = [rng.choice("0123456789") for _ in range(5)]
+        chars[rng.randrange(1, 5)] = rng.choice(PLATE_LETTERS)
+        tail = "".join(chars)
+    return province, letter, tail
+
+
+def plate_said(province: str, letter: str, tail: str, rng: random.Random) -> str:
+    """A plate read aloud: a space after the province, a pause, a filler or 的 after the letter, digits as
+    numerals, a pause inside the tail."""
+    head = province + rng.choice(("", " ")) + letter
+    gap = rng.choice(("，那个，", " 的 ", "的", "，嗯，", " ", "……", "，呃，"))
+    chars = [in_numerals(ch, rng) if ch.isdigit() else ch for ch in tail]
+    said = "".join(chars)
+    if rng.random() < 0.4 and len(chars) >= 5:
+        cut = rng.randrange(2, len(chars) - 1)
+        said = "".join(chars[:cut]) + " " + "".join(chars[cut:])
+    return head + gap + said
+
+
+# Titles of officials and staff, and honorifics, after a surname (刘主席, 黎副局长, 王总, 孙娭毑).
+OFFICIAL_TITLES = _word_list(
+    "主席 副主席 书记 副书记 支书 主任 副主任 局长 副局长 处长 副处长 科长 股长 所长 副所长 站长 院长 副院长 "
+    "校长 副校长 园长 馆长 厂长 行长 部长 区长 副区长 县长 镇长 副镇长 乡长 村长 组长 队长 会长 秘书长 经理 "
+    "副经理 总经理 总监 主管 董事长 老板 老板娘 店长 检察官 法官 警官 教授 老师 医生 大夫 护士长 律师 会计 工程师 "
+    "师傅 教练 总 工 局"
+)
+HONORIFICS = _word_list(
+    "先生 女士 阿姨 叔叔 大爷 大妈 大姐 大哥 婆婆 爹爹 娭毑 嗲嗲 满满 奶奶 爷爷 伯伯 大嫂 老太 老爷子 嫂子"
+)
+RARE_SURNAMES = _word_list("阙 湛 禤 谌 缑 亓 昝 訾 逯 郗 蒯 庹 仝 邸 郄 佴 笪 厍 隗 宓 蔺 郦 鄢 竺 冼 粟 扈 嵇 芮 璩")
+# Surnames a caller corrects (the one heard or said first, the right one, how the right one is spelled out).
+CORRECTED = (
+    ("詹", "湛", "湛江的湛"),
+    ("张", "章", "立早章"),
+    ("陈", "程", "禾口程"),
+    ("刘", "柳", "柳树的柳"),
+    ("王", "汪", "三点水的汪"),
+    ("李", "黎", "黎明的黎"),
+    ("徐", "许", "言午许"),
+    ("林", "凌", "凌晨的凌"),
+    ("吴", "伍", "队伍的伍"),
+    ("周", "邹", "邹韬奋的邹"),
+    ("萧", "肖", "小月肖"),
+    ("沈", "申", "申请的申"),
+    ("江", "姜", "生姜的姜"),
+    ("何", "贺", "祝贺的贺"),
+    ("严", "颜", "颜色的颜"),
+    ("苏", "舒", "舒服的舒"),
+)
+# Names the word segmenter cuts into a word and a character (秦国/庆, 黄金/秀, 周家/豪).
+CUT_NAMES = _word_list(
+    "秦国庆 黄金秀 韩国富 吴国良 金国富 周家豪 王家豪 余家豪 林子健 孙子健 夏天宇 黎明辉 朱德才 胡子健 "
+    "魏国庆 叶子健 程志刚 莫大海 王国庆 徐海燕 雷雨涵 夏秋菊 龙凤英 方志明"
+)
+
+
+def _asr_number_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    makers = {"MOBILE": mobile, "LANDLINE": landline, "ID_CARD": id_card, "BANK_CARD": bank_card}
+    asks = {
+        "MOBILE": ("坐席：请问您的联系电话？", "市民：我手机{v}。", "市民：{v}，你记一下。"),
+        "LANDLINE": ("坐席：留个电话吧。", "市民：座机是{v}。", "市民：{v}，家里的。"),
+        "ID_CARD": ("坐席：麻烦报一下身份证号码。", "市民：{v}。", "市民：身份证{v}，你查。"),
+        "BANK_CARD": ("坐席：补贴打到哪张卡上？", "市民：卡号是{v}。", "市民：农商银行的，{v}。"),
+    }
+    kinds = ("MOBILE",) * 3 + ("LANDLINE", "ID_CARD", "BANK_CARD")
+    for i in range(30):  # digits as ASR variants: 么/吆/腰, 俩, 拐, 勾
+        kind = kinds[i % len(kinds)]
+        digits = makers[kind](rng)
+        groups = [in_asr_numerals(g, rng) for g in grouped(digits, GROUPS[kind])]
+        said = rng.choice((" ", "，", "")).join(groups)
+        ask, *answers = asks[kind]
+        cases.append(
+            case(
+                f"{kind.lower()} with ASR variants of digits",
+                GREETING,
+                f"市民：{_problem(rng)}。",
+                ask,
+                answers[i % len(answers)].format(v=f"[[{kind}:{said}]]"),
+                f"坐席：[[{kind}:{digits}]]，对吧？" if i % 3 == 0 else "坐席：好的，记下了。",
+                CLOSING,
+            )
+        )
+    for i in range(30):  # fillers and pauses between the groups, sometimes over two turns
+        kind = kinds[i % len(kinds)]
+        digits = makers[kind](rng)
+        groups = [in_numerals(g, rng) if rng.random() < 0.8 else g for g in grouped(digits, GROUPS[kind])]
+        ask, *answers = asks[kind]
+        if i % 4 == 3:
+            first, *rest = groups
+            filler = rng.choice(("，那个", "，嗯", "……", "，呃"))
+            turns = (
+                f"市民：[[{kind}:{first}]]{filler}",
+                *(("坐席：嗯，您说。",) if i % 8 == 3 else ()),
+                f"市民：{rng.choice(('嗯，', '', '那个，'))}[[{kind}:{with_fillers(rest, rng)}]]。",
+            )
+        else:
+            turns = (answers[i % len(answers)].format(v=f"[[{kind}:{with_fillers(groups, rng)}]]"),)
+        cases.append(case(f"{kind.lower()} with fillers", GREETING, f"市民：{_problem(rng)}。", ask, *turns, CLOSING))
+    return cases
+
+
+def _plate_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    situations = (
+        "有辆车天天堵在消防通道，车牌是{p}",
+        "那个车把我们小区门口的路占了，车牌号{p}，一停就是一个礼拜",
+        "我的车被刮了，对方的车牌是{p}，人跑了",
+        "一辆渣土车撒了一路的泥，车牌{p}",
+        "出租车多收钱，车牌是{p}，司机态度还差",
+    )
+    for i in range(20):
+        province, letter, tail = plate(rng)
+        said = plate_said(province, letter, tail, rng)
+        written = province + letter + rng.choice(("", "·")) + tail
+        cases.append(
+            case(
+                "plate read aloud",
+                GREETING,
+                "市民：" + situations[i % len(situations)].format(p=f"[[PLATE:{said}]]") + "。",
+                f"坐席：车牌是[[PLATE:{written}]]，是吧？" if i % 2 else "坐席：好的，我们转交交警部门。",
+                "市民：对。",
+                CLOSING,
+            )
+        )
+    return cases
+
+
+def _title_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    for i in range(30):  # an official or a member of staff named by surname and title
+        surname = rng.choice(SURNAMES + "".join(RARE_SURNAMES[:6]))
+        title = OFFICIAL_TITLES[i % len(OFFICIAL_TITLES)] if i < len(OFFICIAL_TITLES) else rng.choice(OFFICIAL_TITLES)
+        said = rng.choice(
+            (
+                "我上个月找过{{{{社区}}}}的[[NAME:{s}]]{t}，[[NAME:{s}]]{t}说下个礼拜来看，到现在也没来",
+                "你们那个[[NAME:{s}]]{t}答应过的事情，不能不算数",
+                "这个事[[NAME:{s}]]{t}也知道，我当面跟他讲过",
+                "去年[[NAME:{s}]]{t}来看过一次，说要整改",
+            )
+        )
+        turn = said.format(s=surname, t=title)
+        cases.append(
+            case(
+                "surname with an official title",
+                GREETING,
+                f"市民：{turn}。",
+                f"坐席：您是说[[NAME:{surname}]]{title}答应过处理，是吧？",
+                "市民：对，就是他。",
+                CLOSING,
+            )
+        )
+    for i in range(12):  # a full name with a title before or after it
+        surname, given = full_name(rng)
+        title = rng.choice(OFFICIAL_TITLES[:30])
+        turn = (
+            f"市民：我们{{{{街道}}}}的[[NAME:{surname}{given}]]{title}根本不管。"
+            if i % 2
+            else f"市民：{title}[[NAME:{surname}{given}]]一直推，推了三个月。"
+        )
+        cases.append(case("full name with an official title", GREETING, turn, "坐席：好的，我们核实一下。", CLOSING))
+    for i in range(20):  # the caller addressed by the operator with an honorific
+        surname = rng.choice(SURNAMES)
+        title = HONORIFICS[i % len(HONORIFICS)]
+        cases.append(
+            case(
+                "surname with an honorific",
+                GREETING,
+                f"市民：{_problem(rng)}。",
+                "坐席：请问怎么称呼您？",
+                f"市民：我姓[[NAME:{surname}]]，叫我[[NAME:{surname}]]{title}就要得。",
+                f"坐席：好的[[NAME:{surname}]]{title}，我们会尽快处理。",
+            )
+        )
+    return cases
+
+
+def _rare_surname_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    forms = (
+        ("市民：我叫[[NAME:{s}{g}]]，{p}。", "坐席：好的[[NAME:{s}]]{t}。"),
+        ("市民：{p}，包工头叫[[NAME:{s}{g}]]。", "坐席：包工头[[NAME:{s}{g}]]，是吧？"),
+        ("市民：我想表扬一下护士[[NAME:{s}{g}]]，对我们特别好。", "坐席：好的，表扬护士[[NAME:{s}{g}]]。"),
+        ("市民：{p}，你们找[[NAME:{s}]]{t}就行。", "坐席：好的[[NAME:{s}]]{t}。"),
+    )
+    for i, surname in enumerate(RARE_SURNAMES):
+        given = rng.choice(GIVEN)
+        title = rng.choice(("先生", "师傅", "阿姨", "女士", "老师"))
+        first, second = forms[i % len(forms)]
+        values = {"s": surname, "g": given, "t": title, "p": _problem(rng)}
+        cases.append(case("rare surname", GREETING, first.format(**values), second.format(**values), CLOSING))
+    return cases
+
+
+def _corrected_surname_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    for i, (wrong, right, spelled) in enumerate(CORRECTED):
+        title = rng.choice(("先生", "女士", "阿姨", "师傅"))
+        if i % 3 == 0:
+            turns = (
+                "坐席：请问您贵姓？",
+                f"市民：我姓[[NAME:{wrong}]]……不对不对，姓[[NAME:{right}]]，[[NAME:{spelled}]]。",
+                f"坐席：好的[[NAME:{right}]]{title}。",
+            )
+        elif i % 3 == 1:
+            turns = (
+                f"坐席：好的[[NAME:{wrong}]]{title}，您是说{_problem(rng).split('，')[0]}，是吧？",
+                f"市民：不是[[NAME:{wrong}]]，是[[NAME:{right}]]，[[NAME:{spelled}]]。",
+                f"坐席：不好意思，[[NAME:{right}]]{title}。",
+            )
+        else:
+            turns = (
+                "坐席：您贵姓？",
+                f"市民：[[NAME:{wrong}]]，哦不对，说错了，是[[NAME:{right}]]，[[NAME:{spelled}]]。",
+                f"坐席：[[NAME:{right}]]{title}您好。",
+            )
+        cases.append(case("surname corrected", GREETING, f"市民：{_problem(rng)}。", *turns, CLOSING))
+    return cases
+
+
+def _cut_name_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    templates = (
+        "我妈[[NAME:{n}]]住院了，医院多收了钱",
+        "包工头叫[[NAME:{n}]]，欠了我们工资",
+        "我想表扬护士[[NAME:{n}]]，特别耐心",
+        "我们{{{{物业经理}}}}[[NAME:{n}]]不管事",
+        "房东[[NAME:{n}]]不退押金",
+        "我老公[[NAME:{n}]]在工地上摔伤了",
+    )
+    for i, name in enumerate(CUT_NAMES):
+        template = templates[i % len(templates)]
+        cases.append(
+            case(
+                "name cut by the segmenter",
+                GREETING,
+                "市民：" + template.format(n=name) + "。",
+                "坐席：您是说" + template.format(n=name).split("，")[0] + "，是吧？",
+                "市民：对的。",
+                CLOSING,
+            )
+        )
+    return cases
+
+
+# Calls of round 2 in which nothing is personal: digits' ASR variants as words, fillers between ordinary
+# numbers, province and letter without a plate, titles without a name, 某 already masked, shops named like people.
+_TRAP_TURNS_2 = (
+    "你们说的是{{什么}}，我打了{{一二三四五}}，{{然后}}{{幺幺零}}也打了",
+    "我们{{俩}}三点钟去的，{{往左拐}}三百米就是",
+    "我{{腰疼}}了三个月，{{拐弯}}那里有个坑",
+    "表格上{{打勾}}的那{{三四}}项都填了",
+    "我家是{{三零二}}，{{那个}}，楼上{{五零一}}也漏水",
+    "一共{{三千五}}，{{那个}}，押金{{五百}}另算",
+    "{{二零二四年}}，{{嗯}}，{{十月三号}}那天下的雨",
+    "门牌号{{三十八号}}，{{就是}}，{{五楼}}",
+    "公交{{一零二路}}，{{然后}}转{{三零六路}}",
+    "{{湘A}}的车都可以进，{{湘江大道}}那边不行",
+    "{{京港澳高速}}出口，{{湘雅医院}}对面",
+    "{{副局长}}说要研究，{{主席台}}上的人都没表态",
+    "我写信到{{局长信箱}}，{{社区主任}}也找过了",
+    "我们{{向主任}}反映过，{{连经理}}都不管",
+    "{{公安局长}}也说了，{{派出所所长}}没来",
+    "{{施工}}的噪音太大，{{邮局}}门口也在挖",
+    "{{总经理}}不在，{{王府井百货}}的{{店长}}说等通知",
+    "{{张某}}和{{王某某}}都是化名，{{某某小区}}的人都知道",
+    "那个{{李某}}说不关他的事",
+    "那个{{康寿源}}，搞养老的，收了钱不办事",
+    "{{杨国福麻辣烫}}门口的垃圾没人收",
+    "{{周家湾}}和{{阙家村}}都停水了",
+    "{{湛江路}}的路灯坏了，{{詹家巷}}也黑",
+    "{{黄金花园}}小区的电梯坏了",
+    "我们{{高新区}}的{{文化站}}关门了",
+)
+
+
+def _trap_cases_2() -> list[DialogueCase]:
+    cases = []
+    for i, turn in enumerate(_TRAP_TURNS_2):
+        cases.append(
+            case(
+                "trap (round 2)",
+                GREETING,
+                f"市民：{turn}。",
+                "坐席：您是说" + turn.split("，")[0] + "，是吧？",
+                "市民：对，就是这样。" if i % 2 else f"市民：{_TRAP_TURNS_2[(i + 5) % len(_TRAP_TURNS_2)]}。",
+                CLOSING,
+            )
+        )
+    return cases
+
+
+def _round2() -> list[DialogueCase]:
+    rng = random.Random(20261212)  # its own generator: the cases of round 1 stay as they were
+    return (
+        _asr_number_cases(rng)
+        + _plate_cases(rng)
+        + _title_cases(rng)
+        + _rare_surname_cases(rng)
+        + _corrected_surname_cases(rng)
+        + _cut_name_cases(rng)
+        + _trap_cases_2()
+    )
+
+
 def build() -> tuple[DialogueCase, ...]:
     rng = random.Random(20261207)
-    return tuple(_name_cases(rng) + _number_cases(rng) + _trap_cases(rng)) + HAND_WRITTEN
+    return tuple(_name_cases(rng) + _number_cases(rng) + _trap_cases(rng)) + HAND_WRITTEN + tuple(_round2())
 
 
 DIALOGUE_CASES: tuple[DialogueCase, ...] = build()

@@ -421,8 +421,6 @@ UNTOUCHED: tuple[str, ...] = (
     "身份证号码**************，银行卡号*******************。",
     "电邮: jqw********@126.com，请回复。",
     "车牌号：楚mc***********，肇事后逃逸。",
-    f"身份证号{with_wrong_check_digit(ID_CHANGSHA)}，系统提示号码有误。",
-    f"我的身份证{with_wrong_check_digit(ID_BEIJING)}办不了业务。",
     f"银行卡号{failing_luhn(CARD_ICBC_19)}，工资没到。",
     f"卡号{grouped(failing_luhn(CARD_CCB_16))}被冻结。",
     f"账号{failing_luhn(CARD_ABC_18)}是开发商给的。",
