@@ -5,56 +5,84 @@ the caller has just confirmed) and returns whether a life or safety is at risk n
 is a risk of self-harm or suicide (which gets its own protocol on the desk), and the words that triggered it,
 as said, for the operator to see why.
 
-How
-    Each kind of risk (``KINDS``) has cue patterns with weights: about 3 for words that state the danger
-    (燃气漏气, 着火了, 被困, 不想活了, 井盖没了, 电线掉在地上), 1.5–2.5 for words that need company
-    (冒烟, 进水, 流血, 敲门没人应). The key nouns of the patterns also match their homophones, because an
-    ASR engine writes what it hears: 燃气 matches 然气, 液化气 夜化气, 井盖 井改, 水淹 水烟, 电线 店线, 田里
-    天里 (every character of the common set, GB 2312 level 1, that is read like the word's character: the
-    sound table is pypinyin's).
+How: a wide net, a judge, and a learned second opinion.
 
-    Each mention is judged in its sentence (calls join a speaker's words with commas, so a sentence is a turn
-    or a part of it) and clause:
-    - negated (没有闻到然气味 / 冇漏 / 不是现在着火): it does not count;
-    - resolved after it (…后来消防来了才把她弄出来 / 120已经送医院了 / 火很快扑灭了 / 坑早就填好了 / 人好好的):
-      it does not count;
-    - past (上个月 / 前天晚上 / 去年 / 当时 before it): an event (fire, gas, violence, self-harm) is over and does
-      not count; a state (a wire on the ground since last night, a manhole open, a person not seen for
-      days, water rising) may still be there and counts half;
-    - hypothetical or a question about rules (万一 / 如果 / 担心 / 隐患 / …的话怎么办 / 演练): it does not count;
-    - habitual (天天 / 经常 / 一下大雨就): half;
-    - a comparison (简直 / 像…一样): it does not count;
-    - in a web message, not marked as happening now in its sentence (现在 / 正在 / 马上 / 紧急): 40 % (a message
-      is written after the fact: letters narrate what happened);
-    - smoke from a chimney, a barbecue or a dump (污染 / 烟囱 / 焚烧 in the sentence) is not a fire.
-    A marker of now in the sentence (正在 / 还在 / 刚刚 / 快点 / 救命 / 越来越) adds to the mention's kind, once.
+1. Danger mentions (``CUES``). Each kind of risk (``KINDS``) has cues with weights, written for recall: about 3
+   for what states the danger (着火了, 不想活了, 井盖没了, 电线掉在地上), 2–2.5 for what needs company (出不来,
+   冒火花, 联系不上), 1–1.5 for hints (焦味, 报纸堆在门口). Most dangers are a thing and what happens to it, said
+   in any order with fillers, commas and self-corrections in between (电梯，那个，卡在两层中间 / 那根线被风刮
+   下来了，横在马路上): such a cue is a noun group and a predicate group within one sentence, so that a new way
+   of saying it is found as long as its words are in the groups; the rest are phrases (臭鸡蛋味, 一了百了, 把药
+   都攒起来了, 写好了遗书, 好几天没看到他). The key nouns also match their homophones, because an ASR engine
+   writes what it hears: 燃气 matches 然气, 液化气 夜化气, 井盖 井改, 水淹 水烟, 电线 店线, 电梯 电体, 山洪 山红,
+   自杀 自沙 (every character of the common set, GB 2312 level 1, read like the word's character: pypinyin's
+   table). Exaggerations (急死了, 吓死人, 要命, 火冒三丈, 气得要死) and 打我电话 are no cue at all.
 
-    A kind's score is its best mention plus half the next two. A life is at risk now when the best kind
-    reaches ``THRESHOLD`` (a single clear mention does); a caller's plea (快点来 / 快来人 / 求你们了) lifts
-    a kind that is close. Self-harm wins over every other kind when it reaches the threshold, because its
-    protocol (keep the caller on the line, 110/120, the psychological-aid line) must be followed whatever
-    else is going on. Exaggerations (热死了 / 气死我了 / 吵得要命) and call-me-back phrases (打我电话) are not
-    cues at all.
+2. The judge weighs each mention in its clause, its sentence and the call:
+   - negated (没有闻到然气味 / 冇漏 / 不是现在着火 / 有没有人受伤), the negation before the noun or before the
+     predicate: it does not count;
+   - resolved after it, by what ends its kind (火很快扑灭了 / 人找到了 / 救出来了 / 井盖换了新的 / 是我搞错了 /
+     我是说气话), in the rest of the caller's account: it does not count;
+   - hypothetical, a worry, a question about rules, a drill or an inspection (万一 / 担心 / 差点 / …的话怎么办 /
+     应该打哪个电话 / 演练 / 安检 / 隐患): it does not count;
+   - hearsay and news (听说 / 新闻上 / 网上 / 外地), or named as a kind of problem (被困电梯内的安全问题时有
+     发生 / …等危险情况): it does not count;
+   - figurative (简直 / 跟…一样 / 急得要跳楼 / 想死的心都有了): it does not count (self-harm: a third);
+   - smoke from a chimney, a factory or a dump, flames kept on purpose (烧烤 / 烧纸 / 烧秸秆), a smell from a
+     factory: not a fire or a leak;
+   - past: a marker before it in its sentence (上个月 / 那天 / 去年 / 当时 / 昨天晚上) — or, when its sentence has
+     no marker of time at all, the last one said before it in the call (a caller narrating a fire last month
+     does not repeat 上个月 in every sentence; a 现在 / 今天 / 刚刚 ends the narrative). An event (a fire, a
+     fight) is then over; a state (a wire on the ground, an open manhole, a person missing, a self-harm plan,
+     a leak) may still be there and counts half, fully when said to last (到现在还, 一直);
+   - habitual (天天 / 经常 / 一下大雨就 / …时有发生), a worry about a season to come (怕今年汛期), water from a
+     burst main: half;
+   - in a call about compensation, insurance, praise, a suggestion or a cancelled request (保险 / 赔偿 / 表扬 /
+     建议 / 取消), a mention not marked as now: half;
+   - in a web message, not marked as now in its clause (or in its sentence, for a message of at most
+     ``SHORT_MESSAGE`` characters: 现在 / 正在 / 紧急): 40 % (letters narrate).
+   A marker of now (正在 / 还在 / 刚刚 / 快点 / 救命 / 越来越 / 在冒烟 / 一个多钟头了) in its clause or just after
+   adds to its kind, once (in a call).
 
-    Each cue is first tested by a cheap search for the few characters one of which every match contains (read
-    from the pattern's parse tree), so most texts never run most patterns.
+   A kind's score is its best mention plus half the next two (a cue said again adds nothing: 下不来，上不去); in
+   a call the best other kind adds half its score (积水好深 + 车里有人), and a plea (救命 / 快来人 / 求你们了)
+   lifts a kind that is close. A life is at risk now when the best kind reaches ``THRESHOLD`` (one clear
+   mention does). Self-harm wins over every other kind when it reaches the threshold, because its protocol
+   (keep the caller on the line, 110/120, the psychological-aid line) must be followed whatever else is going
+   on; then a cause wins over its casualty (a fight with a man on the ground is the fight).
 
-    The urgency field keeps the lexicon of ``triage.intent`` for "urgent" against "normal"; the emergency
-    decision is this detector's: when it finds no risk now, the lexicon's emergency evidence speaks for
-    "urgent" instead.
+3. In a call, a learned second opinion (``triage.safety_model``: character n-grams, a logistic regression
+   trained on the development cases and the corpus's tuning calls) reads the same text. A call below the
+   threshold is an emergency when the model's risk reaches ``RESCUE_RISK`` — unless the rules found danger
+   words and set them all aside (negated, resolved, past …: their reading of negation and time is the better
+   one), except for self-harm, whose words come hedged and half-denied; the triggers are then the stretches of
+   text the model read most. A call the rules flag on modest evidence (below ``VETO_EVIDENCE``), with no mention
+   marked as now, is not an emergency when the model's risk is below ``VETO_RISK``. Self-harm is flagged only
+   with a word of it: a poisoning reads like an overdose to the model. Web messages are judged by the rules
+   alone (the model never read a letter). When in doubt the detector flags: the operator confirms.
+
+Every alternative of every cue is indexed by the few characters one of which all its matches contain (read from
+the pattern's parse tree): a text runs only the alternatives whose characters it has, about one in ten.
+
+The urgency field keeps the lexicon of ``triage.intent`` for "urgent" against "normal"; the emergency decision is
+this detector's: when it finds no risk now, the lexicon's emergency evidence speaks for "urgent" instead.
+
+Measured on a development set written for it (bench/data/safety_dev.md) and the call corpus:
+``python -m bench.bench_calls_safety``; docs/triage.md has the figures.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
 from pypinyin import Style, lazy_pinyin, pinyin_dict
 
-from triage import intent
+from triage import intent, safety_model
 from triage.types import Candidate, FieldGuess
 
 KINDS = (
@@ -70,17 +98,32 @@ KINDS = (
     "locked_in_alone",
 )
 # States last until someone removes them: said with a past marker ("since last night") they may still be there.
-STATE_KINDS = frozenset(
-    {"flood", "trapped", "unresponsive_or_missing", "road_collapse", "live_wire", "locked_in_alone"}
-)
+# A self-harm plan and a leak last too; a fire or a fight said in the past is over.
+STATE_KINDS = frozenset(KINDS) - {"fire", "violence"}
 THRESHOLD = 2.5  # one clear mention (weight 3) or a weaker one with company
 PRESENT_BONUS = 1.0  # a mention marked as happening now, once per kind
 PLEA_BONUS = 1.0  # the caller begs for help now: lifts the leading kind …
 PLEA_LIFTS = 2.0  # … when it is at least this close
 PAST_STATE_SHARE = 0.5
 HABITUAL_SHARE = 0.5
+LATER_SHARE = 0.5  # a worry about the rainy season or next year: a hazard to fix
+BURST_MAIN_SHARE = 0.5  # a burst main floods a road, rarely homes
+SUPPORT_SHARE = 0.5  # the best other kind adds this share to the leading one (积水好深 + 车里有人)
+CALM_PURPOSE_SHARE = 0.5  # a call about compensation, praise … : what it narrates is not marked as now
+FIGURATIVE_SELF_HARM_SHARE = 1 / 3  # 逼得我想死: said of a feeling, still worth a look with other words
 WRITTEN_SHARE = 0.4  # a web message's danger not marked as happening now: letters narrate what happened
+RESOLUTION_REACH = 100  # characters after a mention in which what ends it is looked for
 CONFIDENCE_CAP = 0.95
+SHORT_MESSAGE = 200  # characters: a longer web message is a letter that narrates
+# The learned second opinion (triage.safety_model), for calls: a call the rules leave below THRESHOLD is an
+# emergency when the model's risk reaches RESCUE_RISK; a call the rules flag with less than VETO_EVIDENCE, no
+# mention marked as now, is not one when the model's risk is below VETO_RISK. Chosen on validation cases
+# written before either was tried (bench/data/safety_dev.md).
+RESCUE_RISK = 0.6
+VETO_RISK = 0.15
+VETO_EVIDENCE = 3.5
+SEEN = 1.5  # a kind the rules saw this much of names a rescued call's risk
+SELF_HARM_SEEN = 0.5  # any word of self-harm the rules kept (a figurative one too) makes a rescued call self-harm
 
 
 @dataclass(frozen=True)
@@ -146,7 +189,9 @@ class Cue:
     kind: str
     weight: float
     pattern: re.Pattern[str]
-    anchor: re.Pattern[str] | None = None  # characters one of which every match contains: a cheap first test
+    # the pattern's alternatives, each with the characters one of which its every match contains (None: not
+    # known): a text without any of them is not searched, and most texts lack most of them
+    parts: tuple[tuple[frozenset[str] | None, re.Pattern[str]], ...] = ()
 
 
 _FREQUENT = frozenset("一不了的是在有人我他她你们没冇要就都也还个大好地上下来去到说里得着这那")
@@ -198,229 +243,580 @@ def _required_characters(regex: str) -> frozenset[str] | None:
     return sequence(parser.parse(regex))
 
 
-def _cue(kind: str, weight: float, regex: str) -> Cue:
-    required = _required_characters(regex)
-    anchor = re.compile(f"[{''.join(sorted(required))}]") if required else None
-    return Cue(kind, weight, re.compile(regex), anchor)
+def _alternatives(regex: str) -> list[str]:
+    """The top-level alternatives of a regex (``a|b(c|d)|e`` → a, b(c|d), e)."""
+    parts, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(regex):
+        char = regex[index]
+        if char == "\\":
+            index += 1
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if regex[index + 1 : index + 2] == "]":
+                index += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(regex[start:index])
+            start = index + 1
+        index += 1
+    return [*parts, regex[start:]]
 
+
+def _cue(kind: str, weight: float, regex: str) -> Cue:
+    parts = tuple((_required_characters(part), re.compile(part)) for part in _alternatives(regex))
+    return Cue(kind, weight, re.compile(regex), parts)
+
+
+def _pair(noun: str, predicate: str, gap: str | None = None, back: str | None = "", *, forward: bool = False) -> str:
+    """A thing and what happens to it in one sentence (电线，那个，掉在地上), or what happens to it just before
+    it in its clause (断了的线; not when ``forward``); the predicate is the group ``s`` or ``t`` (a negation
+    before it counts as much as one before the noun: 燃气表没有漏气, 楼下不是着火)."""
+    ahead = rf"(?:{noun}){gap or _GAP}(?P<s>{predicate})"
+    return ahead if forward else rf"{ahead}|(?P<t>{predicate}){back or _NEAR}(?:{noun})"
+
+
+_SENTENCE = r"[^。！？!?；;\n]"
+_GAP = _SENTENCE + "{0,20}?"  # within the sentence: commas, fillers and self-corrections between the words
+_NEAR = r"[^，,。！？!?；;\n]{0,6}?"  # within the clause
+_SHORT = r"[^，,。！？!?；;\n]{0,3}?"
 
 # Words that end in 然 (突然, 虽然 …) would read as 燃 before 起/气: "突然起火" is not "燃气".
 _NOT_RAN = r"(?<![突虽当忽竟既仍显居必果依偶固全自猛俨毅坦公断纵已欣茫黯默骤])"
-_GAS = rf"(?:{_NOT_RAN}{_alike('燃气')}|{_alikes('煤气', '天然气', '液化气', '管道气')}|气罐|煤气罐|液化罐)"
-_NOW_GAP = r"[^，,。！？!?；;\n]{0,8}?"  # within the clause
-_SHORT_GAP = r"[^，,。！？!?；;\n]{0,4}?"
-_PERSON = (
-    r"(?:老人家?|老爷爷|老奶奶|老大爷|老太太|老太婆|老头子?|老倌子?|老伴|爷爷|奶奶|爹爹|娭毑|大爷|大妈|婆婆|公公|"
-    r"外婆|外公|我爸|我妈|老爸|老妈|父亲|母亲|老父亲|老母亲|邻居|孩子|小孩子?|伢子|儿子|女儿|宝宝|娃娃?|学生|"
-    r"他|她)"
+_GAS = (
+    rf"(?:{_NOT_RAN}{_alike('燃气')}|{_alikes('煤气', '天然气', '液化气', '管道气')}|沼气|气罐|气瓶|钢瓶|"
+    r"(?:那个|这个)?罐子)"
 )
-_CHILD = r"(?:孩子|小孩子?|小朋友|伢子|宝宝|婴儿|娃娃?|儿子|女儿|小孙子|孙子|孙女|细伢子|老人家?|老人|我妈|我爸)"
-_WIRE = rf"(?:{_alikes('电线', '高压线', '电缆')}|电线杆上的那个线|线头)"
-_GROUND = rf"(?:地上|地下|路上|路面|马路上|人行道|水里|水中|{_alike('田里')}|稻田|草地|草里)"
-_MANHOLE = rf"(?:{_alikes('井盖', '窨井')}|下水道口|下水井|盖子)"
+_PERSON = (
+    r"(?:老人家?|老爷爷|老奶奶|老大爷|老爷子|老太太|老太婆|老婆婆|婆婆|老头子?|老倌子?|老伴|爷爷|奶奶|外婆|外公|"
+    r"爹爹|娭毑|大爷|大妈|阿姨|我爸|我妈|老爸|老妈|父亲|母亲|我老公|老公|老婆|堂客|邻居|孩子|小孩子?|伢子|儿子|"
+    r"女儿|宝宝|娃娃?|学生|小朋友|幼儿|同学|同事|室友|朋友|妈|爸|人|他|她)"
+)
+_MISSING = _PERSON.replace("|人|", "|")  # 人都找不到了: someone who ran off with the money
+_CHILD = (
+    r"(?:孩子|小孩子?|小朋友|伢子|细伢子|宝宝|婴儿|娃娃?|儿子|女儿|孙子|孙女|小孙子|老人家?|老人|我妈|我爸|"
+    r"外公|外婆|爷爷|奶奶|娭毑)"
+)
+_WIRE = (
+    rf"(?:{_alikes('电线', '高压线', '电缆')}|电线杆|电杆|线杆|线头|(?:一|那|有)根线|线|变压器|配电箱|电箱|"
+    r"配电房|电井|路灯杆|电表箱)"
+)
+_GROUND = (
+    rf"(?:地上|地下|地面|路上|路面|马路|路中间|人行道|水里|水中|水沟|积水|水坑|坑里|水塘|河里|{_alike('田里')}|稻田|田埂|"
+    r"草地|草里|护栏|一人高|半空)"
+)
+_MANHOLE = rf"(?:{_alikes('井盖', '窨井')}|下水道口?|雨水井|污水井|检修井|井口|盖子)"
+_ROAD = r"(?:路面|马路|路基|路中间|路当中|路上|地面|地上|人行道|桥面|桥|路)"
+_ELEVATOR = rf"(?:{_alike('电梯')}|扶梯)"
+_FIRE_WORD = r"[火伙或货霍]"  # 着火 as an ASR engine may write it (着伙, 失或)
 
 _CUES: tuple[tuple[str, float, str], ...] = (
-    # gas
-    ("gas", 3, rf"{_GAS}{_NOW_GAP}(?:泄漏|泄露|漏气|漏了|在漏|外泄|喷气|在喷|嘶嘶|呲呲|味道?)"),
-    ("gas", 3, rf"(?:闻到|一股|好大的?|很大的?|很浓的?|浓浓的|好浓的?){_SHORT_GAP}{_GAS}味"),
-    ("gas", 3, rf"{_GAS}(?:管道?|管子|管线|阀门?|表|灶)?{_SHORT_GAP}(?:挖断|挖破|断裂|破裂|爆裂|断了|破了)"),
-    ("gas", 2.5, r"(?<![不没冇])漏气了?|嘶嘶(?:嘶|地|的)?响|呲呲(?:地|的)?响|煤气中毒|一氧化碳中毒|臭鸡蛋味"),
-    # fire
-    ("fire", 3, r"着火|起火|失火|燃起来|烧起来|烧着了|火势|火苗|火窜|窜火|火好大|好大的火|大火|冒火|明火"),
-    ("fire", 2, r"火灾(?!事故|认定|保险|险|隐患|报警)"),
-    ("fire", 3, r"(?<!油)(?:冒黑烟|好大的烟|烟好大|浓烟|黑烟滚滚)"),
-    ("fire", 2, r"(?<![油吸抽香])(?:冒烟|黑烟)|(?:都是|全是|好多|一屋的?|满屋的?|满屋子)烟|烟雾"),
-    ("fire", 3, r"(?:车|电动车|电瓶车?|充电器?|房子|屋|楼道|被子|沙发|窗帘|柴|草垛)[^，,。]{0,3}着了"),
-    ("fire", 1.5, r"焦味|烧焦的?味|糊味|烧焦"),
-    ("fire", 3, r"(?<!易)爆炸(?!物|品)"),
-    # flood
-    ("flood", 3, rf"水{_alike('淹')}|被淹|淹了|淹到|淹没|淹水|涨大水|发大水|洪水|决堤|溃坝|山洪|被水冲走|冲走了"),
-    ("flood", 3, r"水(?:已经|都)?(?:到|齐|漫到|淹到|没过)(?:了)?(?:膝盖|腰|胸口?|脖子|大腿|车窗|车顶|窗户|一米)"),
-    ("flood", 2.5, r"水进屋|水漫|漫上来|漫进|倒灌进|灌进屋|水往屋里|水还在涨|还在涨|水越来越深|落水|水冲进"),
-    ("flood", 3, r"(?:河堤|堤坝|大堤|堤)[^，,。]{0,3}(?:垮|崩|决口|溃|塌)|溃堤|决口"),
-    ("flood", 1.5, r"(?<![手机表])进水了?|水好深|积水好深"),
-    # trapped
+    # ---- gas: a leak, its smell or its hiss, a severed pipe, carbon monoxide
+    (
+        "gas",
+        3,
+        _pair(
+            _GAS,
+            r"漏(?:气|了)?|泄[漏露]|喷|冒[^，,。]{0,2}气|出气|跑气|呲|嘶|(?:的)?(?:气)?(?:味|臭)|挖[断破]|关不[上住掉死]|"
+            r"阀门?[^，,。]{0,3}坏|忘了?关|没关",
+        ),
+    ),
+    (
+        "gas",
+        3,
+        _pair(
+            r"(?<![水])(?:管道?|软管|管子|管线|阀门?|表|灶|调压箱)",
+            r"挖断|挖破|断裂|破裂|爆裂|裂开|漏(?![水电])|喷气",
+            r"[^，,。]{0,4}?",
+            forward=True,
+        ),
+    ),
+    ("gas", 2, r"闻到[^，,。]{0,6}(?:一股|好大的?|好浓的?|好重的?)气(?!味)"),
+    ("gas", 2.5, _pair(r"一股[^，,。]{0,3}味|味道", r"哪里漏了|是不是漏|在漏")),
+    ("gas", 3, r"臭鸡蛋|煤气中毒|燃气中毒|一氧化碳"),
+    ("gas", 2.5, r"(?<![不没冇])漏气|嘶嘶|呲呲|(?:一直|还)?在冒气|往外冒气"),
+    ("gas", 2.5, _pair(r"报警器", r"响|叫|报警|鸣|滴滴")),
+    (
+        "gas",
+        2.5,
+        _pair(
+            r"(?:怪|异|刺鼻的?|一股)气?味|炭火?盆?|煤炉子?|炉子|热水器",
+            r"头晕|头好晕|头疼|想吐|恶心|迷迷糊糊|晕|不应",
+            back=_GAP,
+        ),
+    ),
+    # ---- fire: flames, smoke, an explosion, a thing burning
+    (
+        "fire",
+        3,
+        rf"着{_FIRE_WORD}|起火|起伙|失{_FIRE_WORD}(?!罪)|燃起来|烧起来|烧着了|着起来|火势|火苗|火窜|窜火|火光|火焰|明火|"
+        r"冒火(?!花|星)|大火|火(?:好|很|蛮|太|越来越|更|越烧越)大|好大的火|越烧越|在烧|还在烧|火烧|火舌|烧得(?:好|很|蛮)?(?:旺|厉害)",
+    ),
+    ("fire", 2.5, r"火灾(?!隐患|保险|险|认定|事故|报警|预防|应急)"),
+    (
+        "fire",
+        3,
+        r"(?<![油吸抽香炊])(?:冒黑烟|黑烟|浓烟)|烟(?:好|很|太|蛮)大|好大的烟|(?:都是|全是|好多|一屋的?|满屋的?|满屋子|满楼道的?)烟|"
+        r"往外冒烟|烟往(?:上|外|楼上|里)",
+    ),
+    ("fire", 2, r"(?<![油吸抽香炊])(?:冒烟|烟雾)|呛得"),
+    (
+        "fire",
+        3,
+        _pair(
+            r"车|电动车|电瓶车?|充电器?|房子|屋|楼道|被子|沙发|窗帘|柴火?堆?|草垛|车棚|仓库|厂房|板房|工棚|垃圾站|"
+            r"厨房|油锅|锅|楼上|楼下|隔壁|对面|对门|山|林子|广告牌|店",
+            r"着了|着哒|烧着|着火|在烧",
+            _SHORT,
+            forward=True,
+        ),
+    ),
+    ("fire", 1.5, r"焦味|烧焦的?味|糊味|火星子?"),
+    (
+        "fire",
+        3,
+        r"(?<!易)爆炸(?![物品头])|(?:饭店|店|房子|楼|车|罐|瓶|锅炉|厂|仓库|气罐|管道|电瓶|电动车|充电宝|电池|"
+        r"变压器|配电箱|轮胎)[^，,。]{0,3}炸了",
+    ),
+    ("fire", 2, r"好大一声响|一声巨响|轰的一声"),
+    # ---- flood: water rising into homes, cars and tunnels, people swept away or in the water
+    (
+        "flood",
+        3,
+        rf"水{_alike('淹')}|被淹|淹了|淹到|淹没|淹水|淹死|泡在水里|被水(?:围|困|冲)|冲走了?|冲倒了?|冲垮了?|冲下去|"
+        rf"涨大水|发大水|洪水|水涨得?(?:好|很|有点|蛮|太)?快|{_alike('山洪')}|泥石流|决堤|溃坝|垮坝|管涌|溃堤|决口|落水|溺水|"
+        r"掉(?:进|到|下)了?(?:河|江|湖|塘|水库|水里|水中|池)",
+    ),
+    (
+        "flood",
+        3,
+        r"齐(?:膝|腰|胸)深?的?水|(?:膝盖|腰|胸口)深的水|"
+        r"水(?:已经|都|快|快要)?(?:到|齐|漫到|淹到|没过|淹过|涨到|快到|漫过|过了)了?(?:我的?|人的?|大人的?)?"
+        r"(?:膝盖|腰|胸口?|脖子|大腿|小腿|腿|床|桌子|窗户?|车窗|车顶|一楼|二楼|屋顶|门口|台阶|一米|半米|半人|房顶|灶台)",
+    ),
+    (
+        "flood",
+        2.5,
+        r"水进屋|进屋了|水漫|漫上来|漫进|漫过|倒灌|灌进|往屋里灌|往里面?灌|水往屋里|"
+        r"水(?:还在|一直在|越来越)(?:涨|大|深|上来|往上冒)|还在涨|越涨越|水冲进|水(?:一下子)?就?上来了",
+    ),
+    (
+        "flood",
+        2.5,
+        r"(?:已经|都|快|现在)?(?:到|齐|漫到|淹到|没过)了?(?:膝盖|腰|胸口?|脖子|大腿)了|漫过堤|往[^，,。]{0,6}冲(?:过来|进来)",
+    ),
+    ("flood", 3, r"(?:河堤|堤坝|大堤|堤|坝)[^，,。]{0,3}(?:垮|崩|决口|溃|塌)"),
+    ("flood", 2, r"(?:河堤|堤坝|大堤|堤|坝)[^，,。]{0,3}渗水"),
+    ("flood", 1.5, r"(?:车|车子)[^，,。]{0,6}(?:熄火|泡在|漂)"),
+    ("trapped", 2, r"车里(?:面)?(?:还)?有人|里面(?:还)?有(?:个)?人"),
+    ("flood", 1.5, r"(?<![手机表电脑])进水了?|水好深|积水(?:好|很|太)深|水很深"),
+    # ---- trapped: in a lift, under a collapse, in a pit, stuck
     (
         "trapped",
         3,
-        r"被困(?!扰|难|惑)|困在|困住|(?<!贫)困人(?![口员群])|(?<![机相有])关人(?![员士事])|关在电梯|卡在电梯|电梯里(?:面)?出不来|压在下面|压住了|被压|被埋|(?:人|工人|孩子|小孩|老人)[^，,。]{0,4}埋在",
+        r"被困(?![扰难惑])|困在|困住|困着|(?<!贫)困人(?![口员群])|(?<![机相有])关人(?![员士事])|压在下面|压住了?|"
+        r"被压|被埋|埋(?:了|在|住|着)(?:人|一个|两个|几个|工人)?|吊在半空|卡在[^，,。]{0,8}(?:里|中间|两层|驾驶室|缝)|压扁了|"
+        r"被(?:关|锁|困|卡)在(?!车)[^，,。]{0,4}(?:里|出不)",
     ),
-    ("trapped", 2, r"出不来|门推不开|拉不出来"),
     (
         "trapped",
         3,
-        r"(?:人|孩子|小孩|老人|我|我们|我妈|我爸)[^，,。]{0,4}(?:在|困在|关在|卡在)电梯里|电梯里(?:面)?(?:有人|有个|关着|困着)|"
-        r"(?:锁|关|卡|困)在[^，,。]{0,10}出不来|埋了(?:人|一个|两个|几个)",
+        _pair(
+            _ELEVATOR,
+            r"卡住|卡在|卡起|停在[^，,。]{0,8}中间|掉了?一截|往下掉|坠|冲顶|蹲底|困(?![扰难惑])|关(?:了|着)?人|"
+            r"(?:我们|人|我)在里面|关在|出不来|打不开|"
+            r"里面?(?:有人|好黑|好闷|好热)",
+        ),
     ),
-    ("trapped", 2.5, r"(?:房子|房屋|楼房?|墙|屋顶|棚子?|工棚|脚手架)[^，,。]{0,3}(?:塌了|倒了|垮了|塌下来|倒下来)"),
-    ("trapped", 1.5, r"困在(?:屋里|家里|屋里面|楼上)"),
-    # violence
+    (
+        "trapped",
+        3,
+        rf"{_PERSON}[^，,。]{{0,8}}(?:出不来|出不去|爬不上来|爬不出来|拉不出来|拔不出来|下不来|回不来|救不出来)|"
+        r"(?:头|手|脚|腿)[^，,。]{0,3}卡(?:在|住)",
+    ),
+    ("trapped", 2.5, r"卡在|卡住了|被[锁所关]在"),
+    ("trapped", 2, r"出不来|出不去|爬不上来|爬不出来|拉不出来|拔不出来|回不来|门打不开|门推不开"),
+    # home-bound (a lift out, stairs too much for an old person): urgent, not trapped
+    ("trapped", 1.5, r"困在(?:屋里|家里|屋里面|楼上|家)|下不来|上不去"),
+    (
+        "trapped",
+        2.5,
+        _pair(
+            r"房子|房屋|楼房?|墙|屋顶|棚子?|工棚|脚手架|货架|土方|山体?|泥巴|老房子",
+            r"塌了|倒了|垮了|塌下来|倒下来|垮下来|塌哒|倒哒|垮哒|砸到人",
+            r"[^，,。]{0,4}?",
+            forward=True,
+        ),
+    ),
+    ("trapped", 2, r"滑坡|塌方"),
+    # ---- violence: a fight, an attack, a threat with a weapon, abuse, abduction
     (
         "violence",
         3,
-        r"打架|打人(?!电话)|斗殴|群殴|砍人|被砍|砍伤|持刀|拿刀|拿着刀|拿着棍子|动刀|捅了|捅人|行凶|家暴|殴打|杀人|"
-        r"要杀|杀了(?:我|他|她|你)|砍死|弄死|抢劫|追着打|打起来了|在打人|在打我|往死里打|打得(?:好|很|蛮)?(?:凶|厉害)|"
-        r"拿(?:着)?(?:一把|把)?(?:菜刀|砍刀|水果刀|匕首|刀子|刀|棍子|棍棒|铁棍|锤子|钢管)",
+        r"打架|打群架|大价|打人(?!电话)|斗殴|群殴|砍人|被砍|砍伤|要砍|在砍|乱砍|挥刀|持刀|持械|动刀子|捅了|捅人|被捅|"
+        r"行凶|家暴|殴打|杀人(?!案|犯|罪)|要杀|杀了(?:我|他|她|你)|砍死|弄死|打死(?!也)|抢劫|绑架|闯进|闯入|入室|追着打|打起来了|"
+        r"在打人|在打我|打我(?![电手的们])|打老婆|打她(?![电手的们])|打他(?![电手的们])|往死里打|围着打|按在地上打|"
+        r"扭打|厮打|撕打|抽打|皮带抽|打破|打伤|动手了|掐着|掐住|掐我|砸门|劈门|砸人|放火烧|汽油|"
+        r"打得(?:好|很|蛮)?(?:凶|厉害|惨)|"
+        r"拿(?:着|了|起)?(?:一把|把|个)?(?:菜刀|砍刀|水果刀|匕首|刀子|刀|棍子|棍棒|铁棍|木棍|锤子|钢管|铁锹|扳手|砖头|碎玻璃|"
+        r"斧头|斧子|剪刀|铁棒|酒瓶|啤酒瓶|枪|弓弩|凳子|椅子)|追着(?:人|我|他|她)|(?:刀|斧头)架在",
     ),
-    ("violence", 1.5, r"流血|好多血|地上有血|头破血流|刀子|棍子"),
-    ("violence", 2, r"喊救命|在喊救命"),
-    # self-harm: said by the caller or about someone else (我儿子说要跳楼)
+    ("violence", 3, r"把(?:我|他|她|你)[^，,。]{0,4}(?:砍|打死|杀|捅)"),
+    ("violence", 2, r"堵在(?:屋|家|门口)|还在门口|(?:他|他们)[^，,。]{0,4}在(?:我家)?门口"),
+    ("violence", 2, r"被(?:人)?打了?"),
+    ("violence", 1.5, r"威胁"),
+    ("violence", 2.5, r"扬言|(?:说|讲)要(?:杀|砍|弄死|打死|捅|我的命)|拖[^，,。]{0,6}上车|抢(?:小孩|孩子)"),
+    (
+        "violence",
+        2,
+        r"(?<!汗又)(?<!流汗)流血(?!流汗)|出血|好多血|一地血|地上有血|头破血流|是血|都是血|喊救命|砸(?:东西|玻璃|店|车)|菜刀|砍刀|匕首",
+    ),
+    ("violence", 1.5, r"闹事|摔东西|人贩子|刀子|棍子"),
+    # ---- self-harm, said by the caller or about someone else (我儿子说要跳楼)
     (
         "self_harm",
         3,
-        r"不想活|活着(?:也|都|还)?(?:没|冇|有)(?:得|有|什么)?(?:什么)?意思|想死(?![你了他她])|寻死|寻短见|轻生|"
-        r"自杀(?!式)|跳楼(?![价甩])|要跳河|跳江|跳湖|跳桥|割腕|上吊|烧炭|喝农药|喝了农药|吃安眠药|安眠药|"
-        r"吃了(?:一|半|好多|很多|一大)(?:瓶|盒|把|堆)(?:的)?药|药都拿出来|全吃了算了|死了算了|一了百了|了结自己|"
-        r"结束(?:自己的?)?生命|不如死了|不如去死|想不开|活够了|一死了之|想去死|遗书|老鼠药|敌敌畏|百草枯|"
-        r"割(?:了)?(?:手腕|脉|手)|划(?:了)?手腕|(?:想|要|准备)(?:从这里|从楼上|从桥上)?跳下去",
+        rf"不想{_FIRE_WORD}|不想活|活着(?:也|都|还)?(?:没|冇|有)(?:得|有|什么)?(?:什么)?意思|活着(?:挺|真|好|太)?没意思|"
+        rf"想死(?![你了他她的心])|寻死|寻短见|轻生|{_alike('自杀')}(?!式)|跳楼(?![价甩])|跳(?:河|江|湖|桥|海|水库)|"
+        r"跳下去|割[腕碗]|割(?:了)?(?:手腕|脉|手)|划(?:了)?手腕|手上划|上吊|烧炭|炭(?:也|都)?(?:点|买|烧)|"
+        r"封(?:好|死)?了?门窗|门窗(?:都)?封|喝(?:了)?(?:农药|敌敌畏|百草枯|老鼠药)|"
+        r"吃(?:了)?(?:一整|一|整|好多|很多|一大|半)(?:瓶|盒|把|堆)|活着是个?拖累|(?:我|自己)是个?(?:拖累|累赘|废人)|安眠药|老鼠药|敌敌畏|百草枯|"
+        r"攒[^，,。]{0,4}药|药[^，,。]{0,4}攒|药[^，,。]{0,3}(?:拿出来|倒出来|准备好|买好|摆)|全(?:部)?吃(?:了|掉)|"
+        r"一了百了|了结自己|结束(?:掉|这一切|自己|生命|我的生命)|不如死了|不如去死|死了算了|一死了之|想去死|想不开(?!辞职|离职|离婚|分手|了辞)|"
+        r"活够了|活得(?:太|好)?累|撑不下去|不想再撑|解脱|遗书|后事|最后一个电话|我死了|不想(?:再)?醒|"
+        r"我(?:走了|不在了|死了)(?:以后|之后)|我死后|活着没有?意义|从[^，,。]{0,6}(?:桥|楼|楼顶|天台|窗户?|阳台)上?(?:跳)?下去",
     ),
-    ("self_harm", 3, r"(?:站|坐|爬|在)(?:在)?(?:楼顶|天台|顶楼|桥上|楼顶上|天台上)(?:的|上)?(?:边边?|边上|边缘|要跳)"),
-    ("self_harm", 2, r"活不下去|没法活了|不活了"),
-    # a person unresponsive or missing
+    (
+        "self_harm",
+        2.5,
+        r"(?:想|要)跳(?![舞绳槽])|去陪[^，,。]{0,5}了|没有人能找到我|不打算吃|没有我(?:也一样|更好|会更好)",
+    ),
+    (
+        "self_harm",
+        2.5,
+        r"(?:把|这些|那些)[^，,。]{0,4}药[^，,。]{0,3}吃(?:了|掉)|(?:拿|买|藏|倒)[^，,。]{0,4}(?:农药|药)",
+    ),
+    ("self_harm", 2, r"最后一(?:天|次|面)"),
+    (
+        "self_harm",
+        2.5,
+        r"这辈子对不起|照顾好(?:孩子|爸妈|爸爸妈妈|我妈|我爸|家里|自己)|(?:交代|嘱咐|告诉)[^，,。]{0,6}(?:存折|密码|后事)",
+    ),
+    ("self_harm", 2, r"活不长了"),
+    ("self_harm", 2.5, _pair(r"楼顶|天台|顶楼|桥上|江边|河边|窗台|阳台", r"跳|往下看|边上|边边|坐着|站着")),
+    (
+        "self_harm",
+        2,
+        r"(?<!生)活不下去|没法活了|不活了|拖累|对不起(?:爸妈|大家|你们|家人)|再也不会麻烦|没人在乎我|说再见",
+    ),
+    # ---- a person unresponsive, collapsed or missing
     (
         "unresponsive_or_missing",
         3,
-        rf"{_PERSON}[^。！？\n]{{0,12}}?(?:不见了|走失|走丢|失踪)|走失|走丢|失踪",
+        r"晕倒|昏迷|昏过去|晕过去|不省人事|叫不醒|喊不醒|摇不醒|没有?呼[吸息]|没气了|倒地不起|倒在(?:地上|路边|路上|地下|家里|厕所)|"
+        r"口吐白沫|吐白沫|抽搐|翻白眼|眼睛往上翻|一动不动|没意识|没有意识|没知觉|嘴唇发紫|脸发紫|心脏病(?:发作|犯了)|"
+        r"中风|说不出话|半边身子|嘴巴(?:是)?歪|(?:快|好像)不行了|噎住|喘不(?:过|上)气|抽起来了|牙关|"
+        r"(?:现在|已经|人|他|她|老人|孩子)[^，,。]{0,3}(?:没|冇)有?得?反应|突然倒(?:了|下)|"
+        rf"{_PERSON}[^，,。]{{0,4}}(?:不[动懂]了|没反[应映]|没有反应|冇反应|冇得反应|不醒)|躺在[^，,。]{{0,4}}不动|"
+        r"(?:叫|喊|摇)了?(?:他|她|人)?(?:半天|几声|好几声|好久)?(?:也|都)?(?:他|她)?(?:没|冇|不)(?:有|得)?"
+        r"(?:反[应映]|答应|应|动|理)",
     ),
-    ("unresponsive_or_missing", 2, rf"{_PERSON}[^。！？\n]{{0,12}}?(?:找不到了|找不到人|联系不上|找遍了)"),
     (
         "unresponsive_or_missing",
         3,
-        r"(?:好几天|几天|[两三四五六七八九十几]+天|一个礼拜|一个星期|好久)(?:了)?(?:都|也)?(?:没|冇|未)(?:有|得)?"
-        r"(?:看到|看见|见到|见过|出门|下楼|开门|露面|出来|动静|人影)",
+        r"走失|走丢|失踪|下落不明|"
+        + _pair(
+            _MISSING,
+            r"不见了|找不到了?|没回来|没回家|还没回|未归|冇回来|没有回来|没有回家",
+            r"[^。！？\n]{0,12}?",
+            forward=True,
+        ),
     ),
+    (
+        "unresponsive_or_missing",
+        3,
+        r"(?:好几天|几天|[两三四五六七八九十几]+天|一个礼拜|一个星期|好久|好多天)(?:了)?(?:都|也)?(?:没|冇|未)(?:有|得)?"
+        r"(?:看到|看见|见到|见过|出门|下楼|开门|露面|出来|动静|人影|见)",
+    ),
+    ("unresponsive_or_missing", 2.5, r"敲门[^，,。]{0,8}(?:没人|冇人|没有人|不)(?:应|开|答应|理)"),
     (
         "unresponsive_or_missing",
         2.5,
-        r"敲门(?:敲了好久|敲了半天)?[^，,。]{0,4}(?:没人|冇人|没有人|不)(?:应|开|答应|理)",
-    ),
-    (
-        "unresponsive_or_missing",
-        3,
-        r"晕倒|昏迷|昏过去|晕过去|不省人事|叫不醒|喊不醒|没有呼吸|没呼吸|没气了|倒地不起|口吐白沫|抽搐|"
-        r"(?:人|他|她|老人|孩子)(?:已经|也|都)?(?:没|冇)(?:有|得)?(?:反应|知觉|意识)|倒在(?:路边|地上|路上|地下|家里)",
-    ),
-    ("unresponsive_or_missing", 2.5, r"摔倒了?起不来|爬不起来"),
-    ("unresponsive_or_missing", 2.5, r"(?:到现在|一晚上|一夜|一直)(?:都|还)?(?:没|冇|未)(?:有)?(?:回来|回家|回)"),
-    (
-        "unresponsive_or_missing",
-        1.5,
-        r"(?:电话|手机)[^，,。]{0,4}(?:没人接|冇人接|不接|打不通|关机)|喘不过气|呼吸困难|一个人住|独居",
+        r"(?:到现在|一晚上|一夜|一直|天黑了?)(?:都|还)?(?:没|冇|未)(?:有)?(?:回来|回家|回)|倒下去|倒下了|"
+        r"胸口(?:好|很)?(?:痛|疼|闷)|心口(?:好|很)?(?:痛|疼)|呼吸困难|中暑|被车撞|撞倒|脸(?:都)?(?:青|紫)了|"
+        r"摔倒[^，,。]{0,6}(?:起不来|爬不起来|不应|流血|血)|头上(?:在|都是|全是)?(?:流血|血)|流了好多血|起不来了|"
+        r"(?:高烧|发烧到?四十)",
     ),
     (
         "unresponsive_or_missing",
         2,
-        rf"(?:打{_PERSON}的?|{_PERSON}的?)(?:电话|手机)[^，,。]{{0,4}}(?:没人接|冇人接|不接|打不通|关机)",
+        r"联系不上|(?:电话|手机)[^，,。]{0,6}(?:没人接|冇人接|不接|打不通|关机)|满头大汗|抽筋|老年痴呆|记性不好|"
+        r"不(?:太)?清醒|躺在[^，,。]{0,6}(?:一天|半天|好久|一晚上)|起不来|摔倒",
     ),
-    # road collapse or open manhole
+    (
+        "unresponsive_or_missing",
+        1.5,
+        r"(?:报纸|牛奶|快递)[^，,。]{0,6}(?:堆|没拿|放了好多)|苍蝇",
+    ),
+    ("unresponsive_or_missing", 2, r"(?:门口|门缝|屋里)[^，,。]{0,6}(?:臭|味道)|摔(?:下床|下来)"),
+    ("unresponsive_or_missing", 2.5, r"按胸口|心肺复苏|人工呼吸"),
+    ("unresponsive_or_missing", 1.5, r"一个人住|独居"),
+    # ---- a road collapsed or an open manhole
     (
         "road_collapse",
         3,
-        rf"{_MANHOLE}{_NOW_GAP}(?:没了|不见了|丢了|丢失|缺失|被偷|被盗|掀开|翻了|冲开|冲走|打开了|敞开|跑哪里去了|"
-        r"不晓得跑哪|不知道跑哪|碎了|塌了|陷下去)|没有井盖|井盖缺失|敞开的窨井|敞开的井",
+        _pair(
+            _MANHOLE,
+            r"没了|不见了|丢了|丢失|缺失|被偷|被盗|掀开|翻了|翻过来|冲开|冲走|打开了|敞开|开着|碎了|破了|塌了|陷下去|"
+            r"掉下去|被[^，,。]{0,2}(?:偷|盗)|偷走|跑哪里去了|不晓得跑哪|不知道跑哪|不晓得哪里去了|不知道哪里去了|是?空的|冇得|没得了|没有了",
+        )
+        + r"|(?:没|冇|没有)(?:得)?(?:盖子|井盖)|敞开的(?:窨)?井",
     ),
     (
         "road_collapse",
         3,
-        r"(?:路面?|马路|地面|路中间|人行道)[^，,。]{0,4}(?:塌了|塌陷|塌下去|陷下去|下陷|垮了|坍塌)|塌了一个|"
-        r"塌了个|地陷|天坑|塌陷",
+        _pair(
+            _ROAD,
+            r"塌了|塌陷|塌下去|塌哒|陷下去|陷了|下陷|下沉|沉下去|垮了|垮哒|坍塌|空了|鼓起来|"
+            r"裂了?(?:个|一个|好长|好大|一条|条)?(?:大)?(?:口子|口)",
+            _NEAR,
+        )
+        + r"|塌了一个|塌了个|地陷|天坑",
     ),
-    ("road_collapse", 2, r"(?:一个|个)(?:大)?(?:洞|窟窿)|路中间有个洞|黑漆漆的洞"),
+    ("road_collapse", 2.5, r"(?:板子?|盖板|栏杆|护栏)[^，,。]{0,3}掉了"),
+    ("road_collapse", 2, r"裂(?:了|开)?(?:好长|一条|条)?(?:大)?缝|(?:大|深)坑|大洞|窟窿|大眼|黑洞|黑漆漆的洞"),
+    ("road_collapse", 3, r"掉(?:进|到|下)了?(?:去|[^，,。]{0,3}(?:坑|井|洞|下水道|沟))|栽进去|踩(?:下去|进去|空)"),
     (
         "road_collapse",
-        3,
-        r"(?:没|冇|没有)(?:得)?盖子|(?:车|人|孩子|小孩|电动车|轮子)[^，,。]{0,4}掉(?:进|下)(?:去|坑|井|洞)",
-    ),
-    # fallen live wire
-    (
-        "live_wire",
-        3,
-        rf"{_WIRE}{_NOW_GAP}(?:断|掉|落|垂|跌|拖|吹断|耷拉)[^，,。]{{0,6}}{_GROUND}|{_WIRE}{_SHORT_GAP}(?:掉下来|垂下来|耷拉下来|断了|断落|落地|挨到地)",
-    ),
-    ("live_wire", 3, r"触电|被电到|电到人|电死|被电击|电倒了|挨到就倒"),
-    ("live_wire", 2.5, r"一头(?:掉|落|拖|垂|挂)?(?:在)?(?:地上|路上|路面|水里|田里)"),
-    (
-        "live_wire",
         2.5,
-        r"电线杆[^，,。]{0,3}(?:倒了|断了|倒下来)|(?:一根|根|有根)(?:电)?线[^，,。]{0,6}(?:垂|掉|断|耷拉|拖)",
+        r"(?:石头|水泥|砖|广告牌|招牌|树枝|大树)[^，,。]{0,6}(?:掉下来|砸(?:下来|到))|还在(?:往下)?掉|往下掉|掉石头|落石|"
+        r"桥[^，,。]{0,4}(?:塌|垮|断了)",
     ),
-    ("live_wire", 2, r"冒火花|打火花|冒一下火花|火花|噼啪"),
-    # a child or frail person locked in a car or a home alone
+    # ---- a live wire down, sparking, or a shock
+    (
+        "live_wire",
+        3,
+        _pair(
+            _WIRE,
+            rf"(?:断|掉|落|垂|拖|搭|跌|横|挂|倒|耷拉|挨|吹|刮|拉|碰|泡)[^，,。]{{0,6}}{_GROUND}|掉下来|垂下来|耷拉下来|断落|"
+            r"落地|挨到地|被(?:风)?(?:刮|吹)(?:断|下来)",
+        ),
+    ),
+    ("live_wire", 3, _pair(_WIRE, r"冒火|打火|火花|火星|闪|滋滋|吱吱|噼啪|漏电|带电|电到|电人|被电")),
+    ("live_wire", 3, r"触电|被电(?:到|了|死|击|倒)|电到(?:人|了)|(?<!鱼)(?<!鱼都)电死|电打到|被麻|麻了一下|挨到就倒"),
+    ("live_wire", 2, r"(?:腿|手|脚)(?:发)?麻|麻手"),
+    ("live_wire", 2.5, r"漏电|带电|水里有电|电线杆[^，,。]{0,3}(?:倒了|断了|倒下来|倒哒)"),
+    ("live_wire", 2.5, rf"(?:断了的|断掉的|掉下来的)(?:电)?线|{_WIRE}[^，,。]{{0,3}}(?:在|泡在){_GROUND}"),
+    ("live_wire", 2, r"电线杆[^，,。]{0,3}(?:歪|快倒)|线[^，,。]{0,4}露(?:出来|在外)"),
+    ("live_wire", 2, r"冒火花|打火花|冒一下火花|火花"),
+    ("live_wire", 1, r"噼里啪啦|噼啪|滋滋|吱吱"),
+    # ---- a child or a frail person locked in a car or a home, or left alone
     (
         "locked_in_alone",
         3,
-        rf"{_CHILD}[^。！？\n]{{0,10}}?(?:锁在|关在|反锁在|困在|锁)(?:了)?(?:车里|车内|车上|屋里|家里|房间|里面|屋里面)|"
-        r"(?:锁|关)在车里",
+        _pair(
+            _CHILD,
+            r"(?:被)?(?:锁|关|反锁|困)(?:在)?了?(?:车|屋|家|房间|里面|卫生间|厕所|阳台|车[里离理内上])",
+            r"[^。！？\n]{0,10}?",
+            forward=True,
+        )
+        + r"|(?:锁|关)在车[里离理]|被(?:反)?锁在(?:屋|家)",
     ),
     (
         "locked_in_alone",
         3,
-        rf"(?:车里|车内|车上|屋里|家里)[^，,。]{{0,4}}(?:锁|关)(?:了|着)(?:个|一个)?{_CHILD}",
+        rf"(?:车里|车内|车上|后座|车[离理])[^，,。]{{0,6}}(?:有|关|锁|睡)?(?:着|了)?(?:个|一个)?{_CHILD}",
     ),
+    ("locked_in_alone", 2.5, rf"{_CHILD}[^，,。]{{0,6}}(?:在|留在|还在|睡在)车(?:上|里)"),
+    ("locked_in_alone", 3, _pair(r"钥匙(?:锁)?在|门(?:自己)?关上了|门被风关上", _CHILD)),
+    ("locked_in_alone", 3, r"爬(?:到|上)了?(?:窗台|窗户|窗子|阳台边|栏杆)|把[^，,。]{0,6}反锁在"),
     ("locked_in_alone", 3, r"一个人在(?:家|屋里|房间)[^。！？\n]{0,12}(?:反锁|锁住|锁上|锁了)"),
-    ("locked_in_alone", 2, r"钥匙(?:在|锁在)(?:车|屋|家|房)?里(?:面)?|没有大人|冇得大人|没大人|就他一个人|就她一个人"),
-    ("locked_in_alone", 2, rf"{_CHILD}[^，,。]{{0,4}}(?:还)?(?:在|留在)车(?:上|里)"),
+    ("locked_in_alone", 2.5, r"(?:门)?从里面反锁"),
+    ("locked_in_alone", 2.5, r"探出(?:半个)?(?:身子|头|身体)"),
+    ("locked_in_alone", 1.5, rf"{_CHILD}[^，,。]{{0,6}}(?:一直)?(?:在)?(?:哭|拍门|喊妈妈)|门从外面锁"),
+    (
+        "locked_in_alone",
+        2,
+        r"钥匙(?:锁)?在(?:车|屋|家|房)?(?:里|上)(?:面)?|锁在车里|没有大人|冇得大人|没大人|大人不在|就(?:他|她)一个人|"
+        r"一个人在(?:家|屋|屋里|房间|车)|瘫痪[^，,。]{0,6}(?:没人|没有人)",
+    ),
 )
 CUES = tuple(_cue(kind, weight, regex) for kind, weight, regex in _CUES)
+# Every alternative of every cue, and which of them a character may start: a text runs only the alternatives
+# whose characters it has (about one in ten).
+_PARTS = tuple((cue, pattern) for cue in CUES for _, pattern in cue.parts)
+_UNANCHORED = tuple(
+    index for index, (cue, pattern) in enumerate(_PARTS) if _required_characters(pattern.pattern) is None
+)
+_PARTS_BY_CHARACTER: dict[str, tuple[int, ...]] = {}
+for _index, (_cue_of_part, _pattern) in enumerate(_PARTS):
+    for _char in _required_characters(_pattern.pattern) or ():
+        _PARTS_BY_CHARACTER[_char] = (*_PARTS_BY_CHARACTER.get(_char, ()), _index)
+_GAS_WORD = re.compile(_GAS)
 
 # ---------------------------------------------------------------------------------------------- context
 
 _SENTENCE_MARKS = re.compile(r"[。！!？?；;\n]")
 _CLAUSE_MARKS = re.compile(r"[，,。！!？?；;：:、\n…~～]")
-_NEGATION = re.compile(r"(?:没有|没|冇得?|并没有|不是|并非|未曾|未|别|莫|不会|不要|不用|无)([^，,。]{0,3})$")
-_NOT_NEGATION = re.compile(r"^(?:想到|多久|过多久|一会|过几|停|断|得了|知道|晓得|办法|注意|看清)")
-_RESOLVED = re.compile(
-    r"扑灭|灭了|被灭|救出来|救出|弄出来|救下|劝下|送到医院|送医院|送去医院|送医|已经没事|没事了|人没事|人倒是没事|"
-    r"脱离危险|修好|修复了|填好|补好|换了新的|换好了|盖好了|找到了|找回来|(?<![没冇未])回来了|回家了|人好好的|"
-    r"才晓得|才知道|抢救过来|醒过来|醒了|处理好了|已经解决|排除了|早就灭|已经灭|早就填|恢复了"
+_NEGATION = re.compile(
+    r"(?:没有|没|冇得?|并没有|(?<!是)不是|并非|未曾|未|别|莫|不会|不要|不用|无|有没有|会不会|是否|防)([^，,。]{0,3})$"
 )
+_NOT_NEGATION = re.compile(r"^(?:想到|多久|过多久|一会|过几|停|断|得了|知道|晓得|办法|注意|看清|人管|人应)")
+# What ends a danger, said after it: the same words for every kind, and the words that end its kind.
+_RESOLVED_ANY = (
+    r"取消|不用来了|不用派人|虚惊一场|误会|搞错了|看错了|查清楚了|单子可以结|可以结单|早就没事|已经没事|"
+    r"恢复运行|恢复正常"
+)
+_RESOLVED = {
+    kind: re.compile(f"{_RESOLVED_ANY}|{words}")
+    for kind, words in {
+        "gas": r"不是漏气|不是燃气|修好了|关掉了",
+        "fire": r"扑灭|灭了|被灭|灭掉|盖灭|浇灭|没烧起来|没有烧起来|火(?:早就|已经)灭",
+        "flood": r"水(?:已经|早就|都)?退了|水退|救上来|救出来|转移出来|背出来|修好",
+        "trapped": r"救出来|弄出来|放出来|救下来|拉出来|救上来|已经出来|人倒是没事|人没事|里面没(?:有)?人|没(?:有)?人被困",
+        "violence": r"带走了|处理了|处理完|处理好了|散了|抓了|被抓|控制住|劝开了|判了|立案",
+        "self_harm": r"救回来|抢救过来|好多了|气话|开玩笑|说着玩|随便说说|出院了|被救|稳定了",
+        "unresponsive_or_missing": r"找到了|找回来|(?<![没冇未就要能会])回来了|回家了|好好的|没事了|没大碍|醒过来|醒了|"
+        r"抢救过来|送(?:到|去)?医院了|拉走了|接走了|出院|脱离危险|开门了|人没事",
+        "road_collapse": r"盖好|换了新的|换了一个新的|填好|补好|修好|围起来|警示|封起来|围挡|弄好了",
+        "live_wire": r"修好|来电了|电也来了|挪走|接好|处理好了|断了电|断电了|停了电|在修|抢修",
+        "locked_in_alone": r"救出来|打开了|开了门|门开了|抱出来|砸窗把|救下来|没事了|接走|抱走|(?:家长|大人)(?:来了|回来了)",
+    }.items()
+}
 # A past long ago: whatever it was is over, a state too. A recent past: an event is over, a state may not be.
 _OLD_PAST = re.compile(
     r"去年|前年|上个?月|上个?礼拜|上个?星期|上周|前几天|几天前|[一二两三几]个?(?:礼拜|星期|月|年)前|年前|"
-    r"以前|之前|当时|那天|那次|那晚|曾经|上次|那年|小时候|月份|[一二三四五六七八九十\d]+月[一二三四五六七八九十\d]+[号日]|"
-    r"前阵子|过一次|过火|(?:19|20)\d\d年|\d{4}年|\d+年前|\d+月\d+[日号]|\d+月份|元月|发生过|遇到过|碰到过|出过|有过"
+    r"以前|之前|当时|那天|那次|那晚|那回|那年|曾经|曾|上次|上回|当初|小时候|月份|后来|事后|"
+    r"[一二三四五六七八九十\d]+月[一二三四五六七八九十\d]+[号日]|"
+    r"前阵子|过一次|过火|(?:19|20)\d\d年|二零[一二]\S年|\d{4}年|\d+年前|\d+月\d+[日号]|\d+月份|元月|"
+    r"发生过|遇到过|碰到过|经历过|出过|有过|发生的|发生了"
 )
-_RECENT_PAST = re.compile(r"昨天|昨晚|前天|今天早上|早上|上午|半夜")
-_PERSISTING = re.compile(r"到现在|至今|现在还|还是|还没有?人|还冇|一直")
+_RECENT_PAST = re.compile(r"昨天|昨晚|前天|今天早上|早上|上午|中午|半夜|凌晨")
+_PERSISTING = re.compile(r"到现在|至今|现在还|还是|还没有?人|还冇|一直|还在|还没")
+# … or in a short clause right after (到现在还在那里), not in one that goes on about something else (到现在肇事
+# 的人还没赔钱)
+_PERSISTING_NEXT = re.compile(
+    r"^[^，,]{0,8}[，,](?:到现在|至今|现在还|还是|一直|还在)[^，,。]{0,5}(?:[，,。！？!?\n]|$)"
+)
 _HYPOTHETICAL = re.compile(
     r"万一|如果|假如|假若|要是|一旦|倘若|担心|害怕|就怕|怕|生怕|以防|防止|预防|会不会|可能会|容易|迟早|哪天|"
-    r"不然|否则|不要等|难道要等|等到|隐患|演练|报警器|应急|知识|培训|宣传"
+    r"不然|否则|不要等|难道要等|等到|到时候|隐患|演练|演习|模拟|应急|知识|培训|宣传|讲座|教育|科普|安检|检查|年检|"
+    r"试鸣|表演|竞赛|差点|差一点|险些|是不是违法|合不合"
 )
 _HYPOTHETICAL_AFTER = re.compile(
-    r"^[^，,。！？!?]{0,6}(?:怎么办|的话|应该打|要不要|需不需要|怎么处理|隐患|风险|的心都有|的念头都有|事故)"
+    r"^[^，,。！？!?]{0,6}(?:怎么办|的话|应该|要不要|需不需要|怎么处理|隐患|风险|的心都有|的念头都有|事故|"
+    r"打哪个|找哪个|找谁|归哪|谁负责|谁管|是打|是找|有没有|怎么救|怎么劝|多久|才能报警|能不能报警|应急|演练|演习|培训|宣传|知识|预案|"
+    r"检查|安检|报警器|探测器|国家标准|标准)|^的?时候|^时(?:应该|怎么|要)"
 )
-# Smoke from a chimney, a barbecue or a dump is pollution, not a fire.
-_POLLUTION = re.compile(r"污染|烟囱|排放|焚烧|烧垃圾|烧烤|锅炉|工厂|作坊|废气|刺鼻|空气|楼顶24小时|熏")
-_HABITUAL = re.compile(r"天天|每天|每次|经常|老是|总是|动不动|三天两头|常常|时常|一下雨|一下大雨|一到|频繁|每年")
-_FIGURATIVE = re.compile(r"简直|就像|好像|像是|如同|跟[^，,。]{0,4}一样|一样的|压得")
-_PRESENT = re.compile(r"正在|还在|刚刚|刚才|快点|快来|赶紧|赶快|救命|越来越|马上来|一直在|现在水|现在火")
+# A question about what to do, later in the sentence: "发现有人落水，不会游泳的人应该怎么救".
+_RULES_AFTER = re.compile(
+    r"应该怎么|该怎么|怎么救|怎么劝|怎么办|应该打|打哪个|找哪个|是往上跑还是|还是打|还是找|提前(?:了解|问)"
+)
+# A worry about a season or a year to come: a hazard to fix, not a danger now.
+_LATER = re.compile(r"怕(?:今年|明年|以后|哪天|将来)|迟早|汛期|雨季|台风季")
+_REPORTED_AFTER = re.compile(r"^的?(?:消息|新闻|报道|视频|谣言|传言)")
+# A danger named as a kind of problem: "被困电梯内的安全问题时有发生", "被关电梯或电梯下坠等危险情况".
+_CATEGORY_AFTER = re.compile(
+    r"^[^，,。！？!?]{0,4}的(?:安全)?(?:问题|事件|现象)|^[^，,。！？!?]{0,8}等[^，,。！？!?]{0,4}(?:情况|问题|事件|现象)"
+)
+_HABITUAL_AFTER = re.compile(r"时有发生|经常发生|频繁发生|屡屡发生|多次发生|常有|每天[^，,。]{0,3}都这样|天天都这样")
+# Away for months (他在外地打工，半年没回来了) is not missing.
+_LONG_ABSENCE = re.compile(r"半年|一年|几年|[一二两三四五六七八九十几]+(?:个月|年)|打工|出差")
+# A burst main floods a road, not homes: the flood it causes counts half.
+_BURST_MAIN = re.compile(r"水管|自来水|爆管|供水管|管子爆")
+# Hearsay, news, rumour, or somewhere else: a danger told about, not one to attend to here.
+_REPORTED = re.compile(
+    r"听说|据说|听人(?:家)?(?:说|讲)|新闻|报道|报纸|电视上|网上|抖音|(?:看到|刷到|发了)[^，,。]{0,4}视频|视频(?:上|里)|朋友圈|群里(?:有人)?在?(?:传|说|发)|"
+    r"传言|谣言|(?:别人|人家|邻居|同事|朋友|阿姨)(?:跟我)?(?:说|讲)|外地|别的地方|老家那边|外省"
+)
+_HABITUAL = re.compile(
+    r"天天|每天|每次|经常|老是|总是|动不动|三天两头|常常|时常|一下雨|一下大雨|一到|频繁|频发|每年|多次|屡次|时有发生"
+)
+_FIGURATIVE_BEFORE = re.compile(r"简直|就像|如同|仿佛|得(?:我们?|都|快|要|想|我都|我想|快要){1,2}$|心(?:都)?在$")
+_FIGURATIVE_AFTER = re.compile(r"^[^，,。！？!?]{0,6}(?:一样|似的|一般)")
+_PRESENT = re.compile(
+    r"正在|还在|刚刚|刚才|现在|此刻|这会儿|目前|快点|快来|赶紧|赶快|救命|越来越|马上来|一直在|不好了|你等一?下|"
+    r"越[^，,。]越(?:大|多|深|高|近|重|浓|快|猛|旺)|(?:半个|一个多?|两个|几个|好几个|[一二两三四五]+)(?:钟头|小时|分钟)了"
+)
+# After the clause, "现在" often begins another topic (…去世了，现在那个房子要卖): only these carry over.
+_PRESENT_AFTER = re.compile(r"^[，,]?[^，,。！？!?]{0,4}(?:还在|正在|一直在|越来越|越[^，,。]越)")
+_PRESENT_JUST_BEFORE = re.compile(r"(?:(?<![存所实自内现])在[^，,。]?|正|还在|又)$")
+_VERB_START = frozenset("冒漏喷烧着打砍追砸流淹涨响叫哭喊拍掉垂闪滋吱渗塌陷往抽吐喘冲灌进漫困关卡压埋晃")
+# Words that end a narrative in the past: the caller is back to now.
+_NOW_FRAME = re.compile(r"现在|今天|刚刚|刚才|正在|还在|此刻|这会儿|目前|马上|快点|救命")
+# A call about compensation, insurance, praise, a suggestion or a cancelled request narrates its dangers.
+_CALM_PURPOSE = re.compile(
+    r"保险|理赔|赔偿|索赔|赔钱|补偿|补助|补贴|认定书|损失|起诉|打官司|抚恤|报销|表扬|感谢|锦旗|点赞|建议|取消|不用来了|"
+    r"不用派人|结单|鉴定|罪|判了|判几年|开庭|案子"
+)
+# Smoke from a chimney, a barbecue, a dump or a field is pollution, not a fire; a smell from a factory that
+# makes one dizzy is not a gas leak (a smell said to be of gas is).
+_FIRE_EVENT = re.compile(r"着火|起火|失火|爆炸|炸了")
+# Flames someone keeps on purpose (a barbecue, burning paper or straw) are not a fire either.
+_BURNING_ON_PURPOSE = re.compile(r"烧烤|炭火|烤红薯|烤肉|烧纸|烧垃圾|焚烧|秸秆|有人在烧|烧树叶")
+_POLLUTION = re.compile(
+    r"污染|毒气|烟囱|排放|焚烧|有人在烧|烧垃圾|烧烤|锅炉|工厂|作坊|废气|刺鼻|空气|秸秆|油烟|熏|烧纸|烟花|鞭炮"
+)
 # A web message is written after the fact: it states a danger now only with words like these.
 _WRITTEN_NOW = re.compile(r"正在|还在|现在|此刻|刚刚|刚才|马上|立即|立刻|紧急|赶快|赶紧|快来|救命|速来|请速")
-_PLEA = re.compile(r"快点来|快来人|快点派人|救命|求求你们|求你们|我求你|赶紧来|赶快来|马上派人|快点啊|快来救|你们快点")
+_PLEA = re.compile(
+    r"快点来|快来人|来人啊|快点派人|救命|求求你们|求你们|我求你|赶紧来|赶快来|马上派人|快点啊|快来救|你们快点|"
+    r"出人命|要死人了|人命关天|来不及了|不得了了"
+)
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of a pattern in a text."""
+    found = None
+    for found in pattern.finditer(text):  # noqa: B007 - the loop is how the last one is reached
+        pass
+    return found
 
 
 class _Text:
-    """A text with its sentence and clause boundaries."""
+    """A text with its sentence and clause boundaries, and the time each sentence is told in."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.sentence_ends = [m.start() for m in _SENTENCE_MARKS.finditer(text)] + [len(text)]
         self.clause_ends = [m.start() for m in _CLAUSE_MARKS.finditer(text)] + [len(text)]
+        self._frames: list[str | None] | None = None
 
     @staticmethod
     def _span(ends: list[int], start: int) -> tuple[int, int]:
-        begin = 0
-        for end in ends:
-            if end >= start:
-                return begin, end
-            begin = end + 1
-        return begin, ends[-1]
+        index = bisect_right(ends, start - 1)
+        begin = ends[index - 1] + 1 if index > 0 else 0
+        return begin, ends[min(index, len(ends) - 1)]
 
     def sentence(self, start: int) -> tuple[int, int]:
         return self._span(self.sentence_ends, start)
 
     def clause(self, start: int) -> tuple[int, int]:
         return self._span(self.clause_ends, start)
+
+    def frame_before(self, start: int) -> str | None:
+        """The time the call was last told in before the sentence at ``start``: "past" after a sentence with a
+        past marker (and none of now after it), None after one with a marker of now or at the start."""
+        if self._frames is None:
+            frames: list[str | None] = []
+            frame: str | None = None
+            begin = 0
+            for end in self.sentence_ends:
+                frames.append(frame)
+                sentence = self.text[begin:end]
+                past = _OLD_PAST.search(sentence) or _RECENT_PAST.search(sentence)
+                now = _last(_NOW_FRAME, sentence)
+                if now and (not past or now.start() > past.start()):
+                    frame = None
+                elif past:
+                    frame = "past"
+                begin = end + 1
+            self._frames = frames
+        return self._frames[bisect_right(self.sentence_ends, start - 1)]
 
 
 @dataclass(frozen=True)
@@ -430,109 +826,222 @@ class _Mention:
     word: str
     start: int
     present: bool
+    cue: int = -1  # which cue found it: the same cue said again (下不来，上不去) adds nothing
 
 
-def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool) -> _Mention | None:
+def _progressive(text: str, position: int) -> bool:
+    """在/正/还在/又 right before a verb (在冒烟, 还在漏, 又淹了), not before a place (在楼道里着火)."""
+    return text[position : position + 1] in _VERB_START and bool(
+        _PRESENT_JUST_BEFORE.search(text[max(0, position - 3) : position])
+    )
+
+
+def _negated(text: str, clause_start: int, position: int) -> bool:
+    negation = _NEGATION.search(text[clause_start:position])
+    return bool(negation) and not _NOT_NEGATION.match(negation.group(1))
+
+
+def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_purpose: bool) -> _Mention | None:
     """A mention of a danger weighed in its context; None when it does not speak of a danger now."""
     text = context.text
     start, end = match.start(), match.end()
     sentence_start, sentence_end = context.sentence(start)
     clause_start, clause_end = context.clause(start)
-    before_clause = text[clause_start:start]
     before_sentence = text[sentence_start:start]
     after_sentence = text[end:sentence_end]
-    negation = _NEGATION.search(before_clause)
-    if negation and not _NOT_NEGATION.match(negation.group(1)):
+    # the clause after the mention's, within the sentence: where "还在", "到现在还" carry over
+    next_clause_end = context.clause(clause_end + 1)[1] if clause_end < sentence_end else clause_end
+    near_after = text[end:next_clause_end]
+    predicate = start
+    for group in ("s", "t"):
+        if group in match.re.groupindex and match.group(group) is not None:
+            predicate = match.start(group)
+    if _negated(text, clause_start, start) or (
+        predicate != start and _negated(text, context.clause(predicate)[0], predicate)
+    ):
         return None
-    if _RESOLVED.search(after_sentence) or _FIGURATIVE.search(text[max(clause_start, start - 6) : start]):
+    if _RESOLVED[cue.kind].search(text, end, min(len(text), end + RESOLUTION_REACH)):
         return None
-    if cue.kind == "fire" and "烟" in match.group(0) and _POLLUTION.search(text[sentence_start:sentence_end]):
+    # what is told before the predicate of a pair: "电梯频繁故障，上周二曾发生困人" / "井盖…我怕哪天碎了"
+    told_before = text[sentence_start : max(start, predicate)]
+    figurative = bool(
+        _FIGURATIVE_BEFORE.search(text[max(clause_start, start - 6) : start])
+        or _FIGURATIVE_AFTER.match(text[end:clause_end])
+    )
+    if figurative and cue.kind != "self_harm":
         return None
-    if _HYPOTHETICAL.search(before_sentence[-14:]) or _HYPOTHETICAL_AFTER.match(text[end:clause_end]):
+    word = match.group(0)
+    sentence = text[sentence_start:sentence_end]
+    if cue.kind == "fire" and not _FIRE_EVENT.search(word):
+        if _BURNING_ON_PURPOSE.search(sentence) or ("烟" in word and _POLLUTION.search(sentence)):
+            return None
+    elif cue.kind == "gas" and "味" in word and not _GAS_WORD.search(word) and _POLLUTION.search(sentence):
+        return None
+    if (
+        _CATEGORY_AFTER.match(text[end:clause_end])
+        or _HYPOTHETICAL.search(told_before[-14:])
+        or _HYPOTHETICAL_AFTER.match(text[end:clause_end])
+        or _RULES_AFTER.search(after_sentence)
+    ):
+        return None
+    clause = text[clause_start:clause_end]
+    if call:
+        present = bool(
+            _PRESENT.search(clause)
+            or _PRESENT_AFTER.match(near_after)
+            or _progressive(text, start)
+            or _progressive(text, predicate)
+        )
+    else:  # a letter's 一直, 越来越 describe a situation; its 现在, 正在, 紧急 speak of now in the clause, or
+        # in the sentence of a short message (小区3栋着火了，浓烟很大，请马上派人来！)
+        present = bool(
+            _WRITTEN_NOW.search(clause)
+            or (len(text) <= SHORT_MESSAGE and _WRITTEN_NOW.search(text[sentence_start:sentence_end]))
+        )
+    if figurative:
+        return _Mention(cue.kind, cue.weight * FIGURATIVE_SELF_HARM_SHARE, match.group(0), start, False, id(cue))
+    if (_REPORTED.search(told_before) or _REPORTED_AFTER.match(text[end:clause_end])) and not present:
         return None
     weight = cue.weight
-    present = bool(_PRESENT.search(text[clause_start:clause_end]) or _PRESENT.search(after_sentence[:12]))
+    if _LATER.search(after_sentence):
+        weight *= LATER_SHARE
+        present = False
+    if cue.kind == "unresponsive_or_missing" and _LONG_ABSENCE.search(clause):
+        return None
+    if cue.kind == "flood" and _BURST_MAIN.search(text[sentence_start:sentence_end]):
+        weight *= BURST_MAIN_SHARE
     if not present:
-        clause = text[clause_start:clause_end]
-        if _OLD_PAST.search(before_sentence) or text[end : end + 1] == "过":
-            if cue.kind not in STATE_KINDS or not _PERSISTING.search(clause):
-                return None
-            weight *= PAST_STATE_SHARE
-        elif _RECENT_PAST.search(before_sentence):
+        recent = _RECENT_PAST.search(told_before)
+        old = _OLD_PAST.search(told_before) or text[end : end + 1] == "过"
+        if not (old or recent) and not _NOW_FRAME.search(told_before):
+            # a sentence without a time of its own is told in the time of the sentences before it
+            old = context.frame_before(start) == "past"
+        if old or recent:
             if cue.kind not in STATE_KINDS:
                 return None
-            if not _PERSISTING.search(clause + after_sentence):
+            # lasting, said in its clause or at the start of the next: 吹断的，一头掉在地上，到现在还在那里
+            persisting = _PERSISTING.search(text[clause_start:clause_end]) or _PERSISTING_NEXT.match(near_after)
+            if old and not persisting:
+                return None
+            if not persisting:
                 weight *= PAST_STATE_SHARE
-        if _HABITUAL.search(before_sentence):
+        habitual = _last(_HABITUAL, before_sentence)
+        # 天天被打，今天……现在还在打: a marker of now after the habit speaks of now
+        if (habitual and not _NOW_FRAME.search(before_sentence, habitual.end())) or _HABITUAL_AFTER.search(
+            after_sentence
+        ):
             weight *= HABITUAL_SHARE
-        if not call and not _WRITTEN_NOW.search(text[sentence_start:sentence_end]):
+        if calm_purpose and _CALM_PURPOSE.search(text, sentence_start):
+            # compensation or praise asked for in the mention's sentence or after it: an embedded emergency
+            # (医保报销的事…哎你等下，楼上着火了) comes after the purpose, not before it
+            weight *= CALM_PURPOSE_SHARE
+        if not call:
             weight *= WRITTEN_SHARE
-    return _Mention(cue.kind, weight, match.group(0), start, present)
+    return _Mention(cue.kind, weight, match.group(0), start, present, id(cue))
 
 
 # A kind said not to be happening now ("现在冇打，我走了") cancels its mentions not themselves marked as now.
 _NOT_NOW = {
-    "violence": re.compile(r"(?:现在|已经|暂时)(?:都|还)?(?:冇|没|没有|不)(?:得|有)?(?:打|动手)"),
+    "violence": re.compile(r"(?:现在|已经)(?:都|还)?(?:冇|没|没有|不)(?:得|有)?(?:打|动手)"),
     "fire": re.compile(r"(?:现在|已经)(?:都|还)?(?:冇|没|没有)(?:得|有)?(?:着火|起火|烧|火)|火(?:早就|已经)灭"),
 }
 
 
 def _mentions(text: str, *, call: bool) -> list[_Mention]:
-    matches = [
-        (cue, match)
-        for cue in CUES
-        if cue.anchor is None or cue.anchor.search(text)
-        for match in cue.pattern.finditer(text)
-    ]
+    return _judged(text, call=call)[0]
+
+
+def _judged(text: str, *, call: bool) -> tuple[list[_Mention], set[str]]:
+    """The mentions of a danger that speak of one now, and the kinds of those the judge set aside (negated,
+    resolved, past, hypothetical, hearsay …)."""
+    candidates: set[int] = set(_UNANCHORED)
+    for char in set(text):
+        candidates.update(_PARTS_BY_CHARACTER.get(char, ()))
+    matches = [(_PARTS[index][0], match) for index in sorted(candidates) for match in _PARTS[index][1].finditer(text)]
     if not matches:
-        return []
+        return [], set()
     context = _Text(text)
     calm = {kind for kind, pattern in _NOT_NOW.items() if pattern.search(text)}
+    calm_purpose = bool(_CALM_PURPOSE.search(text))
     # the longest cue wins where cues overlap ("困在屋里" is not also "困在"), then the heavier one
     matches.sort(key=lambda item: (item[1].start() - item[1].end(), -item[0].weight))
     taken: list[tuple[int, int]] = []
     found: list[_Mention] = []
+    set_aside: set[str] = set()
     for cue, match in matches:
         if any(s <= match.start() and match.end() <= e for s, e in taken):
             continue
         taken.append((match.start(), match.end()))
-        mention = _judge(context, cue, match, call=call)
+        mention = _judge(context, cue, match, call=call, calm_purpose=calm_purpose)
         if mention is not None and not (mention.kind in calm and not mention.present):
             found.append(mention)
-    return found
+        else:
+            # a mention set aside frees the words inside it: "是不是带电哈，就是那个断了的线" is negated as a
+            # whole, "断了的线" is not
+            taken.pop()
+            set_aside.add(cue.kind)
+    return found, set_aside
 
 
-def _scores(mentions: list[_Mention]) -> dict[str, float]:
+def _scores(mentions: list[_Mention], *, call: bool) -> dict[str, float]:
     by_kind: dict[str, list[_Mention]] = defaultdict(list)
     for mention in mentions:
         by_kind[mention.kind].append(mention)
     scores = {}
     for kind, found in by_kind.items():
-        weights = sorted((m.weight for m in found), reverse=True)
+        best_per_cue: dict[int, float] = {}
+        for mention in found:
+            best_per_cue[mention.cue] = max(mention.weight, best_per_cue.get(mention.cue, 0.0))
+        weights = sorted(best_per_cue.values(), reverse=True)
         score = weights[0] + 0.5 * sum(weights[1:3])
-        if any(m.present for m in found):
+        if call and any(m.present for m in found):
             score += PRESENT_BONUS
         scores[kind] = score
     return scores
 
 
-def assess(text: str, *, call: bool = False) -> SafetyAssessment:
+def assess(text: str, *, call: bool = False, learned: bool = True) -> SafetyAssessment:
     """The life and safety risk of a text (masked, normalised: what the models read); ``call`` when it is
-    the caller's part of a phone call (a call states its emergency anywhere, a letter in its opening)."""
+    the caller's part of a phone call (a call states its emergency anywhere, a letter in its opening).
+    ``learned=False``: the rules alone, without the learned second opinion (to measure what it adds)."""
     lexicon = intent.urgency(text)
-    mentions = _mentions(text, call=call)
-    scores = _scores(mentions)
-    if scores and _PLEA.search(text):
+    mentions, set_aside = _judged(text, call=call)
+    scores = _scores(mentions, call=call)
+    if scores:
         leading = max(scores, key=scores.__getitem__)
-        if scores[leading] >= PLEA_LIFTS:
+        if call:
+            # dangers of different kinds in one call support each other: water in a tunnel and a man in a car
+            support = max((score for kind, score in scores.items() if kind != leading), default=0.0)
+            scores[leading] += SUPPORT_SHARE * support
+        if scores[leading] >= PLEA_LIFTS and _PLEA.search(text):
             scores[leading] += PLEA_BONUS
     risky = {kind: score for kind, score in scores.items() if score >= THRESHOLD}
-    if not risky:
+    # the learned second opinion, for calls (it was trained on what callers say, not on letters)
+    model = safety_model.model() if call and learned else None
+    reading = model.read(text) if model is not None else None
+    if risky and reading is not None and _vetoed(risky, mentions, reading):
+        risky = {}
+    if risky:
+        kind = _kind_of(risky)
+        confidence = round(min(CONFIDENCE_CAP, 0.6 + 0.07 * risky[kind]), 4)
+    elif reading is not None and reading.risk >= RESCUE_RISK and _rescued(scores, set_aside, reading):
+        # the rules' own kind when they saw something of it, the model's otherwise; self-harm first, but not on
+        # the model's word alone (吃了蘑菇以后一直吐 reads like 吃了一瓶药): its protocol needs a word of it
+        leading = max(scores, key=scores.__getitem__) if scores else None
+        if scores.get("self_harm", 0.0) >= SELF_HARM_SEEN or (reading.kind == "self_harm" and "self_harm" in set_aside):
+            kind = "self_harm"
+        elif leading and scores[leading] >= SEEN:
+            kind = leading
+        else:
+            kind = next(k for k in reading.kinds if k != "self_harm")
+        risky = {kind: scores.get(kind, 0.0)}
+        confidence = round(min(CONFIDENCE_CAP, 0.5 + 0.4 * reading.risk), 4)
+    else:
         return SafetyAssessment(urgency=_not_an_emergency(lexicon))
-    kind = "self_harm" if "self_harm" in risky else max(risky, key=risky.__getitem__)
     triggers = tuple(dict.fromkeys(m.word for m in sorted(mentions, key=lambda m: m.start) if m.kind == kind))
+    if not triggers and model is not None:
+        triggers = model.read(text, explain=3).words  # what the model read most as this risk, as in the text
     others = tuple(dict.fromkeys(m.word for m in mentions if m.kind in risky and m.kind != kind))
-    confidence = round(min(CONFIDENCE_CAP, 0.6 + 0.07 * risky[kind]), 4)
     rest = [c for c in lexicon.ranked if c.value != intent.Urgency.EMERGENCY]
     scale = (1 - confidence) / (sum(c.confidence for c in rest) or 1.0)
     ranked = [Candidate(intent.Urgency.EMERGENCY.value, confidence, triggers + others)] + [
@@ -543,6 +1052,37 @@ def assess(text: str, *, call: bool = False) -> SafetyAssessment:
         kind=kind,
         self_harm=kind == "self_harm",
         triggers=triggers,
+    )
+
+
+def _rescued(scores: dict[str, float], set_aside: set[str], reading: safety_model.Reading) -> bool:
+    """Whether the model's risk may stand where the rules' does not reach the threshold. It speaks where the
+    rules found no words for a danger, or some evidence of one. Where they found danger words and set them all
+    aside (不是被锁在车里, 不是漏气, 上个月着过火) their reading of negation and time is the better one — but for
+    self-harm, whose words come hedged, half-denied and mixed with the past (我以前也想过死，这次…), the model
+    agreeing that it reads like self-harm is enough: recall first."""
+    if not set_aside or max(scores.values(), default=0.0) >= SEEN:
+        return True
+    return reading.kind == "self_harm" and "self_harm" in set_aside
+
+
+def _kind_of(risky: dict[str, float]) -> str:
+    """The kind of risk to act on: self-harm before anything (its protocol), then the cause before the
+    casualty (a fight, a fire or a collapse with someone on the ground is that fight, fire or collapse)."""
+    if "self_harm" in risky:
+        return "self_harm"
+    causes = {kind: score for kind, score in risky.items() if kind != "unresponsive_or_missing"}
+    return max(causes or risky, key=(causes or risky).__getitem__)
+
+
+def _vetoed(risky: dict[str, float], mentions: list[_Mention], reading: safety_model.Reading) -> bool:
+    """The rules' modest evidence, not marked as now, against a model sure the call is calm: not an emergency.
+    (上个月我们这里一个电动车在楼道里着火 … 我们怎么充电 / 同事想不开辞职了，我想问劳动仲裁)"""
+    kind = max(risky, key=risky.__getitem__)
+    return (
+        risky[kind] < VETO_EVIDENCE
+        and reading.risk < VETO_RISK
+        and not any(m.present for m in mentions if m.kind in risky)
     )
 
 

@@ -4,19 +4,23 @@ negated, resolved, praised, asked about, exaggerated). Every dialogue here is wr
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
+from bench.safety_dev import cases as dev_cases
+from triage import safety_model
 from triage.normalise import prepare
 from triage.safety import KINDS, SafetyAssessment, assess
 
 HELLO = "坐席：您好，12345热线，请讲。\n"
 
 
-def _call(dialogue: str) -> SafetyAssessment:
+def _call(dialogue: str, *, learned: bool = True) -> SafetyAssessment:
     """Assess a call as the pipeline does: the caller's words and the operator's read-backs."""
     prepared = prepare(HELLO + dialogue.strip())
     assert prepared.is_transcript
-    return assess(prepared.model_text, call=True)
+    return assess(prepared.model_text, call=True, learned=learned)
 
 
 def _shown(result: SafetyAssessment) -> str:
@@ -219,6 +223,10 @@ CALM_WITH_DANGER_WORDS: tuple[str, ...] = (
     """市民：我投诉一个服装店，门口挂着跳楼价大甩卖，进去一看比平时还贵
 坐席：您是投诉商家虚假促销是吧？
 市民：对""",
+    # a past accident, and the compensation still awaited
+    """市民：去年我爸被车撞了倒在地上，到现在肇事的人还没赔钱
+坐席：您是咨询交通事故赔偿的执行是吧？
+市民：对""",
     # a worry about an old parent, not an emergency
     """市民：我爸一个人住，腿脚不好，我想问一下社区有没有上门照顾的服务
 坐席：您是咨询居家养老上门服务是吧？
@@ -302,21 +310,85 @@ def test_a_web_message_states_its_emergency_in_its_opening_and_a_letter_that_nar
     assert not assess(letter + "有一次保安和业主在门口打架，物业也不管。").is_emergency
 
 
-def test_the_cheap_first_test_of_each_cue_never_hides_a_match() -> None:
-    import dataclasses
-
+def test_the_cheap_first_test_of_each_cue_never_hides_a_match(monkeypatch: pytest.MonkeyPatch) -> None:
     from triage import safety
 
     texts = [prepare(HELLO + d).model_text for _, d in EMERGENCY_CASES] + [
         prepare(HELLO + d).model_text for d in CALM_WITH_DANGER_WORDS
     ]
-    anchored = safety.CUES
-    assert sum(cue.anchor is not None for cue in anchored) >= len(anchored) - 2
-    plain = tuple(dataclasses.replace(cue, anchor=None) for cue in anchored)
-    for text in texts:
-        found = safety._mentions(text, call=True)
-        safety.CUES = plain
-        try:
-            assert safety._mentions(text, call=True) == found, text
-        finally:
-            safety.CUES = anchored
+    anchored = sum(required is not None for cue in safety.CUES for required, _ in cue.parts)
+    assert anchored == sum(len(cue.parts) for cue in safety.CUES)  # every alternative has its characters
+    fast = [safety._mentions(text, call=True) for text in texts]
+    monkeypatch.setattr(safety, "_UNANCHORED", tuple(range(len(safety._PARTS))))  # every alternative, every text
+    assert [safety._mentions(text, call=True) for text in texts] == fast
+
+
+# ------------------------------------------------------------------ the development set and the learned model
+
+
+def test_every_development_case_tuned_on_is_judged_right_self_harm_flagged_as_such() -> None:
+    """The tuning part of the development set (bench/data/safety_dev.md) is what the rules were written on:
+    a change that loses one of its cases undoes what was learned from it."""
+    wrong = []
+    for case in dev_cases("dev_tune"):
+        result = _call(case.text.removeprefix(HELLO))
+        if result.is_emergency != case.is_emergency or (case.kind == "self_harm") != result.self_harm:
+            wrong.append(f"{case.id} {case.kind}/{case.tag}: {_shown(result)}\n{case.text}")
+    assert not wrong, "\n\n".join(wrong)
+
+
+def test_the_development_set_has_every_kind_and_every_calm_reason_in_both_parts() -> None:
+    for part in ("dev_tune", "dev_test"):
+        found = dev_cases(part)
+        kinds = Counter(case.kind for case in found if case.is_emergency)
+        assert set(kinds) == set(KINDS) and min(kinds.values()) >= 8, (part, kinds)
+        reasons = {case.tag for case in found if not case.is_emergency}
+        assert {"past", "insurance", "drill", "hearsay", "figurative", "resolved", "praise", "rules"} <= reasons
+    assert len(dev_cases()) >= 800
+    assert {case.id for case in dev_cases("dev_tune")}.isdisjoint(case.id for case in dev_cases("dev_test"))
+
+
+def test_a_danger_the_rules_have_no_words_for_is_found_by_the_learned_model_with_what_it_read() -> None:
+    dialogue = "市民：有人在楼顶上往下扔砖头，刚砸到一辆车，下面还有人在走"
+    assert not _call(dialogue, learned=False).is_emergency  # no cue of the rules
+    result = _call(dialogue)
+    assert result.is_emergency and result.kind in KINDS and not result.self_harm
+    assert result.triggers and all(word in dialogue for word in result.triggers)
+
+
+def test_danger_words_the_rules_set_aside_are_not_overruled_by_the_learned_model() -> None:
+    dialogue = "市民：刚才打电话说我女儿不见了，现在找到了，她在楼下同学家，不好意思"
+    model = safety_model.model()
+    assert model is not None and model.read(prepare(HELLO + dialogue).model_text).risk >= 0.6  # alone it would
+    assert not _call(dialogue).is_emergency
+
+
+def test_the_learned_model_needs_a_word_of_self_harm_to_raise_its_protocol() -> None:
+    result = _call("市民：我老婆吃了蘑菇以后一直吐，现在人都软了，叫她也只是哼哼")
+    assert result.is_emergency and result.kind != "self_harm" and not result.self_harm
+
+
+def test_web_messages_are_judged_by_the_rules_alone() -> None:
+    letter = "我们小区楼顶的水箱锈穿了，水一直往下滴，楼道里都是水，电表箱就在下面，物业一直不管。"
+    assert assess(letter) == assess(letter, learned=False)
+
+
+def test_the_stored_model_reads_as_scikit_learn_fitted_it() -> None:
+    """The pure-Python scorer gives the probabilities scikit-learn's vectoriser and regression give."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    found = sorted(dev_cases("dev_tune"), key=lambda case: case.id)[:150]  # emergencies and calm cases
+    texts = [prepare(case.text).model_text for case in found]
+    labels = [case.kind or safety_model.CALM for case in found]
+    model = safety_model.train(texts, labels)
+    vectoriser = TfidfVectorizer(
+        analyzer="char", ngram_range=safety_model.NGRAMS, sublinear_tf=True, min_df=2, max_features=3000
+    )
+    matrix = vectoriser.fit_transform(texts)
+    calm_share = labels.count(safety_model.CALM) / len(labels)
+    weights = [0.5 / calm_share if label == safety_model.CALM else 0.5 / (1 - calm_share) for label in labels]
+    fitted = LogisticRegression(C=safety_model.C, max_iter=5000).fit(matrix, labels, sample_weight=weights)
+    calm = list(fitted.classes_).index(safety_model.CALM)
+    expected = 1 - fitted.predict_proba(vectoriser.transform(texts[:40]))[:, calm]
+    assert [round(model.read(text).risk, 2) for text in texts[:40]] == pytest.approx(list(expected), abs=0.01)
