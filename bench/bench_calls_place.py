@@ -39,6 +39,7 @@ from collections import Counter
 from functools import cache
 from typing import Any
 
+from bench import place_dev
 from bench.bench_triage import reference  # sets up Django for the demo city's gazetteer
 from bench.calls import Call, calls
 from bench.common import report, teddy
@@ -122,7 +123,11 @@ def _chain(result: TriageResult) -> tuple[str, ...]:
 
 def judge(call: Call, result: TriageResult) -> dict[str, Any]:
     """The verdict on one call (found / partial / missed) with what was expected and what was stored."""
-    place = call.labels.get("place") or {}
+    return judge_place(call.id, call.labels.get("place") or {}, result)
+
+
+def judge_place(case_id: str, place: dict[str, Any], result: TriageResult) -> dict[str, Any]:
+    """The verdict on one labelled place (district, street, address, venue) and what the triage stored."""
     kind, keys, numbers = label_key(place)
     address = _plain(result.address)
     chain = _chain(result)
@@ -147,8 +152,9 @@ def judge(call: Call, result: TriageResult) -> dict[str, Any]:
             verdict = "missed"
         district_only = verdict == "missed" and district_right
     return {
-        "id": call.id,
+        "id": case_id,
         "verdict": verdict,
+        "exact": address == _plain(place.get("address") or ""),
         "key": f"{kind}: {'+'.join(keys)}{' ' + ' '.join(numbers) if numbers else ''}",
         "expected": place.get("address") or "",
         "stored": result.address,
@@ -198,6 +204,37 @@ def figures(split: str, *, verbose: bool = False) -> dict[str, Any]:
     }
 
 
+def dev_figures(part: str, *, verbose: bool = False) -> dict[str, Any]:
+    """Found / partial / missed and exact addresses on one part of the place development set, per class."""
+    places, _ = reference()
+    streets = frozenset(place.name for place in places if place.depth == 3)
+    judged = []
+    for case in place_dev.cases(part):
+        item = judge_place(case.id, case.label(streets), pipeline().run(case.text))
+        judged.append({**item, "class": case.kind, "expected": case.address})
+    if verbose:
+        for item in judged:
+            if item["verdict"] != "found" or not item["exact"]:
+                print(f"{item['id']} {item['class']:9} {item['verdict']:7} {item['expected']} | {item['stored']}")
+    counts = Counter(item["verdict"] for item in judged)
+    by_class: dict[str, Counter[str]] = {}
+    for item in judged:
+        by_class.setdefault(item["class"], Counter())[item["verdict"]] += 1
+    total = len(judged)
+    return {
+        "cases": total,
+        "found": counts["found"],
+        "partial": counts["partial"],
+        "missed": counts["missed"],
+        "found_or_partial_rate": round((counts["found"] + counts["partial"]) / max(1, total), 3),
+        "exact_addresses": sum(item["exact"] for item in judged),
+        "by_class": {
+            kind: f"{c['found']} found, {c['partial']} partial, {c['missed']} missed"
+            for kind, c in sorted(by_class.items())
+        },
+    }
+
+
 def web_messages(sample: int = 25) -> dict[str, Any]:
     """How many real web messages get an area and an address, with a sample of addresses to read."""
     with teddy("hotspot_messages.csv").open(encoding="utf-8") as handle:
@@ -214,6 +251,9 @@ def web_messages(sample: int = 25) -> dict[str, Any]:
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] in place_dev.PARTS:
+        print(dev_figures(sys.argv[1], verbose=True))
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "tune":
         tune = figures("tune", verbose=True)
         print({key: value for key, value in tune.items() if key != "not_found"})

@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from triage.types import Candidate, FieldGuess, PlaceRef
@@ -259,6 +259,27 @@ def spoken_numbers_to_digits(text: str) -> str:
 
 # --- the free address ---------------------------------------------------------------------------------------
 
+
+def _alternation(words: Iterable[str]) -> str:
+    """A pattern matching any of the words, the longest where several match, built as a trie: scanning a text then
+    tries one branch per character instead of each of some two hundred words."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        either = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{either})?" if "" in node else either
+
+    return pattern(tree)
+
+
 # Characters that are never part of a road or venue name: pronouns, particles, the copula, a few verbs that come
 # right before a place (在, 到, 去, 住, 叫…), connectors, punctuation and masking brackets.
 _STOP_CHARS = (
@@ -278,46 +299,159 @@ _NOT_A_ROAD = re.compile(
     r"(?:马|公|道|铁|线|电|绕|走|修|带|问|让|堵|挡|逛|引|赶|开|上|下|无|后|退|活|套|思|出|网|门|歧|来|去|水)路$|满大街"
     r"|^.?(?:一|半|满|临|沿|当|上)[路街]$"
 )
-_VENUE_SUFFIX = (
-    r"(?:农贸市场|菜市场|批发市场|市场|商场|购物中心|广场|超市|大药房|药房|药店|诊所|卫生院|卫生服务中心|医院"
-    r"|幼儿园|小学|中学|大学|学院|培训学校|培训机构|培训中心|机构|学校|火车站|汽车站|客运站|地铁站|高铁站|公交站|加油站"
-    r"|消防站|驿站|站(?!长|点|台|岗)|公园|景区|小区|花园|苑|新村|山庄|家园|公寓|大厦|新城|城(?![区市管乡镇际建里中])"
-    r"|社区(?!居委|干部|书记|主任|工作|医院|服务)|村(?![委民里干组支主务级道头]|集体)|工业园|园区|产业园"
-    r"|饭店|酒店|宾馆|餐馆|餐厅|快餐|米粉店|店|厂|公司|银行|网点|营业厅|服务中心|中心|派出所|登记处|殡仪馆|工地|楼盘"
-    r"|作坊|KTV|网吧|车行|大楼|园(?![区林艺长丁]))"
+# Venue suffixes, by how reliably a name said before one is the place of the problem. The class gives a named
+# venue its weight (_venue_weight):
+# - PLACE, a place of its own: hospitals and clinics, schools, markets and malls, parks and squares, stations,
+#   bridges and tunnels, public buildings, temples, compounds and dormitories, farms and rural venues;
+# - BUSINESS: shops, restaurants, hotels, banks — a place, but a short generic one (早餐店, 银行网点) says little;
+# - COMPANY: factories and companies — an appeal is often about a company (移动公司乱扣费) rather than at it, so
+#   only a named one (华力机械, 红旗砖厂) counts as much as a shop;
+# - OFFICE: offices of the administration and unions — more often whom the caller turned to (向区住建局反映) than
+#   where the problem is, unless the caller says something at it (门口, 大厅, 三楼).
+# fmt: off
+_PLACE_SUFFIXES = (
+    # health
+    "医院", "中医院", "卫生院", "保健院", "卫生服务中心", "卫生服务站", "卫生室", "卫生所", "门诊部", "门诊", "诊所",
+    "院区", "急救中心", "血站",
+    # education
+    "幼儿园", "托儿所", "小学", "中学", "大学", "学院", "学校", "附中", "附小", "分校", "校区", "职校", "技校", "驾校",
+    "培训学校", "培训中心", "培训机构",
+    # markets and malls
+    "农贸市场", "菜市场", "批发市场", "集贸市场", "交易市场", "市场", "菜场", "商场", "商城", "商厦", "百货大楼", "百货",
+    "购物中心", "家具城",
+    # parks, squares, sights
+    "公园", "景区", "风景区", "广场", "游乐场", "动物园", "植物园", "湿地",
+    # transport
+    "火车站", "汽车站", "客运站", "高铁站", "地铁站", "公交站", "公交总站", "收费站", "服务区", "加油站", "加气站",
+    "充电站", "码头", "渡口", "机场", "航站楼", "停车场", "车站", "驿站", "站",
+    # bridges and tunnels
+    "大桥", "立交桥", "高架桥", "天桥", "桥", "隧道", "地下通道", "涵洞",
+    # public buildings
+    "图书馆", "博物馆", "纪念馆", "展览馆", "科技馆", "美术馆", "文化馆", "体育馆", "体育场", "体育中心", "游泳馆",
+    "少年宫", "电影院", "影城", "影院", "剧院", "市民之家", "活动中心", "服务中心", "殡仪馆", "陵园", "公墓", "墓园",
+    "养老院", "敬老院", "福利院", "救助站", "派出所", "司法所", "车管所", "消防站", "消防队", "登记处",
+    # worship
+    "寺", "庙", "庵", "教堂", "祠堂", "宗祠", "道观",
+    # homes, offices, sites
+    "小区", "花园", "苑", "新村", "山庄", "家园", "公寓", "大厦", "新城", "城", "大院", "宿舍区", "宿舍", "写字楼",
+    "商务楼", "办公楼", "大楼", "楼盘", "工地", "社区", "村", "园",
+    # farms and rural venues
+    "农家乐", "渔家乐", "农庄", "庄园", "度假村", "养殖场", "养猪场", "养鸡场", "养牛场", "林场", "茶场", "农场",
+    "果园", "茶园", "采摘园", "苗圃", "基地", "合作社", "供销社", "水库", "鱼塘",
+    # parks of industry
+    "工业园", "产业园", "物流园", "科技园", "园区",
 )
-_VENUE_CHAIN = re.compile(rf"{_VENUE_SUFFIX}+")
-# the same suffixes one at a time, without the look-aheads (which would make scanning a message slow): a single
-# suffix is searched fast, a chain of them (中心小学) is joined afterwards, the look-aheads checked by hand
-_ONE_VENUE_SUFFIX = re.compile(re.sub(r"\(\?!.*?\)", "", _VENUE_SUFFIX))
+_BUSINESS_SUFFIXES = (
+    "大药房", "药房", "药店", "超市", "便利店", "饭店", "酒店", "宾馆", "旅馆", "旅社", "招待所", "民宿", "客栈", "餐馆",
+    "餐厅", "饭庄", "酒楼", "酒家", "茶楼", "茶馆", "菜馆", "大排档", "快餐", "米粉店", "网吧", "KTV", "歌厅", "会所",
+    "棋牌室", "健身房", "美容院", "车行", "商行", "商店", "旅行社", "作坊", "店", "馆", "银行", "支行", "分行", "信用社",
+    "营业厅", "网点", "中心",
+)
+_COMPANY_SUFFIXES = (
+    "有限公司", "公司", "集团", "工厂", "加工厂", "厂", "机械", "电子", "建材", "化工", "纺织", "重工", "商砼", "搅拌站",
+    "采石场", "砂石场", "机构",
+)
+_OFFICE_SUFFIXES = (
+    "人民政府", "政府", "管委会", "办事处", "街道办", "总工会", "工会", "妇联", "残联", "人民法院", "法院", "检察院", "局",
+    "大队",
+)
+# fmt: on
+_SUFFIX_CLASS = {
+    **dict.fromkeys(_OFFICE_SUFFIXES, "office"),
+    **dict.fromkeys(_COMPANY_SUFFIXES, "company"),
+    **dict.fromkeys(_BUSINESS_SUFFIXES, "business"),
+    **dict.fromkeys(_PLACE_SUFFIXES, "place"),
+}
+# A suffix followed by one of these does not end a venue's name (城区, 村委会, 站长, 局长, 桥梁, 电子产品 …).
 _SUFFIX_NOT_BEFORE = {
     "站": ("长", "点", "台", "岗"),
     "城": ("区", "市", "管", "乡", "镇", "际", "建", "里", "中"),
     "村": ("委", "民", "里", "干", "组", "支", "主", "务", "级", "集体", "道", "头"),
     "园": ("区", "林", "艺", "长", "丁"),
     "社区": ("居委", "干部", "书记", "主任", "工作", "医院", "服务"),
+    "局": ("长", "面", "势", "部"),
+    "桥": ("梁", "墩"),
+    "馆": ("长",),
+    "大队": ("长",),
+    "中心": ("城", "区", "位置", "地带", "地段"),
 }
+# Trade words that end a company's name only at its end (华力机械，…; not 机械设备, 电子产品, 建材市场)
+_ENDS_A_NAME_ONLY = frozenset(("机械", "电子", "建材", "化工", "纺织", "重工", "商砼", "百货", "基地", "湿地"))
+_NAME_END = re.compile(r"$|[^\u4e00-\u9fa5]|[的那这在里旁门前后对楼附边上下厂店公集有是叫，]")
+_SUFFIXES_LONGEST_FIRST = sorted(_SUFFIX_CLASS, key=len, reverse=True)
+# the suffixes one at a time and without the look-aheads, as a trie: a text is scanned fast (a chain, 中心小学, is
+# joined afterwards, the look-aheads checked by hand)
+_ONE_VENUE_SUFFIX = re.compile(_alternation(_SUFFIX_CLASS))
+_VENUE_SUFFIX = (
+    "(?:"
+    + "|".join(
+        re.escape(suffix) + (f"(?!{'|'.join(_SUFFIX_NOT_BEFORE[suffix])})" if suffix in _SUFFIX_NOT_BEFORE else "")
+        for suffix in _SUFFIXES_LONGEST_FIRST
+    )
+    + ")"
+)
+_VENUE_CHAIN = re.compile(rf"{_VENUE_SUFFIX}+")
 # a town or village followed by one of these is a venue named after it: 星城镇政府, 江背镇中心小学
 _AFTER_A_PLACE = re.compile(
     r"(?:人民政府|政府|中心小学|小学|中学|幼儿园|卫生院|中心医院|医院|派出所|农贸市场|菜市场|市场|汽车站|车站|站|广场|公园"
-    r"|服务中心|便民服务中心|中心)+"
+    r"|服务中心|便民服务中心|中心|敬老院|养老院|供销社|信用社|集贸市场|码头|卫生服务中心)+"
 )
 _VENUE_TAIL = re.compile(rf"{_VENUE_SUFFIX}+$")
 # a road named after a venue is a road (花园路, 中心北路); a venue or side word inside a road's name is not (菜市场旁老街)
-_INSIDE_A_ROAD = re.compile(rf"(?:{_VENUE_SUFFIX}|旁边|旁|门口|对面)(?![东西南北中一二三四五六七八九十]*$)")
+# — the venue words of the first version only: a temple or a bridge inside a road's name is common (庙前街, 桥头路)
+_INSIDE_A_ROAD = re.compile(
+    r"(?:农贸市场|菜市场|批发市场|市场|商场|购物中心|广场|超市|大药房|药房|药店|诊所|卫生院|卫生服务中心|医院"
+    r"|幼儿园|小学|中学|大学|学院|培训学校|培训机构|培训中心|机构|学校|火车站|汽车站|客运站|地铁站|高铁站|公交站|加油站"
+    r"|消防站|驿站|站(?!长|点|台|岗)|公园|景区|小区|花园|苑|新村|山庄|家园|公寓|大厦|新城|城(?![区市管乡镇际建里中])"
+    r"|社区(?!居委|干部|书记|主任|工作|医院|服务)|村(?![委民里干组支主务级道头]|集体)|工业园|园区|产业园"
+    r"|饭店|酒店|宾馆|餐馆|餐厅|快餐|米粉店|店|厂|公司|银行|网点|营业厅|服务中心|中心|派出所|登记处|殡仪馆|工地|楼盘"
+    r"|作坊|KTV|网吧|车行|大楼|园(?![区林艺长丁])|旁边|旁|门口|对面)(?![东西南北中一二三四五六七八九十]*$)"
+)
 # a venue said in quotes: 银河湾小区一楼“老马烧烤”店
 _QUOTED = re.compile(rf"[“\"「]([^”\"」\s]{{2,12}})[”\"」]({_VENUE_SUFFIX}*)")
-# venues a caller names without a proper name, right after a district or road: A8县殡仪馆, 黎托路，汽车站斜对面
+# venues a caller names without a proper name, right after a district, a town or a road: there is one of them
+# there (A8县殡仪馆, A7县总工会, 黎托路，汽车站斜对面)
 # fmt: off
 _GENERIC_VENUE = frozenset((
-    "菜市场", "农贸市场", "火车站", "汽车站", "客运站", "高铁站", "地铁站", "公交站", "加油站", "医院", "殡仪馆",
-    "婚姻登记处", "政务服务中心", "菜鸟驿站", "驿站", "派出所", "营业厅", "工地", "公园", "广场", "超市",
+    "菜市场", "农贸市场", "集贸市场", "火车站", "汽车站", "客运站", "高铁站", "地铁站", "公交站", "加油站", "收费站",
+    "服务区", "码头", "医院", "人民医院", "中医院", "卫生院", "妇幼保健院", "殡仪馆", "婚姻登记处", "政务服务中心",
+    "市民之家", "菜鸟驿站", "驿站", "派出所", "车管所", "司法所", "营业厅", "工地", "公园", "广场", "超市", "图书馆",
+    "博物馆", "纪念馆", "文化馆", "体育馆", "体育中心", "敬老院", "养老院", "福利院", "供销社", "信用社", "总工会",
+    "工会", "妇联", "残联", "人民法院", "法院", "检察院", "人民政府", "政府", "街道办事处", "办事处", "税务局",
+    "公安局", "交警大队", "中心小学", "实验小学", "中学",
 ))
 # fmt: on
-# a business known by a generic two-character word is hardly a place of its own (早餐店, 银行网点), nor is a
-# company or a factory (移动公司, 服装厂): they make an address only with a road or a district
+# a business known by a generic two-character word is hardly a place of its own (早餐店, 银行网点)
 _WEAK_SUFFIX = ("店", "中心", "网点", "银行")
-_COMPANY_SUFFIX = ("公司", "厂", "机构")
+# a one-character stem that names the level of government a public building belongs to: 县图书馆, 区一中, 镇敬老院
+_LEVEL = frozenset("省市县区镇乡村")
+# words of a trade rather than a name: a venue named by one alone is generic (有家科技公司, 有个搅拌站, 那个化工厂)
+# fmt: off
+_TRADE = frozenset((
+    "科技", "化工", "机械", "电子", "建材", "纺织", "服装", "移动", "电信", "联通", "电力", "供电", "自来水", "水务",
+    "燃气", "物业", "房地产", "地产", "开发", "装修", "装饰", "保险", "快递", "物流", "外卖", "网络", "建筑", "建设",
+    "劳务", "中介", "担保", "贷款", "金融", "投资", "传媒", "广告", "家政", "保安", "环卫", "绿化", "搬家", "维修",
+    "汽修", "加工", "搅拌", "砂石", "水泥", "钢材", "食品", "印刷", "塑料", "包装", "五金", "家具", "杂货", "母婴",
+    "火锅", "烧烤", "早餐", "米粉", "水果", "手机", "美容", "理发", "洗车", "足浴", "棋牌", "口腔", "眼科", "中医",
+    "养殖", "培训", "教育", "餐饮", "电器", "通讯", "超市", "宾馆", "酒店", "茶楼", "农家", "渔家", "木材", "木材加工",
+    "二手车", "二手车交易", "汽车", "电动车", "面包", "蛋糕", "奶茶", "药", "书", "花", "菜", "鱼", "肉", "衣",
+    "麻将", "健身", "会所", "娱乐", "洗浴", "按摩", "网吧", "商品", "商贸", "贸易", "文化", "体育", "艺术",
+    # departments of the administration: 城管局, 公安分局, 教育局 — which office, not where
+    "城管", "公安", "公安分", "教育", "税务", "国税", "地税", "国家税务", "国土", "住建", "规划", "环保", "生态环境",
+    "交通", "交警", "卫健", "卫生", "民政", "人社", "社保", "医保", "市场监管", "工商", "园林", "农业", "林业",
+    "水利", "文旅", "旅游", "信访", "疾控", "质监", "安监", "应急", "消防", "街道", "社区", "劳动监察", "经侦",
+    "执法", "城市管理", "房产", "不动产", "自然资源", "财政", "审计", "统计", "司法", "公积金",
+))
+# fmt: on
+# a measure word after a word that counts is no part of a name (有家科技公司, 一座桥, 这所学校)
+_MEASURE = frozenset("家座所间处栋幢棵口")
+_COUNTING = frozenset("有一这那几某每两")
+# what is said at an office when it is the place of the problem, not whom the caller turned to
+_AT_AN_OFFICE = re.compile(
+    r"门口|大门|大厅|窗口|办公楼|大楼|院内|院子|里面|旁边|对面|附近|楼下|停车场|在哪|[\d一二三四五六七八九十]+楼"
+)
+# words that place a company before its name: 在华力机械, 有个厂叫…, 那个红旗砖厂
+_PLACED = re.compile(r"(?:在|有个|有家|有一家|有一个|那个|这个|叫|叫做)[，,\s]*$")
 # a stem that points at some place rather than names one (隔壁村, 附近小区, 当地派出所), or with a time in it
 # (晚七点至十点广场)
 _NOT_A_NAME = re.compile(
@@ -336,6 +470,9 @@ _NOT_A_START = re.compile(
     r"|问题|部分|一些|很多|许多|各个|评为|村委会|居委会|物业|业主|开发商|最近|敢问|街道|进出|出入|增设|增加|正常|经常|一直"
     r"|投诉|举报|反映|经营|开了|开个|开的|办了|买了|卖|搞|做|租"
     r"|某个|某|一个|一家|一排|那家|这家|斜对面|对面|旁边|门口|后门|附近|后面|前面"
+    # building, setting up and announcing, adverbs, what a report says: a name never holds them
+    r"|建成|加建|新建|建设|修了|建了|建一|设置|设立|开设|开办|公布|传唤|显然|明显|可见|地处|处于|以上|以下|性质|明确"
+    r"|规定|当时|同意|私自|擅自|强行|违规|违法|非法|上课|报道|靠近|挨着|紧挨|临近|旁的|周边的|包括|还有|以及|等等"
 )
 _UNIT = r"(?:号楼|号院|号门面|号摊位|号铺面|号|栋|幢|单元|室|楼|层|组|片区|片|期|区)"
 _NUMBER = re.compile(rf"(?<![月年日第\d零〇一幺二两三四五六七八九十百])[A-Za-z]?{_DIGITS}{_UNIT}(?!线)")
@@ -562,6 +699,12 @@ def _venue_suffixes(text: str) -> list[tuple[int, int]]:
         words = _SUFFIX_NOT_BEFORE.get(match.group(0))
         if words and text.startswith(words, end):
             continue  # 城区, 村委会, 社区居委会: not the end of a venue's name
+        if (
+            match.group(0) in _ENDS_A_NAME_ONLY
+            and not _NAME_END.match(text, end)
+            and not _ONE_VENUE_SUFFIX.match(text, end)
+        ):
+            continue  # 机械设备, 电子产品: a trade word inside a phrase
         if chains and chains[-1][1] == start:
             chains[-1] = (chains[-1][0], end)
         else:
@@ -592,6 +735,8 @@ def _named_piece(
     ):
         begin += 1  # 五一大道和芙蓉中路: 和 joins two roads (和平路 after a district keeps it)
     suffix = text[start:end]
+    if kind == "venue" and begin < start and text[begin] in _MEASURE and begin and text[begin - 1] in _COUNTING:
+        begin += 1  # 有家科技公司, 一座桥: the measure word is no part of the name
     if kind == "venue" and start - begin < 2:
         # 中心医院 after A3区: the name takes the first suffixes (中心) while the rest is still a suffix (医院)
         for split in range(start + 1, end):
@@ -605,15 +750,39 @@ def _named_piece(
         if not _is_a_road(name, stem):
             return _Token("junk", begin, end, name, 0.0)
         return _Token("road", begin, end, name, 3.0)
-    if len(stem) >= 2:
+    if len(stem) >= 2 or (stem in _LEVEL and len(suffix) >= 2):
         if _NOT_A_NAME.search(stem):
             return _Token("junk", begin, end, name, 0.0)
-        weight = 3.0 if len(name) >= 5 else 1.0 if len(stem) <= 2 and name.endswith(_WEAK_SUFFIX) else 2.0
-        company = name.endswith(_COMPANY_SUFFIX) and not name.endswith("培训机构")
-        return _Token("venue", begin, end, name, 1.0 if company else weight)
+        named_by_area = last is not None and last.kind == "area" and adjacent and begin == last.end
+        if stem in _TRADE or (_VENUE_CHAIN.fullmatch(stem) and not named_by_area):
+            # 科技公司, 城管局: which one is not said; A3区中心医院, 星沙镇中心小学: the area names it
+            return _Token("venue", begin, end, name, 0.5, "generic")
+        return _Token("venue", begin, end, name, _venue_weight(text, name, stem, begin, end))
     if suffix in _GENERIC_VENUE and adjacent and last is not None and last.kind in _AFTER:
-        return _Token("venue", start, end, suffix, 1.0)
+        tied = _suffix_class(suffix) != "office" or _AT_AN_OFFICE.match(text, _FILLER.match(text, end).end())
+        return _Token("venue", start, end, suffix, 1.0 if tied else 0.5)
     return None
+
+
+def _suffix_class(name: str) -> str:
+    """The class of the venue suffix a name ends with (the longest: 卫生服务中心 is a place, 中心 a business)."""
+    for length in range(min(6, len(name)), 0, -1):
+        found = _SUFFIX_CLASS.get(name[-length:])
+        if found:
+            return found
+    return "place"
+
+
+def _venue_weight(text: str, name: str, stem: str, begin: int, end: int) -> float:
+    """What a named venue weighs in a run, by how reliably its kind is the place of the problem (_SUFFIX_CLASS)."""
+    kind = _suffix_class(name)
+    if kind in ("office", "company"):
+        # 区住建局, 某某公司: whom the caller turned to or what the appeal is about, unless something is said at it
+        # (门口, 大厅, 三楼 …) or the caller places it (在华力机械, 有个厂叫…, 那个红旗砖厂)
+        at = _AT_AN_OFFICE.match(text, _FILLER.match(text, end).end())
+        placed = kind == "company" and _PLACED.search(text, max(0, begin - 6), begin)
+        return 2.0 if at or placed else 1.0
+    return 3.0 if len(name) >= 5 else 1.0 if len(stem) <= 2 and name.endswith(_WEAK_SUFFIX) else 2.0
 
 
 def _follow(text: str, tokens: list[_Token], position: int) -> int:
