@@ -63,8 +63,10 @@ def ensure_database(url: str) -> None:
 
 
 def setup_django(url: str) -> None:
+    """Django on the bench database with the production settings, so the demo logins it creates are hashed as
+    the real server checks them (the test settings' MD5 hasher is refused by ``manage.py serve``)."""
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 
@@ -404,6 +406,7 @@ class Generator:
             NULL, boolean(state.supervised), state.reopens, state.stage, stamp(created),
             stamp(max(state.touched, created)), stamp(state.dispatched), stamp(state.sign_due),
             stamp(state.contact_due), stamp(state.resolve_due), stamp(state.replied), stamp(state.closed),
+            1, "[]",
         )  # fmt: skip
         self.counts["orders_" + state.status] += 1
 
@@ -658,7 +661,8 @@ COLUMNS = {
         "id, number, status, channel, title, appeal, appeal_masked, summary, request_type, urgency, emotion, "
         "is_priority, category_id, area_id, address, caller_name, caller_phone, lead_department_id, "
         "source_submission_id, triage, merged_into_id, is_supervised, reopen_count, deadline_stage, created_at, "
-        "updated_at, dispatched_at, sign_due_at, contact_due_at, resolve_due_at, replied_at, closed_at",
+        "updated_at, dispatched_at, sign_due_at, contact_due_at, resolve_due_at, replied_at, closed_at, version, "
+        "confirmed_fields",
     ),
     "assignment": (
         "workorders_assignment",
@@ -677,6 +681,29 @@ COLUMNS = {
         "category_level1, source, reviewed_by_id, created_at",
     ),
 }
+
+
+def demo_logins_rehashed() -> list[str]:
+    """Give the demo logins of a database made with the test settings' MD5 hasher (before this script used the
+    production settings) the demo password again, hashed with the current settings' hasher, so they log in
+    on ``manage.py serve``. Returns the logins changed."""
+    from django.contrib.auth.hashers import get_hasher, identify_hasher
+
+    from accounts.models import User
+    from core.demo.city import DEMO_PASSWORD, DEMO_USERS
+
+    preferred = get_hasher().algorithm
+    changed = []
+    for user in User.objects.filter(username__in=[username for username, *_ in DEMO_USERS]):
+        try:
+            algorithm = identify_hasher(user.password).algorithm
+        except ValueError:  # unusable or unknown: the demo login never worked here
+            algorithm = ""
+        if algorithm != preferred:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            changed.append(user.username)
+    return changed
 
 
 def copy_rows(cursor: Any, generator: Generator) -> None:
@@ -713,6 +740,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not Department.objects.exists():
         call_command("seed_demo", "--no-history", verbosity=0)
+    rehashed = demo_logins_rehashed()
+    if rehashed:
+        print(f"demo logins rehashed for the production settings: {', '.join(rehashed)}")
     prepared = time.perf_counter()
     reference = load_reference()
     texts = load_texts(settings.HOTLINE["DATASETS_DIR"] / "teddy2020c")
