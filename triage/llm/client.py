@@ -292,7 +292,7 @@ class LlmClient:
             slowest = max(reply.latency_ms for reply in replies)
             if slowest > self.config.slow_seconds * 1000:
                 # The answer is used, but an endpoint this slow holds up every draft behind it.
-                logger.warning("slow LLM answer: %.0f ms (threshold %.0f s)", slowest, self.config.slow_seconds)
+                logger.warning("slow LLM answer: %.0f ms (threshold %.1f s)", slowest, self.config.slow_seconds)
                 self.breaker.record_failure()
             else:
                 self.breaker.record_success()
