@@ -1,7 +1,9 @@
 """How well and how fast personal data is masked, in web messages and in calls.
 
 - Web-message sentences (tests/triage/pii_cases.py): recall per kind (planted values found with their kind and
-  exact offsets), precision (masked spans that were planted), false positives on sentences that must stay.
+  exact offsets), precision (masked spans that were planted), false positives on sentences that must stay; the
+  same on tests/triage/pii_cases_held_out.py, the held-out set of round 3's kinds (rooms, passports, WeChat and
+  QQ ids, cards and IDs after their words).
 - Dialogues (tests/triage/dialogue_pii_cases.py, 500+ calls built from templates plus hand-written ones): every
   planted mention masked as its kind in the whole transcript (names: recall; numbers: must be 1.0), per class of
   case (ASR variants of digits, fillers, plates read aloud, titles, rare surnames, corrections …), what stays
@@ -34,7 +36,8 @@ from typing import Any
 from bench.calls import calls
 from bench.common import best_seconds, report, teddy
 from tests.triage.dialogue_pii_cases import NUMBER_KINDS, PLANTED_DIALOGUES, TRAP_DIALOGUES, outcome
-from tests.triage.pii_cases import PLANTED_CASES, UNTOUCHED
+from tests.triage.pii_cases import PLANTED_CASES, UNTOUCHED, Case
+from tests.triage.pii_cases_held_out import HELD_OUT_PLANTED, HELD_OUT_UNTOUCHED
 from triage import privacy
 from triage.normalise import normalise, prepare, to_simplified
 from triage.privacy import ADDRESS_TITLES, PiiKind, find_pii, mask_dialogue, mask_pii
@@ -71,11 +74,11 @@ def text_speed(texts: Sequence[str]) -> dict[str, float]:
     return speed(lambda: [mask_pii(text) for text in texts], sum(map(len, texts)), len(texts))
 
 
-def quality() -> dict[str, object]:
+def quality(planted_cases: Sequence[Case] = PLANTED_CASES, untouched: Sequence[str] = UNTOUCHED) -> dict[str, object]:
     planted = Counter()
     found = Counter()
     masked_spans = masked_planted = 0
-    for case in PLANTED_CASES:
+    for case in planted_cases:
         spans = {(s.kind, s.start, s.end) for s in find_pii(case.text)}
         wanted = {(p.kind, p.start, p.end) for p in case.planted}
         for kind, _, _ in wanted:
@@ -84,12 +87,12 @@ def quality() -> dict[str, object]:
             found[kind] += 1
         masked_spans += len(spans)
         masked_planted += len(spans & wanted)
-    false_positives = [(text, span.kind, span.value) for text in UNTOUCHED for span in find_pii(text)]
+    false_positives = [(text, span.kind, span.value) for text in untouched for span in find_pii(text)]
     masked_spans += len(false_positives)
     kinds = [kind.value for kind in PiiKind]
     return {
-        "planted_sentences": len(PLANTED_CASES),
-        "untouched_sentences": len(UNTOUCHED),
+        "planted_sentences": len(planted_cases),
+        "untouched_sentences": len(untouched),
         "planted_per_kind": {kind: planted[kind] for kind in kinds},
         "recall_per_kind": {kind: _rate(found[kind], planted[kind]) for kind in kinds},
         "recall": _rate(sum(found.values()), sum(planted.values())),
@@ -267,6 +270,9 @@ def call_speed() -> dict[str, float]:
 
 def main() -> None:
     figures: dict[str, Any] = {"test_set": quality()}
+    # Round 3's kinds (rooms, passports, WeChat/QQ, cards and IDs after their words) on a set written before
+    # their rules and never used to tune them.
+    figures["test_set_round3_held_out"] = quality(HELD_OUT_PLANTED, HELD_OUT_UNTOUCHED)
     test_texts = [case.text for case in PLANTED_CASES] + list(UNTOUCHED)
     figures["test_set_speed"] = text_speed(test_texts)
     figures["dialogue_set"] = dialogues()

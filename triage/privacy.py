@@ -10,10 +10,28 @@ What is masked (each value is replaced by its kind in brackets, e.g. ``[MOBILE]`
   digit number only right after a phone cue (电话, 联系方式, 手机, 座机, 号码, 拨打, 致电, tel, phone) or
   right after another phone number in a list (“13800138000、84567890”).
 - ``ID_CARD``: 18-digit resident ID numbers with a region code and a birth date between 1900-01-01 and today,
-  whatever the check digit (X or x allowed; a wrong one is a misheard or mistyped ID), written whole or as 6-8-4; 15-digit old IDs with a
-  valid date only right after 身份证.
+  whatever the check digit (X or x allowed; a wrong one is a misheard or mistyped ID), written whole or as 6-8-4;
+  right after 身份证 (号/号码, 是/为, a colon) any 18-character ID shape (17 digits and a digit or X, spaces or
+  hyphens anywhere), whatever its date or check digit; 15-digit old IDs with a valid date only right after 身份证.
 - ``BANK_CARD``: 16–19 digits starting with 3, 4, 5, 6 or 9, whole or in groups of four joined by single
-  spaces or hyphens, passing the Luhn check.
+  spaces or hyphens, passing the Luhn check; within 12 characters after a card word (卡号, 银行卡, 账号/帐号,
+  账户, 信用卡, 储蓄卡, 借记卡, 工资卡, 存折) any 16–19 digits in that shape, whatever the Luhn check (a slip or
+  a misheard digit is still someone's card); a number labelled otherwise (编号, 流水号) stays.
+- ``PASSPORT``: E or G and eight digits, or E, a letter and seven digits, anywhere (not glued to letters or
+  digits, not labelled as a code: 订单号E2026112500 and G1234次 stay); after 护照/通行证/passport (号, 号码,
+  No.) any one or two letters and seven or eight digits (港澳通行证C12345678).
+- ``WECHAT`` / ``QQ``: a WeChat id (6–20 letters, digits, _ or -, starting with a letter, or wxid_…) right after
+  微信/微信号/vx/wx/weixin (是, a colon); a QQ number (5–11 digits) right after QQ/QQ号/扣扣. A phone number given
+  as the WeChat id is masked as a ``MOBILE``; 微信公众号, 微信群, QQ群 and an e-mail at qq.com are no id.
+- ``ROOM``: the room of a home address. The place of a problem must stay readable for the departments (A3区书院
+  路12号, 3号楼电梯坏了, 2单元门口, 5栋楼下), while a room in a building identifies a household, so only the room
+  number goes: three or four digits (or two before 室), with 室/房/号/号房, right after a building with its
+  number (5栋, 9幢, 3号楼, B座, 05栋), a unit (2单元, 二单元) or a numbered floor (5楼502), a pause allowed between
+  (三单元，五零二 read aloud), or after 房号/房间号/室号: 5栋302室 → 5栋[ROOM], 3单元1102 → 3单元[ROOM]. A number
+  followed by a unit of measure or time (5栋2021年, 3栋300平米, 100多户, 105m2), a route (1102路) or a public room
+  or a shop (201会议室, 302教室, 105商铺) is no home; a room with no building before it (我家1302室) is not
+  enough to find a household and stays, and so does a building without a number (教学楼302教室). The order's
+  address, read from the masked text, therefore keeps the building and the unit.
 - ``EMAIL``: ASCII addresses (name@163.com, 12345678@qq.com, a.b@gov.cn, also .中国/.公司/.网络 domains).
 - ``PLATE``: vehicle plates: a province abbreviation, a letter and five characters (letters I and O excluded,
   at least three digits), new-energy plates (D/F and five, or five digits and D/F), and 警/学/挂/港/澳 plates;
@@ -68,12 +86,12 @@ breaks them), and a run of 7 digits or more read aloud in a call is masked whate
 a code (工单编号). A numeral alone stays a word (三栋二单元, 两个多月, 一百多块).
 
 What is deliberately left alone: dates other than a date of birth (2019年5月12日, 2019-05-12, 20190512 unless inside a valid ID), times,
-money (3000元, 1.5万元, ￥12345678), house and building numbers, bus and metro routes, order numbers such as
+money (3000元, 1.5万元, ￥12345678), house and building numbers (but a room after them, above), bus and metro routes, order numbers such as
 GD202611250001, postal codes, percentages, areas, the hotline number 12345 and other short service numbers
 (12319, 96111, 114), the data set's pseudonymised places (A3区, B9市 …) and values already masked with ``***``
 (0000-00000000 is not a phone number: no area code starts with 00 and no subscriber number with 0). An
-18-digit number shaped like an ID (a valid birth date in place) but with a wrong check digit is neither an ID
-nor a bank card. No phone number or card is taken from a number that is part of a longer number (digits, or
+18-digit number shaped like an ID (a valid birth date in place) but with a wrong check digit is an ID, never a
+bank card. No phone number or card is taken from a number that is part of a longer number (digits, or
 digits after a hyphen or a decimal point, on either side), that is glued to letters (GD…, SF…; tel/phone are
 fine), that is labelled as a code (学号, 订单号, 发票号码, 准考证号 …), or that is followed by a money or quantity
 unit (元, 万, 年, 平 …). Company service numbers (400/800, an office's landline) are masked like any phone
@@ -119,6 +137,10 @@ class PiiKind(StrEnum):
     PLATE = "PLATE"
     NAME = "NAME"
     BIRTH_DATE = "BIRTH_DATE"
+    ROOM = "ROOM"
+    PASSPORT = "PASSPORT"
+    WECHAT = "WECHAT"
+    QQ = "QQ"
 
     @property
     def placeholder(self) -> str:
@@ -1473,10 +1495,14 @@ _PRIORITY = {
     PiiKind.ID_CARD: 1,
     PiiKind.BANK_CARD: 2,
     PiiKind.MOBILE: 3,
-    PiiKind.LANDLINE: 4,
-    PiiKind.PLATE: 5,
-    PiiKind.NAME: 6,
-    PiiKind.BIRTH_DATE: 7,
+    PiiKind.QQ: 4,
+    PiiKind.WECHAT: 5,
+    PiiKind.PASSPORT: 6,
+    PiiKind.LANDLINE: 7,
+    PiiKind.PLATE: 8,
+    PiiKind.NAME: 9,
+    PiiKind.BIRTH_DATE: 10,
+    PiiKind.ROOM: 11,
 }
 
 # A date of birth: a year-month(-day) date right before 出生/生 (1967年5月出生, 1990-03-07生) or right after
@@ -1567,6 +1593,127 @@ def _ids_and_cards(norm: str) -> list[tuple[PiiKind, int, int]]:
     return found
 
 
+# After 身份证 an 18-character ID shape is someone's ID whatever its date or check digit (a slip or a misheard
+# digit); after a card word (卡号, 银行卡, 账号 …) a card number is someone's card whatever its Luhn check.
+_ID_CUE_NEAR = re.compile(r"身份证(?:号码|号)?[ \t]*(?:是|为)?[ \t]*:?[ \t]*")
+_ID_SHAPE_ANY = re.compile(r"(?<![0-9A-Za-z])[1-9](?:[ -]?[0-9]){16}[ -]?[0-9Xx](?![0-9A-Za-z])(?![-.][0-9])")
+_CARD_CUE = re.compile(
+    r"(?:卡号|银行卡|账号|帐号|账户|帐户|信用卡|储蓄卡|借记卡|工资卡|存折)(?:号码|号)?[ \t]*(?:是|为)?[ \t]*:?[ \t]*$"
+)
+_CARD_WORD = re.compile(r"卡|账|帐|存折")
+_CARD_SHAPE_ANY = re.compile(
+    r"(?<![0-9A-Za-z])(?<![0-9][ .-])"
+    r"(?:[0-9]{16,19}(?![0-9])(?![-.][0-9])"
+    r"|[0-9]{4}(?P<sep>[ -])[0-9]{4}(?:(?P=sep)[0-9]{4}){1,2}(?:(?P=sep)[0-9]{1,4})?(?![0-9])(?!(?P=sep)[0-9]))"
+)
+
+
+def _cued_ids_and_cards(view: str) -> list[tuple[PiiKind, int, int]]:
+    found: list[tuple[PiiKind, int, int]] = []
+    if "身份证" in view:
+        for cue in _ID_CUE_NEAR.finditer(view):
+            m = _ID_SHAPE_ANY.match(view, cue.end())
+            if m is not None:
+                found.append((PiiKind.ID_CARD, m.start(), m.end()))
+    if not _CARD_WORD.search(view):
+        return found
+    for m in _CARD_SHAPE_ANY.finditer(view):
+        digits = re.sub(r"[ -]", "", m.group())
+        if (
+            16 <= len(digits) <= 19
+            and _CARD_CUE.search(view, max(0, m.start() - 12), m.start())
+            and not _unit_follows(view, m.end())
+        ):
+            found.append((PiiKind.BANK_CARD, m.start(), m.end()))
+    return found
+
+
+# A passport (E12345678, G12345678, EA1234567) is masked anywhere in that shape; after 护照 or 通行证 any one or two
+# letters and seven or eight digits.
+_PASSPORT = re.compile(r"(?<![0-9A-Za-z])(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7})(?![0-9A-Za-z])")
+_PASSPORT_CUED = re.compile(
+    r"(?:护照|通行证|passport)(?:号码|号|no\.?|number)?[ \t]*(?:是|为)?[ \t]*:?[ \t]*"
+    r"(?P<value>[A-Za-z]{1,2}[0-9]{7,8})(?![0-9A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def _passports(view: str) -> list[tuple[PiiKind, int, int]]:
+    if not ("E" in view or "G" in view or "护照" in view or "通行证" in view or "assport" in view or "ASSPORT" in view):
+        return []
+    found = [
+        (PiiKind.PASSPORT, m.start(), m.end())
+        for m in _PASSPORT.finditer(view)
+        if not _labelled_as_code(view, m.start())
+    ]
+    if "护照" in view or "通行证" in view or "assport" in view.lower():
+        found += [(PiiKind.PASSPORT, m.start("value"), m.end("value")) for m in _PASSPORT_CUED.finditer(view)]
+    return found
+
+
+# WeChat ids (6–20 letters, digits, _ and -, starting with a letter; or wxid_…) after 微信/微信号/vx/wx, and QQ
+# numbers (5–11 digits) after QQ/QQ号/扣扣. A phone number given as the WeChat id is masked as a phone number; 微信
+# 公众号, 微信群 and QQ群 are no one's id.
+_WECHAT = re.compile(
+    r"(?:微信|薇信|(?<![A-Za-z])(?:weixin|wechat|vx|wx)|v信)(?:号码|号|id)?[ \t]*(?:是|为)?[ \t]*:?[ \t]*"
+    r"(?P<value>wxid_[A-Za-z0-9_-]{4,30}|[A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_@-])",
+    re.IGNORECASE,
+)
+_QQ = re.compile(
+    r"(?:(?<![A-Za-z])qq|扣扣)(?:号码|号)?[ \t]*(?:是|为)?[ \t]*:?[ \t]*(?P<value>[1-9][0-9]{4,10})(?![0-9@])",
+    re.IGNORECASE,
+)
+
+
+_MESSAGING_CUE = re.compile(r"微信|薇信|[vV]信|[qQ][qQ]|扣扣|[vVwW][xX]|[wW]ei[xX]in|[wW]e[cC]hat")
+
+
+def _messaging_ids(view: str) -> list[tuple[PiiKind, int, int]]:
+    if not _MESSAGING_CUE.search(view):
+        return []
+    found = [(PiiKind.WECHAT, m.start("value"), m.end("value")) for m in _WECHAT.finditer(view)]
+    found += [
+        (PiiKind.QQ, m.start("value"), m.end("value"))
+        for m in _QQ.finditer(view)
+        if not _unit_follows(view, m.end("value"))
+    ]
+    return found
+
+
+# A room in a home address: the room number after a building (5栋, 3号楼, B座, 9幢) or a unit (2单元), or after 房号
+# / 房间号. The room goes, the building and the unit stay, so the place of a problem (3号楼电梯坏了, 2单元门口)
+# reads as before. A number followed by a unit of measure or time (8栋2023年交房, 5栋120平米), a route (1102路) or
+# a public room (201会议室, 302教室) is no home.
+_BUILDING_NUMBER = "0123456789一二三四五六七八九十ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz号"
+_ROOM = re.compile(
+    r"(?P<marker>栋|幢|座|单元|楼|房间号|房号|室号)[ \t]*[-:,，]?[ \t]*"
+    r"(?P<room>[0-9]{3,4}(?:号房|室|房(?![产屋子东租价型])|号)?|[0-9]{2}室)(?![0-9])"
+)
+_NOT_A_HOME = re.compile(
+    r"(?:路|国道|省道|号线|线|公交|次|届|期|级|多|余|m2|m²|m|商铺|铺面|门面|门店|会议室|教室|阅览室|办公室|活动室|实验室|机房"
+    r"|诊室|病房|大厅|报告厅|接待室|值班室)",
+    re.IGNORECASE,
+)
+
+
+def _rooms(view: str) -> list[tuple[PiiKind, int, int]]:
+    found: list[tuple[PiiKind, int, int]] = []
+    for m in _ROOM.finditer(view):
+        start = m.start()
+        # a building or a unit has its number right before it (5栋, 3号楼, B座, 二单元); 教学楼 and 大楼 have none
+        if m.group("marker") in ("栋", "幢", "座", "单元", "楼") and (
+            start == 0 or view[start - 1] not in _BUILDING_NUMBER
+        ):
+            continue
+        if m.group("marker") == "楼" and view[start - 1].isalpha() and view[start - 1].isascii():
+            continue  # A楼 is a building's name, not a floor
+        end = m.end("room")
+        if _unit_follows(view, end) or _NOT_A_HOME.match(view, end):
+            continue
+        found.append((PiiKind.ROOM, m.start("room"), end))
+    return found
+
+
 # A reply or a letter addressed to someone by name: 张三您好 / 李四同志： at the start of the text or of a line.
 _SALUTATION = re.compile(r"(?:同志|先生|女士)?(?:您好|你好)|同志 ?[:：]")
 
@@ -1611,6 +1758,10 @@ def _candidates(norm: str, dialogue: bool, known: KnownNames | None) -> list[tup
         for m in _PLATE.finditer(view)
         if _plate_ok(re.sub(r"[ \t,，]", "", m.group("tail")))
     ]
+    candidates += _cued_ids_and_cards(view)
+    candidates += _passports(view)
+    candidates += _messaging_ids(view)
+    candidates += _rooms(view)
     candidates += _names(norm)
     candidates += _triggered_names(norm)
     if dialogue:

@@ -92,16 +92,58 @@ def test_an_id_number_with_a_wrong_check_digit_is_still_someones_and_masked() ->
     assert [s.kind for s in find_pii(f"身份证号{ID_CHANGSHA}")] == ["ID_CARD"]
 
 
-def test_an_id_number_born_in_the_future_or_on_a_day_that_does_not_exist_is_not_masked() -> None:
-    assert find_pii(id_number("430102", "20990101", "123")) == []
-    assert find_pii(id_number("430102", "19870229", "123")) == []  # 1987 was no leap year
-    assert find_pii(id_number("430102", "18990101", "123")) == []
+def test_an_id_number_born_in_the_future_or_on_a_day_that_does_not_exist_is_masked_only_after_id_card() -> None:
+    for impossible in (
+        id_number("430102", "20990101", "123"),
+        id_number("430102", "19870229", "123"),  # 1987 was no leap year
+        id_number("430102", "18990101", "123"),
+    ):
+        assert find_pii(impossible) == []
+        assert [s.value for s in find_pii(f"身份证号：{impossible}，核验不通过")] == [impossible]
 
 
-def test_a_card_number_failing_the_luhn_check_is_not_masked() -> None:
-    assert find_pii(f"卡号{failing_luhn(CARD_CCB_16)}") == []
-    assert find_pii(f"卡号{grouped(failing_luhn(CARD_CCB_16))}") == []
+def test_a_card_number_failing_the_luhn_check_is_masked_after_a_card_word_only() -> None:
+    for written in (failing_luhn(CARD_CCB_16), grouped(failing_luhn(CARD_CCB_16))):
+        assert [s.value for s in find_pii(f"卡号{written}")] == [written]
+        assert [s.value for s in find_pii(f"银行卡是：{written}，补贴没到")] == [written]
+        assert find_pii(f"编号{written}") == []
+        assert find_pii(f"流水号{written}，查不到") == []
     assert [s.kind for s in find_pii(f"卡号{CARD_CCB_16}")] == ["BANK_CARD"]
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("家住书院路12号3栋1单元502室，楼上漏水", "家住书院路12号3栋1单元[ROOM]，楼上漏水"),
+        ("3单元1102的住户在楼道堆杂物", "3单元[ROOM]的住户在楼道堆杂物"),
+        ("我住5栋302室", "我住5栋[ROOM]"),
+        ("房号2703", "房号[ROOM]"),
+        ("3号楼电梯坏了", "3号楼电梯坏了"),
+        ("A3区书院路12号门口", "A3区书院路12号门口"),
+        ("3号楼201会议室开会", "3号楼201会议室开会"),
+        ("5栋2021年交房", "5栋2021年交房"),
+        ("5栋105商铺油烟大", "5栋105商铺油烟大"),
+        ("教学楼302教室", "教学楼302教室"),
+    ],
+)
+def test_a_home_loses_its_room_and_keeps_its_building_so_the_place_of_a_problem_reads(text: str, masked: str) -> None:
+    assert mask_pii(text).text == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("护照号E12345678，出境受阻", "护照号[PASSPORT]，出境受阻"),
+        ("加我微信zhang_san88", "加我微信[WECHAT]"),
+        ("微信13800138000", "微信[MOBILE]"),
+        ("QQ号12345678", "QQ号[QQ]"),
+        ("关注微信公众号A3fabu", "关注微信公众号A3fabu"),
+        ("QQ群号123456", "QQ群号123456"),
+        ("乘坐G1234次列车", "乘坐G1234次列车"),
+    ],
+)
+def test_passports_and_wechat_and_qq_ids_are_masked_but_groups_and_trains_are_not(text: str, masked: str) -> None:
+    assert mask_pii(text).text == masked
 
 
 def test_an_old_fifteen_digit_id_needs_the_word_id_card_before_it() -> None:
