@@ -1,9 +1,9 @@
 """Version 1 of the REST API."""
 
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from accounts.api import TokenLoginView, TokenLogoutAllView, TokenLogoutView
 from hotline.api import SubmissionCreateView
 from workorders.api.views import AreaViewSet, CategoryViewSet, DepartmentViewSet, WorkOrderViewSet
 
@@ -15,7 +15,9 @@ router.register("areas", AreaViewSet, basename="area")
 
 app_name = "api"
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="token"),
+    path("auth/token/", TokenLoginView.as_view(), name="token"),
+    path("auth/logout/", TokenLogoutView.as_view(), name="token-logout"),
+    path("auth/logout-all/", TokenLogoutAllView.as_view(), name="token-logout-all"),
     path("submissions/", SubmissionCreateView.as_view(), name="submission-create"),
     path("", include(router.urls)),
 ]

@@ -14,6 +14,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from hotline.models import Submission
@@ -117,6 +118,9 @@ _EXAMPLE = {
 
 class SubmissionCreateView(APIView):
     """Receive a call transcript or a message; the draft order is created at once and analysed in a task."""
+
+    throttle_classes = (ScopedRateThrottle,)  # per connected system (its user): API_INTAKE_RATE
+    throttle_scope = "intake"
 
     @extend_schema(
         request=SubmissionInSerializer,

@@ -13,7 +13,7 @@ result. ``detect_hotspots`` runs the steps, each written up in the docstring of 
    and c unrelated is not one group; the previous window's orders that would have joined each group are
    counted (its ``previous_count``).
 4. Here: a group is a hotspot when it has at least ``min_reports`` distinct callers (``MIN_REPORTS``): the
-   same caller writing again is one witness, and orders without a caller key count separately. Its area is
+   same caller writing again is one witness; reports without a phone count once per submitting account. Its area is
    the deepest gazetteer area a majority of its members share, its district the one most members lie in,
    its timeline the reports of every day from its first to its last.
 5. ``labels``: "place + problem", e.g. "丽发新城 搅拌站噪音".
@@ -128,7 +128,8 @@ def _hotspot(
 
 
 def _distinct_callers(items: Sequence[HotspotItem]) -> int:
-    """Witnesses: different caller keys, each order without a caller key counting as its own caller."""
+    """Witnesses: different caller keys (``services.caller_key``: a phone, or the account that submitted an
+    unidentified report); an order with no key at all (made by hand, no phone) counts as its own caller."""
     return len({it.caller for it in items if it.caller}) + sum(1 for it in items if not it.caller)
 
 

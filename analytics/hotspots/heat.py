@@ -7,7 +7,7 @@ heat::
            + 30·urgency share + 5·ln(1 + likes)
 
 ``reports`` is the hotspot's orders in the window; ``distinct callers`` the different caller keys among them
-(an order without one counts as its own caller), weighing twice the raw count: ten people once is hotter
+(a phone; reports without one count once per submitting account, ``services.caller_key``), weighing twice the raw count: ten people once is hotter
 than one person ten times. ``growth`` = (reports − previous) / max(previous, 1) (``growth``), where
 ``previous`` is the number of orders of the previous window that would have joined the hotspot
 (``clustering.sibling_counts``); a new hotspot's growth is its count, and a shrinking one adds nothing.

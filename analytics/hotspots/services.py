@@ -73,6 +73,7 @@ def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[Hotsp
             "area__path",
             "category__full_name",
             "caller_phone",
+            "source_submission__submitted_by_id",
             "urgency",
             "source_submission__payload__likes",
             "lead_department__name",
@@ -85,15 +86,24 @@ def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[Hotsp
             created_at=timezone.localtime(created),
             area_path=_path_ids(path, cities),
             category=(category or "").split(" / ")[0],
-            caller=phone or "",
+            caller=caller_key(phone, submitted_by),
             urgency=urgency,
             likes=int(likes or 0) if str(likes or "0").isdigit() else 0,
             department=department or "",
         )
-        for pk, title, masked, appeal, created, path, category, phone, urgency, likes, department in rows.iterator(
-            chunk_size=5000
+        for pk, title, masked, appeal, created, path, category, phone, submitted_by, urgency, likes, department in (
+            rows.iterator(chunk_size=5000)
         )
     ]
+
+
+def caller_key(phone: str, submitted_by: int | None) -> str:
+    """Who reported, as a hotspot counts witnesses: the caller's phone; without one, only the account that
+    submitted it (a connected system or an operator), so that a flood of unidentified submissions from one
+    system counts as one witness, never as hundreds (nor raises an emerging alert by itself)."""
+    if phone:
+        return f"phone:{phone}"
+    return f"unidentified via {submitted_by}" if submitted_by else "unidentified"
 
 
 def _unanalysed_text(title: str, appeal: str) -> str:

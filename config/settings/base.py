@@ -39,7 +39,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "rest_framework.authtoken",  # its serializer checks user name and password; tokens are knox's
+    "knox",
+    "axes",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -63,6 +66,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout answer
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,12 +101,74 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Login lockouts and API throttles count in the cache: one process needs nothing more; several web processes
+# (gunicorn) share a Redis cache, e.g. CACHE_URL=redis://127.0.0.1:6379/2.
+_cache_url = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 AUTH_USER_MODEL = "accounts.User"
+# Failed logins (pages, admin, API token) are counted by django-axes; the first backend refuses a locked-out
+# account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+# Locked per account (whatever the address) and per address (whatever the account): guessing one password from
+# many addresses and many passwords from one address both stop.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)  # behind nginx: 1 (X-Forwarded-For)
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# A shift, not two weeks: a session ends after SESSION_HOURS without a new login (and when the browser closes if
+# SESSION_EXPIRE_AT_BROWSER_CLOSE is set).
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8, minimum=1) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Behind HTTPS (HTTPS=true, the production setting; nginx terminates TLS and sets X-Forwarded-Proto): redirect
+# plain HTTP, send HSTS, mark the cookies Secure. Off by default so that `make run` works on http://127.0.0.1.
+HTTPS = env_bool("HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+# The browsers' HSTS preload list is for public domains; a city intranet's host is never on it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", HTTPS) else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Every script and style is a file of our own: no inline script runs (plotly.js and htmx add style elements, so
+# styles may be inline). Checked in the browser tests, which fail on any CSP violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -128,7 +196,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -139,12 +207,26 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
+    # Scoped rates (per user, per address when anonymous): token requests, and intake per connected system.
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": env_str("API_AUTH_RATE", "20/min"),
+        "intake": env_str("API_INTAKE_RATE", "3600/min"),
+    },
+}
+# API tokens (django-rest-knox): stored as hashes, expiring after API_TOKEN_HOURS (a shift) unless issued for a
+# connected system by `manage.py issue_token USER --days N`.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_HOURS", 10, minimum=1)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": None,
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "12345 Hotline Work-Order API",
     "DESCRIPTION": "Submit citizen calls and messages, read and act on work orders.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema and docs behind login
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -177,6 +259,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "inter
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Queues by purpose, each with its own workers in production (README, "Production on an intranet"), so a backlog of
+# calls to analyse never delays the deadline reminders, and a long hotspot run never delays either:
+#   triage    - analysing calls as they arrive (intake queues one task per call; a task drains a backlog in batches)
+#   llm       - LLM drafts (slow, bounded by the endpoint)
+#   periodic  - short periodic work that must run on time: deadline reminders and overdue marks, the sweeps
+#   analytics - long periodic work: the dashboards' rollups, hotspot detection, the knowledge index
+CELERY_QUEUES_BY_PURPOSE = {
+    "triage": env_str("CELERY_TRIAGE_QUEUE", "triage"),
+    "llm": env_str("LLM_QUEUE", "llm"),
+    "periodic": env_str("CELERY_PERIODIC_QUEUE", "periodic"),
+    "analytics": env_str("CELERY_ANALYTICS_QUEUE", "analytics"),
+}
+CELERY_TASK_ROUTES = {
+    "hotline.tasks.triage_submission": {"queue": CELERY_QUEUES_BY_PURPOSE["triage"]},
+    "hotline.tasks.llm_draft_order": {"queue": CELERY_QUEUES_BY_PURPOSE["llm"]},
+    "hotline.tasks.requeue_stalled_submissions": {"queue": CELERY_QUEUES_BY_PURPOSE["periodic"]},
+    "hotline.tasks.sweep_llm_drafts": {"queue": CELERY_QUEUES_BY_PURPOSE["periodic"]},
+    "hotline.tasks.prune_related_order_keys": {"queue": CELERY_QUEUES_BY_PURPOSE["periodic"]},
+    "workorders.tasks.*": {"queue": CELERY_QUEUES_BY_PURPOSE["periodic"]},
+    "analytics.tasks.*": {"queue": CELERY_QUEUES_BY_PURPOSE["analytics"]},
+    "knowledge.tasks.*": {"queue": CELERY_QUEUES_BY_PURPOSE["analytics"]},
+}
 # The one place the periodic work is declared; `celery beat` and the in-process scheduler both read it.
 CELERY_BEAT_SCHEDULE = {
     "record-deadline-reminders": {
@@ -211,14 +315,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hotline.tasks.sweep_llm_drafts",
         "schedule": timedelta(minutes=2),
     },
+    # The index of rare terms that finds related orders keeps only the related-order window (30 days).
+    "prune-related-order-keys": {
+        "task": "hotline.tasks.prune_related_order_keys",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 HOTLINE = {
     # Intake limits: a message longer than this is refused with a 400 naming the field.
     "MAX_APPEAL_CHARS": env_int("HOTLINE_MAX_APPEAL_CHARS", 20000, minimum=100),
     "MAX_TURNS": env_int("HOTLINE_MAX_TURNS", 1000, minimum=1),
-    # A submission not triaged after this many seconds is queued again by the periodic sweep.
+    # A submission still not analysed this long after it was received is queued again by the periodic sweep, but
+    # only while the broker's triage queue is empty: while it holds messages the submission is merely waiting (and
+    # the next task takes the oldest waiting submissions first). Without a broker, after this long it is lost.
     "TRIAGE_STALL_SECONDS": env_int("HOTLINE_TRIAGE_STALL_SECONDS", 120, minimum=10),
+    # A triage task that finds other submissions waiting analyses up to this many (its own included), oldest first.
+    "TRIAGE_BATCH_SIZE": env_int("HOTLINE_TRIAGE_BATCH_SIZE", 20, minimum=1),
+    # The managers' dashboard and /health/ warn when the oldest submission waiting for analysis is older than this.
+    "TRIAGE_ALERT_SECONDS": env_int("HOTLINE_TRIAGE_ALERT_SECONDS", 60, minimum=1),
     "TRIAGE_MAX_ATTEMPTS": env_int("HOTLINE_TRIAGE_MAX_ATTEMPTS", 8, minimum=1),
     # First retry delay of a failed analysis; each further retry waits twice as long (capped at an hour).
     "TRIAGE_RETRY_BASE_SECONDS": env_int("HOTLINE_TRIAGE_RETRY_BASE_SECONDS", 30, minimum=1),
@@ -266,7 +381,7 @@ LLM = {
     "CALL_LOG_DAYS": env_int("LLM_CALL_LOG_DAYS", 30, minimum=8),
 }
 
-LLM_QUEUE = env_str("LLM_QUEUE", "llm")
+LLM_QUEUE = CELERY_QUEUES_BY_PURPOSE["llm"]
 
 LOGGING = {
     "version": 1,

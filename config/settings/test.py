@@ -13,3 +13,6 @@ LANGUAGE_CODE = "zh-hans"
 
 # Each test process keeps its built knowledge index apart (xdist runs several).
 HOTLINE = {**HOTLINE, "KNOWLEDGE_INDEX_DIR": Path(tempfile.mkdtemp(prefix="hotline-knowledge-index-"))}  # noqa: F405
+
+# Throttles far above what any test sends; tests of throttling lower them on purpose.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "10000/min", "intake": "100000/min"}}  # noqa: F405

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -64,7 +64,7 @@ def test_token_authentication_works(spread: dict[str, WorkOrder], personas: Pers
     assert response.status_code == 200
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert len(numbers(client.get("/api/v1/orders/"))) == 3
-    assert Token.objects.filter(user=personas.manager).exists()
+    assert AuthToken.objects.filter(user=personas.manager).exists()
 
 
 def test_manager_sees_every_order(spread: dict[str, WorkOrder], personas: Personas) -> None:

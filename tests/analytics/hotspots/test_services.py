@@ -16,7 +16,7 @@ from analytics.models import Hotspot, HotspotAlert, HotspotStatus
 from analytics.signals import hotspot_emerged
 from analytics.tasks import detect_hotspots
 from tests.analytics.hotspots.reports import MIXING_PLANT, NOW, UNRELATED, PlantOrders
-from tests.conftest import City
+from tests.conftest import City, Personas
 from tests.factories import AreaFactory, make_order
 from tests.triage.pii_cases import id_number
 from workorders.choices import AreaKind
@@ -179,3 +179,31 @@ def test_personal_data_in_orders_not_analysed_yet_never_reaches_a_hotspot(city: 
         assert value not in stored
         # nor a recognisable piece of one
         assert not any(value[i : i + 6] in stored for i in range(len(value) - 5)), (value, stored)
+
+
+def test_a_flood_of_reports_without_a_phone_from_one_system_is_one_witness_and_raises_no_alert(
+    city: City, personas: Personas
+) -> None:
+    from hotline.models import Submission
+
+    flood = []
+    for n in range(40):
+        title, appeal = MIXING_PLANT[n % len(MIXING_PLANT)]
+        submission = Submission.objects.create(
+            channel="web", sender_id=f"flood-{n}", raw_body=appeal, submitted_by=personas.integration
+        )
+        flood.append(
+            make_order(
+                title=title,
+                appeal=appeal,
+                at=NOW - timedelta(days=1, minutes=n),
+                area=city.community_area,
+                category=city.pollution,
+                source_submission=submission,
+            )
+        )
+
+    run = hotspots_detect(now=NOW)
+
+    assert run.emerging == 0 and not HotspotAlert.objects.exists()
+    assert not Hotspot.objects.filter(distinct_callers__gt=1).exists()  # forty reports, one account: one witness
