@@ -44,7 +44,7 @@ from typing import Any
 from bench.bench_lexicon import taxonomy_refs
 from bench.calls import SPLITS, Call, calls
 from bench.common import report, teddy
-from bench.safety_dev import PARTS, cases
+from bench.safety_dev import PARTS, TUNING_PARTS, cases
 from triage import intent, safety_model
 from triage.normalise import prepare
 from triage.pipeline import TriagePipeline, TriageResult
@@ -163,7 +163,7 @@ def dev_figures(part: str) -> dict[str, Any]:
         )
         for case in cases(part)
     ]
-    return safety_figures(judged, show_ids=part == "dev_tune")
+    return safety_figures(judged, show_ids=part in TUNING_PARTS)
 
 
 @cache

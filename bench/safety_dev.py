@@ -1,12 +1,14 @@
-"""The safety development set (bench/data/safety_dev.tsv, described in bench/data/safety_dev.md): caller
-utterances and mini-dialogues with a life at risk now (of each kind of ``triage.safety.KINDS``) or only danger
-words, split once and for all into a part the detector is tuned on and a part it is only measured on.
+"""The safety development set (described in bench/data/safety_dev.md): caller utterances, mini-dialogues and
+whole calls with a life at risk now (of each kind of ``triage.safety.KINDS``) or only danger words, split once
+and for all into parts the detector is tuned on and a part it is only measured on.
 
     from bench.safety_dev import cases
     for case in cases("dev_test"): …
 
-A case's part is decided by a hash of its text alone (two in five to ``dev_test``), so adding cases never moves
-one from a part to the other.
+``safety_dev.tsv`` is split by a hash of a case's text alone (two in five to ``dev_test``, the rest to
+``dev_tune``), so adding cases never moves one from a part to the other. ``safety_dev_tune2.tsv``, written later
+(longer calls, more self-harm said indirectly, more calm calls), is tuning material only: every case of it is
+in ``dev_tune2``, none is ever hashed into ``dev_test``.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-FILE = Path(__file__).resolve().parent / "data" / "safety_dev.tsv"
-PARTS = ("dev_tune", "dev_test")
+FOLDER = Path(__file__).resolve().parent / "data"
+FILE = FOLDER / "safety_dev.tsv"
+TUNE2_FILE = FOLDER / "safety_dev_tune2.tsv"
+PARTS = ("dev_tune", "dev_test", "dev_tune2")
+TUNING_PARTS = ("dev_tune", "dev_tune2")
 CALM = "calm"
 HELLO = "坐席：您好，12345热线，请讲。"
 
@@ -42,25 +47,39 @@ def _transcript(said: str) -> str:
     return "\n".join([HELLO, *turns])
 
 
-@cache
-def all_cases() -> tuple[SafetyCase, ...]:
-    found = []
-    with FILE.open(encoding="utf-8") as handle:
+def _read(path: Path) -> list[tuple[str, str, str]]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip() or line.startswith("#"):
                 continue
             try:
                 kind, tag, said = line.rstrip("\n").split("\t")
             except ValueError:
-                raise ValueError(f"{FILE.name} line {number}: expected kind, tag and text") from None
-            digest = hashlib.sha1(said.encode()).hexdigest()
-            part = "dev_test" if int(digest, 16) % 5 in (0, 1) else "dev_tune"
-            found.append(SafetyCase(digest[:10], part, None if kind == CALM else kind, tag, _transcript(said)))
+                raise ValueError(f"{path.name} line {number}: expected kind, tag and text") from None
+            rows.append((kind, tag, said))
+    return rows
+
+
+def _case(kind: str, tag: str, said: str, part: str | None = None) -> SafetyCase:
+    digest = hashlib.sha1(said.encode()).hexdigest()
+    if part is None:
+        part = "dev_test" if int(digest, 16) % 5 in (0, 1) else "dev_tune"
+    return SafetyCase(digest[:10], part, None if kind == CALM else kind, tag, _transcript(said))
+
+
+@cache
+def all_cases() -> tuple[SafetyCase, ...]:
+    found = [_case(*row) for row in _read(FILE)]
+    found += [_case(*row, part="dev_tune2") for row in _read(TUNE2_FILE)]
+    ids = [case.id for case in found]
+    if len(set(ids)) != len(ids):
+        raise ValueError("a case is written twice in the safety development set")
     return tuple(found)
 
 
 def cases(part: str | None = None) -> list[SafetyCase]:
-    """The cases of one part (``dev_tune`` or ``dev_test``), or all of them."""
+    """The cases of one part (``dev_tune``, ``dev_test`` or ``dev_tune2``), or all of them."""
     if part is not None and part not in PARTS:
         raise ValueError(f"unknown part {part!r}: one of {PARTS}")
     return [case for case in all_cases() if part is None or case.part == part]

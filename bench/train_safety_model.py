@@ -1,9 +1,10 @@
 """Train the safety detector's learned second opinion (triage/safety_model.py) and write
-triage/data/safety_model.json.gz.gz.
+triage/data/safety_model.json.gz.
 
-Training data: the tuning part of the safety development set (bench/data/safety_dev.tsv, ``dev_tune``) and the
-tuning part of the call corpus (``calls("tune")``), each read as the pipeline reads it: prepared, the caller's
-words and the operator's read-backs, masked. Never ``dev_test``, ``held_out`` or ``final``.
+Training data: the tuning parts of the safety development set (``dev_tune`` of bench/data/safety_dev.tsv and
+``dev_tune2``, bench/data/safety_dev_tune2.tsv) and the tuning part of the call corpus (``calls("tune")``), each
+read as the pipeline reads it: prepared, the caller's words and the operator's read-backs, masked. Never
+``dev_test``, ``held_out`` or ``final``.
 
     .venv/bin/python -m bench.train_safety_model
 
@@ -13,7 +14,7 @@ Prints the training figures (and checks that the pure-Python scorer gives scikit
 from __future__ import annotations
 
 from bench.calls import calls
-from bench.safety_dev import cases
+from bench.safety_dev import TUNING_PARTS, cases
 from triage.normalise import prepare
 from triage.privacy import mask_dialogue
 from triage.safety_model import CALM, MODEL_FILE, train
@@ -26,9 +27,10 @@ def model_text(text: str, turns: object = None) -> str:
 
 def training_data() -> tuple[list[str], list[str]]:
     texts, labels = [], []
-    for case in cases("dev_tune"):
-        texts.append(model_text(case.text))
-        labels.append(case.kind or CALM)
+    for part in TUNING_PARTS:
+        for case in cases(part):
+            texts.append(model_text(case.text))
+            labels.append(case.kind or CALM)
     for call in calls("tune"):
         texts.append(model_text(call.text, call.turns))
         labels.append(call.labels["emergency_kind"] if call.is_emergency else CALM)

@@ -83,6 +83,7 @@ from functools import cache
 from pypinyin import Style, lazy_pinyin, pinyin_dict
 
 from triage import intent, safety_model
+from triage.normalise import is_read_back
 from triage.types import Candidate, FieldGuess
 
 KINDS = (
@@ -108,6 +109,7 @@ PAST_STATE_SHARE = 0.5
 HABITUAL_SHARE = 0.5
 LATER_SHARE = 0.5  # a worry about the rainy season or next year: a hazard to fix
 BURST_MAIN_SHARE = 0.5  # a burst main floods a road, rarely homes
+BLOCKED_WAY_SHARE = 0.5  # a way blocked by bicycles or cars: someone cannot get out, but is not trapped
 SUPPORT_SHARE = 0.5  # the best other kind adds this share to the leading one (积水好深 + 车里有人)
 CALM_PURPOSE_SHARE = 0.5  # a call about compensation, praise … : what it narrates is not marked as now
 FIGURATIVE_SELF_HARM_SHARE = 1 / 3  # 逼得我想死: said of a feeling, still worth a look with other words
@@ -115,6 +117,9 @@ WRITTEN_SHARE = 0.4  # a web message's danger not marked as happening now: lette
 RESOLUTION_REACH = 100  # characters after a mention in which what ends it is looked for
 CONFIDENCE_CAP = 0.95
 SHORT_MESSAGE = 200  # characters: a longer web message is a letter that narrates
+REPORTED_REACH = 40  # characters before a mention in which hearsay or news (听说, 新闻上) is looked for
+CLAUSE_REACH = 14  # characters before and after a mention that its clause reaches at most (speech without commas)
+SENTENCE_REACH = 60  # … and its sentence
 # The learned second opinion (triage.safety_model), for calls: a call the rules leave below THRESHOLD is an
 # emergency when the model's risk reaches RESCUE_RISK; a call the rules flag with less than VETO_EVIDENCE, no
 # mention marked as now, is not one when the model's risk is below VETO_RISK. Chosen on validation cases
@@ -123,7 +128,8 @@ RESCUE_RISK = 0.6
 VETO_RISK = 0.15
 VETO_EVIDENCE = 3.5
 SEEN = 1.5  # a kind the rules saw this much of names a rescued call's risk
-SELF_HARM_SEEN = 0.5  # any word of self-harm the rules kept (a figurative one too) makes a rescued call self-harm
+SELF_HARM_WINS = 2.5  # a call at risk with this much of self-harm in it is self-harm
+SELF_HARM_SEEN = 1.0  # a word of self-harm the rules kept (a figurative one too) makes a rescued call self-harm
 
 
 @dataclass(frozen=True)
@@ -309,7 +315,7 @@ _GROUND = (
     rf"(?:地上|地下|地面|路上|路面|马路|路中间|人行道|水里|水中|水沟|积水|水坑|坑里|水塘|河里|{_alike('田里')}|稻田|田埂|"
     r"草地|草里|护栏|一人高|半空)"
 )
-_MANHOLE = rf"(?:{_alikes('井盖', '窨井')}|下水道口?|雨水井|污水井|检修井|井口|盖子)"
+_MANHOLE = rf"(?:{_alikes('井盖', '窨井')}|人孔盖|下水道口?|雨水井|污水井|检修井|井口|盖子|盖板|铁板子?)"
 _ROAD = r"(?:路面|马路|路基|路中间|路当中|路上|地面|地上|人行道|桥面|桥|路)"
 _ELEVATOR = rf"(?:{_alike('电梯')}|扶梯)"
 _FIRE_WORD = r"[火伙或货霍]"  # 着火 as an ASR engine may write it (着伙, 失或)
@@ -354,7 +360,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         "fire",
         3,
         rf"着{_FIRE_WORD}|起火|起伙|失{_FIRE_WORD}(?!罪)|燃起来|烧起来|烧着了|着起来|火势|火苗|火窜|窜火|火光|火焰|明火|"
-        r"冒火(?!花|星)|大火|火(?:好|很|蛮|太|越来越|更|越烧越)大|好大的火|越烧越|在烧|还在烧|火烧|火舌|烧得(?:好|很|蛮)?(?:旺|厉害)",
+        r"冒火(?!花|星)|大火|火(?:好|很|蛮|太|越来越|更|越烧越)大|好大的火|越烧越|在烧|还在烧|火烧(?!眉毛|屁股)|火舌|烧得(?:好|很|蛮)?(?:旺|厉害)",
     ),
     ("fire", 2.5, r"火灾(?!隐患|保险|险|认定|事故|报警|预防|应急)"),
     (
@@ -368,7 +374,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         "fire",
         3,
         _pair(
-            r"车|电动车|电瓶车?|充电器?|房子|屋|楼道|被子|沙发|窗帘|柴火?堆?|草垛|车棚|仓库|厂房|板房|工棚|垃圾站|"
+            r"车|电动车|电瓶车?|充电器?|房子|屋|楼道|被子|沙发|窗帘|柴火?堆?|(?:麦秸|稻草|秸秆|柴)?垛|车棚|仓库|厂房|板房|工棚|垃圾站|"
             r"厨房|油锅|锅|楼上|楼下|隔壁|对面|对门|山|林子|广告牌|店",
             r"着了|着哒|烧着|着火|在烧",
             _SHORT,
@@ -457,7 +463,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     (
         "violence",
         3,
-        r"打架|打群架|大价|打人(?!电话)|斗殴|群殴|砍人|被砍|砍伤|要砍|在砍|乱砍|挥刀|持刀|持械|动刀子|捅了|捅人|被捅|"
+        r"打架|打群架|大价|打人(?!电话)|斗殴|群殴|砍人|被砍(?!伐)|砍伤|要砍|在砍|乱砍|挥刀|持刀|持械|动刀子|捅了|捅人|被捅|"
         r"行凶|家暴|殴打|杀人(?!案|犯|罪)|要杀|杀了(?:我|他|她|你)|砍死|弄死|打死(?!也)|抢劫|绑架|闯进|闯入|入室|追着打|打起来了|"
         r"在打人|在打我|打我(?![电手的们])|打老婆|打她(?![电手的们])|打他(?![电手的们])|往死里打|围着打|按在地上打|"
         r"扭打|厮打|撕打|抽打|皮带抽|打破|打伤|动手了|掐着|掐住|掐我|砸门|劈门|砸人|放火烧|汽油|"
@@ -484,7 +490,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         rf"想死(?![你了他她的心])|寻死|寻短见|轻生|{_alike('自杀')}(?!式)|跳楼(?![价甩])|跳(?:河|江|湖|桥|海|水库)|"
         r"跳下去|割[腕碗]|割(?:了)?(?:手腕|脉|手)|划(?:了)?手腕|手上划|上吊|烧炭|炭(?:也|都)?(?:点|买|烧)|"
         r"封(?:好|死)?了?门窗|门窗(?:都)?封|喝(?:了)?(?:农药|敌敌畏|百草枯|老鼠药)|"
-        r"吃(?:了)?(?:一整|一|整|好多|很多|一大|半)(?:瓶|盒|把|堆)|活着是个?拖累|(?:我|自己)是个?(?:拖累|累赘|废人)|安眠药|老鼠药|敌敌畏|百草枯|"
+        r"吃(?:了)?(?:一整|一|整|好多|很多|一大|半)(?:瓶|盒|把|堆)|活着是个?拖累|(?:我|自己)是个?(?:拖累|累赘|废人)|(?<!开)(?<!开点)(?<!开些)安眠药|老鼠药|敌敌畏|百草枯|"
         r"攒[^，,。]{0,4}药|药[^，,。]{0,4}攒|药[^，,。]{0,3}(?:拿出来|倒出来|准备好|买好|摆)|全(?:部)?吃(?:了|掉)|"
         r"一了百了|了结自己|结束(?:掉|这一切|自己|生命|我的生命)|不如死了|不如去死|死了算了|一死了之|想去死|想不开(?!辞职|离职|离婚|分手|了辞)|"
         r"活够了|活得(?:太|好)?累|撑不下去|不想再撑|解脱|遗书|后事|最后一个电话|我死了|不想(?:再)?醒|"
@@ -512,6 +518,67 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         "self_harm",
         2,
         r"(?<!生)活不下去|没法活了|不活了|拖累|对不起(?:爸妈|大家|你们|家人)|再也不会麻烦|没人在乎我|说再见",
+    ),
+    # said without the words above: a wish to be gone, a plan and its means, a farewell (written for recall: the
+    # judge sets aside what is figurative, past, told about or denied)
+    (
+        "self_harm",
+        3,
+        r"不想(?:再)?(?:在|留在)(?:这个?)?世(?:上|界)|唔想(?:再)?活|不想(?:再)?活下去|活落去|活腻了|"
+        r"不想(?:再)?醒|睡过去(?:就)?(?:不|别)(?:要)?(?:再)?醒|再也不(?:要)?醒|永远睡|"
+        r"离开这个世界|(?:告别|告別)(?:这个)?世界|跟这个世界[^，,。]{0,2}(?:告别|说再见)|想消失|消失算了|"
+        r"(?:要|想|准备|打算)去死|饿死算了|饿死自己|自我了断|了断|自尽|自残|自伤|伤害自己|割自己|划自己|弄死自己|"
+        r"结束(?:一切|这一切|掉自己)|结束[^，,。]{0,4}生命|"
+        rf"{_alike('结束')}[^，,。]{{0,4}}生命|活[着起得][^，,。]{{0,3}}(?:没|冇|莫)(?:得|有)?(?:什么|啥|么子|个)?{_alike('意思')}|"
+        r"(?:吃|吞|服|喝)(?:了|下|掉)?[^，,。]{0,8}(?:好多|很多|一大把|一把|几十|[二三四五六七八九]?十[几多]?|一整)(?:片|颗|粒|板)|"
+        r"(?:吃|吞|服|喝)(?:了|下|掉)?[^，,。]{0,4}(?:一整?|半|一大)(?:瓶|盒|板|把)[^，,。]{0,4}(?:药|安眠|安定|片)|"
+        r"(?:存|攒|囤|藏)[^，,。]{0,8}(?:药|安定|安眠)|(?:安定|安眠药?|药片?)[^，,。]{0,6}(?:存|攒|囤)(?:下来|起来|着|了)|"
+        r"喝[^，,。]{0,4}(?:农药|敌敌[畏位为未喂]|百草枯|除草剂|老鼠[药要])|喝药了|喝了药|(?:吃|喝)[^，,。]{0,4}老鼠[药要]|"
+        r"(?:手腕|手臂|胳膊|腕子)[^，,。]{0,4}(?:划|割)|(?:划|割)[^，,。]{0,4}(?:手腕|胳膊|手臂|脉)|割脉|"
+        r"栏杆外|(?:跨|翻)(?:到|过|出)?[^，,。]{0,4}(?:栏杆|护栏|窗户?外)|往下跳|跳下来|卧轨|"
+        r"开到(?:河|江|湖|水库|海)里|遗言|绝笔",
+    ),
+    (
+        "self_harm",
+        2.5,
+        r"活着(?:就是|只会|也是)?(?:给[^，,。]{0,4})?(?:丢人|丢脸|添麻烦|多余|浪费)|没脸(?:活|见人|再活)|"
+        r"我(?:就)?是个?(?:累赘|负担|废物|多余的人)|没有我[^，,。]{0,6}(?:更好|一样|过得)|"
+        r"(?:不会|不)再(?:给你们|给大家)?(?:添麻烦|麻烦你们|打扰)|以后(?:就)?不(?:会)?(?:再)?(?:麻烦|打扰)(?:你们)?了|"
+        r"(?:东西|衣服)[^，,。]{0,3}(?:都|全)?送(?:人|给)|(?<!委)托(?:付)?给|(?:钱|存款)[^，,。]{0,4}(?:都|全)?转给|"
+        r"(?:存折|银行卡|卡)[^，,。]{0,2}密码|(?:绳子|绳)[^，,。]{0,6}(?:挂好|系好|准备好|买好|拴好|套|到了)|拿着绳子|"
+        r"胶带[^，,。]{0,6}(?:贴|封)|窗户?缝[^，,。]{0,4}(?:贴|封|堵)|炭盆|刀片|"
+        r"(?:铁轨|轨道)[^，,。]{0,3}(?:边|上)|等[^，,。]{0,6}火车来",
+    ),
+    (
+        "self_harm",
+        2,
+        r"去(?:陪|找)[^，,。]{0,6}了|下辈子|来世|来生|再见了|永别|说再见|告别|最后一(?:句|条|个电话|次打电话)|"
+        r"对不起(?:大家|你们|我们|家人|家里|爸|妈|爸爸|妈妈|我妈|我爸|孩子|老婆|老公|所有人)|"
+        r"(?:纸条|字条)|留了?(?:一)?封信|活着(?:太|好|真|挺)?(?:累|苦|没劲|没盼头|受罪|遭罪)|撑不住|熬不下去|扛不住了|顶唔顺|"
+        r"莫劝我|别劝我|不要劝我|鞋(?:已经|都)?脱了|(?:开|冲)下去算了",
+    ),
+    ("self_harm", 1, r"抑郁|想不通|绝望|(?:大)?桥上|骨灰|绳子"),
+    (
+        "self_harm",
+        3,
+        r"不想(?:再)?过(?:了|下去)|(?:就|明天|以后)(?:就)?没有我了|没有我这个人|就跳(?![舞绳高远])|"
+        r"(?:掉|跳)下去[^，,。]{0,3}(?:能|会)(?:不能)?活|会不会死|死得了吗?",
+    ),
+    (
+        "self_harm",
+        2.5,
+        r"(?:今晚|今天晚上|今天|马上|现在)[^，,。]{0,3}去(?:陪|找)(?:她|他|我)|(?:一把|一大把|一瓶|一整瓶)(?:的)?药|"
+        r"[二三四五六七八九]十多?片|几十片|(?:吃|喝|吞)下去[^，,。]{0,6}(?:痛苦|难受|疼|痛)|别找(?:我|他|她)|"
+        r"(?:腿|脚)[^，,。]{0,3}(?:伸|悬|挂)在?外|坐在[^，,。]{0,8}窗(?:户|台|子)?(?:上|边|外)",
+    ),
+    ("self_harm", 2, r"找好(?:了)?地方|对不起(?:她|他)|会不会很?(?:痛苦|疼|痛)|最后(?:跟|和)[^，,。]{0,4}说|带句话"),
+    ("self_harm", 0.75, r"(?:天台|楼顶|顶楼|房顶|屋顶)上"),
+    ("self_harm", 1.5, r"衣服[^，,。]{0,2}换好|钱[^，,。]{0,3}(?:都)?取出来"),
+    (
+        "self_harm",
+        2.5,
+        r"(?:农药|敌敌畏|百草枯|老鼠药|安眠药|药)[^，,。]{0,3}(?:喝|吃|吞)(?:了|掉|下去)|帮[^，,。]{0,3}照顾|"
+        r"照顾好?(?:我|他|她)的?(?:妈|爸|孩子|父母|家人|老人)|这辈子就这样",
     ),
     # ---- a person unresponsive, collapsed or missing
     (
@@ -554,7 +621,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     (
         "unresponsive_or_missing",
         2,
-        r"联系不上|(?:电话|手机)[^，,。]{0,6}(?:没人接|冇人接|不接|打不通|关机)|满头大汗|抽筋|老年痴呆|记性不好|"
+        r"联系不上|失联|(?:电话|手机)[^，,。]{0,6}(?:没人接|冇人接|不接|打不通|关机)|打了?[^，,。]{0,6}(?:都|也)?(?:没人接|冇人接|不接|打不通)|满头大汗|抽筋|老年痴呆|记性不好|"
         r"不(?:太)?清醒|躺在[^，,。]{0,6}(?:一天|半天|好久|一晚上)|起不来|摔倒",
     ),
     (
@@ -565,13 +632,14 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ("unresponsive_or_missing", 2, r"(?:门口|门缝|屋里)[^，,。]{0,6}(?:臭|味道)|摔(?:下床|下来)"),
     ("unresponsive_or_missing", 2.5, r"按胸口|心肺复苏|人工呼吸"),
     ("unresponsive_or_missing", 1.5, r"一个人住|独居"),
+    ("unresponsive_or_missing", 1, r"高血压|心脏病|糖尿病|哮喘|癫痫|老年痴呆|失智|腿脚不便|行动不便"),
     # ---- a road collapsed or an open manhole
     (
         "road_collapse",
         3,
         _pair(
             _MANHOLE,
-            r"没了|不见了|丢了|丢失|缺失|被偷|被盗|掀开|翻了|翻过来|冲开|冲走|打开了|敞开|开着|碎了|破了|塌了|陷下去|"
+            r"没了|不见了|丢了|丢失|缺失|被偷|被盗|掀开|翻了|翻过来|翻起来|(?:搞|拿|弄|撬)走|冲开|冲走|打开了|敞开|开着|碎了|破了|塌了|陷下去|"
             r"掉下去|被[^，,。]{0,2}(?:偷|盗)|偷走|跑哪里去了|不晓得跑哪|不知道跑哪|不晓得哪里去了|不知道哪里去了|是?空的|冇得|没得了|没有了",
         )
         + r"|(?:没|冇|没有)(?:得)?(?:盖子|井盖)|敞开的(?:窨)?井",
@@ -608,7 +676,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ),
     ("live_wire", 3, _pair(_WIRE, r"冒火|打火|火花|火星|闪|滋滋|吱吱|噼啪|漏电|带电|电到|电人|被电")),
     ("live_wire", 3, r"触电|被电(?:到|了|死|击|倒)|电到(?:人|了)|(?<!鱼)(?<!鱼都)电死|电打到|被麻|麻了一下|挨到就倒"),
-    ("live_wire", 2, r"(?:腿|手|脚)(?:发)?麻|麻手"),
+    ("live_wire", 2, r"(?:腿|手|脚)(?:发)?麻|麻手|摸[^，,。]{0,6}麻|(?:被)?弹开"),
     ("live_wire", 2.5, r"漏电|带电|水里有电|电线杆[^，,。]{0,3}(?:倒了|断了|倒下来|倒哒)"),
     ("live_wire", 2.5, rf"(?:断了的|断掉的|掉下来的)(?:电)?线|{_WIRE}[^，,。]{{0,3}}(?:在|泡在){_GROUND}"),
     ("live_wire", 2, r"电线杆[^，,。]{0,3}(?:歪|快倒)|线[^，,。]{0,4}露(?:出来|在外)"),
@@ -675,14 +743,14 @@ _RESOLVED = {
     kind: re.compile(f"{_RESOLVED_ANY}|{words}")
     for kind, words in {
         "gas": r"不是漏气|不是燃气|修好了|关掉了",
-        "fire": r"扑灭|灭了|被灭|灭掉|盖灭|浇灭|没烧起来|没有烧起来|火(?:早就|已经)灭",
+        "fire": r"扑灭|灭了|被灭|灭掉|盖灭|浇灭|没烧起来|没有烧起来|火(?:早就|已经)灭|关(?:了|掉|好)?火|火关(?:了|掉)",
         "flood": r"水(?:已经|早就|都)?退了|水退|救上来|救出来|转移出来|背出来|修好",
-        "trapped": r"救出来|弄出来|放出来|救下来|拉出来|救上来|已经出来|人倒是没事|人没事|里面没(?:有)?人|没(?:有)?人被困",
+        "trapped": r"救出来|弄出来|出来了|放出来|救下来|拉出来|救上来|已经出来|人倒是没事|人没事|里面没(?:有)?人|没(?:有)?人被困",
         "violence": r"带走了|处理了|处理完|处理好了|散了|抓了|被抓|控制住|劝开了|判了|立案",
         "self_harm": r"救回来|抢救过来|好多了|气话|开玩笑|说着玩|随便说说|出院了|被救|稳定了",
-        "unresponsive_or_missing": r"找到了|找回来|(?<![没冇未就要能会])回来了|回家了|好好的|没事了|没大碍|醒过来|醒了|"
+        "unresponsive_or_missing": r"找到了|找回来|联系上了|(?:已经)?在医院了|送(?:到|去|进)了?医院|没大事|(?:人|现在|已经)(?:已经|都)?好了|(?<![没冇未就要能会])回来了|回家了|好好的|没事了|没大碍|醒过来|醒了|"
         r"抢救过来|送(?:到|去)?医院了|拉走了|接走了|出院|脱离危险|开门了|人没事",
-        "road_collapse": r"盖好|换了新的|换了一个新的|填好|补好|修好|围起来|警示|封起来|围挡|弄好了",
+        "road_collapse": r"没(?:有)?塌|盖好|换了新的|换了一个新的|填好|补好|修好|围起来|警示|封起来|围挡|弄好了",
         "live_wire": r"修好|来电了|电也来了|挪走|接好|处理好了|断了电|断电了|停了电|在修|抢修",
         "locked_in_alone": r"救出来|打开了|开了门|门开了|抱出来|砸窗把|救下来|没事了|接走|抱走|(?:家长|大人)(?:来了|回来了)",
     }.items()
@@ -695,6 +763,8 @@ _OLD_PAST = re.compile(
     r"前阵子|过一次|过火|(?:19|20)\d\d年|二零[一二]\S年|\d{4}年|\d+年前|\d+月\d+[日号]|\d+月份|元月|"
     r"发生过|遇到过|碰到过|经历过|出过|有过|发生的|发生了"
 )
+# … or said after it: 刷到了一个很久以前的帖子 / 是去年的事
+_PAST_AFTER = re.compile(r"(?:很久|好久|好多年|几年)以前|是(?:去年|前年|上个月|以前|几年前|好久以前)的事")
 _RECENT_PAST = re.compile(r"昨天|昨晚|前天|今天早上|早上|上午|中午|半夜|凌晨")
 _PERSISTING = re.compile(r"到现在|至今|现在还|还是|还没有?人|还冇|一直|还在|还没")
 # … or in a short clause right after (到现在还在那里), not in one that goes on about something else (到现在肇事
@@ -723,6 +793,9 @@ _REPORTED_AFTER = re.compile(r"^的?(?:消息|新闻|报道|视频|谣言|传言
 _CATEGORY_AFTER = re.compile(
     r"^[^，,。！？!?]{0,4}的(?:安全)?(?:问题|事件|现象)|^[^，,。！？!?]{0,8}等[^，,。！？!?]{0,4}(?:情况|问题|事件|现象)"
 )
+_CUT_THINGS = re.compile(r"[树竹柴木枝草]")
+_BLOCKED_WAY = re.compile(r"堵(?:住|死|着)|挡(?:住|着)|占(?:住|着|了)")
+_FIRE_OR_WATER = re.compile(r"烟|火|水|塌")
 _HABITUAL_AFTER = re.compile(r"时有发生|经常发生|频繁发生|屡屡发生|多次发生|常有|每天[^，,。]{0,3}都这样|天天都这样")
 # Away for months (他在外地打工，半年没回来了) is not missing.
 _LONG_ABSENCE = re.compile(r"半年|一年|几年|[一二两三四五六七八九十几]+(?:个月|年)|打工|出差")
@@ -730,13 +803,17 @@ _LONG_ABSENCE = re.compile(r"半年|一年|几年|[一二两三四五六七八�
 _BURST_MAIN = re.compile(r"水管|自来水|爆管|供水管|管子爆")
 # Hearsay, news, rumour, or somewhere else: a danger told about, not one to attend to here.
 _REPORTED = re.compile(
-    r"听说|据说|听人(?:家)?(?:说|讲)|新闻|报道|报纸|电视上|网上|抖音|(?:看到|刷到|发了)[^，,。]{0,4}视频|视频(?:上|里)|朋友圈|群里(?:有人)?在?(?:传|说|发)|"
-    r"传言|谣言|(?:别人|人家|邻居|同事|朋友|阿姨)(?:跟我)?(?:说|讲)|外地|别的地方|老家那边|外省"
+    r"听说|据说|听人(?:家)?(?:说|讲)|听(?:楼下|楼上|隔壁|邻居|别人|人家|街坊|同事|群里|他们|大家)[^，,。]{0,4}(?:说|讲)|"
+    r"(?:群里|网上|朋友圈)[^，,。]{0,4}(?:看到|刷到)|看到说|新闻|报道|报纸上|登报|电视上|动画片?|电视剧|电影里|电影上|那个电影|节目里|节目上|那个节目|剧里|小说|纪录片|网上|抖音|(?:看到|刷到|发了)[^，,。]{0,4}视频|视频(?:上|里)|朋友圈|群里(?:有人)?在?(?:传|说|发)|"
+    r"传言|谣言|(?:别人|人家|邻居|同事|朋友|阿姨)(?:跟我)?(?:说|讲)|(?:外地|别的地方|老家那边|外省)(?:有个?|的一个|的)"
 )
+_MEDIUM = re.compile(r"网上|抖音|朋友圈|群里(?:有人)?在?(?:传|说|发)|(?:看到|刷到|发了)[^，,。]{0,4}视频|视频(?:上|里)")
 _HABITUAL = re.compile(
     r"天天|每天|每次|经常|老是|总是|动不动|三天两头|常常|时常|一下雨|一下大雨|一到|频繁|频发|每年|多次|屡次|时有发生"
 )
-_FIGURATIVE_BEFORE = re.compile(r"简直|就像|如同|仿佛|得(?:我们?|都|快|要|想|我都|我想|快要){1,2}$|心(?:都)?在$")
+_FIGURATIVE_BEFORE = re.compile(
+    r"简直|就像|如同|仿佛|我都快要?$|得(?:我们?|都|快|要|想|我都|我想|快要){1,2}$|心(?:都)?在$"
+)
 _FIGURATIVE_AFTER = re.compile(r"^[^，,。！？!?]{0,6}(?:一样|似的|一般)")
 _PRESENT = re.compile(
     r"正在|还在|刚刚|刚才|现在|此刻|这会儿|目前|快点|快来|赶紧|赶快|救命|越来越|马上来|一直在|不好了|你等一?下|"
@@ -748,6 +825,8 @@ _PRESENT_JUST_BEFORE = re.compile(r"(?:(?<![存所实自内现])在[^，,。]?|�
 _VERB_START = frozenset("冒漏喷烧着打砍追砸流淹涨响叫哭喊拍掉垂闪滋吱渗塌陷往抽吐喘冲灌进漫困关卡压埋晃")
 # Words that end a narrative in the past: the caller is back to now.
 _NOW_FRAME = re.compile(r"现在|今天|刚刚|刚才|正在|还在|此刻|这会儿|目前|马上|快点|救命")
+# Words of a time to come end a narrative in the past too (…以前帮过我。以后就不麻烦你们了).
+_FUTURE = re.compile(r"以后|今晚|今天晚上|待会|等下|一会儿|明天|马上就|准备|打算")
 # A call about compensation, insurance, praise, a suggestion or a cancelled request narrates its dangers.
 _CALM_PURPOSE = re.compile(
     r"保险|理赔|赔偿|索赔|赔钱|补偿|补助|补贴|认定书|损失|起诉|打官司|抚恤|报销|表扬|感谢|锦旗|点赞|建议|取消|不用来了|"
@@ -809,7 +888,7 @@ class _Text:
                 frames.append(frame)
                 sentence = self.text[begin:end]
                 past = _OLD_PAST.search(sentence) or _RECENT_PAST.search(sentence)
-                now = _last(_NOW_FRAME, sentence)
+                now = _last(_NOW_FRAME, sentence) or _last(_FUTURE, sentence)
                 if now and (not past or now.start() > past.start()):
                     frame = None
                 elif past:
@@ -827,6 +906,7 @@ class _Mention:
     start: int
     present: bool
     cue: int = -1  # which cue found it: the same cue said again (下不来，上不去) adds nothing
+    discounted: bool = False  # weighed down by its context (past, habitual, a burst main, a later worry …)
 
 
 def _progressive(text: str, position: int) -> bool:
@@ -834,6 +914,22 @@ def _progressive(text: str, position: int) -> bool:
     return text[position : position + 1] in _VERB_START and bool(
         _PRESENT_JUST_BEFORE.search(text[max(0, position - 3) : position])
     )
+
+
+def _resolved(context: _Text, kind: str, end: int) -> bool:
+    """Whether what ends a danger of this kind is said after it — not asked (有没有做警示？) nor denied (还没修好)."""
+    text = context.text
+    for found in _RESOLVED[kind].finditer(text, end, min(len(text), end + RESOLUTION_REACH)):
+        clause_start, clause_end = context.clause(found.start())
+        if _negated(text, max(clause_start, found.start() - CLAUSE_REACH), found.start()):
+            continue
+        if text[clause_end : clause_end + 1] in ("？", "?") or _QUESTION.search(text[clause_start:clause_end]):
+            continue
+        return True
+    return False
+
+
+_QUESTION = re.compile(r"有没有|是否|吗$|了没$|没有$|好了吗|吧$")
 
 
 def _negated(text: str, clause_start: int, position: int) -> bool:
@@ -845,22 +941,27 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
     """A mention of a danger weighed in its context; None when it does not speak of a danger now."""
     text = context.text
     start, end = match.start(), match.end()
+    # an ASR engine may give a whole turn without a comma: a clause is then the words around the mention, a
+    # sentence a little more
     sentence_start, sentence_end = context.sentence(start)
+    sentence_start, sentence_end = max(sentence_start, start - SENTENCE_REACH), min(sentence_end, end + SENTENCE_REACH)
     clause_start, clause_end = context.clause(start)
-    before_sentence = text[sentence_start:start]
+    clause_start, clause_end = max(clause_start, start - CLAUSE_REACH), min(clause_end, end + CLAUSE_REACH)
     after_sentence = text[end:sentence_end]
     # the clause after the mention's, within the sentence: where "还在", "到现在还" carry over
-    next_clause_end = context.clause(clause_end + 1)[1] if clause_end < sentence_end else clause_end
+    # the clause after the one the mention ends in (a pair may run over a comma)
+    end_clause_end = max(clause_end, context.clause(max(start, end - 1))[1])
+    next_clause_end = context.clause(end_clause_end + 1)[1] if end_clause_end < sentence_end else end_clause_end
     near_after = text[end:next_clause_end]
     predicate = start
     for group in ("s", "t"):
         if group in match.re.groupindex and match.group(group) is not None:
             predicate = match.start(group)
     if _negated(text, clause_start, start) or (
-        predicate != start and _negated(text, context.clause(predicate)[0], predicate)
+        predicate != start and _negated(text, max(context.clause(predicate)[0], predicate - CLAUSE_REACH), predicate)
     ):
         return None
-    if _RESOLVED[cue.kind].search(text, end, min(len(text), end + RESOLUTION_REACH)):
+    if _resolved(context, cue.kind, end):
         return None
     # what is told before the predicate of a pair: "电梯频繁故障，上周二曾发生困人" / "井盖…我怕哪天碎了"
     told_before = text[sentence_start : max(start, predicate)]
@@ -899,8 +1000,11 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
             or (len(text) <= SHORT_MESSAGE and _WRITTEN_NOW.search(text[sentence_start:sentence_end]))
         )
     if figurative:
-        return _Mention(cue.kind, cue.weight * FIGURATIVE_SELF_HARM_SHARE, match.group(0), start, False, id(cue))
-    if (_REPORTED.search(told_before) or _REPORTED_AFTER.match(text[end:clause_end])) and not present:
+        return _Mention(cue.kind, cue.weight * FIGURATIVE_SELF_HARM_SHARE, match.group(0), start, False, id(cue), True)
+    reported = _REPORTED.search(told_before[-REPORTED_REACH:])
+    if cue.kind == "self_harm" and reported and _MEDIUM.fullmatch(reported.group(0)):
+        reported = None  # 我儿子在网上说今天晚上就结束一切: where the one at risk said it, not news
+    if (reported or _REPORTED_AFTER.match(text[end:clause_end])) and not present:
         return None
     weight = cue.weight
     if _LATER.search(after_sentence):
@@ -908,12 +1012,16 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
         present = False
     if cue.kind == "unresponsive_or_missing" and _LONG_ABSENCE.search(clause):
         return None
+    if cue.kind == "violence" and "砍" in word and _CUT_THINGS.search(clause):
+        return None  # 小区的树全被砍了
+    if cue.kind == "trapped" and _BLOCKED_WAY.search(sentence) and not _FIRE_OR_WATER.search(sentence):
+        weight *= BLOCKED_WAY_SHARE  # 共享单车倒了一地，堵住了楼道口，老人推轮椅出不去: in the way, not trapped
     if cue.kind == "flood" and _BURST_MAIN.search(text[sentence_start:sentence_end]):
         weight *= BURST_MAIN_SHARE
     if not present:
         recent = _RECENT_PAST.search(told_before)
-        old = _OLD_PAST.search(told_before) or text[end : end + 1] == "过"
-        if not (old or recent) and not _NOW_FRAME.search(told_before):
+        old = _OLD_PAST.search(told_before) or text[end : end + 1] == "过" or _PAST_AFTER.search(after_sentence)
+        if not (old or recent) and not _NOW_FRAME.search(told_before) and not _FUTURE.search(told_before):
             # a sentence without a time of its own is told in the time of the sentences before it
             old = context.frame_before(start) == "past"
         if old or recent:
@@ -925,11 +1033,9 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
                 return None
             if not persisting:
                 weight *= PAST_STATE_SHARE
-        habitual = _last(_HABITUAL, before_sentence)
-        # 天天被打，今天……现在还在打: a marker of now after the habit speaks of now
-        if (habitual and not _NOW_FRAME.search(before_sentence, habitual.end())) or _HABITUAL_AFTER.search(
-            after_sentence
-        ):
+        habitual = _last(_HABITUAL, told_before)
+        # 天天被打，今天……现在还在打: a marker of now after the habit speaks of now (电梯频繁故障困人: inside)
+        if (habitual and not _NOW_FRAME.search(told_before, habitual.end())) or _HABITUAL_AFTER.search(after_sentence):
             weight *= HABITUAL_SHARE
         if calm_purpose and _CALM_PURPOSE.search(text, sentence_start):
             # compensation or praise asked for in the mention's sentence or after it: an embedded emergency
@@ -937,13 +1043,19 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
             weight *= CALM_PURPOSE_SHARE
         if not call:
             weight *= WRITTEN_SHARE
-    return _Mention(cue.kind, weight, match.group(0), start, present, id(cue))
+    return _Mention(cue.kind, weight, match.group(0), start, present, id(cue), weight < cue.weight)
 
 
 # A kind said not to be happening now ("现在冇打，我走了") cancels its mentions not themselves marked as now.
 _NOT_NOW = {
     "violence": re.compile(r"(?:现在|已经)(?:都|还)?(?:冇|没|没有|不)(?:得|有)?(?:打|动手)"),
     "fire": re.compile(r"(?:现在|已经)(?:都|还)?(?:冇|没|没有)(?:得|有)?(?:着火|起火|烧|火)|火(?:早就|已经)灭"),
+    # said in jest or anger, and said so (他是开玩笑的 / 说的气话); not 不是开玩笑, nor 平时说气话，但这次…
+    "self_harm": re.compile(
+        r"(?<!不是)(?<!没有)(?<!不像)(?<!没)(?:开玩笑|说气话|气话|抱怨一下|发牢骚|随口说说?|说说而已|口头禅|"
+        r"骗(?:人|打赏|钱|流量|关注)|炒作|摆拍|演戏|装的)"
+        r"(?![^。！？\n]{0,12}(?:但|可是|不过|这次|这回))"
+    ),
 }
 
 
@@ -951,15 +1063,55 @@ def _mentions(text: str, *, call: bool) -> list[_Mention]:
     return _judged(text, call=call)[0]
 
 
+# A caller's turn that denies what the operator has just read back: wholly (不是不是 / 没有没有，没关人 / 哦不是，/
+# 不是现在，是上个月的事) or one word of it (不是燃气，是垃圾的味道 / 不是失联，她在外地读大学).
+_DENIAL = re.compile(
+    r"^(?:[哎哦噢呃嗯啊唉]+[，,]?)?(?:(?P<whole>(?:不是|没有|没|冇|冇得|不对|不不|莫)(?:不是|没有|没|冇|不对|不)?(?=[，,。！!…~～\s]|$))"
+    r"|不是(?P<word>[^，,。！!？?是]{2,6})(?:[，,]|的事))"
+)
+# A denial of when (不是现在) is whole: what the caller said happened, at another time.
+_DENIED_TIME = re.compile(r"现在|今天|刚才|刚刚|这次|这会")
+# A denial of where or which (不是三楼，是四楼 / 不是楼下) leaves the danger standing.
+_DETAIL = re.compile(r"[楼层号栋单元路街区村镇边面上下里外东西南北左右前后门口\d一二三四五六七八九十两几]")
+# The operator asks the caller to confirm a read-back …
+_CONFIRMING = re.compile(r"(?:是吧|对吧|是吗|对吗|是不是|对不对|没错吧|吗)[？?。！!，,]*")
+# … and no other yes-or-no question after it that the caller's "no" may answer (对吗？有没有做警示？ — 冇得).
+_YES_NO = re.compile(r"有没有|是否|是不是|吗|了没|没有")
+
+
+def _denied(text: str) -> list[tuple[int, int, str | None, int]]:
+    """The operator's read-backs the caller denies in the next turn, as (start, end, word, until): every danger
+    in one is set aside when the denial is whole (word None), the dangers that contain the word otherwise; the
+    caller's words before ``until`` (the end of the denial) are set aside with it. A denial of a detail (不是三楼，
+    是四楼) leaves the read-back's danger standing."""
+    denied = []
+    start = 0
+    lines = text.split("\n")
+    for index, line in enumerate(lines[:-1]):
+        confirm = _CONFIRMING.search(line)
+        if is_read_back(line) and confirm and not _YES_NO.search(line, confirm.end()):
+            following = lines[index + 1]
+            denial = _DENIAL.match(following.lstrip())
+            if denial:
+                until = start + len(line) + 1 + len(following) - len(following.lstrip()) + denial.end()
+                word = denial.group("word")
+                if word is not None and _DENIED_TIME.search(word):
+                    word = None
+                denied.append((start, start + len(line), word, until))
+        start += len(line) + 1
+    return denied
+
+
 def _judged(text: str, *, call: bool) -> tuple[list[_Mention], set[str]]:
     """The mentions of a danger that speak of one now, and the kinds of those the judge set aside (negated,
-    resolved, past, hypothetical, hearsay …)."""
+    resolved, past, hypothetical, hearsay, denied by the caller …)."""
     candidates: set[int] = set(_UNANCHORED)
     for char in set(text):
         candidates.update(_PARTS_BY_CHARACTER.get(char, ()))
     matches = [(_PARTS[index][0], match) for index in sorted(candidates) for match in _PARTS[index][1].finditer(text)]
     if not matches:
         return [], set()
+    denied = _denied(text) if call and "\n" in text else []
     context = _Text(text)
     calm = {kind for kind, pattern in _NOT_NOW.items() if pattern.search(text)}
     calm_purpose = bool(_CALM_PURPOSE.search(text))
@@ -967,12 +1119,20 @@ def _judged(text: str, *, call: bool) -> tuple[list[_Mention], set[str]]:
     matches.sort(key=lambda item: (item[1].start() - item[1].end(), -item[0].weight))
     taken: list[tuple[int, int]] = []
     found: list[_Mention] = []
+    denied_until: dict[str, int] = {}  # a kind the caller denies, and where the turn that denies it ends
     set_aside: set[str] = set()
     for cue, match in matches:
         if any(s <= match.start() and match.end() <= e for s, e in taken):
             continue
         taken.append((match.start(), match.end()))
         mention = _judge(context, cue, match, call=call, calm_purpose=calm_purpose)
+        for start, end, word, until in denied:
+            if start <= match.start() < end and (word is None or word in match.group(0) or match.group(0) in word):
+                mention = None
+                # the caller says it is not happening (不是不是，没着火，是烧烤店的油烟 / 不是失联): the kind is calm
+                # in the whole call, unless what is denied is where or which (不是楼下，是楼上着火了)
+                if word is None or not _DETAIL.search(word):
+                    denied_until[cue.kind] = max(denied_until.get(cue.kind, 0), until)
         if mention is not None and not (mention.kind in calm and not mention.present):
             found.append(mention)
         else:
@@ -980,6 +1140,12 @@ def _judged(text: str, *, call: bool) -> tuple[list[_Mention], set[str]]:
             # whole, "断了的线" is not
             taken.pop()
             set_aside.add(cue.kind)
+    if calm or denied_until:  # a kind calm in the whole call, or denied: what was said of it before the denial
+        kept = [
+            m for m in found if not (m.kind in calm and not m.present) and not m.start < denied_until.get(m.kind, -1)
+        ]
+        set_aside.update(m.kind for m in found if m not in kept)
+        found = kept
     return found, set_aside
 
 
@@ -1005,39 +1171,15 @@ def assess(text: str, *, call: bool = False, learned: bool = True) -> SafetyAsse
     the caller's part of a phone call (a call states its emergency anywhere, a letter in its opening).
     ``learned=False``: the rules alone, without the learned second opinion (to measure what it adds)."""
     lexicon = intent.urgency(text)
-    mentions, set_aside = _judged(text, call=call)
-    scores = _scores(mentions, call=call)
-    if scores:
-        leading = max(scores, key=scores.__getitem__)
-        if call:
-            # dangers of different kinds in one call support each other: water in a tunnel and a man in a car
-            support = max((score for kind, score in scores.items() if kind != leading), default=0.0)
-            scores[leading] += SUPPORT_SHARE * support
-        if scores[leading] >= PLEA_LIFTS and _PLEA.search(text):
-            scores[leading] += PLEA_BONUS
-    risky = {kind: score for kind, score in scores.items() if score >= THRESHOLD}
+    mentions, set_aside, scores = _scored(text, call=call)
     # the learned second opinion, for calls (it was trained on what callers say, not on letters)
     model = safety_model.model() if call and learned else None
     reading = model.read(text) if model is not None else None
-    if risky and reading is not None and _vetoed(risky, mentions, reading):
-        risky = {}
-    if risky:
-        kind = _kind_of(risky)
-        confidence = round(min(CONFIDENCE_CAP, 0.6 + 0.07 * risky[kind]), 4)
-    elif reading is not None and reading.risk >= RESCUE_RISK and _rescued(scores, set_aside, reading):
-        # the rules' own kind when they saw something of it, the model's otherwise; self-harm first, but not on
-        # the model's word alone (吃了蘑菇以后一直吐 reads like 吃了一瓶药): its protocol needs a word of it
-        leading = max(scores, key=scores.__getitem__) if scores else None
-        if scores.get("self_harm", 0.0) >= SELF_HARM_SEEN or (reading.kind == "self_harm" and "self_harm" in set_aside):
-            kind = "self_harm"
-        elif leading and scores[leading] >= SEEN:
-            kind = leading
-        else:
-            kind = next(k for k in reading.kinds if k != "self_harm")
-        risky = {kind: scores.get(kind, 0.0)}
-        confidence = round(min(CONFIDENCE_CAP, 0.5 + 0.4 * reading.risk), 4)
-    else:
+    decided = _decision(scores, mentions, set_aside, reading)
+    if decided is None:
         return SafetyAssessment(urgency=_not_an_emergency(lexicon))
+    kind, confidence = decided
+    risky = {k for k, score in scores.items() if score >= THRESHOLD} | {kind}
     triggers = tuple(dict.fromkeys(m.word for m in sorted(mentions, key=lambda m: m.start) if m.kind == kind))
     if not triggers and model is not None:
         triggers = model.read(text, explain=3).words  # what the model read most as this risk, as in the text
@@ -1055,21 +1197,70 @@ def assess(text: str, *, call: bool = False, learned: bool = True) -> SafetyAsse
     )
 
 
+def _scored(text: str, *, call: bool) -> tuple[list[_Mention], set[str], dict[str, float]]:
+    """The mentions of a danger now, the kinds set aside, and each kind's score (with the support of another
+    kind and a plea, in a call)."""
+    mentions, set_aside = _judged(text, call=call)
+    scores = _scores(mentions, call=call)
+    if scores:
+        leading = max(scores, key=scores.__getitem__)
+        if call:
+            # dangers of different kinds in one call support each other: water in a tunnel and a man in a car
+            support = max((score for kind, score in scores.items() if kind != leading), default=0.0)
+            scores[leading] += SUPPORT_SHARE * support
+        if scores[leading] >= PLEA_LIFTS and _PLEA.search(text):
+            scores[leading] += PLEA_BONUS
+    return mentions, set_aside, scores
+
+
+def _decision(
+    scores: dict[str, float],
+    mentions: list[_Mention],
+    set_aside: set[str],
+    reading: safety_model.Reading | None,
+) -> tuple[str, float] | None:
+    """The kind of risk now and the confidence in it, or None: the rules' scores weighed with the model's
+    reading (None: the rules alone)."""
+    risky = {kind: score for kind, score in scores.items() if score >= THRESHOLD}
+    if risky and reading is not None and _vetoed(risky, mentions, reading):
+        risky = {}
+    # what the rules weighed down for its context (past, habitual, a burst main …) they read as not now, as what
+    # they set aside
+    set_aside = set_aside | {m.kind for m in mentions if m.discounted and not m.present}
+    if risky:
+        kind = _kind_of(risky, scores)
+        return kind, round(min(CONFIDENCE_CAP, 0.6 + 0.07 * max(risky.values())), 4)
+    if reading is not None and reading.risk >= RESCUE_RISK and _rescued(scores, set_aside, reading):
+        # the rules' own kind when they saw something of it, the model's otherwise; self-harm first, but not on
+        # the model's word alone (吃了蘑菇以后一直吐 reads like 吃了一瓶药): its protocol needs a word of it
+        leading = max(scores, key=scores.__getitem__) if scores else None
+        if scores.get("self_harm", 0.0) >= SELF_HARM_SEEN or (reading.kind == "self_harm" and "self_harm" in set_aside):
+            kind = "self_harm"
+        elif leading and scores[leading] >= SEEN:
+            kind = leading
+        else:
+            kind = next(k for k in reading.kinds if k != "self_harm")
+        return kind, round(min(CONFIDENCE_CAP, 0.5 + 0.4 * reading.risk), 4)
+    return None
+
+
 def _rescued(scores: dict[str, float], set_aside: set[str], reading: safety_model.Reading) -> bool:
     """Whether the model's risk may stand where the rules' does not reach the threshold. It speaks where the
     rules found no words for a danger, or some evidence of one. Where they found danger words and set them all
     aside (不是被锁在车里, 不是漏气, 上个月着过火) their reading of negation and time is the better one — but for
     self-harm, whose words come hedged, half-denied and mixed with the past (我以前也想过死，这次…), the model
     agreeing that it reads like self-harm is enough: recall first."""
-    if not set_aside or max(scores.values(), default=0.0) >= SEEN:
+    if not set_aside or any(scores.get(kind, 0.0) >= SEEN for kind in set(scores) - set_aside):
         return True
     return reading.kind == "self_harm" and "self_harm" in set_aside
 
 
-def _kind_of(risky: dict[str, float]) -> str:
-    """The kind of risk to act on: self-harm before anything (its protocol), then the cause before the
-    casualty (a fight, a fire or a collapse with someone on the ground is that fight, fire or collapse)."""
-    if "self_harm" in risky:
+def _kind_of(risky: dict[str, float], scores: dict[str, float]) -> str:
+    """The kind of risk to act on: self-harm before anything (its protocol), also when its words alone would
+    not reach the threshold (手里拿着刀片 … 划了两道 is no fight; 喝了一瓶农药 … 吐白沫 is no illness), then the
+    cause before the casualty (a fight, a fire or a collapse with someone on the ground is that fight, fire or
+    collapse)."""
+    if "self_harm" in risky or scores.get("self_harm", 0.0) >= SELF_HARM_WINS:
         return "self_harm"
     causes = {kind: score for kind, score in risky.items() if kind != "unresponsive_or_missing"}
     return max(causes or risky, key=(causes or risky).__getitem__)
@@ -1080,7 +1271,8 @@ def _vetoed(risky: dict[str, float], mentions: list[_Mention], reading: safety_m
     (上个月我们这里一个电动车在楼道里着火 … 我们怎么充电 / 同事想不开辞职了，我想问劳动仲裁)"""
     kind = max(risky, key=risky.__getitem__)
     return (
-        risky[kind] < VETO_EVIDENCE
+        "self_harm" not in risky
+        and risky[kind] < VETO_EVIDENCE
         and reading.risk < VETO_RISK
         and not any(m.present for m in mentions if m.kind in risky)
     )
