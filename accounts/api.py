@@ -34,7 +34,7 @@ class TokenLoginView(LoginView):
         responses={200: _TOKEN_OUT, 400: OpenApiResponse(description="Wrong user name or password.")},
         summary="Get an API token",
     )
-    def post(self, request: Request, format: str | None = None) -> Response:  # noqa: A002 - DRF's signature
+    def post(self, request: Request, format: str | None = None) -> Response:
         # The plain HttpRequest: django-axes marks a locked-out attempt on it, and its middleware answers 429.
         serializer = AuthTokenSerializer(data=request.data, context={"request": request._request})
         serializer.is_valid(raise_exception=True)
@@ -46,7 +46,7 @@ class TokenLogoutView(LogoutView):
     """Revoke the token this request is sent with."""
 
     @extend_schema(request=None, responses={204: None}, summary="Revoke this API token")
-    def post(self, request: Request, format: str | None = None) -> Response:  # noqa: A002
+    def post(self, request: Request, format: str | None = None) -> Response:
         return super().post(request, format=format)
 
 
@@ -54,5 +54,5 @@ class TokenLogoutAllView(LogoutAllView):
     """Revoke every token of the user."""
 
     @extend_schema(request=None, responses={204: None}, summary="Revoke all of the user's API tokens")
-    def post(self, request: Request, format: str | None = None) -> Response:  # noqa: A002
+    def post(self, request: Request, format: str | None = None) -> Response:
         return super().post(request, format=format)

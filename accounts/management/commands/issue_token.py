@@ -24,4 +24,6 @@ class Command(BaseCommand):
             raise CommandError(f"no active user {username!r}")
         instance, token = get_token_model().objects.create(user=user, expiry=timedelta(days=days))
         self.stdout.write(token)
-        self.stderr.write(f"valid until {instance.expiry:%Y-%m-%d %H:%M %Z}; revoke it in the admin (Knox › Auth tokens)")
+        self.stderr.write(
+            f"valid until {instance.expiry:%Y-%m-%d %H:%M %Z}; revoke it in the admin (Knox › Auth tokens)"
+        )
