@@ -36,6 +36,9 @@ class TurnSerializer(serializers.Serializer):
         return attrs
 
 
+EARLIEST_RECEIPT_YEAR = 2000  # no hotline call or message is older; an earlier date is a client's bug
+
+
 class SubmissionInSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     sender_id = serializers.CharField(
@@ -65,6 +68,11 @@ class SubmissionInSerializer(serializers.Serializer):
     def validate_received_at(self, value: datetime) -> datetime:
         if value > timezone.now() + timedelta(minutes=5):
             raise serializers.ValidationError(_("The time of receipt lies in the future."))
+        if value.year < EARLIEST_RECEIPT_YEAR:
+            raise serializers.ValidationError(
+                _("The time of receipt lies before %(year)s; send when the call or message arrived.")
+                % {"year": EARLIEST_RECEIPT_YEAR}
+            )
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
