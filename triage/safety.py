@@ -125,8 +125,10 @@ SENTENCE_REACH = 60  # … and its sentence
 # mention marked as now, is not one when the model's risk is below VETO_RISK. Chosen on validation cases
 # written before either was tried (bench/data/safety_dev.md).
 RESCUE_RISK = 0.6
-VETO_RISK = 0.15
+VETO_RISK = 0.25
 VETO_EVIDENCE = 3.5
+STRONG_VETO_RISK = 0.1  # … and evidence below STRONG_VETO_EVIDENCE against a model surer still
+STRONG_VETO_EVIDENCE = 4.5
 SEEN = 1.5  # a kind the rules saw this much of names a rescued call's risk
 SELF_HARM_WINS = 2.5  # a call at risk with this much of self-harm in it is self-harm
 SELF_HARM_SEEN = 1.0  # a word of self-harm the rules kept (a figurative one too) makes a rescued call self-harm
@@ -315,7 +317,7 @@ _GROUND = (
     rf"(?:地上|地下|地面|路上|路面|马路|路中间|人行道|水里|水中|水沟|积水|水坑|坑里|水塘|河里|{_alike('田里')}|稻田|田埂|"
     r"草地|草里|护栏|一人高|半空)"
 )
-_MANHOLE = rf"(?:{_alikes('井盖', '窨井')}|人孔盖|下水道口?|雨水井|污水井|检修井|井口|盖子|盖板|铁板子?)"
+_MANHOLE = rf"(?:{_alikes('井盖', '窨井')}|[进近紧金尽]改|井[该概]|人孔盖|下水道口?|雨水井|污水井|检修井|井口|盖子|盖板|铁板子?)"
 _ROAD = r"(?:路面|马路|路基|路中间|路当中|路上|地面|地上|人行道|桥面|桥|路)"
 _ELEVATOR = rf"(?:{_alike('电梯')}|扶梯)"
 _FIRE_WORD = r"[火伙或货霍]"  # 着火 as an ASR engine may write it (着伙, 失或)
@@ -424,7 +426,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     (
         "trapped",
         3,
-        r"被困(?![扰难惑])|困在|困住|困着|(?<!贫)困人(?![口员群])|(?<![机相有])关人(?![员士事])|压在下面|压住了?|"
+        r"被困(?![扰难惑])|困在|困住|困着|(?<!贫)困人(?![口员群])|(?<![机相有])关人(?![员士事就])|压在下面|压住了?|"
         r"被压|被埋|埋(?:了|在|住|着)(?:人|一个|两个|几个|工人)?|吊在半空|卡在[^，,。]{0,8}(?:里|中间|两层|驾驶室|缝)|压扁了|"
         r"被(?:关|锁|困|卡)在(?!车)[^，,。]{0,4}(?:里|出不)",
     ),
@@ -488,7 +490,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         3,
         rf"不想{_FIRE_WORD}|不想活|活着(?:也|都|还)?(?:没|冇|有)(?:得|有|什么)?(?:什么)?意思|活着(?:挺|真|好|太)?没意思|"
         rf"想死(?![你了他她的心])|寻死|寻短见|轻生|{_alike('自杀')}(?!式)|跳楼(?![价甩])|跳(?:河|江|湖|桥|海|水库)|"
-        r"跳下去|割[腕碗]|割(?:了)?(?:手腕|脉|手)|划(?:了)?手腕|手上划|上吊|烧炭|炭(?:也|都)?(?:点|买|烧)|"
+        r"跳下去|割[腕碗]|割(?:了)?(?:手腕|脉|手)|划(?:了)?手腕|手上划|上吊|烧炭(?!取暖|烤火)|炭(?:也|都)?(?:点|买|烧)|"
         r"封(?:好|死)?了?门窗|门窗(?:都)?封|喝(?:了)?(?:农药|敌敌畏|百草枯|老鼠药)|"
         r"吃(?:了)?(?:一整|一|整|好多|很多|一大|半)(?:瓶|盒|把|堆)|活着是个?拖累|(?:我|自己)是个?(?:拖累|累赘|废人)|(?<!开)(?<!开点)(?<!开些)安眠药|老鼠药|敌敌畏|百草枯|"
         r"攒[^，,。]{0,4}药|药[^，,。]{0,4}攒|药[^，,。]{0,3}(?:拿出来|倒出来|准备好|买好|摆)|全(?:部)?吃(?:了|掉)|"
@@ -499,7 +501,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     (
         "self_harm",
         2.5,
-        r"(?:想|要)跳(?![舞绳槽])|去陪[^，,。]{0,5}了|没有人能找到我|不打算吃|没有我(?:也一样|更好|会更好)",
+        r"(?:想|要)跳(?![舞绳槽出])|去陪[^，,。]{0,5}了|没有人能找到我|不打算吃|没有我(?:也一样|更好|会更好)",
     ),
     (
         "self_harm",
@@ -535,7 +537,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"(?:存|攒|囤|藏)[^，,。]{0,8}(?:药|安定|安眠)|(?:安定|安眠药?|药片?)[^，,。]{0,6}(?:存|攒|囤)(?:下来|起来|着|了)|"
         r"喝[^，,。]{0,4}(?:农药|敌敌[畏位为未喂]|百草枯|除草剂|老鼠[药要])|喝药了|喝了药|(?:吃|喝)[^，,。]{0,4}老鼠[药要]|"
         r"(?:手腕|手臂|胳膊|腕子)[^，,。]{0,4}(?:划|割)|(?:划|割)[^，,。]{0,4}(?:手腕|胳膊|手臂|脉)|割脉|"
-        r"栏杆外|(?:跨|翻)(?:到|过|出)?[^，,。]{0,4}(?:栏杆|护栏|窗户?外)|往下跳|跳下来|卧轨|"
+        r"栏杆外|(?:跨|翻)(?:到|过|出)?[^，,。]{0,4}(?:栏杆|护栏|窗户?外)|(?<!人在)(?<!人都在)(?<!都在)往下跳|跳下来|卧轨|"
         r"开到(?:河|江|湖|水库|海)里|遗言|绝笔",
     ),
     (
@@ -573,7 +575,24 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ),
     ("self_harm", 2, r"找好(?:了)?地方|对不起(?:她|他)|会不会很?(?:痛苦|疼|痛)|最后(?:跟|和)[^，,。]{0,4}说|带句话"),
     ("self_harm", 0.75, r"(?:天台|楼顶|顶楼|房顶|屋顶)上"),
-    ("self_harm", 1.5, r"衣服[^，,。]{0,2}换好|钱[^，,。]{0,3}(?:都)?取出来"),
+    ("self_harm", 1.5, r"衣服[^，,。]{0,2}换好|钱[^，,。]{0,3}(?:都)?取出来|遗嘱|(?:江|河|湖)边[^，,。]{0,3}坐"),
+    (
+        "self_harm",
+        3,
+        r"把自己的事(?:情)?了了|了了自己|活着(?:还)?(?:干(?:什么|嘛|啥|么子)|有什么用|有啥用|还有什么意思)",
+    ),
+    (
+        "self_harm",
+        2.5,
+        r"(?:要是|如果|假如)?我(?:要是)?(?:不在了|走了以后|死了以后)|往(?:河|江|湖|水库|海|桥|楼顶|天台)(?:边|里|上)?(?:走|去)了|"
+        r"(?:已经|现在)(?:就)?(?:在|站在|坐在|到了)(?:顶楼|楼顶|天台|桥上|江边|河边|窗台|桥栏)",
+    ),
+    (
+        "self_harm",
+        2,
+        r"(?:我|是我自己)[^，,。]{0,3}(?:准备|打算|想)(?:要)?走了|用不着了|用不上了|保险[^，,。]{0,4}赔[^，,。]{0,4}给|"
+        r"不(?:再)?给(?:家里|家人|你们|大家|孩子|爸妈)添(?:麻烦|负担)",
+    ),
     (
         "self_harm",
         2.5,
@@ -613,7 +632,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     (
         "unresponsive_or_missing",
         2.5,
-        r"(?:到现在|一晚上|一夜|一直|天黑了?)(?:都|还)?(?:没|冇|未)(?:有)?(?:回来|回家|回)|倒下去|倒下了|"
+        r"(?:到现在|一晚上|一夜|一直|天黑了?)(?:都|还|一直){0,2}(?:没|冇|未)(?:有|得)?(?:回来|回家|回(?![音复电信话]))|倒下去|倒下了|"
         r"胸口(?:好|很)?(?:痛|疼|闷)|心口(?:好|很)?(?:痛|疼)|呼吸困难|中暑|被车撞|撞倒|脸(?:都)?(?:青|紫)了|"
         r"摔倒[^，,。]{0,6}(?:起不来|爬不起来|不应|流血|血)|头上(?:在|都是|全是)?(?:流血|血)|流了好多血|起不来了|"
         r"(?:高烧|发烧到?四十)",
@@ -631,6 +650,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ),
     ("unresponsive_or_missing", 2, r"(?:门口|门缝|屋里)[^，,。]{0,6}(?:臭|味道)|摔(?:下床|下来)"),
     ("unresponsive_or_missing", 2.5, r"按胸口|心肺复苏|人工呼吸"),
+    ("unresponsive_or_missing", 3, r"(?:趴|漂|浮)在水(?:面)?上|脸朝下"),
     ("unresponsive_or_missing", 1.5, r"一个人住|独居"),
     ("unresponsive_or_missing", 1, r"高血压|心脏病|糖尿病|哮喘|癫痫|老年痴呆|失智|腿脚不便|行动不便"),
     # ---- a road collapsed or an open manhole
@@ -712,6 +732,8 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"钥匙(?:锁)?在(?:车|屋|家|房)?(?:里|上)(?:面)?|锁在车里|没有大人|冇得大人|没大人|大人不在|就(?:他|她)一个人|"
         r"一个人在(?:家|屋|屋里|房间|车)|瘫痪[^，,。]{0,6}(?:没人|没有人)",
     ),
+    ("locked_in_alone", 2.5, r"(?:一天|一整天|两天|几天)?没吃没喝|(?:一天|两天|几天)(?:都)?没(?:人)?(?:进出|照顾|管)"),
+    ("locked_in_alone", 1.5, r"瘫(?:痪)?在床|动不了|卧床"),
 )
 CUES = tuple(_cue(kind, weight, regex) for kind, weight, regex in _CUES)
 # Every alternative of every cue, and which of them a character may start: a text runs only the alternatives
@@ -737,7 +759,7 @@ _NOT_NEGATION = re.compile(r"^(?:想到|多久|过多久|一会|过几|停|断|�
 # What ends a danger, said after it: the same words for every kind, and the words that end its kind.
 _RESOLVED_ANY = (
     r"取消|不用来了|不用派人|虚惊一场|误会|搞错了|看错了|查清楚了|单子可以结|可以结单|早就没事|已经没事|"
-    r"恢复运行|恢复正常"
+    r"恢复运行|恢复正常|说错了|口误|(?:是|在|搞)(?:消防)?(?:演习|演练)|是假的|误报"
 )
 _RESOLVED = {
     kind: re.compile(f"{_RESOLVED_ANY}|{words}")
@@ -838,7 +860,7 @@ _FIRE_EVENT = re.compile(r"着火|起火|失火|爆炸|炸了")
 # Flames someone keeps on purpose (a barbecue, burning paper or straw) are not a fire either.
 _BURNING_ON_PURPOSE = re.compile(r"烧烤|炭火|烤红薯|烤肉|烧纸|烧垃圾|焚烧|秸秆|有人在烧|烧树叶")
 _POLLUTION = re.compile(
-    r"污染|毒气|烟囱|排放|焚烧|有人在烧|烧垃圾|烧烤|锅炉|工厂|作坊|废气|刺鼻|空气|秸秆|油烟|熏|烧纸|烟花|鞭炮"
+    r"污染|毒气|烟囱|排放|焚烧|有人在烧|烧垃圾|烧烤|锅炉|工厂|作坊|废气|刺鼻|空气|秸秆|油烟|熏|烧纸|烟花|鞭炮|抽烟|吸烟"
 )
 # A web message is written after the fact: it states a danger now only with words like these.
 _WRITTEN_NOW = re.compile(r"正在|还在|现在|此刻|刚刚|刚才|马上|立即|立刻|紧急|赶快|赶紧|快来|救命|速来|请速")
@@ -993,6 +1015,10 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
             or _progressive(text, start)
             or _progressive(text, predicate)
         )
+        long_ago = _last(_OLD_PAST, text[context.sentence(start)[0] : start])
+        if present and long_ago and not _NOW_FRAME.search(text, long_ago.end(), clause_end):
+            # 上礼拜四晚上……接电话的人一直在电话里教我做心肺复苏: a past told with its durations
+            present = False
     else:  # a letter's 一直, 越来越 describe a situation; its 现在, 正在, 紧急 speak of now in the clause, or
         # in the sentence of a short message (小区3栋着火了，浓烟很大，请马上派人来！)
         present = bool(
@@ -1019,9 +1045,15 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
     if cue.kind == "flood" and _BURST_MAIN.search(text[sentence_start:sentence_end]):
         weight *= BURST_MAIN_SHARE
     if not present:
-        recent = _RECENT_PAST.search(told_before)
-        old = _OLD_PAST.search(told_before) or text[end : end + 1] == "过" or _PAST_AFTER.search(after_sentence)
-        if not (old or recent) and not _NOW_FRAME.search(told_before) and not _FUTURE.search(told_before):
+        # times are read in the whole sentence (上礼拜四晚上，我老公…突然胸口痛…教我怎么做心肺复苏)
+        told_in_sentence = text[context.sentence(start)[0] : max(start, predicate)]
+        recent = _RECENT_PAST.search(told_in_sentence)
+        old = _OLD_PAST.search(told_in_sentence)
+        now = _last(_NOW_FRAME, told_in_sentence)
+        if now and ((old and now.start() > old.start()) or (recent and now.start() > recent.start())):
+            old = recent = None  # 上个月就坏过，今天又把人关在里面了: the last time said is now
+        old = old or text[end : end + 1] == "过" or _PAST_AFTER.search(after_sentence)
+        if not (old or recent) and not _NOW_FRAME.search(told_before) and not _FUTURE.search(text, sentence_start, end):
             # a sentence without a time of its own is told in the time of the sentences before it
             old = context.frame_before(start) == "past"
         if old or recent:
@@ -1069,6 +1101,8 @@ _DENIAL = re.compile(
     r"^(?:[哎哦噢呃嗯啊唉]+[，,]?)?(?:(?P<whole>(?:不是|没有|没|冇|冇得|不对|不不|莫)(?:不是|没有|没|冇|不对|不)?(?=[，,。！!…~～\s]|$))"
     r"|不是(?P<word>[^，,。！!？?是]{2,6})(?:[，,]|的事))"
 )
+# A caller who takes back what they said themselves.
+_MISSPOKE = re.compile(r"说错了|口误|搞错了|不是这个意思")
 # A denial of when (不是现在) is whole: what the caller said happened, at another time.
 _DENIED_TIME = re.compile(r"现在|今天|刚才|刚刚|这次|这会")
 # A denial of where or which (不是三楼，是四楼 / 不是楼下) leaves the danger standing.
@@ -1088,16 +1122,21 @@ def _denied(text: str) -> list[tuple[int, int, str | None, int]]:
     start = 0
     lines = text.split("\n")
     for index, line in enumerate(lines[:-1]):
-        confirm = _CONFIRMING.search(line)
-        if is_read_back(line) and confirm and not _YES_NO.search(line, confirm.end()):
-            following = lines[index + 1]
-            denial = _DENIAL.match(following.lstrip())
-            if denial:
-                until = start + len(line) + 1 + len(following) - len(following.lstrip()) + denial.end()
-                word = denial.group("word")
-                if word is not None and _DENIED_TIME.search(word):
-                    word = None
+        following = lines[index + 1]
+        denial = _DENIAL.match(following.lstrip())
+        if denial:
+            until = start + len(line) + 1 + len(following) - len(following.lstrip()) + denial.end()
+            word = denial.group("word")
+            if word is not None and _DENIED_TIME.search(word):
+                word = None
+            confirm = _CONFIRMING.search(line)
+            if is_read_back(line) and confirm and not _YES_NO.search(line, confirm.end()):
                 denied.append((start, start + len(line), word, until))
+            elif word is not None and word in line:
+                # the caller corrects what they said themselves: 楼下有人倒了 — 不是人倒了，是那个大树倒了
+                denied.append((start, start + len(line), word, until))
+            elif word is None and _MISSPOKE.search(following):
+                denied.append((start, start + len(line), None, until))  # 哎呀不是……我说错了
         start += len(line) + 1
     return denied
 
@@ -1267,14 +1306,14 @@ def _kind_of(risky: dict[str, float], scores: dict[str, float]) -> str:
 
 
 def _vetoed(risky: dict[str, float], mentions: list[_Mention], reading: safety_model.Reading) -> bool:
-    """The rules' modest evidence, not marked as now, against a model sure the call is calm: not an emergency.
-    (上个月我们这里一个电动车在楼道里着火 … 我们怎么充电 / 同事想不开辞职了，我想问劳动仲裁)"""
-    kind = max(risky, key=risky.__getitem__)
-    return (
-        "self_harm" not in risky
-        and risky[kind] < VETO_EVIDENCE
-        and reading.risk < VETO_RISK
-        and not any(m.present for m in mentions if m.kind in risky)
+    """The rules' modest evidence against a model sure the call is calm: not an emergency (上个月我们这里一个电动车
+    在楼道里着火 … 我们怎么充电 / 山体上现在还有好大一条裂缝 … 想让国土的人来看看). Stronger evidence
+    needs a surer model. Never self-harm: its words come hedged, and its protocol costs little when wrong."""
+    if "self_harm" in risky:
+        return False
+    evidence = max(risky.values())
+    return (evidence < VETO_EVIDENCE and reading.risk < VETO_RISK) or (
+        evidence < STRONG_VETO_EVIDENCE and reading.risk < STRONG_VETO_RISK
     )
 
 
