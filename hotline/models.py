@@ -156,3 +156,25 @@ class LlmCall(models.Model):
     @property
     def tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
+
+
+class OrderTextKey(models.Model):
+    """One rare term of an analysed order's masked text: the inverted index that finds the open orders about the
+    same event as a new call without reading every open order (``hotline.selectors.related_candidates``).
+
+    Written when an order is analysed (``triage.duplicates.index_keys``); rows older than the related-order
+    window are deleted by the maintenance task, so the table holds about a month of orders whatever the history.
+    ``created_at`` is the order's (it never changes), kept here so the window is read from this table alone."""
+
+    order = models.ForeignKey("workorders.WorkOrder", on_delete=models.CASCADE, related_name="+")
+    key = models.BigIntegerField()
+    weight = models.FloatField()  # the term's IDF: candidates are ranked by the summed weight of shared keys
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("related-order key")
+        verbose_name_plural = _("related-order keys")
+        indexes = [models.Index(fields=["key", "created_at"], name="order_text_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.key}"

@@ -2,33 +2,106 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from hotline import model_registry
-from hotline.models import LlmCall, ModelKind, Submission, SubmissionStatus
-from triage.duplicates import Report
+from hotline.models import LlmCall, ModelKind, OrderTextKey, Submission, SubmissionStatus
+from triage.duplicates import INDEX_CANDIDATES, Report
 from triage.pipeline import TriagePipeline
 from triage.types import CategoryRef, PlaceRef
 from workorders.choices import Status
 from workorders.models import Area, Category, WorkOrder
 
+logger = logging.getLogger(__name__)
 
-def submissions_due_for_triage(now: datetime) -> QuerySet[Submission]:
-    """Submissions still waiting for analysis whose task was lost, failed, or is overdue for a retry."""
-    stalled_before = now - timedelta(seconds=settings.HOTLINE["TRIAGE_STALL_SECONDS"])
+
+def submissions_due_for_triage(now: datetime, *, broker_idle: bool = True) -> QuerySet[Submission]:
+    """Submissions still waiting for analysis whose task was lost, failed, or is overdue for a retry.
+
+    With a broker, a submission received long ago may simply be waiting its turn behind a backlog: it counts as
+    lost only when the broker's triage queue is empty (``broker_idle``), and a failed one only when its retry is
+    overdue by the stall period (the worker holds the retry itself). Without a broker (in-process mode) the sweep
+    is what retries, as soon as a retry is due."""
+    stall = timedelta(seconds=settings.HOTLINE["TRIAGE_STALL_SECONDS"])
+    retry_overdue = now if settings.CELERY_TASK_ALWAYS_EAGER else now - stall
+    lost = Q(next_attempt_at__lte=retry_overdue)
+    if broker_idle:
+        lost |= Q(next_attempt_at__isnull=True, received_at__lt=now - stall)
     return Submission.objects.filter(
         status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.FAILED],
         attempts__lt=settings.HOTLINE["TRIAGE_MAX_ATTEMPTS"],
-    ).filter(Q(next_attempt_at__isnull=True, received_at__lt=stalled_before) | Q(next_attempt_at__lte=now))
+    ).filter(lost)
+
+
+def submissions_waiting(*, limit: int, exclude: int | None = None) -> list[int]:
+    """The ids of the submissions waiting for their first analysis, oldest first (a triage task's batch)."""
+    waiting = Submission.objects.filter(status=SubmissionStatus.RECEIVED, next_attempt_at__isnull=True)
+    if exclude is not None:
+        waiting = waiting.exclude(pk=exclude)
+    return list(waiting.order_by("received_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+@dataclass(frozen=True)
+class TriageBacklog:
+    """What waits for analysis: submissions not analysed yet (failed ones waiting for a retry included), the oldest
+    one's age, and the broker's queues by purpose (None without a broker, or when it did not answer)."""
+
+    waiting: int
+    oldest_received_at: datetime | None
+    oldest_age_seconds: float | None
+    alert_seconds: int
+    queues: dict[str, int | None]
+
+    @property
+    def alert(self) -> bool:
+        return self.oldest_age_seconds is not None and self.oldest_age_seconds > self.alert_seconds
+
+
+def triage_backlog(now: datetime | None = None) -> TriageBacklog:
+    now = now or timezone.now()
+    waiting = Submission.objects.filter(status__in=[SubmissionStatus.RECEIVED, SubmissionStatus.FAILED])
+    figures = waiting.aggregate(n=Count("id"), oldest=Min("received_at"))
+    oldest = figures["oldest"]
+    queues: dict[str, int | None] = {}
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        for purpose, name in settings.CELERY_QUEUES_BY_PURPOSE.items():
+            queues[purpose] = broker_queue_depth(name)
+    return TriageBacklog(
+        waiting=figures["n"],
+        oldest_received_at=oldest,
+        oldest_age_seconds=max(0.0, (now - oldest).total_seconds()) if oldest else None,
+        alert_seconds=settings.HOTLINE["TRIAGE_ALERT_SECONDS"],
+        queues=queues,
+    )
+
+
+def broker_queue_depth(queue: str) -> int | None:
+    """Messages waiting in a queue of the broker (Redis or RabbitMQ), not counting those a worker has taken;
+    None when the broker cannot be asked. A queue that was never used holds none."""
+    from celery import current_app
+
+    try:
+        with current_app.connection_for_read() as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+            channel = connection.default_channel
+            try:
+                return int(channel.queue_declare(queue=queue, passive=True).message_count)
+            except connection.channel_errors:  # no such queue (yet): nothing ever waited in it
+                return 0
+    except Exception:  # the broker is down or refused us; the caller says it could not tell
+        logger.warning("could not read the depth of queue %s from the broker", queue, exc_info=True)
+        return None
 
 
 def place_refs() -> list[PlaceRef]:
@@ -95,33 +168,50 @@ def current_pipeline() -> TriagePipeline:
 # --- related orders -----------------------------------------------------------------------------------
 
 RELATED_WINDOW = timedelta(days=30)
-RELATED_CANDIDATES = 2000
+RELATED_CANDIDATES = INDEX_CANDIDATES  # the open orders sharing the most rare terms are scored, no more
 OPEN_FOR_MERGING = (Status.DRAFT, Status.DISPATCHED, Status.SIGNED, Status.RETURNED, Status.REPLIED)
 
 
-def related_candidates(order: WorkOrder) -> list[Report]:
-    """Open orders of the last 30 days in the order's district (all districts when its place is unknown),
-    newest first, as plain reports for duplicate detection."""
-    since = order.created_at - RELATED_WINDOW
-    orders = WorkOrder.objects.filter(
-        status__in=OPEN_FOR_MERGING, created_at__gte=since, created_at__lte=order.created_at
-    )
-    orders = orders.exclude(pk=order.pk).select_related("area", "source_submission")
+def related_candidates(order: WorkOrder, *, keys: Mapping[int, float]) -> list[Report]:
+    """The open orders of the 30 days before ``order`` that share the most of its rare terms (``keys``, from
+    ``triage.duplicates.index_keys``), in its district or of unknown place (all districts when its own place is
+    unknown), newest first, as plain reports for duplicate detection.
+
+    The cost does not grow with the backlog: the inverted index (``OrderTextKey``) names at most
+    RELATED_CANDIDATES orders, and only their id, title, masked text, time, place and caller are read. An order
+    not analysed yet has no keys, so it is not a candidate anywhere (it had no place to be judged by)."""
+    if not keys:
+        return []
+    postings = OrderTextKey.objects.filter(
+        key__in=list(keys),
+        created_at__gte=order.created_at - RELATED_WINDOW,
+        created_at__lte=order.created_at,
+        order__status__in=OPEN_FOR_MERGING,
+    ).exclude(order_id=order.pk)
     if order.area_id:
         district_path = "/".join(order.area.path.split("/")[:3]) + "/"  # "/<city>/<district>/"
-        orders = orders.filter(Q(area__path__startswith=district_path) | Q(area__isnull=True))
-    return [report_of(o) for o in orders.order_by("-created_at")[:RELATED_CANDIDATES]]
-
-
-def report_of(order: WorkOrder) -> Report:
-    area_ids = tuple(int(part) for part in order.area.path.strip("/").split("/")) if order.area_id else ()
-    return Report(
-        id=order.pk,
-        text=f"{order.title}\n{order.text_for_models}",
-        received_at=order.created_at,
-        area_ids=area_ids,
-        caller=order.caller_phone,
+        postings = postings.filter(Q(order__area__path__startswith=district_path) | Q(order__area__isnull=True))
+    best = list(
+        postings.values("order_id")
+        .annotate(shared=Sum("weight"))
+        .order_by("-shared", "-order_id")
+        .values_list("order_id", flat=True)[:RELATED_CANDIDATES]
     )
+    rows = (
+        WorkOrder.objects.filter(pk__in=best)
+        .order_by("-created_at", "-id")
+        .values_list("pk", "title", "appeal_masked", "created_at", "area__path", "caller_phone")
+    )
+    return [
+        Report(
+            id=pk,
+            text=f"{title}\n{masked}",
+            received_at=created_at,
+            area_ids=tuple(int(part) for part in path.strip("/").split("/")) if path else (),
+            caller=phone,
+        )
+        for pk, title, masked, created_at, path, phone in rows
+    ]
 
 
 def sender_ids_received(*, prefix: str) -> set[str]:

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from hotline import selectors
 from hotline.llm_services import LLM_QUEUED, llm_availability, llm_draft_request
-from hotline.models import Submission, SubmissionStatus, TriageSettings
-from triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report
+from hotline.models import OrderTextKey, Submission, SubmissionStatus, TriageSettings
+from triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report, index_keys
 from triage.normalise import SPEAKER_LABELS, turns_from_json
 from triage.normalise import Turn as TranscriptTurn
 from triage.pipeline import TriagePipeline, TriageResult
@@ -164,11 +164,42 @@ def submission_triage(*, submission_id: int) -> bool:
     return _analyse(submission_id, pipeline=None, at=None, live=True)
 
 
-def _analyse(submission_id: int, *, pipeline: TriagePipeline | None, at: datetime | None, live: bool) -> bool:
+def submissions_triage_waiting(*, limit: int, exclude: int | None = None) -> int:
+    """Analyse up to ``limit`` of the submissions waiting for their first analysis, oldest first: a triage task
+    that finds a backlog drains it in batches, so the queue's messages for those find them done. One another worker
+    is analysing is skipped, not waited for; one that fails is recorded for a retry and the rest go on. Returns
+    how many this call analysed."""
+    done = 0
+    for submission_id in selectors.submissions_waiting(limit=limit, exclude=exclude):
+        try:
+            done += _analyse(submission_id, pipeline=None, at=None, live=True, skip_locked=True)
+        except Exception as exc:
+            submission_record_failure(submission_id=submission_id, error=exc)
+    return done
+
+
+def _analyse(
+    submission_id: int,
+    *,
+    pipeline: TriagePipeline | None,
+    at: datetime | None,
+    live: bool,
+    skip_locked: bool = False,
+) -> bool:
     """Triage one submission's order. ``live``: a call being handled now, so related orders are looked for,
-    a confident order may be dispatched automatically and the LLM may draft it."""
+    a confident order may be dispatched automatically and the LLM may draft it. ``skip_locked``: a submission
+    another transaction is analysing is left to it."""
     with transaction.atomic():
-        submission = Submission.objects.select_for_update(of=("self",)).select_related("order").get(pk=submission_id)
+        submission = (
+            Submission.objects.select_for_update(of=("self",), skip_locked=skip_locked)
+            .select_related("order")
+            .filter(pk=submission_id)
+            .first()
+        )
+        if submission is None:
+            if skip_locked:
+                return False
+            raise Submission.DoesNotExist(f"submission {submission_id}")
         if submission.status == SubmissionStatus.TRIAGED:
             return False
         order = submission.order
@@ -203,6 +234,7 @@ def _analyse(submission_id: int, *, pipeline: TriagePipeline | None, at: datetim
             ),
             at=at,
         )
+        order_text_keys_record(order=order, now=None if live else timezone.now())
         if live:
             auto_dispatch_if_confident(order=order, result=result, department=department)
         if order.status == Status.DRAFT and llm is not None and llm.status == LLM_QUEUED:
@@ -253,7 +285,7 @@ def related_orders(order: WorkOrder, *, text: str, area: Area | None) -> tuple[R
     )
     if area is not None:
         order.area = area  # narrow the candidates to the district just found
-    candidates = selectors.related_candidates(order)
+    candidates = selectors.related_candidates(order, keys=index_keys(new.text, duplicate_finder().weights))
     matches = duplicate_finder().matches(new, candidates, limit=5)
     numbers = dict(WorkOrder.objects.filter(pk__in=[m.id for m in matches]).values_list("pk", "number"))
     return tuple(
@@ -268,6 +300,27 @@ def related_orders(order: WorkOrder, *, text: str, area: Area | None) -> tuple[R
         )
         for m in matches
     )
+
+
+def order_text_keys_record(*, order: WorkOrder, now: datetime | None = None) -> int:
+    """Index the rare terms of an analysed order's title and masked text, so later calls about the same event find
+    it (``selectors.related_candidates``). An order older than the related-order window (``now`` given: an
+    import of the past) is never a candidate and is not indexed. Returns the keys written."""
+    if now is not None and order.created_at < now - selectors.RELATED_WINDOW:
+        return 0
+    OrderTextKey.objects.filter(order=order).delete()
+    keys = index_keys(f"{order.title}\n{order.text_for_models}", duplicate_finder().weights)
+    OrderTextKey.objects.bulk_create(
+        OrderTextKey(order=order, key=key, weight=weight, created_at=order.created_at) for key, weight in keys.items()
+    )
+    return len(keys)
+
+
+def order_text_keys_prune(*, now: datetime | None = None) -> int:
+    """Delete the keys of orders older than the related-order window: they are never candidates again."""
+    cutoff = (now or timezone.now()) - selectors.RELATED_WINDOW
+    deleted, _by_model = OrderTextKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 @cache
@@ -321,11 +374,23 @@ def submission_record_failure(*, submission_id: int, error: BaseException) -> Su
 
 
 def submissions_requeue_stalled(*, now: datetime | None = None) -> int:
-    """Queue again every submission whose analysis was lost or failed and is due for another try."""
-    due = list(selectors.submissions_due_for_triage(now or timezone.now()).values_list("pk", flat=True)[:500])
-    for submission_id in due:
+    """Queue again every submission whose analysis was lost or failed and is due for another try.
+
+    With a broker, a submission merely waiting behind a backlog is not queued a second time: the waiting ones are
+    re-queued only when the broker's triage queue is empty (the messages that would have reached them are gone),
+    and the next triage task takes the oldest waiting ones first anyway. A broker that does not answer leaves
+    them for the next sweep."""
+    broker_idle = True
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        depth = selectors.broker_queue_depth(settings.CELERY_QUEUES_BY_PURPOSE["triage"])
+        if depth is None:
+            return 0
+        broker_idle = depth == 0
+    due = selectors.submissions_due_for_triage(now or timezone.now(), broker_idle=broker_idle)
+    due_ids = list(due.order_by("received_at").values_list("pk", flat=True)[:500])
+    for submission_id in due_ids:
         queue_triage(submission_id)
-    return len(due)
+    return len(due_ids)
 
 
 def submission_retry_now(*, submission: Submission) -> None:

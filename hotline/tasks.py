@@ -6,31 +6,45 @@ from celery import shared_task
 from django.conf import settings
 
 from hotline.services import (
+    order_text_keys_prune,
     retry_delay_seconds,
     submission_record_failure,
     submission_triage,
     submissions_requeue_stalled,
+    submissions_triage_waiting,
 )
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)
-def triage_submission(self, submission_id: int) -> bool:  # type: ignore[no-untyped-def]
-    """Analyse one submission. A failure is recorded on the submission and retried with backoff; in
-    in-process mode the periodic sweep does the retrying so a web request never waits for it."""
+def triage_submission(self, submission_id: int) -> int:  # type: ignore[no-untyped-def]
+    """Analyse one submission, then (with a broker) up to HOTLINE_TRIAGE_BATCH_SIZE - 1 others still waiting, oldest
+    first, so a backlog drains in batches. Returns how many this task analysed. A failure of its own submission is
+    recorded and retried with backoff; in in-process mode (no batches: the web request must not wait for others)
+    the periodic sweep does the retrying."""
     try:
-        return submission_triage(submission_id=submission_id)
+        done = int(submission_triage(submission_id=submission_id))
     except Exception as exc:
         submission = submission_record_failure(submission_id=submission_id, error=exc)
         if self.request.is_eager:
-            return False
+            return 0
         if submission.attempts >= settings.HOTLINE["TRIAGE_MAX_ATTEMPTS"]:
             raise
         raise self.retry(exc=exc, countdown=retry_delay_seconds(submission.attempts)) from exc
+    batch = settings.HOTLINE["TRIAGE_BATCH_SIZE"] - 1
+    if batch > 0 and not self.request.is_eager:
+        done += submissions_triage_waiting(limit=batch, exclude=submission_id)
+    return done
 
 
 @shared_task
 def requeue_stalled_submissions() -> int:
     return submissions_requeue_stalled()
+
+
+@shared_task
+def prune_related_order_keys() -> int:
+    """Forget the related-order index of orders older than the related-order window."""
+    return order_text_keys_prune()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)

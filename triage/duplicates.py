@@ -36,6 +36,11 @@ W_TEXT and W_NAMES were fitted by logistic regression on one half of the hand-la
 says why), the area terms because the labelled messages carry no gazetteer areas. The thresholds were
 chosen on the same half. ``python -m bench.bench_duplicates`` reports precision and recall.
 
+Which open orders are scored at all is decided by ``index_keys``: an order's rare terms (bigrams in fewer than about
+1 message in 700) go into an inverted index when it is analysed, and a new report is scored only against the few
+hundred orders that share the most of its own rare terms (``hotline.selectors.related_candidates``). On the
+labelled pairs no related pair is lost that way (``python -m bench.bench_duplicates`` reports both).
+
 Candidates outside the time window are never returned. A candidate from the same caller is scored like any
 other but flagged ``same_caller``: a caller writing again is a repeat, not a new witness.
 
@@ -47,6 +52,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import zlib
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -231,6 +237,41 @@ def place_names(text: str, weights: TermWeights) -> tuple[dict[str, float], dict
 
 def districts(text: str) -> set[str]:
     return {m for m in _DISTRICT.findall(_MASK.sub(" ", text)) if not m.endswith(_NOT_DISTRICT)}
+
+
+# --- keys of an inverted index of open orders ----------------------------------------------------------------
+
+# A term is a key when fewer than ~1 message in 700 has it (IDF 7.5 of the table's 13,756 messages): names of
+# compounds, roads and companies, and rare words (搅拌站, 车贷). Same-event reports share some, other reports
+# rarely do, and each key's list of orders stays short whatever the backlog. bench.bench_duplicates measures
+# what a lower or higher line loses on the labelled pairs.
+INDEX_MIN_IDF = 7.5
+INDEX_MAX_KEYS = 256  # a very long transcript keeps its rarest keys, the same ones for the same terms
+# How many open orders are scored against a new one: those sharing the most rare terms (summed IDF). On the
+# labelled pairs no related pair ranks below 100th among 7,000 messages (bench.bench_duplicates), so 200 leaves room.
+INDEX_CANDIDATES = 200
+_LATIN_KEY = 1 << 42  # above every bigram key (two code points of 21 bits)
+
+
+def term_key(term: str) -> int:
+    """A term as a 64-bit integer: a Chinese bigram by its two code points, any other term by a CRC-32."""
+    if len(term) == 2 and _HAN.fullmatch(term):
+        return ord(term[0]) << 21 | ord(term[1])
+    return _LATIN_KEY | zlib.crc32(term.encode("utf-8"))
+
+
+def index_keys(text: str, weights: TermWeights | None = None) -> dict[int, float]:
+    """The rare terms of a text as integer keys with their IDF, for an inverted index that finds the candidates
+    worth scoring (``hotline.selectors.related_candidates``): two reports of one event share some of them, and
+    the candidates sharing the most (summed IDF) are the ones to score. At most INDEX_MAX_KEYS, rarest first,
+    ties broken by the key's CRC, so two texts keep the same keys for the terms they share."""
+    weights = weights or default_weights()
+    found = {term: weights(term) for term in set(text_terms(text))}
+    rare = [(idf, term) for term, idf in found.items() if idf >= INDEX_MIN_IDF]
+    if len(rare) > INDEX_MAX_KEYS:
+        rare.sort(key=lambda item: (-item[0], zlib.crc32(item[1].encode("utf-8"))))
+        rare = rare[:INDEX_MAX_KEYS]
+    return {term_key(term): round(idf, 3) for idf, term in rare}
 
 
 # --- the same for a batch of texts at once (hotspot detection reads tens of thousands) ----------------------

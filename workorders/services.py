@@ -15,8 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -54,10 +53,10 @@ from workorders.models import (
     DeadlinePolicy,
     Department,
     ExtensionRequest,
-    OrderNumberSequence,
     WorkOrder,
     WorkOrderEvent,
 )
+from workorders.numbering import allocate_number
 from workorders.triage_record import FieldSource, LlmRecord, TriageRecord
 
 logger = logging.getLogger(__name__)
@@ -223,22 +222,6 @@ def _display(value: Any) -> Any:
     return value
 
 
-def _allocate_number(moment: datetime) -> str:
-    """GD + local date + a 4-digit (or longer) sequence that restarts every day.
-
-    The UPDATE takes the day's row lock, so concurrent intakes get consecutive numbers."""
-    day = timezone.localtime(moment).date()
-    sequences = OrderNumberSequence.objects.filter(day=day)
-    if not sequences.update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                OrderNumberSequence.objects.create(day=day, last=1)
-            return f"GD{day:%Y%m%d}0001"
-        except IntegrityError:  # another transaction created the day's row first
-            sequences.update(last=F("last") + 1)
-    return f"GD{day:%Y%m%d}{sequences.values_list('last', flat=True).get():04d}"
-
-
 def _require_text(value: str, field: str, message: str) -> str:
     text = (value or "").strip()
     if not text:
@@ -335,7 +318,7 @@ def workorder_create_draft(
     """A new order awaiting triage and an operator's confirmation (待派单)."""
     moment = at or timezone.now()
     order = WorkOrder(
-        number=_allocate_number(moment),
+        number=allocate_number(moment),
         status=Status.DRAFT,
         channel=channel,
         title=title[:200],

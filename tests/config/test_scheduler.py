@@ -58,4 +58,5 @@ def test_the_schedule_covers_the_deadline_intake_analytics_and_knowledge_tasks(s
         "analytics.tasks.detect_hotspots",
         "knowledge.tasks.refresh_knowledge_index",
         "hotline.tasks.sweep_llm_drafts",
+        "hotline.tasks.prune_related_order_keys",
     }

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+QUEUE_VARIABLES = ("CELERY_TRIAGE_QUEUE", "LLM_QUEUE", "CELERY_PERIODIC_QUEUE", "CELERY_ANALYTICS_QUEUE")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -66,6 +67,8 @@ def celery_worker(
     from config.celery import app
 
     app.conf.task_default_queue = celery_queue
+    # Every purpose's queue is this run's queue here, in this process and the worker's (retries, sweeps, batches).
+    app.conf.task_routes = {"*": {"queue": celery_queue}}
     database = connection.settings_dict
     url = (
         f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
@@ -77,6 +80,7 @@ def celery_worker(
         "DATABASE_URL": url,
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_TASK_DEFAULT_QUEUE": celery_queue,
+        **dict.fromkeys(QUEUE_VARIABLES, celery_queue),
         "HOTLINE_TRIAGE_RETRY_BASE_SECONDS": "1",
     }
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"

@@ -14,7 +14,7 @@ from tests.factories import CategoryFactory, make_order
 from workorders import lifecycle, services
 from workorders.choices import Action, AssignmentRole, AssignmentStatus, DeadlineStage, Status
 from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition
-from workorders.models import WorkOrder, WorkOrderEvent
+from workorders.models import OrderNumberSequence, WorkOrder, WorkOrderEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -414,3 +414,11 @@ def test_every_assignment_move_follows_the_rule_table(city: City, personas: Pers
     assert (
         order.assignments.get(role=AssignmentRole.LEAD, status=AssignmentStatus.PENDING).department == city.environment
     )
+
+
+def test_a_days_numbers_continue_after_orders_stored_by_other_means(city: City) -> None:
+    day = timezone.now() - timedelta(days=3)
+    loaded = make_order(at=day)
+    WorkOrder.objects.filter(pk=loaded.pk).update(number=f"GD{timezone.localtime(day):%Y%m%d}0042")
+    OrderNumberSequence.objects.all().delete()  # as a bulk load leaves it: the orders, no counter
+    assert make_order(at=day).number.endswith("0043")
