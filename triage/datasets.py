@@ -3,9 +3,10 @@
 - The shared Teddy Cup data: ``messages_train.csv`` (raw text) and ``messages_segmented_extra.csv``
   (pre-segmented words; the rows already in train or in dev are left out, so dev is never trained on).
 - Any CSV with a ``label`` column and either ``text`` or ``title`` + ``detail``.
-- The spoken appeals written for this project (``data/spoken_appeals.txt``, see ``data/README.md``): short
-  appeals as a caller says them, for every level-3 category of all 15 level-1 categories. They train the call
-  model (``Level1Classifier.fit(…, spoken=…)``), never the web-message model, and are not part of the gate.
+- The spoken appeals written for this project (``data/spoken_appeals.txt`` and, in named styles,
+  ``data/spoken_appeals_styles.txt``; see ``data/README.md``): appeals as a caller says them, for every level-3
+  category of all 15 level-1 categories. They train the call model (``Level1Classifier.fit(…, spoken=…)``),
+  never the web-message model, and are not part of the gate.
 
 A fixed tenth of the training messages (chosen by a hash of their key) is the *gate*: no model trains on
 it, and a new model is promoted only if it does at least as well there as the active one.
@@ -26,6 +27,10 @@ from triage.types import Example
 
 DATA = Path(__file__).resolve().parent / "data"
 SPOKEN_APPEALS = DATA / "spoken_appeals.txt"
+SPOKEN_STYLES = DATA / "spoken_appeals_styles.txt"
+SPOKEN_FILES = (SPOKEN_APPEALS, SPOKEN_STYLES)
+# In an appeals file, a line holding this mark is a short call: its turns (坐席：/市民：) separated by it.
+TURN_MARK = "｜"
 
 
 class DatasetError(ValueError):
@@ -130,16 +135,23 @@ _CALL_NOISE_AFTER = (
 )
 
 
-def read_spoken_appeals(path: Path = SPOKEN_APPEALS) -> list[tuple[tuple[str, ...], str]]:
-    """(category path, appeal) pairs from the spoken appeals file: ``[level1/level2/level3]`` lines open a
-    category, each following line is one appeal; ``#`` starts a comment line."""
+def read_styled_appeals(path: Path = SPOKEN_STYLES) -> list[tuple[str, tuple[str, ...], str]]:
+    """(style, category path, appeal) triples from a spoken appeals file: ``@style NAME`` lines name the style
+    of the appeals after them (``""`` before any), ``[level1/level2/level3]`` lines open a category, each
+    other line is one appeal (a short call when it holds ``｜``); ``#`` starts a comment line."""
     if not path.is_file():
         raise DatasetError(f"{path}: no such file")
-    pairs: list[tuple[tuple[str, ...], str]] = []
+    triples: list[tuple[str, tuple[str, ...], str]] = []
+    style = ""
     category: tuple[str, ...] = ()
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
+            continue
+        if line.startswith("@style"):
+            style = line.removeprefix("@style").strip()
+            if not style or " " in style:
+                raise DatasetError(f"{path.name}:{number}: a style needs one name ({line!r})")
             continue
         if line.startswith("[") and line.endswith("]"):
             category = tuple(part.strip() for part in line[1:-1].split("/"))
@@ -148,18 +160,46 @@ def read_spoken_appeals(path: Path = SPOKEN_APPEALS) -> list[tuple[tuple[str, ..
             continue
         if not category:
             raise DatasetError(f"{path.name}:{number}: an appeal before any [category] line")
-        pairs.append((category, line))
-    return pairs
+        if TURN_MARK in line and not all(turn.strip()[:3] in ("坐席：", "市民：") for turn in line.split(TURN_MARK)):
+            raise DatasetError(f"{path.name}:{number}: every turn of a call starts with 坐席： or 市民：")
+        triples.append((style, category, line))
+    return triples
 
 
-def spoken_examples(path: Path = SPOKEN_APPEALS, *, with_call_noise: bool = True, seed: int = 0) -> list[Example]:
-    """The spoken appeals as level-1 examples (as the models read them: masked, normalised); with
-    ``with_call_noise`` each appeal a second time wrapped in what calls say besides the appeal."""
+def read_spoken_appeals(path: Path = SPOKEN_APPEALS) -> list[tuple[tuple[str, ...], str]]:
+    """(category path, appeal) pairs from a spoken appeals file (see ``read_styled_appeals``)."""
+    return [(category, appeal) for _style, category, appeal in read_styled_appeals(path)]
+
+
+def appeal_text(appeal: str) -> str:
+    """What the call model reads of an appeal: as ``model_text`` for a said appeal; for a short call (turns
+    separated by ``｜``) what the pipeline reads of a call: the caller's turns and the operator's read-backs."""
+    if TURN_MARK in appeal:
+        return mask_dialogue(prepare(appeal.replace(TURN_MARK, "\n")))[1].text
+    return model_text(appeal)
+
+
+def spoken_examples(
+    path: Path | Sequence[Path] = SPOKEN_FILES,
+    *,
+    with_call_noise: bool = True,
+    seed: int = 0,
+    leave_out_styles: Sequence[str] = (),
+) -> list[Example]:
+    """The spoken appeals of one file or several as level-1 examples (as the models read them: masked,
+    normalised); with ``with_call_noise`` each said appeal a second time wrapped in what calls say besides the
+    appeal (a short call has that already). ``leave_out_styles``: styles not to read (to measure on them)."""
     rng = random.Random(seed)
     examples = []
-    for number, (category, appeal) in enumerate(read_spoken_appeals(path)):
-        examples.append(Example(model_text(appeal), category[0], key=f"spoken:{number}"))
-        if with_call_noise:
-            noisy = f"{rng.choice(_CALL_NOISE_BEFORE)}{appeal}\n{rng.choice(_CALL_NOISE_AFTER)}"
-            examples.append(Example(model_text(noisy), category[0], key=f"spoken:{number}{VARIANT_MARK}noise"))
+    paths = [path] if isinstance(path, Path) else list(path)
+    for index, source in enumerate(paths):
+        prefix = "spoken" if index == 0 else f"spoken{index + 1}"
+        for number, (style, category, appeal) in enumerate(read_styled_appeals(source)):
+            if style in leave_out_styles:
+                continue
+            key = f"{prefix}:{number}"
+            examples.append(Example(appeal_text(appeal), category[0], key=key))
+            if with_call_noise and TURN_MARK not in appeal:
+                noisy = f"{rng.choice(_CALL_NOISE_BEFORE)}{appeal}\n{rng.choice(_CALL_NOISE_AFTER)}"
+                examples.append(Example(model_text(noisy), category[0], key=f"{key}{VARIANT_MARK}noise"))
     return examples
