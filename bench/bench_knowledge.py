@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import report, teddy
-from knowledge.documents import ArticleDraft, clean_message_text, replies_articles
+from knowledge.documents import ArticleDraft, clean_message_text, for_storage, replies_articles
 from knowledge.passages import Passage, split_passages
-from knowledge.search import SearchIndex, extra_text_of
+from knowledge.search import IndexedArticle, SearchIndex, build_knowledge_index
 
 SAMPLE_SEED = 12345
 HELD_OUT = 300
@@ -54,22 +54,36 @@ def keyed(drafts: Sequence[ArticleDraft]) -> dict[str, ArticleDraft]:
     return {f"{d.source}:{d.source_ref or n}": d for n, d in enumerate(drafts)}
 
 
+def stored_replies() -> list[ArticleDraft]:
+    """The past cases of replies.csv as the knowledge base keeps them (``for_storage``: personal data masked)."""
+    return [for_storage(draft) for draft in replies_articles(teddy("replies.csv"))]
+
+
 def build_index(
     articles: dict[str, ArticleDraft], *, without_question: Set[str] = frozenset(), max_chars: int = 300
 ) -> SearchIndex:
-    """The index of the articles; for the keys in without_question, only the body is searchable."""
+    """The index of the articles as the app builds it (``knowledge.search.build_knowledge_index``, as
+    ``knowledge.index.build_index`` calls it); for the keys in without_question, only the body is searchable."""
     passages: list[Passage] = []
-    extra: dict[str, str] = {}
+    indexed: list[IndexedArticle] = []
     for key, draft in articles.items():
         passages.extend(split_passages(key, draft.title, draft.body, max_chars=max_chars))
-        if key not in without_question:
-            extra[key] = extra_text_of(draft.title, draft.question)
-    return SearchIndex.build(passages, extra_text=extra)
+        hidden = key in without_question
+        indexed.append(
+            IndexedArticle(
+                key=key,
+                kind=draft.kind,
+                title="" if hidden else draft.title,
+                question="" if hidden else draft.question,
+                body=draft.body,
+            )
+        )
+    return build_knowledge_index(indexed, passages)
 
 
 def held_out_retrieval(sample_size: int = HELD_OUT, seed: int = SAMPLE_SEED) -> dict[str, Any]:
     """Figure 1 (see the module's docstring); also used by the tests with a smaller sample."""
-    articles = keyed(replies_articles(teddy("replies.csv")))
+    articles = keyed(stored_replies())
     held_out = random.Random(seed).sample(list(articles), sample_size)
     index = build_index(articles, without_question=set(held_out))
     by_reply: dict[str, set[str]] = defaultdict(set)
@@ -122,7 +136,7 @@ def message_articles(name: str) -> Iterator[ArticleDraft]:
 
 
 def articles_at_scale(count: int = ARTICLES_AT_SCALE) -> dict[str, ArticleDraft]:
-    articles = keyed(replies_articles(teddy("replies.csv")))
+    articles = keyed(stored_replies())
     seen = {d.body for d in articles.values()}
     for name in ("messages_unlabelled.csv", "hotspot_messages.csv", "messages_train.csv"):
         for draft in message_articles(name):

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bench.bench_knowledge import build_index, read_rows
+from bench.bench_knowledge import build_index, read_rows, stored_replies
 from bench.common import teddy
 from knowledge.documents import ArticleDraft, clean_message_text, replies_articles
 from knowledge.search import SearchIndex
@@ -64,6 +64,12 @@ def past_cases() -> dict[str, ArticleDraft]:
 @cache
 def bm25_index() -> SearchIndex:
     return build_index(past_cases())
+
+
+@cache
+def app_index() -> SearchIndex:
+    """The index of the past cases as the knowledge base stores (masked) and indexes them, by ``m<message_id>``."""
+    return build_index({f"m{d.source_ref}": d for d in stored_replies()})
 
 
 def bm25_ranked(query: str, limit: int = POOL_DEPTH) -> list[str]:
@@ -138,6 +144,22 @@ def shared_message_text(source: str) -> str:
     """The text of a web query drawn from the shared data, by its ``source`` (``messages_dev.csv:<row_idx>`` or
     ``hotspot_messages.csv:<message_id>``), built exactly as when it was drawn: the evaluation set stores the
     source only, never the text (the data stays in ../shared)."""
+    row = _shared_row(source)
+    if source.startswith("messages_dev.csv:") and not row["title"]:
+        return clean_message_text(row["text"])
+    return message_text(row["title"], row["detail"])
+
+
+def shared_message_parts(source: str) -> tuple[str, str]:
+    """The title and the message of a web query (see ``shared_message_text``), as a web order has them apart."""
+    row = _shared_row(source)
+    if source.startswith("messages_dev.csv:") and not row["title"]:
+        return "", clean_message_text(row["text"])
+    title = clean_message_text((row["title"] or "").replace("_x000D_", "\n"))
+    return title, clean_message_text((row["detail"] or "").replace("_x000D_", "\n"))
+
+
+def _shared_row(source: str) -> dict[str, str]:
     name, _, key = source.partition(":")
     rows = {
         "messages_dev.csv": lambda: {row["row_idx"]: row for row in read_rows(teddy("messages_dev.csv"))},
@@ -145,10 +167,7 @@ def shared_message_text(source: str) -> str:
     }
     if name not in rows:
         raise ValueError(f"{source!r} is not a message of the shared data")
-    row = _rows_of(name, rows[name])[key]
-    if name == "messages_dev.csv" and not row["title"]:
-        return clean_message_text(row["text"])
-    return message_text(row["title"], row["detail"])
+    return _rows_of(name, rows[name])[key]
 
 
 _loaded: dict[str, dict[str, dict[str, str]]] = {}

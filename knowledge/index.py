@@ -29,13 +29,13 @@ from django.db.models import Count, Max
 
 from knowledge.models import KnowledgeArticle, KnowledgePassage
 from knowledge.passages import Passage
-from knowledge.search import SearchIndex, extra_text_of
+from knowledge.search import IndexedArticle, SearchIndex, build_knowledge_index
 from knowledge.terms import search_terms
 
 logger = logging.getLogger(__name__)
 
 SIGNATURE_CHECK_SECONDS = 5.0  # how stale the index may be after an article changes, at most
-FORMAT = "v2"  # bump when SearchIndex changes shape: older files are then ignored and rebuilt
+FORMAT = "v3"  # bump when SearchIndex changes shape: older files are then ignored and rebuilt
 
 
 @dataclass
@@ -189,17 +189,21 @@ def _load_or_build(signature: str) -> SearchIndex:
 
 
 def build_index() -> SearchIndex:
-    """Index the active articles' passages, with each article's title and question as its shared field."""
-    rows = list(KnowledgeArticle.objects.filter(is_active=True).values_list("pk", "title", "question"))
+    """Index the active articles' passages (``knowledge.search.build_knowledge_index``: each article's title
+    and question as its shared field, a past case weighed by its reply)."""
+    articles = [
+        IndexedArticle(key=str(pk), kind=kind, title=title, question=question, body=body)
+        for pk, kind, title, question, body in KnowledgeArticle.objects.filter(is_active=True).values_list(
+            "pk", "kind", "title", "question", "body"
+        )
+    ]
     passages = [
         Passage(key=f"{article_id}:{position}", article_key=str(article_id), position=position, text=text)
         for article_id, position, text in KnowledgePassage.objects.filter(article__is_active=True).values_list(
             "article_id", "position", "text"
         )
     ]
-    return SearchIndex.build(
-        passages, extra_text={str(pk): extra_text_of(title, question) for pk, title, question in rows}
-    )
+    return build_knowledge_index(articles, passages)
 
 
 def _load(path: Path) -> SearchIndex | None:

@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,10 +17,13 @@ from knowledge.documents import ArticleDraft, for_storage
 from knowledge.index import index_for_search
 from knowledge.models import KnowledgeArticle, KnowledgePassage
 from knowledge.passages import split_passages
-from knowledge.search import Hit
+from knowledge.search import Hit, appeal_query
 from triage.llm.answering import KnowledgeAnswer, SourcePassage, answer_messages, answer_output_schema, check_answer
 from triage.llm.client import LlmError, LlmInvalid, LlmReply, config_from_options, shared_client
 from triage.llm.prompts import load_prompt, repair_messages
+
+if TYPE_CHECKING:
+    from workorders.models import WorkOrder
 
 logger = logging.getLogger(__name__)
 
@@ -115,13 +118,31 @@ class Found:
     article: KnowledgeArticle
 
 
-def knowledge_search(query: str, *, limit: int = 5) -> list[Found] | None:
-    """The best passages for a question, each with its article; None while the index is being prepared
-    (after a restart, before the first build), so a page can say so at once instead of waiting."""
+@dataclass(frozen=True)
+class KnowledgeQuery:
+    """What the knowledge base is asked for an order: ``text`` at full weight (and in the link to the search
+    page), ``context`` at less (``knowledge.search.CONTEXT_WEIGHT``)."""
+
+    text: str
+    context: str = ""
+
+
+def order_knowledge_query(order: WorkOrder) -> KnowledgeQuery:
+    """What to look up for an order (``knowledge.search.appeal_query``): its title and the caller's words as
+    triage read them (masked), a call's operator turns as context. An order not analysed yet is read from its
+    appeal, masked now."""
+    text, context = appeal_query(title=order.title, appeal=order.text_for_models, caller_text=order.triage_record.text)
+    return KnowledgeQuery(text, context)
+
+
+def knowledge_search(query: str, *, limit: int = 5, context: str = "") -> list[Found] | None:
+    """The best passages for a question, each with its article (none above the relevance floor: nothing);
+    None while the index is being prepared (after a restart, before the first build), so a page can say so
+    at once instead of waiting. ``context``: more of the appeal that counts less (an order's call)."""
     index = index_for_search()
     if index is None:
         return None
-    hits = index.search(query, limit=limit)
+    hits = index.search(query, limit=limit, context=context)
     articles = KnowledgeArticle.objects.in_bulk([int(hit.article_key) for hit in hits])
     return [Found(hit, articles[int(hit.article_key)]) for hit in hits if int(hit.article_key) in articles]
 

@@ -11,6 +11,7 @@ single characters are dropped. Two additions, both on the index's and on the que
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -83,6 +84,29 @@ def _single_runs(words: list[str]) -> list[str]:
         bigrams.extend(run[i] + run[i + 1] for i in range(len(run) - 1))
         run = []
     return bigrams
+
+
+# What jieba's corpus is taken to hold of a term its dictionary lacks (a name, a code, a latin word): a rare
+# word's count, so that a term is domain-specific only when the knowledge base uses it often.
+UNLISTED_FREQUENCY = 100
+
+
+@cache
+def _dictionary_total() -> int:
+    return sum(_dictionary().values())
+
+
+def general_information(term: str) -> float:
+    """How much a term says in general Chinese: minus the log of its share of general text, its frequency in
+    jieba's dictionary (counted over some 60 million words) over their total; a term the dictionary lacks
+    counts UNLISTED_FREQUENCY. 的 says little, 路灯 and 笑话 much."""
+    frequency = _dictionary().get(term, 0) or UNLISTED_FREQUENCY
+    return math.log(_dictionary_total() / frequency)
+
+
+def rare_word_information() -> float:
+    """The information of a word general Chinese uses UNLISTED_FREQUENCY times (a rare one): about 13."""
+    return math.log(_dictionary_total() / UNLISTED_FREQUENCY)
 
 
 def search_terms(text: str) -> list[str]:

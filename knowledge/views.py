@@ -7,9 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from knowledge.services import knowledge_answer, knowledge_search, llm_answers_enabled, with_citation_numbers
+from knowledge.services import (
+    knowledge_answer,
+    knowledge_search,
+    llm_answers_enabled,
+    order_knowledge_query,
+    with_citation_numbers,
+)
 from workorders import permissions
-from workorders import selectors as workorder_selectors
 
 
 def _knowledge_reader(request: HttpRequest) -> None:
@@ -54,11 +59,11 @@ def knowledge_for_order(request: HttpRequest, pk: int) -> HttpResponse:
     """Passages for the order the operator is looking at (an htmx fragment on the order page)."""
     _knowledge_reader(request)
     order = get_object_or_404(permissions.orders_visible_to(request.user), pk=pk)
-    query = workorder_selectors.order_question(order)
-    found = knowledge_search(query, limit=3)
+    query = order_knowledge_query(order)
+    found = knowledge_search(query.text, limit=3, context=query.context)
     context = {
         "order": order,
-        "query": query,
+        "query": query.text,
         "found": found or [],
         "preparing": found is None,
         "llm": llm_answers_enabled(),

@@ -9,8 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from triage.privacy import partial_name, partial_phone
-from workorders import permissions
+from workorders import disclosure, permissions
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_STATUSES,
@@ -250,8 +249,9 @@ def order_by_number_or_id(user: User, value: str) -> WorkOrder | None:
 
 
 def merged_orders(order: WorkOrder) -> QuerySet[WorkOrder]:
-    """The orders merged into this one (other callers reporting the same event)."""
-    return order.merged_orders.order_by("created_at")
+    """The orders merged into this one (other callers reporting the same event), masked as the order is."""
+    merged = order.merged_orders.order_by("created_at")
+    return disclosure.orders_as_shown(merged, None, masked=True) if disclosure.is_masked(order) else merged
 
 
 @dataclass(frozen=True)
@@ -289,14 +289,11 @@ def ai_acceptance(*, since: datetime | None = None) -> list[AcceptanceRow]:
 
 def shown_personal_data(order: WorkOrder, user: User | None) -> dict[str, str]:
     """The appeal and the caller as this user may see them: whole for the roles that contact the caller,
-    else the appeal with personal data masked and the name and phone shortened (张**, 138****8000)."""
-    if permissions.sees_personal_data(user):
-        return {"appeal": order.appeal, "caller_name": order.caller_name, "caller_phone": order.caller_phone}
-    return {
-        "appeal": order.text_for_models,
-        "caller_name": partial_name(order.caller_name),
-        "caller_phone": partial_phone(order.caller_phone),
-    }
+    else the appeal with personal data masked and the name and phone shortened (张**, 138****8000), as
+    ``workorders.disclosure`` masks the whole order (the order read through ``orders_visible_to`` is already)."""
+    if not permissions.sees_personal_data(user):
+        disclosure.mask_order(order)
+    return {"appeal": order.appeal, "caller_name": order.caller_name, "caller_phone": order.caller_phone}
 
 
 _SOURCE_FIELDS = (
@@ -340,8 +337,3 @@ def field_sources(order: WorkOrder) -> list[tuple[str, str]]:
             detail = source.version
         rows.append((str(label), f"{kind} {detail}".strip()))
     return rows
-
-
-def order_question(order: WorkOrder) -> str:
-    """What to look up in the knowledge base for an order: its title and summary (masked), else its appeal."""
-    return "\n".join(part for part in (order.title, order.summary or order.text_for_models) if part)[:600]

@@ -427,7 +427,7 @@ def _order_page(
         "shown": selectors.shown_personal_data(order, user),
         "triage_rows": selectors.triage_rows(order),
         "field_sources": selectors.field_sources(order),
-        "knowledge_query": selectors.order_question(order),
+        "knowledge_query": order.title,  # the link before the panel loads; the panel asks knowledge itself
         "related": _related(order),
         "merged": list(selectors.merged_orders(order)),
         "events": list(order.events.all()),
