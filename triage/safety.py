@@ -131,6 +131,7 @@ STRONG_VETO_RISK = 0.1  # … and evidence below STRONG_VETO_EVIDENCE against a 
 STRONG_VETO_EVIDENCE = 4.5
 SEEN = 1.5  # a kind the rules saw this much of names a rescued call's risk
 SELF_HARM_WINS = 2.5  # a call at risk with this much of self-harm in it is self-harm
+SELF_HARM_AGREED = 0.5  # … or with a word of it, when the model reads the call as self-harm this surely
 SELF_HARM_SEEN = 1.0  # a word of self-harm the rules kept (a figurative one too) makes a rescued call self-harm
 
 
@@ -369,8 +370,9 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         "fire",
         3,
         r"(?<![油吸抽香炊])(?:冒黑烟|黑烟|浓烟)|烟(?:好|很|太|蛮)大|好大的烟|(?:都是|全是|好多|一屋的?|满屋的?|满屋子|满楼道的?)烟|"
-        r"往外冒烟|烟往(?:上|外|楼上|里)",
+        r"往外冒烟|烟往(?:上|外|楼上|里)|烟[^，,。]{0,3}往[^，,。]{0,8}(?:灌|钻|冒|窜)|玻璃[^，,。]{0,4}(?:炸|爆)(?:裂|了|开)",
     ),
+    ("fire", 2, r"红通通|通红一片|火红一片"),
     ("fire", 2, r"(?<![油吸抽香炊])(?:冒烟|烟雾)|呛得"),
     (
         "fire",
@@ -531,7 +533,8 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"离开这个世界|(?:告别|告別)(?:这个)?世界|跟这个世界[^，,。]{0,2}(?:告别|说再见)|想消失|消失算了|"
         r"(?:要|想|准备|打算)去死|饿死算了|饿死自己|自我了断|了断|自尽|自残|自伤|伤害自己|割自己|划自己|弄死自己|"
         r"结束(?:一切|这一切|掉自己)|结束[^，,。]{0,4}生命|"
-        rf"{_alike('结束')}[^，,。]{{0,4}}生命|活[着起得][^，,。]{{0,3}}(?:没|冇|莫)(?:得|有)?(?:什么|啥|么子|个)?{_alike('意思')}|"
+        rf"{_alike('结束')}[^，,。]{{0,4}}生命|活[着起得][^，,。]{{0,3}}(?:没|冇|莫)(?:得|有)?(?:什么|啥|么子|个)?(?:{_alike('意思')}|味|劲|意义|盼头)|"
+        r"再见了?[^，,。]{0,2}(?:这个)?世界|"
         r"(?:吃|吞|服|喝)(?:了|下|掉)?[^，,。]{0,8}(?:好多|很多|一大把|一把|几十|[二三四五六七八九]?十[几多]?|一整)(?:片|颗|粒|板)|"
         r"(?:吃|吞|服|喝)(?:了|下|掉)?[^，,。]{0,4}(?:一整?|半|一大)(?:瓶|盒|板|把)[^，,。]{0,4}(?:药|安眠|安定|片)|"
         r"(?:存|攒|囤|藏)[^，,。]{0,8}(?:药|安定|安眠)|(?:安定|安眠药?|药片?)[^，,。]{0,6}(?:存|攒|囤)(?:下来|起来|着|了)|"
@@ -559,7 +562,12 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"(?:纸条|字条)|留了?(?:一)?封信|活着(?:太|好|真|挺)?(?:累|苦|没劲|没盼头|受罪|遭罪)|撑不住|熬不下去|扛不住了|顶唔顺|"
         r"莫劝我|别劝我|不要劝我|鞋(?:已经|都)?脱了|(?:开|冲)下去算了",
     ),
-    ("self_harm", 1, r"抑郁|想不通|绝望|(?:大)?桥上|骨灰|绳子"),
+    ("self_harm", 1, r"抑郁|想不通|绝望|(?:大)?桥上|骨灰|绳子|失恋|被甩|分手"),
+    # a conditional about one's own death is how it is said, not a hypothetical (我就想问一下，如果我死了，我那个
+    # 养老保险交的钱能不能退给我儿子)
+    ("self_harm", 2.5, r"(?:如果|要是|假如)我(?:要是)?(?:死了|不在了)"),
+    ("self_harm", 2, r"(?:今天晚上|今晚|明天)就(?:要)?走了"),
+    ("self_harm", 2, r"以后[^，,。]{0,8}没人(?:喂|管|照顾)"),
     (
         "self_harm",
         3,
@@ -651,6 +659,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ("unresponsive_or_missing", 2, r"(?:门口|门缝|屋里)[^，,。]{0,6}(?:臭|味道)|摔(?:下床|下来)"),
     ("unresponsive_or_missing", 2.5, r"按胸口|心肺复苏|人工呼吸"),
     ("unresponsive_or_missing", 3, r"(?:趴|漂|浮)在水(?:面)?上|脸朝下"),
+    ("unresponsive_or_missing", 2.5, r"人(?:一直|都|也|就)?(?:没|冇)(?:有|得)?(?:出来|出门|露面|下楼|见着)"),
     ("unresponsive_or_missing", 1.5, r"一个人住|独居"),
     ("unresponsive_or_missing", 1, r"高血压|心脏病|糖尿病|哮喘|癫痫|老年痴呆|失智|腿脚不便|行动不便"),
     # ---- a road collapsed or an open manhole
@@ -830,6 +839,8 @@ _REPORTED = re.compile(
     r"传言|谣言|(?:别人|人家|邻居|同事|朋友|阿姨)(?:跟我)?(?:说|讲)|(?:外地|别的地方|老家那边|外省)(?:有个?|的一个|的)"
 )
 _MEDIUM = re.compile(r"网上|抖音|朋友圈|群里(?:有人)?在?(?:传|说|发)|(?:看到|刷到|发了)[^，,。]{0,4}视频|视频(?:上|里)")
+# … ended by this time (平时天天出来遛狗，这三天狗一直在屋里叫)
+_THIS_TIME = re.compile(r"这(?:[一两三四五几]|几)?(?:天|次|回|会儿)|这几天|这两天|今天|今晚|刚才")
 _HABITUAL = re.compile(
     r"天天|每天|每次|经常|老是|总是|动不动|三天两头|常常|时常|一下雨|一下大雨|一到|频繁|频发|每年|多次|屡次|时有发生"
 )
@@ -1067,9 +1078,13 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
                 weight *= PAST_STATE_SHARE
         habitual = _last(_HABITUAL, told_before)
         # 天天被打，今天……现在还在打: a marker of now after the habit speaks of now (电梯频繁故障困人: inside)
-        if (habitual and not _NOW_FRAME.search(told_before, habitual.end())) or _HABITUAL_AFTER.search(after_sentence):
+        if (
+            habitual
+            and not _NOW_FRAME.search(told_before, habitual.end())
+            and not _THIS_TIME.search(told_before, habitual.end())
+        ) or _HABITUAL_AFTER.search(after_sentence):
             weight *= HABITUAL_SHARE
-        if calm_purpose and _CALM_PURPOSE.search(text, sentence_start):
+        if calm_purpose and cue.kind != "self_harm" and _CALM_PURPOSE.search(text, sentence_start):
             # compensation or praise asked for in the mention's sentence or after it: an embedded emergency
             # (医保报销的事…哎你等下，楼上着火了) comes after the purpose, not before it
             weight *= CALM_PURPOSE_SHARE
@@ -1103,6 +1118,8 @@ _DENIAL = re.compile(
 )
 # A caller who takes back what they said themselves.
 _MISSPOKE = re.compile(r"说错了|口误|搞错了|不是这个意思")
+# … or says what they meant instead (有人要跳 — 哎不是，是跳广场舞的)
+_RESTATED = re.compile(r"[，,]?是")
 # A denial of when (不是现在) is whole: what the caller said happened, at another time.
 _DENIED_TIME = re.compile(r"现在|今天|刚才|刚刚|这次|这会")
 # A denial of where or which (不是三楼，是四楼 / 不是楼下) leaves the danger standing.
@@ -1135,7 +1152,7 @@ def _denied(text: str) -> list[tuple[int, int, str | None, int]]:
             elif word is not None and word in line:
                 # the caller corrects what they said themselves: 楼下有人倒了 — 不是人倒了，是那个大树倒了
                 denied.append((start, start + len(line), word, until))
-            elif word is None and _MISSPOKE.search(following):
+            elif word is None and (_MISSPOKE.search(following) or _RESTATED.match(following, denial.end())):
                 denied.append((start, start + len(line), None, until))  # 哎呀不是……我说错了
         start += len(line) + 1
     return denied
@@ -1268,6 +1285,14 @@ def _decision(
     set_aside = set_aside | {m.kind for m in mentions if m.discounted and not m.present}
     if risky:
         kind = _kind_of(risky, scores)
+        if (
+            kind != "self_harm"
+            and reading is not None
+            and reading.kind == "self_harm"
+            and reading.risk >= SELF_HARM_AGREED
+            and scores.get("self_harm", 0.0) >= SELF_HARM_SEEN
+        ):
+            kind = "self_harm"  # 女儿在群里发了“再见了这个世界”……电话一直关机: not only missing
         return kind, round(min(CONFIDENCE_CAP, 0.6 + 0.07 * max(risky.values())), 4)
     if reading is not None and reading.risk >= RESCUE_RISK and _rescued(scores, set_aside, reading):
         # the rules' own kind when they saw something of it, the model's otherwise; self-harm first, but not on
