@@ -1808,6 +1808,29 @@ def mask_pii(text: str, *, dialogue: bool = False, known: KnownNames | None = No
     return _masked(text, find_pii(text, dialogue=dialogue, known=known))
 
 
+def mask_with(
+    text: str, *, values: Iterable[tuple[str, str]] = (), known: KnownNames | None = None, dialogue: bool = False
+) -> MaskedText:
+    """The text masked as ``mask_pii`` masks it, and also every occurrence of ``values``: personal values (kind,
+    value) known to belong to the same case, such as the caller's name and phone and the values found in the
+    appeal, which a note, a title or an edited field may repeat with no cue word next to them. A value shorter
+    than two characters is left to the rules (a surname alone is masked through ``known`` where it stands as a
+    name)."""
+    if not text:
+        return MaskedText(text, ())
+    norm = normalise(text)
+    candidates = _candidates(norm, dialogue, known)
+    for kind, value in values:
+        wanted = normalise(value).strip()
+        if len(wanted) < 2:
+            continue
+        start = norm.find(wanted)
+        while start != -1:
+            candidates.append((PiiKind(kind), start, start + len(wanted)))
+            start = norm.find(wanted, start + 1)
+    return _masked(text, _spans(text, candidates))
+
+
 def mask_dialogue(prepared: PreparedText) -> tuple[MaskedText, MaskedText]:
     """The whole text and the model text of a message or call, masked alike.
 

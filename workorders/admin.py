@@ -1,5 +1,7 @@
 """Administrators maintain the reference data here: gazetteer, departments, taxonomy, dispatch catalogue,
-deadline policies and the holiday calendar. Orders are shown read-only: they change only through services."""
+deadline policies and the holiday calendar. Orders are shown read-only: they change only through services, and
+every order page an administrator opens here is recorded like any view of personal data; that record is browsed
+here, read-only."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from workorders.disclosure import note_shown
 from workorders.models import (
     AiFieldReview,
     Area,
@@ -15,6 +18,7 @@ from workorders.models import (
     Department,
     DispatchRule,
     Holiday,
+    PersonalDataAccess,
     WorkOrder,
     WorkOrderEvent,
 )
@@ -86,7 +90,45 @@ class WorkOrderAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
         return [field.name for field in WorkOrder._meta.concrete_fields]
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> WorkOrder | None:
+        order = super().get_object(request, object_id, from_field)
+        if order is not None:
+            note_shown(request.user, [order])  # the caller's name, phone and appeal, unmasked
+        return order
+
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Who saw personal data unmasked: browsed, never added, changed or deleted (the rows are append-only)."""
+
+    list_display = ("at", "user", "role", "channel", "method", "path", "order_count", "shown_orders", "shown_fields")
+    list_filter = ("channel", "role", "at")
+    search_fields = ("user__username", "order_numbers", "path")
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [field.name for field in PersonalDataAccess._meta.concrete_fields]
+
+    @admin.display(description=_("orders shown"))
+    def shown_orders(self, access: PersonalDataAccess) -> str:
+        numbers = access.order_numbers.split()
+        return " ".join(numbers[:5]) + (" …" if len(numbers) > 5 else "")
+
+    @admin.display(description=_("fields shown"))
+    def shown_fields(self, access: PersonalDataAccess) -> str:
+        return ", ".join(access.fields)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:

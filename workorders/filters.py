@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workorders.choices import VISIBLE_ASSIGNMENT_STATUSES, Channel, RequestType, Status, Urgency
 from workorders.models import Area, Assignment, Category, Department, WorkOrder
-from workorders.permissions import department_scope_q
+from workorders.permissions import department_scope_q, sees_personal_data
 from workorders.selectors import overdue_q
 
 
@@ -42,12 +42,17 @@ class WorkOrderFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_text(self, queryset: QuerySet[WorkOrder], name: str, value: str) -> QuerySet[WorkOrder]:
+        """The order number; words of the title, summary, address or appeal; the caller's exact phone number. A
+        role that does not see personal data searches the text as it is shown to it (masked), and no phone."""
         text = value.strip()
         if not text:
             return queryset
+        if not sees_personal_data(getattr(self.request, "user", None)):
+            return queryset.filter(Q(number__iexact=text) | Q(masked_text__icontains=text))
         return queryset.filter(
             Q(number__iexact=text)
             | Q(title__icontains=text)
+            | Q(summary__icontains=text)
             | Q(appeal__icontains=text)
             | Q(address__icontains=text)
             | Q(caller_phone=text)

@@ -4,6 +4,7 @@ policies, holidays) and the orders with their assignments, append-only events an
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -227,6 +228,12 @@ class OrderNumberSequence(models.Model):
         return f"{self.day}: {self.last}"
 
 
+# The fields ``WorkOrder.masked_text`` is made of.
+MASKED_TEXT_SOURCES = frozenset(
+    {"title", "summary", "address", "appeal", "appeal_masked", "caller_name", "caller_phone"}
+)
+
+
 class WorkOrder(models.Model):
     number = models.CharField(_("order number"), max_length=20, unique=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -280,6 +287,9 @@ class WorkOrder(models.Model):
         related_name="order",
     )
     triage = models.JSONField(_("triage result"), default=dict, blank=True)
+    # What roles that do not see personal data search (title, summary, address and appeal, masked as they are shown
+    # to them; ``workorders.disclosure``): kept up to date by ``save``, never shown.
+    masked_text = models.TextField(_("searchable text with personal data masked"), blank=True, editable=False)
     # The draft policy: once an operator has opened the order, an LLM draft only waits beside the fields; and the
     # fields an operator has set or confirmed (saved, even unchanged) are never changed by triage or a draft.
     opened_at = models.DateTimeField(_("first opened by an operator"), null=True, blank=True)
@@ -334,6 +344,17 @@ class WorkOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args: object, **kwargs: Any) -> None:
+        """Saved with its masked search text brought up to date whenever a text it is made of is saved."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & MASKED_TEXT_SOURCES:
+            from workorders.disclosure import masked_search_text
+
+            self.masked_text = masked_search_text(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "masked_text"}
+        super().save(*args, **kwargs)
 
     def is_overdue_at(self, moment: datetime) -> bool:
         if self.status not in OPEN_STATUSES:
@@ -548,3 +569,55 @@ class AiFieldReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.field}: {self.predicted_label} → {self.final_label}"
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw orders' personal data unmasked, when, where, which orders and which fields: one row per page, API
+    answer, export or admin page that showed it (``workorders.disclosure``). Append-only: rows are never changed
+    or deleted, and administrators browse them read-only."""
+
+    class Channel(models.TextChoices):
+        PAGE = "page", _("page")
+        API = "api", _("API")
+        EXPORT = "export", _("export")
+        ADMIN = "admin", _("admin site")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=16)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    method = models.CharField(_("method"), max_length=8, blank=True)
+    path = models.CharField(_("address"), max_length=255)
+    order = models.ForeignKey(
+        WorkOrder,
+        verbose_name=_("order"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The order, when one order was shown."),
+    )
+    order_numbers = models.TextField(
+        _("orders shown"), help_text=_("The numbers of every order shown, space-separated.")
+    )
+    order_count = models.PositiveIntegerField(_("number of orders"))
+    fields = models.JSONField(_("fields shown"), default=list)
+
+    class Meta:
+        verbose_name = _("view of personal data")
+        verbose_name_plural = _("views of personal data")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "at"], name="pd_access_user_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.path}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError("Views of personal data are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValidationError("Views of personal data are append-only and cannot be deleted.")

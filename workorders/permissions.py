@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Role, User
 from workorders.choices import VISIBLE_ASSIGNMENT_STATUSES
+from workorders.disclosure import orders_as_shown
 from workorders.lifecycle import RULES, SYSTEM
 from workorders.models import Assignment, Department, WorkOrder
 
@@ -195,8 +196,10 @@ def assignments_visible_to(user: User) -> QuerySet[Assignment]:
 
 def orders_visible_to(user: User) -> QuerySet[WorkOrder]:
     """Every order for the centre's roles and connected systems; for an officer, the orders assigned to their
-    department subtree; nothing for anyone else."""
-    orders = WorkOrder.objects.all()
+    department subtree; nothing for anyone else. The orders arrive as the user is shown them
+    (``workorders.disclosure``): with personal data masked for a role that does not see it, and noted for the
+    record of views of personal data for a role that does."""
+    orders = orders_as_shown(WorkOrder.objects.all(), user, masked=not sees_personal_data(user))
     if sees_all_orders(user):
         return orders
     if is_department_officer(user):

@@ -24,7 +24,7 @@ from analytics.dashboards.exports import table_csv, table_xlsx
 from analytics.dashboards.forms import DEFAULT_DAYS, DashboardFilterForm, DrillForm
 from analytics.dashboards.rollup_reads import last_refresh
 from analytics.hotspots.selectors import hotspot_panel
-from workorders import permissions
+from workorders import disclosure, permissions
 from workorders.choices import AiField, Channel
 from workorders.models import Department
 
@@ -259,13 +259,16 @@ def drill(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     records = drill_records(user, chosen, now=now)
     page = Paginator(records, DRILL_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [drill_row(chosen.kind, record) for record in page.object_list]
+    # the rows' orders come with submissions, assignments and events: shown as the user's role is shown orders
+    disclosure.shown_orders([row.order for row in rows], user, masked=not permissions.sees_personal_data(user))
     context = {
         "form": form,
         "drill": chosen,
         "title": DRILL_TITLES[chosen.kind](),
         "moment_label": DRILL_MOMENTS.get(chosen.kind, lambda: _("At"))(),
         "page": page,
-        "rows": [drill_row(chosen.kind, record) for record in page.object_list],
+        "rows": rows,
         "refresh": last_refresh(),
         "back": _back_link(chosen),
         "now": now,

@@ -27,6 +27,7 @@ from analytics.hotspots.types import DetectedHotspot, HotspotItem
 from analytics.models import Hotspot, HotspotAlert, HotspotMember, HotspotRun, HotspotStatus
 from analytics.signals import hotspot_emerged
 from triage.datasets import model_text
+from triage.privacy import mask_with
 from workorders.choices import AreaKind, Status
 from workorders.models import Area, Category, WorkOrder
 
@@ -53,10 +54,10 @@ def _cities() -> frozenset[int]:
 
 def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[HotspotItem]:
     """The orders received in [start, end) as plain items, in one query. Detection reads masked text only
-    (its labels and terms are stored and shown to every manager and officer): the title and the start of the
-    masked appeal, which are triage's. An order triage has not reached yet has no masked appeal and its title
-    is as the caller gave it: both are masked here (``_unanalysed_text``); only those few rows bring their whole
-    appeal."""
+    (its labels and terms are stored and shown to every manager and officer): the title, masked (an operator
+    may have written a name or a phone into it), and the start of the masked appeal, which is triage's. An
+    order triage has not reached yet has no masked appeal and its title is as the caller gave it: both are
+    masked here (``_unanalysed_text``); only those few rows bring their whole appeal."""
     rows = (
         WorkOrder.objects.filter(created_at__gte=start, created_at__lt=end)
         .exclude(status=Status.CANCELLED)
@@ -72,6 +73,7 @@ def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[Hotsp
             "created_at",
             "area__path",
             "category__full_name",
+            "caller_name",
             "caller_phone",
             "source_submission__submitted_by_id",
             "urgency",
@@ -82,7 +84,7 @@ def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[Hotsp
     return [
         HotspotItem(
             id=pk,
-            text=f"{title}\n{masked}" if masked else _unanalysed_text(title, appeal),
+            text=f"{_masked_title(title, name, phone)}\n{masked}" if masked else _unanalysed_text(title, appeal),
             created_at=timezone.localtime(created),
             area_path=_path_ids(path, cities),
             category=(category or "").split(" / ")[0],
@@ -91,7 +93,7 @@ def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[Hotsp
             likes=int(likes or 0) if str(likes or "0").isdigit() else 0,
             department=department or "",
         )
-        for pk, title, masked, appeal, created, path, category, phone, submitted_by, urgency, likes, department in (
+        for pk, title, masked, appeal, created, path, category, name, phone, submitted_by, urgency, likes, department in (
             rows.iterator(chunk_size=5000)
         )
     ]
@@ -104,6 +106,12 @@ def caller_key(phone: str, submitted_by: int | None) -> str:
     if phone:
         return f"phone:{phone}"
     return f"unidentified via {submitted_by}" if submitted_by else "unidentified"
+
+
+def _masked_title(title: str, caller_name: str, caller_phone: str) -> str:
+    """A title as an operator may have written it, masked: what the masker finds, and the caller's name and phone
+    written with no cue word (周建国反映路灯不亮)."""
+    return mask_with(title, values=(("NAME", caller_name), ("MOBILE", caller_phone))).text
 
 
 def _unanalysed_text(title: str, appeal: str) -> str:
