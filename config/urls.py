@@ -15,3 +15,5 @@ urlpatterns = [
     path("knowledge/", include("knowledge.urls")),
     path("dashboard/", include("analytics.urls")),
 ]
+
+handler404 = "core.api_errors.page_not_found"  # JSON under /api/

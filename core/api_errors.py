@@ -60,3 +60,14 @@ def database_unreachable(exc: BaseException) -> bool:
     """Whether an error means the database cannot answer now (down, restarting, locked, a lost connection):
     worth sending again, unlike a wrong query."""
     return isinstance(exc, OperationalError | InterfaceError)
+
+
+def page_not_found(request: Any, exception: Exception) -> Any:
+    """Django's 404 handler: JSON for an address under /api/ that matches no endpoint (``/api/v1/orders/x/``),
+    the site's page otherwise."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found as django_page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("No such address in the API: %(path)s") % {"path": request.path}}, status=404)
+    return django_page_not_found(request, exception)

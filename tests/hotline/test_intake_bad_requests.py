@@ -71,3 +71,10 @@ def test_with_the_database_unreachable_a_page_answers_503(client: Client, person
         response = client.get("/orders/")
 
     assert response.status_code == 503 and int(response["Retry-After"]) > 0
+
+
+def test_an_api_address_that_matches_nothing_is_404_in_json(personas: Personas) -> None:
+    response = client_for(personas.operator).get("/api/v1/orders/1.5e-3/")
+
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+    assert "/api/v1/orders/1.5e-3/" in response.json()["detail"]

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from workorders import permissions, selectors, services
+from workorders.api import reference_filters
 from workorders.api import serializers as s
 from workorders.choices import Action
 from workorders.errors import InvalidInput
@@ -291,7 +292,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Department.objects.all()
     serializer_class = s.DepartmentSerializer
     filter_backends = _REFERENCE_FILTERS
-    filterset_fields = ["kind", "is_active", "parent"]
+    filterset_class = reference_filters.DepartmentFilter
     search_fields = ["name", "code"]
 
 
@@ -301,7 +302,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Category.objects.all()
     serializer_class = s.CategorySerializer
     filter_backends = _REFERENCE_FILTERS
-    filterset_fields = ["level", "parent"]
+    filterset_class = reference_filters.CategoryFilter
     search_fields = ["full_name"]
 
 
@@ -311,5 +312,5 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Area.objects.all()
     serializer_class = s.AreaSerializer
     filter_backends = _REFERENCE_FILTERS
-    filterset_fields = ["kind", "parent"]
+    filterset_class = reference_filters.AreaFilter
     search_fields = ["full_name", "code"]
