@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from bench.safety_dev import TUNING_PARTS
 from bench.safety_dev import cases as dev_cases
 from triage import safety_model
 from triage.normalise import prepare
@@ -330,11 +331,19 @@ def test_every_development_case_tuned_on_is_judged_right_self_harm_flagged_as_su
     """The tuning part of the development set (bench/data/safety_dev.md) is what the rules were written on:
     a change that loses one of its cases undoes what was learned from it."""
     wrong = []
-    for case in dev_cases("dev_tune"):
+    for case in (case for part in TUNING_PARTS for case in dev_cases(part)):
         result = _call(case.text.removeprefix(HELLO))
         if result.is_emergency != case.is_emergency or (case.kind == "self_harm") != result.self_harm:
             wrong.append(f"{case.id} {case.kind}/{case.tag}: {_shown(result)}\n{case.text}")
     assert not wrong, "\n\n".join(wrong)
+
+
+def test_the_second_tuning_file_is_tuning_material_only_and_holds_whole_calls() -> None:
+    second = dev_cases("dev_tune2")
+    assert len(second) >= 500 and all(case.part == "dev_tune2" for case in second)
+    assert {case.id for case in second}.isdisjoint(case.id for case in dev_cases("dev_test"))
+    assert sum(case.text.count("\n坐席：") >= 1 for case in second) >= 100  # dialogues with the operator's turns
+    assert Counter(case.kind for case in second)["self_harm"] >= 60
 
 
 def test_the_development_set_has_every_kind_and_every_calm_reason_in_both_parts() -> None:
@@ -392,3 +401,77 @@ def test_the_stored_model_reads_as_scikit_learn_fitted_it() -> None:
     calm = list(fitted.classes_).index(safety_model.CALM)
     expected = 1 - fitted.predict_proba(vectoriser.transform(texts[:40]))[:, calm]
     assert [round(model.read(text).risk, 2) for text in texts[:40]] == pytest.approx(list(expected), abs=0.01)
+
+
+# ------------------------------------------------------------------ self-harm said indirectly, corrections, speech
+
+
+@pytest.mark.parametrize(
+    "dialogue",
+    [
+        # a plan and its means, said without the word
+        "市民：我这半年的安眠药一颗都没吃，全攒在抽屉里了，今天晚上我想一次吃完，睡过去就好了",
+        # a farewell
+        "市民：我就是打电话说声谢谢，以后不会再给你们添麻烦了，我家的钥匙放在门口的地垫下面",
+        # a conditional about one's own death, with a time
+        "市民：我想问一下，要是我不在了，我名下那套房子是不是直接归我女儿，我今天晚上就想把这些弄清楚",
+        # someone else, said by a friend
+        "市民：我同学刚刚在宿舍群里发了一句“谢谢大家，再见了”，然后手机就关机了，她这段时间一直说活着没意思",
+        # walking towards the water
+        "市民：我舅舅喝了好多酒，嘴里一直念叨活着干什么，一个人往江边走了，我追不上他",
+    ],
+)
+def test_self_harm_said_without_its_usual_words_gets_the_self_harm_flag_and_shows_why(dialogue: str) -> None:
+    result = _call(dialogue)
+    assert result.is_emergency and result.self_harm and result.kind == "self_harm", _shown(result)
+    assert result.triggers and all(word in prepare(HELLO + dialogue).model_text for word in result.triggers)
+
+
+def test_self_harm_words_said_in_anger_at_a_complaint_or_as_an_escalation_are_no_emergency() -> None:
+    for dialogue in (
+        "市民：这是我最后一次打电话给你们了，你们再不处理，我就去信访局，我们楼下的垃圾一个礼拜没人收了",
+        "市民：我儿子说不想活了\n坐席：您儿子有轻生的念头吗？\n市民：哎不是不是，他是开玩笑的，作业太多他抱怨一下，我是想投诉学校布置作业太多",
+        "市民：我要报那个，有人要跳\n坐席：有人要跳楼吗？在哪里？\n市民：哎不是，是跳广场舞的，音响开到晚上十点",
+    ):
+        result = _call(dialogue)
+        assert not result.is_emergency and not result.self_harm, f"{_shown(result)}\n{dialogue}"
+
+
+def test_a_read_back_the_caller_denies_is_no_emergency_but_a_caller_correcting_towards_danger_is() -> None:
+    denied = _call(
+        """市民：我们楼下那个，烟好大，熏得窗户都打不开
+坐席：您是说楼下着火了是吧？
+市民：不是不是，没着火，是那个烧烤摊的油烟，天天这样"""
+    )
+    assert not denied.is_emergency, _shown(denied)
+    corrected = _call(
+        """市民：我们工地那个板房
+坐席：您是说工地板房要拆除是吧？
+市民：不是不是，是板房烧起来了，里面还有人在睡觉"""
+    )
+    assert corrected.is_emergency and corrected.kind == "fire", _shown(corrected)
+    detail = _call(
+        """市民：楼下着火了，好大的烟
+坐席：您是说三楼着火了是吧？
+市民：不是三楼，是四楼，快点来"""
+    )
+    assert detail.is_emergency and detail.kind == "fire", _shown(detail)  # a wrong floor is no denial
+
+
+def test_a_caller_taking_back_their_own_words_is_heard() -> None:
+    result = _call("市民：我们楼下有人倒了\n市民：不是人倒了，是那棵大树倒了，横在路上，车过不去，没砸到人")
+    assert not result.is_emergency, _shown(result)
+
+
+def test_a_turn_without_any_punctuation_is_read_in_short_stretches() -> None:
+    fire = _call("市民：喂你好我们小区二号楼一楼那个车棚着火了黑烟一直往楼上冒楼上还有好多老人你们快点来")
+    assert fire.is_emergency and fire.kind == "fire", _shown(fire)
+    praise = _call("市民：我想表扬一下社区医院的医生前天我妈在家里晕倒了是他们第一时间赶过来抢救的现在人已经好了")
+    assert not praise.is_emergency, _shown(praise)
+
+
+def test_no_cue_of_the_rules_matches_an_empty_stretch_of_text() -> None:
+    from triage import safety
+
+    assert not [pattern.pattern for cue in safety.CUES for _, pattern in cue.parts if pattern.match("")]
+    assert not assess("市民：你好，我想问一下社保卡怎么补办", call=True).is_emergency
