@@ -4,16 +4,18 @@ call's request type, emotion, call-back request and repeated call.
 
 Parts measured:
 
-- ``dev_tune`` and ``dev_test``: the safety development set, written for the detector; its rules were tuned and
-  its learned second opinion trained on ``dev_tune`` only, ``dev_test`` was only measured (in aggregate);
+- ``dev_tune``, ``dev_tune2``, ``dev_test`` and ``dev_check``: the safety development set, written for the
+  detector; its rules were tuned and its learned second opinion trained on ``dev_tune`` and ``dev_tune2`` only,
+  ``dev_test`` and ``dev_check`` were only measured (in aggregate);
 - ``tune``: the call corpus part the rules were written on (and the model trained on);
 - ``held_out`` and ``final``: call corpus parts never read, measured once at the very end with the method frozen.
 
 Per part: emergency recall, overall and per kind; false emergencies on the calm calls with danger words (per
 reason, e.g. past, drill, figurative) and on the regular calls; self-harm recall and false self-harm flags; the
 kind of risk among the emergencies found; the same recall and false alarms for the rules alone (without the
-learned second opinion), to show what each part of the method does. The ids of what went wrong are listed for
-the tuning parts only. On the call corpus, also the accuracy of request type, emotion, call-back requested
+learned second opinion), to show what each part of the method does; on the development set, the emergencies
+missed and the self-harm not flagged counted by how they were said (indirect, asr …). The ids of what went wrong
+are listed for the tuning parts only. On the call corpus, also the accuracy of request type, emotion, call-back requested
 and repeat call.
 
 On the web messages (``messages_dev.csv``, 834, and ``messages_unlabelled.csv``): how many are flagged as
@@ -144,6 +146,11 @@ def safety_figures(judged: list[Judged], *, show_ids: bool) -> dict[str, Any]:
             "false_emergencies_calm_danger_count": f"{rules_false}/{calm}",
         },
     }
+    how_missed = Counter(j.reason for j in judged if j.kind and not j.found.is_emergency)
+    how_not_flagged = Counter(j.reason for j in judged if j.kind == "self_harm" and not j.found.self_harm)
+    if any(j.group != j.reason for j in judged):  # the development set says how each case is said
+        figures["missed_emergencies_by_how_said"] = dict(how_missed.most_common())
+        figures["self_harm_not_flagged_by_how_said"] = dict(how_not_flagged.most_common())
     if show_ids:
         figures["missed_emergencies"] = missed
         figures["false_emergencies_ids"] = dict(false)

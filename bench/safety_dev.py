@@ -8,7 +8,8 @@ and for all into parts the detector is tuned on and a part it is only measured o
 ``safety_dev.tsv`` is split by a hash of a case's text alone (two in five to ``dev_test``, the rest to
 ``dev_tune``), so adding cases never moves one from a part to the other. ``safety_dev_tune2.tsv``, written later
 (longer calls, more self-harm said indirectly, more calm calls), is tuning material only: every case of it is
-in ``dev_tune2``, none is ever hashed into ``dev_test``.
+in ``dev_tune2``, none is ever hashed into ``dev_test``. ``safety_dev_check.tsv``, written last, is ``dev_check``:
+measured only, like ``dev_test``, never tuned on.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pathlib import Path
 FOLDER = Path(__file__).resolve().parent / "data"
 FILE = FOLDER / "safety_dev.tsv"
 TUNE2_FILE = FOLDER / "safety_dev_tune2.tsv"
-PARTS = ("dev_tune", "dev_test", "dev_tune2")
+CHECK_FILE = FOLDER / "safety_dev_check.tsv"
+PARTS = ("dev_tune", "dev_test", "dev_tune2", "dev_check")
 TUNING_PARTS = ("dev_tune", "dev_tune2")
 CALM = "calm"
 HELLO = "坐席：您好，12345热线，请讲。"
@@ -72,6 +74,7 @@ def _case(kind: str, tag: str, said: str, part: str | None = None) -> SafetyCase
 def all_cases() -> tuple[SafetyCase, ...]:
     found = [_case(*row) for row in _read(FILE)]
     found += [_case(*row, part="dev_tune2") for row in _read(TUNE2_FILE)]
+    found += [_case(*row, part="dev_check") for row in _read(CHECK_FILE)]
     ids = [case.id for case in found]
     if len(set(ids)) != len(ids):
         raise ValueError("a case is written twice in the safety development set")
@@ -79,7 +82,7 @@ def all_cases() -> tuple[SafetyCase, ...]:
 
 
 def cases(part: str | None = None) -> list[SafetyCase]:
-    """The cases of one part (``dev_tune``, ``dev_test`` or ``dev_tune2``), or all of them."""
+    """The cases of one part (``dev_tune``, ``dev_test``, ``dev_tune2`` or ``dev_check``), or all of them."""
     if part is not None and part not in PARTS:
         raise ValueError(f"unknown part {part!r}: one of {PARTS}")
     return [case for case in all_cases() if part is None or case.part == part]

@@ -18,27 +18,42 @@ How: a wide net, a judge, and a learned second opinion.
    自杀 自沙 (every character of the common set, GB 2312 level 1, read like the word's character: pypinyin's
    table). Exaggerations (急死了, 吓死人, 要命, 火冒三丈, 气得要死) and 打我电话 are no cue at all.
 
-2. The judge weighs each mention in its clause, its sentence and the call:
+2. The judge weighs each mention in its clause, its sentence and the call (an ASR engine may give a whole turn
+   without a comma: a clause then reaches ``CLAUSE_REACH`` characters either side of the mention, a sentence
+   ``SENTENCE_REACH``):
    - negated (没有闻到然气味 / 冇漏 / 不是现在着火 / 有没有人受伤), the negation before the noun or before the
      predicate: it does not count;
+   - denied by the caller: an operator's read-back the caller answers with a denial (您是说楼下着火了是吧？——不是
+     不是，没着火，是烧烤店的油烟), wholly or of its danger word (不是失联，她在外地读大学), sets aside what the
+     read-back says and what the caller said of that kind before the denial; a denial of a detail (不是三楼，
+     是四楼) does not. A caller taking back their own words (楼下有人倒了——不是人倒了，是大树倒了 / 哎不是，是跳
+     广场舞的 / 我说错了) counts the same;
    - resolved after it, by what ends its kind (火很快扑灭了 / 人找到了 / 救出来了 / 井盖换了新的 / 是我搞错了 /
-     我是说气话), in the rest of the caller's account: it does not count;
+     是演习 / 我是说气话), in the rest of the caller's account — unless asked or denied (有没有做警示？ / 还没
+     修好): it does not count;
    - hypothetical, a worry, a question about rules, a drill or an inspection (万一 / 担心 / 差点 / …的话怎么办 /
-     应该打哪个电话 / 演练 / 安检 / 隐患): it does not count;
-   - hearsay and news (听说 / 新闻上 / 网上 / 外地), or named as a kind of problem (被困电梯内的安全问题时有
-     发生 / …等危险情况): it does not count;
-   - figurative (简直 / 跟…一样 / 急得要跳楼 / 想死的心都有了): it does not count (self-harm: a third);
-   - smoke from a chimney, a factory or a dump, flames kept on purpose (烧烤 / 烧纸 / 烧秸秆), a smell from a
-     factory: not a fire or a leak;
-   - past: a marker before it in its sentence (上个月 / 那天 / 去年 / 当时 / 昨天晚上) — or, when its sentence has
-     no marker of time at all, the last one said before it in the call (a caller narrating a fire last month
-     does not repeat 上个月 in every sentence; a 现在 / 今天 / 刚刚 ends the narrative). An event (a fire, a
-     fight) is then over; a state (a wire on the ground, an open manhole, a person missing, a self-harm plan,
-     a leak) may still be there and counts half, fully when said to last (到现在还, 一直);
-   - habitual (天天 / 经常 / 一下大雨就 / …时有发生), a worry about a season to come (怕今年汛期), water from a
-     burst main: half;
+     应该打哪个电话 / 演练 / 安检 / 隐患): it does not count — but a conditional about one's own death is how
+     self-harm is said (要是我不在了 / 如果我死了) and is its own cue;
+   - hearsay and news (听说 / 听楼下的人说 / 新闻上 / 群里看到 / 电视剧里 / 外地有个), or named as a kind of
+     problem (被困电梯内的安全问题时有发生 / …等危险情况): it does not count — except where a person at risk
+     said it (我儿子在网上说今天晚上就结束一切);
+   - figurative (简直 / 跟…一样 / 急得要跳楼 / 想死的心都有了 / 我都快晕过去了 / 火烧眉毛): it does not count
+     (self-harm: a third); self-harm said in jest, anger or to cheat (他是开玩笑的 / 说气话 / 骗打赏) and said so,
+     not followed by 但这次…: it does not count;
+   - smoke from a chimney, a factory, a dump or a cigarette, flames kept on purpose (烧烤 / 烧纸 / 烧秸秆), a
+     smell from a factory: not a fire or a leak; trees cut (树全被砍了) are no violence;
+   - past: a marker in its sentence (上个月 / 那天 / 去年 / 当时 / 昨天晚上) not followed by one of now (上个月
+     就坏过，今天又把人关在里面了), or after it (是去年的事 / 很久以前的帖子) — or, when its sentence has no marker
+     of time at all, the last one said before it in the call (a caller narrating a fire last month does not
+     repeat 上个月 in every sentence; a 现在 / 今天 / 刚刚 or a word of the time to come, 以后 / 今晚 / 准备, ends
+     the narrative). An event (a fire, a fight) is then over; a state (a wire on the ground, an open manhole, a
+     person missing, a self-harm plan, a leak) may still be there and counts half, fully when said to last (到现在
+     还, 一直). A past told with durations (上礼拜四晚上……一直在电话里教我做心肺复苏) is not marked as now;
+   - habitual (天天 / 经常 / 一下大雨就 / 电梯频繁故障困人 / …时有发生), unless a time of this once follows
+     (平时天天出来遛狗，这三天…), a worry about a season to come (怕今年汛期), water from a burst main, a way
+     blocked by bicycles or cars (堵住了楼道口，老人推轮椅出不去): half;
    - in a call about compensation, insurance, praise, a suggestion or a cancelled request (保险 / 赔偿 / 表扬 /
-     建议 / 取消), a mention not marked as now: half;
+     建议 / 取消), a mention not marked as now: half (not self-harm: 保险还能赔点钱给老婆孩子 is how it is said);
    - in a web message, not marked as now in its clause (or in its sentence, for a message of at most
      ``SHORT_MESSAGE`` characters: 现在 / 正在 / 紧急): 40 % (letters narrate).
    A marker of now (正在 / 还在 / 刚刚 / 快点 / 救命 / 越来越 / 在冒烟 / 一个多钟头了) in its clause or just after
@@ -47,19 +62,23 @@ How: a wide net, a judge, and a learned second opinion.
    A kind's score is its best mention plus half the next two (a cue said again adds nothing: 下不来，上不去); in
    a call the best other kind adds half its score (积水好深 + 车里有人), and a plea (救命 / 快来人 / 求你们了)
    lifts a kind that is close. A life is at risk now when the best kind reaches ``THRESHOLD`` (one clear
-   mention does). Self-harm wins over every other kind when it reaches the threshold, because its protocol
+   mention does). Self-harm wins over every other kind when it reaches ``SELF_HARM_WINS``, because its protocol
    (keep the caller on the line, 110/120, the psychological-aid line) must be followed whatever else is going
-   on; then a cause wins over its casualty (a fight with a man on the ground is the fight).
+   on (刀片……划了两道 is no fight; 喝了一瓶农药……吐白沫 is no illness); then a cause wins over its casualty (a
+   fight with a man on the ground is the fight).
 
 3. In a call, a learned second opinion (``triage.safety_model``: character n-grams, a logistic regression
    trained on the development cases and the corpus's tuning calls) reads the same text. A call below the
    threshold is an emergency when the model's risk reaches ``RESCUE_RISK`` — unless the rules found danger
-   words and set them all aside (negated, resolved, past …: their reading of negation and time is the better
-   one), except for self-harm, whose words come hedged and half-denied; the triggers are then the stretches of
-   text the model read most. A call the rules flag on modest evidence (below ``VETO_EVIDENCE``), with no mention
-   marked as now, is not an emergency when the model's risk is below ``VETO_RISK``. Self-harm is flagged only
-   with a word of it: a poisoning reads like an overdose to the model. Web messages are judged by the rules
-   alone (the model never read a letter). When in doubt the detector flags: the operator confirms.
+   words and set them all aside or weighed them down for their context (negated, resolved, past, a burst main
+   …: their reading of negation and time is the better one), except for self-harm, whose words come hedged and
+   half-denied; the triggers are then the stretches of text the model read most. A call the rules flag on
+   modest evidence (below ``VETO_EVIDENCE``) is not an emergency when the model's risk is below ``VETO_RISK``,
+   nor on evidence below ``STRONG_VETO_EVIDENCE`` when it is below ``STRONG_VETO_RISK`` — never a call with
+   self-harm in it. An emergency the model reads as self-harm (``SELF_HARM_AGREED``) is self-harm when the
+   rules saw a word of it (女儿在群里发了“再见了这个世界”……电话一直关机 is not only a missing child). Self-harm is
+   flagged only with a word of it: a poisoning reads like an overdose to the model. Web messages are judged by
+   the rules alone (the model never read a letter). When in doubt the detector flags: the operator confirms.
 
 Every alternative of every cue is indexed by the few characters one of which all its matches contain (read from
 the pattern's parse tree): a text runs only the alternatives whose characters it has, about one in ten.
@@ -121,9 +140,11 @@ REPORTED_REACH = 40  # characters before a mention in which hearsay or news (听
 CLAUSE_REACH = 14  # characters before and after a mention that its clause reaches at most (speech without commas)
 SENTENCE_REACH = 60  # … and its sentence
 # The learned second opinion (triage.safety_model), for calls: a call the rules leave below THRESHOLD is an
-# emergency when the model's risk reaches RESCUE_RISK; a call the rules flag with less than VETO_EVIDENCE, no
-# mention marked as now, is not one when the model's risk is below VETO_RISK. Chosen on validation cases
-# written before either was tried (bench/data/safety_dev.md).
+# emergency when the model's risk reaches RESCUE_RISK; a call the rules flag with less than VETO_EVIDENCE is not
+# one when the model's risk is below VETO_RISK (with less than STRONG_VETO_EVIDENCE, below STRONG_VETO_RISK).
+# RESCUE_RISK was chosen on validation cases written before it was tried; the vetoes on the out-of-fold readings
+# of every tuning case and on the third tuning batch before it was tuned on (bench/data/safety_dev.md): no
+# emergency among them is vetoed.
 RESCUE_RISK = 0.6
 VETO_RISK = 0.25
 VETO_EVIDENCE = 3.5
