@@ -12,7 +12,10 @@ the production settings and no broker. Each run empties the orders and submissio
    districts' sizes), each with its source submission (raw body and payload, as intake stores them) and its rare
    terms indexed as triage indexes them;
 2. receives ``--calls`` new messages the backlog does not contain (the same ones at every size) and times
-   ``submission_triage`` on each, as the task runs it: the whole analysis, related orders, the writes.
+   ``submission_triage`` on each, as the task runs it: the whole analysis, related orders, the writes. Twice:
+   *cold*, in a worker that has never read the backlog's orders (just restarted: every candidate is featurised
+   for the first time), and *warm*, in a worker that has (it analysed them, or scored them before: the steady
+   state, where the finder's cache of featurised orders holds the open ones).
 
 It also times, on the same backlog, how the related-order candidates were read before the index (the open orders
 of the last 30 days, whole rows with area and submission, up to 2,000): the cost that grew with the backlog.
@@ -206,39 +209,69 @@ def triage_calls(calls: list[Any], round_name: str) -> dict[str, Any]:
     }
 
 
+def warm_finder() -> float:
+    """Featurise every open order as the worker that analysed them holds them; returns seconds taken."""
+    from hotline.selectors import OPEN_FOR_MERGING
+    from hotline.services import duplicate_finder
+    from triage.duplicates import Report
+    from workorders.models import WorkOrder
+
+    started = time.perf_counter()
+    rows = WorkOrder.objects.filter(status__in=OPEN_FOR_MERGING).values_list("pk", "title", "appeal_masked")
+    reports = [Report(id=pk, text=f"{title}\n{masked}", received_at=None) for pk, title, masked in rows.iterator()]
+    for start in range(0, len(reports), 2000):
+        duplicate_finder().featuriser.features_of(reports[start : start + 2000])
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default=DEFAULT_DATABASE)
     parser.add_argument("--backlogs", type=int, nargs="+", default=[0, 20000], help="open orders, ascending")
     parser.add_argument("--calls", type=int, default=100, help="new calls timed at each backlog size")
+    parser.add_argument("--keep-backlog", action="store_true", help="reuse the backlog a previous run left")
     args = parser.parse_args()
     setup(args.database)
+    present = 0
     from hotline.selectors import current_pipeline
+    from hotline.services import duplicate_finder
     from workorders.choices import Status
     from workorders.models import WorkOrder
 
     pool = messages()
     calls, backlog_pool = pool[: args.calls], pool[args.calls :]
-    empty_orders()
+    if not args.keep_backlog:
+        empty_orders()
+    else:
+        present = WorkOrder.objects.filter(number__startswith="BL").count()
     current_pipeline().run("预热：A3区枫林路路灯不亮。")  # load the model and jieba before timing anything
     rng = random.Random(20)
     figures: dict[str, Any] = {"database": args.database, "rounds": {}}
-    present = 0
     for size in sorted(args.backlogs):
         added = add_backlog(size - present, backlog_pool[present:] + backlog_pool, rng) if size > present else 0.0
         present = size
-        load = os.getloadavg()
-        result = triage_calls(calls, f"round-{size}")
-        result["backlog_open_orders"] = size
-        result["seconds_adding_backlog"] = round(added, 1)
-        result["load_average_1_5_15"] = [round(x, 2) for x in load]
-        figures["rounds"][str(size)] = result
-        print(size, result, flush=True)
-        # the round's calls are no backlog for the next round, which analyses the same texts again
-        WorkOrder.objects.filter(source_submission__sender_id__startswith="round-").update(status=Status.CANCELLED)
+        for state in ("cold", "warm"):
+            if state == "cold":
+                duplicate_finder.cache_clear()
+                warmed = 0.0
+            else:
+                warmed = warm_finder()
+            load = os.getloadavg()
+            result = triage_calls(calls, f"round-{size}-{state}")
+            result["backlog_open_orders"] = size
+            result["seconds_adding_backlog"] = round(added, 1)
+            result["seconds_warming_the_finder"] = round(warmed, 1)
+            result["load_average_1_5_15"] = [round(x, 2) for x in load]
+            figures["rounds"][f"{size}_{state}"] = result
+            print(size, state, result, flush=True)
+            # the round's calls are no backlog for the next round, which analyses the same texts again
+            WorkOrder.objects.filter(source_submission__sender_id__startswith="round-").update(status=Status.CANCELLED)
     sizes = sorted(args.backlogs)
-    first, last = figures["rounds"][str(sizes[0])], figures["rounds"][str(sizes[-1])]
-    figures["median_ratio_largest_to_smallest"] = round(last["triage_ms_median"] / first["triage_ms_median"], 2)
+    for state in ("cold", "warm"):
+        first, last = figures["rounds"][f"{sizes[0]}_{state}"], figures["rounds"][f"{sizes[-1]}_{state}"]
+        figures[f"median_ratio_largest_to_smallest_{state}"] = round(
+            last["triage_ms_median"] / first["triage_ms_median"], 2
+        )
     figures["uptime"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     report("triage_backlog", figures)
 

@@ -209,7 +209,9 @@ def _analyse(
         category = Category.objects.filter(pk=result.category.value).first() if result.category.value else None
         area = Area.objects.filter(pk=result.area.value).first() if result.area.value else None
         department = department_guess(result, category=category, area=area)
-        related = related_orders(order, text=result.masked_appeal, area=area) if live else ()
+        # the title the order will carry (triage fills a blank one): the same text as when it is a candidate later
+        title = order.title or result.title
+        related = related_orders(order, text=result.masked_appeal, area=area, title=title) if live else ()
         llm = llm_availability() if live else None
         order = workorder_apply_triage(
             order=order,
@@ -273,12 +275,16 @@ def turns_of(payload: dict[str, Any]) -> list[TranscriptTurn] | None:
     return turns_from_json(turns)
 
 
-def related_orders(order: WorkOrder, *, text: str, area: Area | None) -> tuple[RelatedOrder, ...]:
-    """Open orders that look like reports of the same event, best first, for the operator to merge."""
+def related_orders(
+    order: WorkOrder, *, text: str, area: Area | None, title: str | None = None
+) -> tuple[RelatedOrder, ...]:
+    """Open orders that look like reports of the same event, best first, for the operator to merge. ``text`` is
+    the masked appeal and ``title`` the title the order will carry (its own by default); read as the order will
+    be read when it is a candidate for later calls, so this process scores it then from its cache."""
     area_ids = tuple(area.ancestors_and_self_ids()) if area else ()
     new = Report(
         id=order.pk,
-        text=f"{order.title}\n{text}",
+        text=f"{order.title if title is None else title}\n{text}",
         received_at=order.created_at,
         area_ids=area_ids,
         caller=order.caller_phone,
