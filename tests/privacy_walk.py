@@ -178,6 +178,15 @@ def plant(city: Any, personas: Any, tmp_path: Any) -> PlantedCity:
         reason=f"不属本单位职能，{NAME}（{PHONE}）所在7栋{ROOM}室归物业管理",
     )
 
+    extended = make_order(
+        title="井盖缺失", appeal=f"我叫{NAME}，电话{PHONE}，小区井盖丢了。", category=city.construction
+    )
+    extended = services.workorder_dispatch(order=extended, by=operator, lead_department=city.housing)
+    extended = services.assignment_sign(order=extended, by=officer)
+    services.extension_request(  # waits for a manager's decision on the desk
+        order=extended, by=officer, working_days=3, reason=f"{NAME}（{PHONE}）要求入户7栋{ROOM}室查看"
+    )
+
     for n, text in enumerate(PLANT_REPORTS):
         title, appeal = text.split("\n", 1)
         make_order(
@@ -253,6 +262,11 @@ class Request:
     data: dict[str, Any] | None = None
 
 
+# How the walk fills a parameter other than an id (``pk``), by parameter name.
+PARAMETER_VALUES: dict[str, tuple[str, ...]] = {
+    "field": ("department", "category", "area"),  # a list filter's type-ahead
+}
+
 # Addresses the walk leaves out, and why.
 SKIPPED_PREFIXES = {
     "admin:": "the admin site is for administrators, who see personal data; a masked role is sent to its login",
@@ -291,6 +305,11 @@ def requests_for(world: PlantedCity, table_keys: tuple[str, ...]) -> tuple[list[
             fills = [{"pk": pk} for pk in pks]
             if "format" in params:
                 fills = [{**fill, "format": "json"} for fill in fills]
+        elif params - {"format"} <= set(PARAMETER_VALUES):
+            named = sorted(params - {"format"})
+            fills = [{}]
+            for name in named:
+                fills = [{**fill, name: value} for fill in fills for value in PARAMETER_VALUES[name]]
         else:
             unknown.append(f"{route.name} {route.params}")
             continue

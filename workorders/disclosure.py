@@ -296,6 +296,26 @@ def shown_orders(orders: Iterable[WorkOrder | None], user: Any, *, masked: bool)
     return rows
 
 
+def shown_rows(rows: Iterable[Model], user: Any, *, masked: bool) -> list[Model]:
+    """Rows about orders read with their order (a desk's extension requests, a drill-down's assignments and
+    events) as ``user`` is shown them: each row's text and its order masked, or the orders noted as seen."""
+    rows = list(rows)
+    orders = [row.order for row in rows if getattr(row, "order", None) is not None]
+    if not masked:
+        _note(user, orders)
+        return rows
+    masks: dict[int, OrderMask] = {}
+    for order in orders:  # each order's mask from its values before the order itself is masked
+        if order.pk not in masks and not is_masked(order):
+            masks[order.pk] = OrderMask.of(order)
+    for row in rows:
+        order = getattr(row, "order", None)
+        _mask_row(row, masks.get(order.pk, OrderMask()) if order is not None else OrderMask())
+    for order in orders:
+        mask_order(order)
+    return rows
+
+
 # --- the record of who saw personal data --------------------------------------------------------------------
 
 # What of the orders each address shows (by URL name); an address not listed records every field of the order.

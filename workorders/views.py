@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from triage.reply_check import ReplyChecker
-from workorders import dispatch_catalogue, permissions, selectors, services
+from workorders import disclosure, dispatch_catalogue, permissions, selectors, services
 from workorders.choices import (
     Action,
     AssignmentRole,
@@ -85,6 +85,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     for name, queryset in queues.items():
         context[name] = list(queryset[:DESK_ROWS])
         context[f"{name}_count"] = queryset.count()
+    # the extension requests come with their orders: their reasons and orders shown as the role is shown orders
+    disclosure.shown_rows(context["extensions"], user, masked=not permissions.sees_personal_data(user))
     suggestions = dispatch_catalogue.suggested_lead_departments(context["drafts"])
     for order in context["drafts"]:
         order.suggested_lead = suggestions.get(order.pk)
