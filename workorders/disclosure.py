@@ -56,15 +56,22 @@ _MASKED = "_shown_masked"  # set on every row masked for display: such a row is 
 
 
 @lru_cache(maxsize=4096)
-def _appeal_values(appeal: str) -> tuple[tuple[tuple[str, str], ...], tuple[PiiSpan, ...]]:
-    """The personal values the masker finds in an appeal (a call masked as a dialogue), as (kind, value), and its
-    name spans; cached, because a list shows the same orders again and again."""
+def _appeal_values(appeal: str) -> tuple[tuple[tuple[str, str], ...], tuple[PiiSpan, ...], str]:
+    """The personal values the masker finds in an appeal (a call masked as a dialogue), as (kind, value), its name
+    spans, and the appeal masked (``model_text``); cached, because a list shows the same orders again and again."""
     if not appeal:
-        return (), ()
+        return (), (), ""
     full, _model = mask_dialogue(prepare(appeal))
-    return tuple((span.kind, span.value) for span in full.spans), tuple(
-        span for span in full.spans if span.kind == PiiKind.NAME
-    )
+    names = tuple(span for span in full.spans if span.kind == PiiKind.NAME)
+    return tuple((span.kind, span.value) for span in full.spans), names, full.text
+
+
+def _replace_values(text: str, values: tuple[tuple[str, str], ...]) -> str:
+    """The known values in a text already masked by the rules, replaced by their placeholders."""
+    for kind, value in values:
+        if len(value.strip()) >= 2 and value in text:
+            text = text.replace(value, PiiKind(kind).placeholder)
+    return text
 
 
 def _phone_kind(phone: str) -> str:
@@ -95,7 +102,7 @@ class OrderMask:
             for before_after in (event.changes or {}).get("caller_phone", ()) or ():
                 if isinstance(before_after, str) and before_after.strip():
                     phones.add(before_after.strip())
-        appeal_values, appeal_names = _appeal_values(order.appeal)
+        appeal_values, appeal_names, _masked_appeal = _appeal_values(order.appeal)
         values = {
             *appeal_values,
             *((PiiKind.NAME.value, name) for name in names),
@@ -111,8 +118,13 @@ class OrderMask:
         return _masked_text(value, self.values, self.known) if value else value
 
     def appeal(self, value: str) -> str:
-        """An appeal (or a former one, in an edit's changes): masked as the models read it, then as any text."""
-        return self.text(model_text(value)) if value else value
+        """An appeal (or a former one, in an edit's changes): masked as the models read it, and the values known to
+        be this order's replaced wherever they still stand."""
+        return _replace_values(_appeal_values(value)[2], self.values) if value else value
+
+    def masked_appeal(self, masked: str) -> str:
+        """An appeal triage has masked already: the values known to be this order's replaced where they stand."""
+        return _replace_values(masked, self.values)
 
     def value(self, value: Any) -> Any:
         """Every string in a JSON-like value masked (dicts keep their keys)."""
@@ -149,8 +161,9 @@ def masked_search_text(order: WorkOrder) -> str:
     """What a role that does not see personal data may search of an order: its title, summary, address and
     appeal as they are shown to it (``WorkOrder.masked_text``)."""
     mask = OrderMask.of(order)
-    appeal = order.appeal_masked or model_text(order.appeal)
-    return "\n".join(mask.text(part) for part in (order.title, order.summary, order.address, appeal) if part)
+    appeal = mask.masked_appeal(order.appeal_masked) if order.appeal_masked else mask.appeal(order.appeal)
+    parts = [mask.text(part) for part in (order.title, order.summary, order.address) if part]
+    return "\n".join([*parts, appeal] if appeal else parts)
 
 
 # --- masking rows read for display ------------------------------------------------------------------------
@@ -168,7 +181,7 @@ def mask_order(order: WorkOrder) -> WorkOrder:
     prefetched = getattr(order, "_prefetched_objects_cache", {})
     events = list(prefetched["events"]) if "events" in prefetched else []
     mask = OrderMask.of(order, events)
-    appeal = mask.text(order.text_for_models)
+    appeal = mask.masked_appeal(order.appeal_masked) if order.appeal_masked else mask.appeal(order.appeal)
     order.appeal = order.appeal_masked = appeal
     order.title = mask.text(order.title)
     order.summary = mask.text(order.summary)
@@ -212,7 +225,7 @@ def _masked_rows_are_never_saved(sender: type[Model], instance: Model, **kwargs:
 
 # Fields of an order read as plain values (values(), values_list()) that are masked as the order shows them.
 _VALUE_MASKS = {
-    "appeal": lambda value: OrderMask().appeal(value),
+    "appeal": lambda value: model_text(value),
     "title": lambda value: OrderMask().text(value),
     "summary": lambda value: OrderMask().text(value),
     "address": lambda value: OrderMask().text(value),
