@@ -109,6 +109,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
             replied.append(assignment)
     # The selector sorts by resolve deadline; what is to be signed is due by its sign deadline.
     to_sign.sort(key=lambda a: (a.order.sign_due_at is None, a.order.sign_due_at or timezone.now()))
+    # the assignments come with their orders: recorded as seen (an officer sees personal data)
+    disclosure.shown_rows(
+        [*to_sign, *handling, *replied], request.user, masked=not permissions.sees_personal_data(request.user)
+    )
     context = {"now": timezone.now(), "to_sign": to_sign, "handling": handling, "replied": replied}
     return render(request, "workorders/inbox.html", context)
 

@@ -152,3 +152,16 @@ def test_a_log_line_quoting_personal_data_is_written_masked() -> None:
     assert record.getMessage() == "triage failed: 我叫[NAME]，电话[MOBILE]"
     handlers = logging.getLogger().handlers
     assert any(isinstance(f, MaskPersonalData) for handler in handlers for f in handler.filters)
+
+
+def test_an_officers_inbox_is_recorded_with_the_orders_it_lists(
+    client: Client, personas: Personas, order: WorkOrder
+) -> None:
+    client.force_login(personas.officer_a)
+
+    assert client.get(reverse("inbox")).status_code == 200
+
+    access = PersonalDataAccess.objects.get()
+    assert (access.user, access.channel, access.order_numbers, access.fields) == (
+        personas.officer_a, "page", order.number, ["title"],
+    )  # fmt: skip
