@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from hotline import selectors
 from hotline.models import LlmCall
+from hotline.publish import publish
 from triage.llm.client import (
     BreakerState,
     CallRecord,
@@ -154,10 +155,12 @@ def queue_llm_draft(order_id: int, based_on: int, *, attempt: int = 1, delay: fl
         return
     from hotline.tasks import llm_draft_order
 
-    try:
-        llm_draft_order.apply_async((order_id, based_on), queue=settings.LLM_QUEUE, countdown=delay or None)
-    except Exception:  # the broker is down: the order stays pending and the sweep queues it again
-        logger.exception("could not queue the LLM draft of order %s", order_id)
+    # Through the publisher thread: a hung broker never holds up the request; if it is down the order's draft
+    # stays pending and the sweep queues it again.
+    publish(
+        lambda: llm_draft_order.apply_async((order_id, based_on), queue=settings.LLM_QUEUE, countdown=delay or None),
+        what=f"LLM draft of order {order_id}",
+    )
 
 
 def _run_in_background(order_id: int, based_on: int, attempt: int, delay: float) -> None:

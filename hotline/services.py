@@ -18,6 +18,7 @@ from accounts.models import User
 from hotline import selectors
 from hotline.llm_services import LLM_QUEUED, llm_availability, llm_draft_request
 from hotline.models import OrderTextKey, Submission, SubmissionStatus, TriageSettings
+from hotline.publish import publish
 from triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report, index_keys
 from triage.normalise import SPEAKER_LABELS, turns_from_json
 from triage.normalise import Turn as TranscriptTurn
@@ -144,14 +145,18 @@ def _existing(request: IntakeRequest) -> Submission | None:
 
 
 def queue_triage(submission_id: int) -> None:
-    """Hand the submission to the triage task. If the broker is down the submission stays 'received'
-    and the periodic sweep queues it again, so intake never fails because of the queue."""
+    """Hand the submission to the triage task. In-process mode runs it here; with a broker the publication
+    goes through the publisher thread (``hotline.publish``), so a hung broker never holds up intake. If the broker
+    is down the submission stays 'received' and the periodic sweep queues it again."""
     from hotline.tasks import triage_submission
 
-    try:
-        triage_submission.delay(submission_id)
-    except Exception:  # the broker is unreachable or refused the message
-        logger.exception("could not queue triage for submission %s; the sweep will retry", submission_id)
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        try:
+            triage_submission.delay(submission_id)
+        except Exception:
+            logger.exception("could not run triage for submission %s; the sweep will retry", submission_id)
+        return
+    publish(lambda: triage_submission.delay(submission_id), what=f"triage of submission {submission_id}")
 
 
 def submission_triage(*, submission_id: int) -> bool:
