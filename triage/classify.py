@@ -17,7 +17,7 @@ The words shown to the operator are the word-view features that pushed most towa
 
 *Call model*: web messages are long and written; calls are short, spoken, full of places and objects, and
 often belong to the level-1 categories that have no labelled messages. A second classifier of the same
-recipe, trained on spoken appeals for all 15 level-1 categories (``triage/data/spoken_appeals.txt``), is kept
+recipe, trained on spoken appeals for all 15 level-1 categories (``triage/data/spoken_appeals*.txt``), is kept
 inside the model (``call_model``) and read for calls only; the pipeline combines it with the category lexicon
 (``TriagePipeline._level1``). It never changes what the web-message model learns or how it is gated.
 
@@ -192,8 +192,14 @@ class Level1Classifier:
         beside a web server, several engineers on two cores) more threads spent most of the stacker's time
         waiting for each other (its fit took seven times longer under load)."""
         with threadpool_limits(limits=1, user_api="blas"):
-            self.call_model_ = Level1Classifier(C=self.C, folds=self.folds)._fit(spoken, seed) if spoken else None
+            self.call_model_ = self.train_call_model(spoken, seed=seed) if spoken else None
             return self._fit(examples, seed)
+
+    def train_call_model(self, spoken: Sequence[Example], *, seed: int = 0) -> Level1Classifier:
+        """A call model of this model's recipe trained on ``spoken`` alone (``fit`` keeps one inside the model;
+        the benchmark trains others with a style of the appeals left out, to measure on it)."""
+        with threadpool_limits(limits=1, user_api="blas"):
+            return Level1Classifier(C=self.C, folds=self.folds)._fit(spoken, seed)
 
     def _fit(self, examples: Sequence[Example], seed: int) -> Level1Classifier:
         counts = Counter(example.label for example in examples)
