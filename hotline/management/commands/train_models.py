@@ -20,7 +20,7 @@ class Command(BaseCommand):
         "Train the level-1 category classifier from the shared data (default), a CSV with text,label (or "
         "title,detail,label) columns, and/or the system's own confirmed orders; promote it only if it does at "
         "least as well as the active model on the held-out gate. The call model is trained on the spoken appeals "
-        "shipped with the system (triage/data/spoken_appeals.txt)."
+        "shipped with the system (triage/data/spoken_appeals.txt and spoken_appeals_styles.txt)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Training on {len(examples)} messages from {json.dumps(sources, ensure_ascii=False)} …")
         if spoken:
             self.stdout.write(
-                f"Call model on {len(spoken)} examples made from the spoken appeals (triage/data/spoken_appeals.txt) …"
+                f"Call model on {len(spoken)} examples made from the spoken appeals (triage/data/spoken_appeals*.txt) …"
             )
         try:
             outcome = model_registry.model_train_level1(
