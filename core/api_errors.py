@@ -14,7 +14,14 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition, StaleWrite, WorkOrderError
+from workorders.errors import (
+    ActionNotPermitted,
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    StaleWrite,
+    WorkOrderError,
+)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -25,6 +32,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             return Response(
                 {"detail": exc.message, "current_version": exc.current_version}, status=status.HTTP_409_CONFLICT
             )
+        if isinstance(exc, Conflict):
+            return Response({exc.field or "detail": [exc.message]}, status=status.HTTP_409_CONFLICT)
         if isinstance(exc, InvalidTransition):
             return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
         if isinstance(exc, InvalidInput):

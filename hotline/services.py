@@ -26,6 +26,7 @@ from triage.pipeline import TriagePipeline, TriageResult
 from workorders import permissions
 from workorders.choices import Action, Status
 from workorders.dispatch_catalogue import DepartmentGuess, department_guess
+from workorders.errors import Conflict
 from workorders.models import Area, Category, Department, WorkOrder
 from workorders.services import workorder_apply_triage, workorder_create_draft, workorder_dispatch
 from workorders.triage_record import FieldSource, RelatedOrder, TriageRecord
@@ -102,7 +103,7 @@ def _store(request: IntakeRequest, *, by: User | None, then: Callable[[int], Non
     submission's id once they are committed."""
     existing = _existing(request)
     if existing is not None:
-        return IntakeOutcome(existing, created=False)
+        return _same_again(existing, request)
     try:
         with transaction.atomic():
             submission = Submission.objects.create(
@@ -134,8 +135,33 @@ def _store(request: IntakeRequest, *, by: User | None, then: Callable[[int], Non
         existing = _existing(request)
         if existing is None:
             raise
-        return IntakeOutcome(existing, created=False)
+        return _same_again(existing, request)
     return IntakeOutcome(submission, created=True)
+
+
+# What a sending system cannot change when it sends a sender id again (a retry repeats them exactly).
+_IDENTITY_FIELDS = ("content", "turns", "caller_phone", "caller_name")
+
+
+def _same_again(existing: Submission, request: IntakeRequest) -> IntakeOutcome:
+    """The stored submission when the request repeats it; a different call or message under a sender id already
+    used is refused (409), never silently answered with the first one's order."""
+    before, now = existing.payload or {}, request.payload or {}
+    changed = [name for name in _IDENTITY_FIELDS if (before.get(name) or None) != (now.get(name) or None)]
+    if changed:
+        raise Conflict(
+            _(
+                "Sender id %(sender)s was already received (order %(number)s) with a different %(fields)s; "
+                "a new call or message needs a new sender id."
+            )
+            % {
+                "sender": request.sender_id,
+                "number": existing.order.number if hasattr(existing, "order") else "-",
+                "fields": ", ".join(changed),
+            },
+            field="sender_id",
+        )
+    return IntakeOutcome(existing, created=False)
 
 
 def _existing(request: IntakeRequest) -> Submission | None:

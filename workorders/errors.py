@@ -20,6 +20,10 @@ class InvalidTransition(WorkOrderError):
     """The action does not apply to the order in its current status (HTTP 409)."""
 
 
+class Conflict(WorkOrderError):
+    """The request contradicts what is already stored under the same identity (HTTP 409)."""
+
+
 class InvalidInput(WorkOrderError):
     """A value given to a service is wrong (HTTP 400, naming ``field``)."""
 

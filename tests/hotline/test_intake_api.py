@@ -73,9 +73,15 @@ def test_the_raw_body_is_stored_exactly_as_received(city: City, personas: Person
 def test_the_same_sender_id_returns_the_same_order(city: City, personas: Personas) -> None:
     client = client_for(personas.integration)
     first = client.post(URL, MESSAGE, format="json")
-    again = client.post(URL, {**MESSAGE, "content": "同一条消息的重发，内容略有不同"}, format="json")
+    again = client.post(URL, MESSAGE, format="json")  # a retry: the same request again
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json()["order_id"] == first.json()["order_id"] and again.json()["duplicate"] is True
+    assert Submission.objects.count() == 1 and WorkOrder.objects.count() == 1
+    # another message under a sender id already used is refused, naming the conflict
+    other_message = client.post(URL, {**MESSAGE, "content": "另一件事：楼下烧烤油烟太大"}, format="json")
+    assert other_message.status_code == 409
+    assert MESSAGE["sender_id"] in other_message.json()["sender_id"][0]
+    assert "content" in other_message.json()["sender_id"][0]
     assert Submission.objects.count() == 1 and WorkOrder.objects.count() == 1
     # the same id on another channel is a different submission
     other = client.post(URL, {**MESSAGE, "channel": "app"}, format="json")
