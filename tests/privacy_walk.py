@@ -146,7 +146,7 @@ def plant(city: Any, personas: Any, tmp_path: Any) -> PlantedCity:
     main = services.assignment_reply(
         order=main, by=officer, reply=f"{NAME}您好：您反映的7栋{ROOM}室旁搅拌站噪音问题已责令整改，微信{WECHAT}可联系。"
     )
-    main = services.callback_record(
+    services.callback_record(
         order=main,
         by=operator,
         satisfaction="satisfied",
