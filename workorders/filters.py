@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,16 +18,62 @@ from workorders.permissions import department_scope_q, sees_personal_data
 from workorders.selectors import overdue_q
 
 
+class ReferenceInput(forms.TextInput):
+    """A text box for a department, category or area, completed as one types (``order_filter_options``) instead
+    of a list of every choice: the taxonomy alone has 650 categories. An id (from a link) shows as its name."""
+
+    input_type = "search"
+    queryset: QuerySet[Any] | None = None
+
+    def format_value(self, value: Any) -> str | None:
+        text = super().format_value(value)
+        if text and text.isdigit() and self.queryset is not None:
+            found = self.queryset.filter(pk=int(text)).values_list("full_name", flat=True).first()
+            return found or text
+        return text
+
+
+class ReferenceField(forms.ModelChoiceField):
+    """A department, category or area given by its id (links, the API), its full name (城乡建设 / 城市建设和市政管理,
+    what the type-ahead fills in) or its name when no other has the same one (typed on a page without
+    JavaScript)."""
+
+    widget = ReferenceInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.widget.queryset = self.queryset
+
+    def to_python(self, value: Any) -> Model | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if text.isdigit():
+            return super().to_python(text)
+        found = self.queryset.filter(full_name=text).first()
+        if found is None:
+            same_name = list(self.queryset.filter(name=text)[:2])
+            found = same_name[0] if len(same_name) == 1 else None
+        if found is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text})
+        return found
+
+
+class ReferenceFilter(django_filters.ModelChoiceFilter):
+    field_class = ReferenceField
+
+
+REFERENCE_FIELDS = ("department", "category", "area")
+
+
 class WorkOrderFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
-    department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), method="filter_department", label=_("Department")
-    )
-    category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), method="filter_subtree", label=_("Category")
-    )
-    area = django_filters.ModelChoiceFilter(queryset=Area.objects.all(), method="filter_subtree", label=_("Area"))
+    # A status is a column of the order: no join, so no DISTINCT (django-filter adds one by default, which made
+    # PostgreSQL sort every matching row by every column).
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"), distinct=False)
+    department = ReferenceFilter(queryset=Department.objects.all(), method="filter_department", label=_("Department"))
+    category = ReferenceFilter(queryset=Category.objects.all(), method="filter_subtree", label=_("Category"))
+    area = ReferenceFilter(queryset=Area.objects.all(), method="filter_subtree", label=_("Area"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     request_type = django_filters.ChoiceFilter(choices=RequestType.choices, label=_("Request type"))
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("Urgency"))
@@ -40,6 +91,25 @@ class WorkOrderFilter(django_filters.FilterSet):
     class Meta:
         model = WorkOrder
         fields: list[str] = []
+
+    @property
+    def form(self) -> forms.Form:
+        """The filter form; each reference field asks for its options as one types (htmx, a ``<datalist>``)."""
+        form = super().form
+        for name in REFERENCE_FIELDS:
+            form.fields[name].widget.attrs.update(
+                {
+                    "list": f"{name}-options",
+                    "autocomplete": "off",
+                    "placeholder": _("Type to search"),
+                    "hx-get": reverse("order-filter-options", args=[name]),
+                    "hx-trigger": "input changed delay:250ms, focus once",
+                    "hx-target": f"#{name}-options",
+                    "hx-sync": "this:replace",
+                    "hx-push-url": "false",  # the form pushes the list's address; the options are no page
+                }
+            )
+        return form
 
     def filter_text(self, queryset: QuerySet[WorkOrder], name: str, value: str) -> QuerySet[WorkOrder]:
         """The order number; words of the title, summary, address or appeal; the caller's exact phone number. A

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -337,3 +338,27 @@ def field_sources(order: WorkOrder) -> list[tuple[str, str]]:
             detail = source.version
         rows.append((str(label), f"{kind} {detail}".strip()))
     return rows
+
+
+# --- the type-ahead of the list filters ----------------------------------------------------------------------
+
+REFERENCE_OPTIONS = 20
+_REFERENCE_MODELS: dict[str, type[Department] | type[Category] | type[Area]] = {
+    "department": Department,
+    "category": Category,
+    "area": Area,
+}
+
+
+def reference_options(kind: str, text: str, *, limit: int = REFERENCE_OPTIONS) -> list[str] | None:
+    """The full names of the departments, categories or areas (``kind``) whose name contains ``text``, the
+    shallowest first (a district before its streets), at most ``limit``; None for an unknown kind."""
+    model = _REFERENCE_MODELS.get(kind)
+    if model is None:
+        return None
+    found = model.objects.all()
+    text = text.strip()
+    if text:
+        found = found.filter(Q(name__icontains=text) | Q(full_name__icontains=text))
+    found = found.annotate(depth=Length("path")).order_by("depth", "full_name")
+    return list(found.values_list("full_name", flat=True)[:limit])

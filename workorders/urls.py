@@ -7,6 +7,7 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("inbox/", views.inbox, name="inbox"),
     path("orders/", views.order_list, name="order-list"),
+    path("orders/options/<str:field>/", views.order_filter_options, name="order-filter-options"),
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
     path("orders/<int:pk>/edit/", views.order_edit, name="order-edit"),
     path("orders/<int:pk>/reply-check/", views.order_reply_check, name="order-reply-check"),

@@ -13,8 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -52,6 +51,7 @@ from workorders.forms import (
 )
 from workorders.lifecycle import RULES
 from workorders.models import Assignment, WorkOrder
+from workorders.paging import CappedPaginator
 from workorders.triage_record import RelatedOrder
 
 ORDERS_PER_PAGE = 50
@@ -122,7 +122,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     """All orders the user may see, filtered; an htmx request gets only the results."""
     filterset = WorkOrderFilter(request.GET, queryset=selectors.order_list(request.user), request=request)
     _label_empty_choices(filterset.form)
-    page = Paginator(filterset.qs, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
@@ -140,6 +140,15 @@ def order_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+@login_required
+def order_filter_options(request: HttpRequest, field: str) -> HttpResponse:
+    """The type-ahead of a list filter: the departments, categories or areas matching what was typed."""
+    options = selectors.reference_options(field, request.GET.get(field) or request.GET.get("q") or "")
+    if options is None:
+        raise Http404
+    return render(request, "workorders/_reference_options.html", {"options": options})
 
 
 def _label_empty_choices(form: forms.Form) -> None:

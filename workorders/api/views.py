@@ -22,6 +22,7 @@ from rest_framework.serializers import Serializer
 from workorders import permissions, selectors, services
 from workorders.api import reference_filters
 from workorders.api import serializers as s
+from workorders.api.pagination import CappedPageNumberPagination
 from workorders.choices import Action
 from workorders.errors import InvalidInput
 from workorders.filters import WorkOrderFilter
@@ -56,6 +57,7 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     filterset_class = WorkOrderFilter
     serializer_class = s.OrderListSerializer
+    pagination_class = CappedPageNumberPagination  # no COUNT(*) over every order on every page
 
     def get_queryset(self) -> QuerySet[WorkOrder]:
         if self.action == "list":
