@@ -159,11 +159,16 @@ _CHANGED_FIELD = {
 
 def masked_search_text(order: WorkOrder) -> str:
     """What a role that does not see personal data may search of an order: its title, summary, address and
-    appeal as they are shown to it (``WorkOrder.masked_text``)."""
+    appeal as they are shown to it (``WorkOrder.masked_text``). The appeal joins once triage has masked it: intake
+    stores a call at once and leaves the masking to triage, seconds later."""
+    parts = [part for part in (order.title, order.summary, order.address) if part]
+    if not parts and not order.appeal_masked:
+        return ""
     mask = OrderMask.of(order)
-    appeal = mask.masked_appeal(order.appeal_masked) if order.appeal_masked else mask.appeal(order.appeal)
-    parts = [mask.text(part) for part in (order.title, order.summary, order.address) if part]
-    return "\n".join([*parts, appeal] if appeal else parts)
+    shown = [mask.text(part) for part in parts]
+    if order.appeal_masked:
+        shown.append(mask.masked_appeal(order.appeal_masked))
+    return "\n".join(shown)
 
 
 # --- masking rows read for display ------------------------------------------------------------------------
