@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from core import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health.health, name="health"),
+    path("metrics", health.metrics, name="metrics"),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # the Swagger UI's script served as a file: the CSP allows no inline script

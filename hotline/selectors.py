@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -75,8 +76,9 @@ def triage_backlog(now: datetime | None = None) -> TriageBacklog:
     oldest = figures["oldest"]
     queues: dict[str, int | None] = {}
     if not settings.CELERY_TASK_ALWAYS_EAGER:
-        for purpose, name in settings.CELERY_QUEUES_BY_PURPOSE.items():
-            queues[purpose] = broker_queue_depth(name)
+        names = settings.CELERY_QUEUES_BY_PURPOSE
+        depths = broker_queue_depths(list(dict.fromkeys(names.values())))
+        queues = {purpose: depths[name] for purpose, name in names.items()}
     return TriageBacklog(
         waiting=figures["n"],
         oldest_received_at=oldest,
@@ -89,19 +91,29 @@ def triage_backlog(now: datetime | None = None) -> TriageBacklog:
 def broker_queue_depth(queue: str) -> int | None:
     """Messages waiting in a queue of the broker (Redis or RabbitMQ), not counting those a worker has taken;
     None when the broker cannot be asked. A queue that was never used holds none."""
+    return broker_queue_depths([queue])[queue]
+
+
+def broker_queue_depths(queues: list[str]) -> dict[str, int | None]:
+    """``broker_queue_depth`` of several queues over one connection."""
     from celery import current_app
 
+    depths: dict[str, int | None] = dict.fromkeys(queues)
     try:
         with current_app.connection_for_read() as connection:
             connection.ensure_connection(max_retries=1, interval_start=0, timeout=2)
-            channel = connection.default_channel
-            try:
-                return int(channel.queue_declare(queue=queue, passive=True).message_count)
-            except connection.channel_errors:  # no such queue (yet): nothing ever waited in it
-                return 0
+            for queue in queues:
+                channel = connection.channel()  # RabbitMQ closes a channel asked about a queue it does not have
+                try:
+                    depths[queue] = int(channel.queue_declare(queue=queue, passive=True).message_count)
+                except connection.channel_errors:  # no such queue (yet): nothing ever waited in it
+                    depths[queue] = 0
+                finally:
+                    with contextlib.suppress(Exception):
+                        channel.close()
     except Exception:  # the broker is down or refused us; the caller says it could not tell
-        logger.warning("could not read the depth of queue %s from the broker", queue, exc_info=True)
-        return None
+        logger.warning("could not read queue depths from the broker", exc_info=True)
+    return depths
 
 
 def place_refs() -> list[PlaceRef]:

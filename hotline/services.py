@@ -430,6 +430,21 @@ def submissions_requeue_stalled(*, now: datetime | None = None) -> int:
     return len(due_ids)
 
 
+def triage_backlog_warn() -> selectors.TriageBacklog:
+    """Log a warning when the oldest submission waiting for analysis has waited past HOTLINE_TRIAGE_ALERT_SECONDS
+    (the same alert /health/, /metrics and the centre's dashboard show)."""
+    backlog = selectors.triage_backlog()
+    if backlog.alert:
+        logger.warning(
+            "triage is behind: %s submissions waiting, the oldest for %.0f s (alert after %s s); queues %s",
+            backlog.waiting,
+            backlog.oldest_age_seconds,
+            backlog.alert_seconds,
+            backlog.queues,
+        )
+    return backlog
+
+
 def submission_retry_now(*, submission: Submission) -> None:
     """An administrator's 'try again' for a submission that used up its attempts."""
     Submission.objects.filter(pk=submission.pk).update(attempts=0, next_attempt_at=None)

@@ -12,6 +12,7 @@ from hotline.services import (
     submission_triage,
     submissions_requeue_stalled,
     submissions_triage_waiting,
+    triage_backlog_warn,
 )
 
 
@@ -38,7 +39,10 @@ def triage_submission(self, submission_id: int) -> int:  # type: ignore[no-untyp
 
 @shared_task
 def requeue_stalled_submissions() -> int:
-    return submissions_requeue_stalled()
+    """Queue again what was lost, and warn when the oldest submission waiting has passed the alert threshold."""
+    requeued = submissions_requeue_stalled()
+    triage_backlog_warn()
+    return requeued
 
 
 @shared_task

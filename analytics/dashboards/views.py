@@ -24,6 +24,7 @@ from analytics.dashboards.exports import table_csv, table_xlsx
 from analytics.dashboards.forms import DEFAULT_DAYS, DashboardFilterForm, DrillForm
 from analytics.dashboards.rollup_reads import last_refresh
 from analytics.hotspots.selectors import hotspot_panel
+from hotline.selectors import triage_backlog
 from workorders import disclosure, permissions
 from workorders.choices import AiField, Channel
 from workorders.models import Department
@@ -130,6 +131,8 @@ def _render(request: HttpRequest, department: Department | None) -> HttpResponse
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "analytics/_dashboard_body.html", context)
     context["hotspot_panel"] = hotspot_panel(request.user)
+    if department is None:  # the centre's page: is the analysis of incoming calls keeping up?
+        context["triage_backlog"] = triage_backlog()
     return render(request, "analytics/dashboard.html", context)
 
 
