@@ -9,15 +9,19 @@ for the people who add triage workers. 503 when the database does not answer."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from hotline.selectors import TriageBacklog, triage_backlog
+from hotline import model_registry
+from hotline.models import ModelKind
+from hotline.selectors import TriageBacklog, intake_flow, llm_call_figures, triage_backlog
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,9 @@ def _figures() -> tuple[TriageBacklog | None, dict[str, Any]]:
     except DatabaseError:
         logger.exception("health: the database did not answer")
         return None, {"status": "down", "database": "unreachable"}
+    flow = intake_flow()
+    llm = llm_call_figures(timezone.now() - timedelta(hours=1))
+    model = model_registry.active_version_id(ModelKind.CATEGORY_LEVEL1)
     broker = "in-process" if settings.CELERY_TASK_ALWAYS_EAGER else "ok"
     if backlog.queues and all(depth is None for depth in backlog.queues.values()):
         broker = "unreachable"
@@ -45,7 +52,23 @@ def _figures() -> tuple[TriageBacklog | None, dict[str, Any]]:
             "alert": backlog.alert,
         },
         "queues": backlog.queues,
+        "model": {"category_level1": model[1] if model else None},
+        "intake": {
+            "window_seconds": flow.window_seconds,
+            "received": flow.received,
+            "analysed": flow.analysed,
+            "received_per_second": round(flow.received_per_second, 3),
+            "receipt_to_analysis_p50_seconds": _rounded(flow.p50_seconds),
+            "receipt_to_analysis_p95_seconds": _rounded(flow.p95_seconds),
+            # a worker is alive when this moves while calls wait (in-process mode: the web process analyses)
+            "last_analysed_at": flow.last_analysed_at.isoformat() if flow.last_analysed_at else None,
+        },
+        "llm_last_hour": {"calls": llm.calls, "errors": llm.errors},
     }
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, 2) if value is not None else None
 
 
 @require_GET
@@ -59,7 +82,7 @@ def health(request: HttpRequest) -> JsonResponse:
 @never_cache
 def metrics(request: HttpRequest) -> HttpResponse:
     """The same figures in the Prometheus text format."""
-    backlog, _body = _figures()
+    backlog, body = _figures()
     lines = [
         "# HELP hotline_up 1 when the database answers.",
         "# TYPE hotline_up gauge",
@@ -83,6 +106,28 @@ def metrics(request: HttpRequest) -> HttpResponse:
                 for purpose, depth in backlog.queues.items()
                 if depth is not None
             ),
+            "# HELP hotline_intake_received_per_second Submissions received per second over the last 5 minutes.",
+            "# TYPE hotline_intake_received_per_second gauge",
+            f"hotline_intake_received_per_second {body['intake']['received_per_second']}",
+            "# HELP hotline_triage_latency_seconds From receipt to analysis, of those analysed in the last 5 minutes.",
+            "# TYPE hotline_triage_latency_seconds gauge",
+            *(
+                f'hotline_triage_latency_seconds{{quantile="{quantile}"}} {value}'
+                for quantile, value in (
+                    ("0.5", body["intake"]["receipt_to_analysis_p50_seconds"]),
+                    ("0.95", body["intake"]["receipt_to_analysis_p95_seconds"]),
+                )
+                if value is not None
+            ),
+            "# HELP hotline_model_active 1 when a level-1 category model is active.",
+            "# TYPE hotline_model_active gauge",
+            f"hotline_model_active {int(body['model']['category_level1'] is not None)}",
+            "# HELP hotline_llm_calls_last_hour Calls to the LLM endpoint over the last hour.",
+            "# TYPE hotline_llm_calls_last_hour gauge",
+            f"hotline_llm_calls_last_hour {body['llm_last_hour']['calls']}",
+            "# HELP hotline_llm_errors_last_hour Failed or unusable LLM answers over the last hour.",
+            "# TYPE hotline_llm_errors_last_hour gauge",
+            f"hotline_llm_errors_last_hour {body['llm_last_hour']['errors']}",
         ]
     return HttpResponse(
         "\n".join(lines) + "\n", content_type="text/plain; version=0.0.4", status=200 if backlog else 503

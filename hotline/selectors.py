@@ -318,3 +318,40 @@ def llm_days(days: int = 7, now: datetime | None = None) -> list[LlmDay]:
         row = by_day.get(day, {})
         result.append(LlmDay(day, row.get("calls", 0), row.get("errors", 0), row.get("tokens", 0)))
     return result
+
+
+@dataclass(frozen=True)
+class IntakeFlow:
+    """Intake and analysis over the last minutes (the health and metrics endpoints)."""
+
+    window_seconds: int
+    received: int  # submissions received in the window
+    analysed: int  # submissions analysed in the window
+    p50_seconds: float | None  # from receipt to analysis, of those analysed in the window
+    p95_seconds: float | None
+    last_analysed_at: datetime | None  # the last analysis anywhere: a worker is alive when this moves
+
+    @property
+    def received_per_second(self) -> float:
+        return self.received / self.window_seconds
+
+
+def intake_flow(*, window_seconds: int = 300, now: datetime | None = None) -> IntakeFlow:
+    now = now or timezone.now()
+    since = now - timedelta(seconds=window_seconds)
+    received = Submission.objects.filter(received_at__gte=since).count()
+    # Read through the index on received_at: what was analysed in the window among what arrived in the last day.
+    recent = Submission.objects.filter(received_at__gte=now - timedelta(days=1))
+    analysed = recent.filter(triaged_at__gte=since, status=SubmissionStatus.TRIAGED)
+    waits = sorted(
+        (triaged - received_at).total_seconds()
+        for received_at, triaged in analysed.values_list("received_at", "triaged_at")[:5000]
+    )
+    return IntakeFlow(
+        window_seconds=window_seconds,
+        received=received,
+        analysed=len(waits),
+        p50_seconds=_percentile(waits, 0.5),
+        p95_seconds=_percentile(waits, 0.95),
+        last_analysed_at=recent.aggregate(last=Max("triaged_at"))["last"],
+    )
