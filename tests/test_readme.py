@@ -36,7 +36,7 @@ def test_the_readme_curl_examples_work_as_written(live_server, tmp_path: Path) -
     out = result.stdout
 
     assert '"duplicate":false' in out.replace(" ", "")  # 1. created
-    assert "\n200\n" in out  # 2. the repeat returns the same order
+    assert "\n201\n200\n409\n" in out  # 2. created, the retry returns the same order, another call is refused
     assert '"channel"' in out and '"sender_id"' in out  # 3. the 400 names both fields
     assert "城乡建设 / 住房保障与房地产 / 物业服务" in out  # 4. category confirmed
     assert "工单已被修改" in out or "changed after you opened it" in out  # the stale dispatch was refused
