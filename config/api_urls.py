@@ -7,7 +7,12 @@ from accounts.api import TokenLoginView, TokenLogoutAllView, TokenLogoutView
 from hotline.api import SubmissionCreateView
 from workorders.api.views import AreaViewSet, CategoryViewSet, DepartmentViewSet, WorkOrderViewSet
 
-router = DefaultRouter()
+
+class ApiRouter(DefaultRouter):
+    include_format_suffixes = False  # one address per resource: no .json twins
+
+
+router = ApiRouter()
 router.register("orders", WorkOrderViewSet, basename="order")
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("categories", CategoryViewSet, basename="category")

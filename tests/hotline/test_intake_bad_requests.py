@@ -78,3 +78,9 @@ def test_an_api_address_that_matches_nothing_is_404_in_json(personas: Personas) 
 
     assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
     assert "/api/v1/orders/1.5e-3/" in response.json()["detail"]
+
+
+def test_an_order_action_with_a_format_suffix_is_no_address_rather_than_a_server_error(personas: Personas) -> None:
+    response = client_for(personas.operator).post("/api/v1/orders/1/sign.json", {}, format="json")
+
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
