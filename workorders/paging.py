@@ -2,7 +2,7 @@
 
 A plain paginator counts every matching row (``COUNT(*)`` over a million orders on every list request) and lets a
 request ask for page 20,000 (an ``OFFSET`` of a million). Here the count stops at HOTLINE_LIST_COUNT_LIMIT rows
-(10,000 by default): below it the count is exact; past it the list says "more than 10,000" and offers the pages up
+(1,000 by default): below it the count is exact; past it the list says "more than 1,000" and offers the pages up
 to the limit, and older orders are reached by narrowing the list (``created_before``, which the page's *Older
 orders* link fills in from the last row), which keeps every query an index range read."""
 

@@ -351,7 +351,7 @@ HOTLINE = {
     "TRIAGE_ALERT_SECONDS": env_int("HOTLINE_TRIAGE_ALERT_SECONDS", 60, minimum=1),
     # Order lists count matching orders up to this many (exact below it, "more than" past it) and page that far;
     # older orders are reached by narrowing the list (workorders.paging).
-    "LIST_COUNT_LIMIT": env_int("HOTLINE_LIST_COUNT_LIMIT", 10000, minimum=100),
+    "LIST_COUNT_LIMIT": env_int("HOTLINE_LIST_COUNT_LIMIT", 1000, minimum=100),
     "TRIAGE_MAX_ATTEMPTS": env_int("HOTLINE_TRIAGE_MAX_ATTEMPTS", 8, minimum=1),
     # First retry delay of a failed analysis; each further retry waits twice as long (capped at an hour).
     "TRIAGE_RETRY_BASE_SECONDS": env_int("HOTLINE_TRIAGE_RETRY_BASE_SECONDS", 30, minimum=1),

@@ -603,7 +603,7 @@ def test_inbox_query_count_does_not_grow_with_rows(
     client: Client, personas: Personas, twenty_orders: None, django_assert_max_num_queries: object
 ) -> None:
     login(client, personas.officer_a)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):  # the department subtree's ids are read once, then the inbox by id
         response = client.get(reverse("inbox"))
     assert len(response.context["to_sign"]) == 4
     assert len(response.context["handling"]) == 4

@@ -24,7 +24,7 @@ class CappedPageNumberPagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         described = super().get_paginated_response_schema(schema)
         described["properties"]["count"]["description"] = (
-            f"Matching orders, counted up to the list count limit ({count_limit():,} by default)."
+            f"Matching orders, counted up to the list count limit (HOTLINE_LIST_COUNT_LIMIT, 1,000 by default)."
         )
         described["properties"]["count_capped"] = {
             "type": "boolean",
