@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from workorders.paging import CappedPaginator, count_limit
+from workorders.paging import CappedPaginator
 
 
 class CappedPageNumberPagination(PageNumberPagination):
@@ -24,7 +24,7 @@ class CappedPageNumberPagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         described = super().get_paginated_response_schema(schema)
         described["properties"]["count"]["description"] = (
-            f"Matching orders, counted up to the list count limit (HOTLINE_LIST_COUNT_LIMIT, 1,000 by default)."
+            "Matching orders, counted up to the list count limit (HOTLINE_LIST_COUNT_LIMIT, 1,000 by default)."
         )
         described["properties"]["count_capped"] = {
             "type": "boolean",
