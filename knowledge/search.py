@@ -61,6 +61,9 @@ WORD_WEIGHT = 0.5  # the word channel's share in the fusion, the character chann
 # The operator's turns of a call against the caller's. The read-back and the department named say as much as
 # the caller's words: on the operator set's tune split, calls' precision@3 was 0.54 at 0.5 and 0.58 at 1.
 CONTEXT_WEIGHT = 1.0
+# Of a query and of its context, this many characters are read: a longer message or call repeats itself, and
+# the time a search takes grows with its length (at 100,000 articles, 4,000 characters took 280 ms).
+QUERY_CHARS = 800
 QUERY_SATURATION = 1.2  # a query term said twice counts more than once, but not twice as much (BM25's k3)
 # A reply shorter than this (without spaces) is weighted down by the square root of its share of it. On the
 # operator set's tune split none of 70 judged replies under 40 characters was relevant and 6 % of those of
@@ -72,6 +75,9 @@ INFORMATIVE_REPLY_CHARS = 80
 # least DOMAIN_SHARE of what it says is said in such words, or as much as DOMAIN_WORDS rare words (a long
 # message), and a passage shown only when its BM25 in one field reaches FLOOR_SHARE of the query's information
 # (the IDF of its words the index knows), that capped at FLOOR_CAP_WORDS words of the highest IDF.
+COMMON_PAIR_SHARE = 0.1  # see SearchIndex.build
+COMMON_WORD_SHARE = 0.1
+COMMON_LEAST = 100  # a term of fewer passages or articles than this is never common (a small index)
 DOMAIN_RATIO = 10.0
 DOMAIN_SHARE = 0.3
 DOMAIN_WORDS = 3.0
@@ -279,12 +285,12 @@ class SearchIndex:
         k1: float,
         pairs: dict[str, int],
         pair_idf: np.ndarray,
-        question_pairs: sp.csc_matrix,
-        text_pairs: sp.csc_matrix,
+        article_pairs: sp.csc_matrix,
     ) -> None:
         self._passages = tuple(passages)
         self._article_of = article_of  # passage index → article number
         self._article_weight = article_weight  # per article number, in (0, 1]
+        self._articles = len(article_weight)
         self._words = words
         self._own_words = own_words  # passages × words: BM25 weights of the passage's own text, CSC
         self._question_words = question_words  # articles × words: the same of the question
@@ -298,10 +304,10 @@ class SearchIndex:
         self._k1 = k1
         self._pairs = pairs
         self._pair_idf = pair_idf
-        self._question_pairs = question_pairs  # articles × pairs: unit TF-IDF rows of the question, CSC
-        self._text_pairs = text_pairs  # articles × pairs: the same of the passages together
+        # articles × pairs, CSC: the mean of the unit TF-IDF vectors of the article's fields (its passages
+        # together, and its question if it has one), so that one product gives the mean of the cosines.
+        self._article_pairs = article_pairs
         # Per article, the number of fields it has (text, and question if any): the average's divisor.
-        self._fields = 1.0 + (np.diff(question_pairs.tocsr().indptr) > 0)
 
     @classmethod
     def build(
@@ -353,12 +359,18 @@ class SearchIndex:
         # matched is strong evidence, a word somewhere in a long message weak (the floor relies on it).
         average = _average_length(own)
 
+        # A word in more than COMMON_WORD_SHARE of the passages (问题, 小区) is scored at IDF 0: it decides
+        # little and would be most of what a long query adds up. It still tells the floor the question is the
+        # knowledge base's subject.
+        word_idf = np.where(df > max(COMMON_WORD_SHARE * len(passages), COMMON_LEAST), 0.0, word_idf)
+
         def bm25(counts: sp.csr_matrix) -> sp.csr_matrix:
             weighted = _length_normalised(counts, b, average).tocsr()
             weighted.sum_duplicates()
             weighted.eliminate_zeros()
             tf = weighted.data
             weighted.data = word_idf[weighted.indices] * tf * (k1 + 1.0) / (tf + k1)
+            weighted.eliminate_zeros()
             return weighted
 
         # Character pairs, per article: TF-IDF with sublinear counts and the IDF over articles (a pair counts
@@ -376,12 +388,20 @@ class SearchIndex:
         pair_df = np.bincount(present.indices, minlength=pair_count)
         pair_idf = np.log((1.0 + len(articles)) / (1.0 + pair_df)) + 1.0
 
+        fields = 1.0 + (np.diff(question_counts.tocsr().indptr) > 0)  # the text, and the question if any
+        # A pair in more than COMMON_PAIR_SHARE of the articles (您好, 反映, 小区) adds little to any cosine but
+        # most of the entries a query would add up: it counts in each vector's length, and is then left out.
+        common = pair_df > max(COMMON_PAIR_SHARE * len(articles), COMMON_LEAST)
+
         def tfidf(counts: sp.csr_matrix) -> sp.csr_matrix:
             counts = counts.tocsr(copy=True)
             counts.sum_duplicates()
             counts.eliminate_zeros()
             counts.data = (1.0 + np.log(counts.data)) * pair_idf[counts.indices]
-            return _unit_rows(counts)
+            unit = _unit_rows(counts)
+            unit.data[common[unit.indices]] = 0.0
+            unit.eliminate_zeros()
+            return unit
 
         return cls(
             passages,
@@ -397,8 +417,7 @@ class SearchIndex:
             k1=k1,
             pairs=pairs,
             pair_idf=pair_idf.astype(np.float32),
-            question_pairs=_by_term(tfidf(question_counts)),
-            text_pairs=_by_term(tfidf(text_counts)),
+            article_pairs=_by_term(sp.diags(1.0 / fields) @ (tfidf(question_counts) + tfidf(text_counts))),
         )
 
     def __len__(self) -> int:
@@ -417,8 +436,9 @@ class SearchIndex:
 
     def _prepare(self, query: str, context: str) -> _Query | None:
         """The query's columns and weights in both channels, and its floor; None when it has no words."""
-        parts = [(text, share) for text, share in ((query, 1.0), (context, CONTEXT_WEIGHT)) if text.strip()]
-        word_weights: dict[str, float] = {}
+        parts = [
+            (text[:QUERY_CHARS], share) for text, share in ((query, 1.0), (context, CONTEXT_WEIGHT)) if text.strip()
+        ]
         said: dict[str, float] = {}  # every term of the query, known to the index or not
         for text, share in parts:
             for term, count in Counter(search_terms(text)).items():
@@ -489,7 +509,7 @@ class SearchIndex:
     def _word_fields(self, query: _Query) -> tuple[np.ndarray, np.ndarray]:
         """The query's BM25 of every passage's own text, and of every article's question."""
         own = _accumulate(self._own_words, query.word_columns, query.word_weights, len(self._passages))
-        question = _accumulate(self._question_words, query.word_columns, query.word_weights, len(self._fields))
+        question = _accumulate(self._question_words, query.word_columns, query.word_weights, self._articles)
         return own, question
 
     def scores(self, query: str, context: str = "") -> np.ndarray:
@@ -515,25 +535,24 @@ class SearchIndex:
         return [self._hit(index, float(scores[index]), prepared) for index in self._top(scores, limit, per_article)]
 
     def _scores_for(self, query: _Query, *, floor: bool = True) -> np.ndarray:
-        passages, articles = len(self._passages), len(self._fields)
+        scores = np.zeros(len(self._passages))
         if floor and math.isinf(query.floor):
-            return np.zeros(passages)
+            return scores
         own, question_words = self._word_fields(query)
+        question_here = question_words[self._article_of]
         # The floor asks enough of the query of one field (the passage, or its article's question).
-        shown = np.maximum(own, question_words[self._article_of]) >= (query.floor if floor else 1e-9)
-        if not shown.any():
-            return np.zeros(passages)
-        words = own + self._extra_weight * question_words[self._article_of]
-        question = _accumulate(self._question_pairs, query.pair_columns, query.pair_weights, articles)
-        text = _accumulate(self._text_pairs, query.pair_columns, query.pair_weights, articles)
-        pairs = (question + text) / self._fields
-        # Each channel divided by its best score for this query, so that neither dominates by its scale.
-        by_article = pairs / max(pairs.max(), 1e-12) * self._article_weight
-        fused = (
-            by_article[self._article_of]
-            + (WORD_WEIGHT / max(words.max(), 1e-12)) * words * (self._article_weight[self._article_of])
-        )
-        return np.where(shown, fused, 0.0)
+        shown = np.flatnonzero(np.maximum(own, question_here) >= (query.floor if floor else 1e-9))
+        if not len(shown):
+            return scores
+        words = own + self._extra_weight * question_here
+        pairs = _accumulate(self._article_pairs, query.pair_columns, query.pair_weights, self._articles)
+        # Each channel divided by its best score for this query, so that neither dominates by its scale; the
+        # fused score is only worked out for the passages above the floor.
+        article = self._article_of[shown]
+        scores[shown] = (
+            pairs[article] / max(pairs.max(), 1e-12) + (WORD_WEIGHT / max(words.max(), 1e-12)) * words[shown]
+        ) * self._article_weight[article]
+        return scores
 
     def _top(self, scores: np.ndarray, limit: int, per_article: int) -> list[int]:
         """Indices of the best-scoring passages, ties by position in the index, with the per-article limit.
@@ -579,8 +598,6 @@ class SearchIndex:
 
 # --- the knowledge base's index and an appeal's query, as the app builds them -------------------------------
 
-ORDER_QUERY_CHARS = 800  # of the caller's words, and as much of the operator's: longer calls repeat themselves
-
 
 @dataclass(frozen=True)
 class IndexedArticle:
@@ -613,5 +630,4 @@ def appeal_query(*, title: str, appeal: str, caller_text: str = "") -> tuple[str
     (masked), else taken from the appeal."""
     caller, operator = call_parts(appeal)
     caller = caller_text or caller
-    text = "\n".join(part for part in (title, caller[:ORDER_QUERY_CHARS]) if part)
-    return text, operator[:ORDER_QUERY_CHARS]
+    return "\n".join(part for part in (title, caller) if part), operator
