@@ -94,11 +94,14 @@ def test_intake_answers_while_redis_is_hung_and_every_submission_is_queued_when_
 
     os.kill(server.pid, signal.SIGCONT)
     assert publish.wait_until_sent(60)
+    from config.celery import app
     from hotline.services import submissions_requeue_stalled
 
-    queued = redis.Redis(port=port).llen(settings.CELERY_TASK_DEFAULT_QUEUE)
+    # the queue the tasks went to: another test's worker may have given this session a queue of its own
+    default_queue = app.conf.task_default_queue
+    queued = redis.Redis(port=port).llen(default_queue)
     if queued < 12:  # what the hung broker made the thread give up on, the sweep queues again
         submissions_requeue_stalled()
         publish.wait_until_sent(60)
-        queued = redis.Redis(port=port).llen(settings.CELERY_TASK_DEFAULT_QUEUE)
+        queued = redis.Redis(port=port).llen(default_queue)
     assert queued >= 12, redis.Redis(port=port).keys("*")
