@@ -1,6 +1,6 @@
 """Knowledge-base search: does a citizen's message find the government's reply to it, and how fast.
 
-    .venv/bin/python -m bench.bench_knowledge
+    .venv/bin/python -m bench.bench_knowledge            # about 15 minutes on 2 busy cores; --no-100k: 3
 
 1. Retrieval. Every row of teddy2020c replies.csv is a reply article (hotline.knowledge.replies_articles).
    A fixed sample of 300 of them (random.Random(SAMPLE_SEED).sample over the articles in file order) is held
@@ -18,6 +18,17 @@
    titles alone (short queries, like an operator's). The 10,000 articles make fewer than 30,000 passages at
    the default 300 characters, so the same articles are also cut at 120 characters to time a larger index.
    The size of the pickled index, and the time to load it, tell what caching a built index costs.
+3. Scale: 100,000 articles. The shared data holds 19,784 distinct texts (the past cases, message-only articles
+   of every message file, and the segmented-only messages of messages_segmented_extra.csv with their words
+   joined); the rest are variants of them (``variant``: the same sentences in another order, the place codes
+   moved along the alphabet), so the vocabulary is the shared data's and a real corpus of that size would know
+   more terms. Build time, the memory the build and the loaded index take (growth of the process's resident
+   memory), the pickled size, and the latency of the same long and short queries. Skipped with --no-100k.
+
+Every index is built by ``build_index``, which calls the app's ``knowledge.search.build_knowledge_index`` with
+the articles as the knowledge base stores them (past cases masked), as ``knowledge.index`` does. Search
+constants were tuned on samples with other seeds (1–4) and on the operator set's tune split
+(bench/knowledge_operator_score.py); SAMPLE_SEED 12345 is the reported sample.
 """
 
 from __future__ import annotations

@@ -197,9 +197,17 @@ def _channel_score(ranked: Mapping[str, Sequence[str]], split: str, channel: str
 
 
 def main() -> None:
+    import os
+
     from bench.common import report
 
-    report("knowledge_operator", {"method": "knowledge.search as the app builds and asks it", **app_figures()})
+    before = os.getloadavg()
+    figures = app_figures()
+    load = [round(x, 2) for x in (*before, *os.getloadavg())]
+    report(
+        "knowledge_operator",
+        {"method": "knowledge.search as the app builds and asks it", **figures, "load_average_before_after": load},
+    )
 
 
 if __name__ == "__main__":
