@@ -131,6 +131,8 @@ def test_an_empty_query_or_one_of_stop_words_or_unknown_words_finds_nothing(inde
     assert index.search("   ") == []
     assert index.search("的了吗") == []
     assert index.search("量子计算机") == []
+    assert index.search("讲个笑话") == []
+    assert index.search("What is the capital of France?") == []
 
 
 def test_an_empty_index_finds_nothing() -> None:
@@ -164,3 +166,33 @@ def test_past_replies_are_found_from_the_citizens_messages_they_answer() -> None
     # words with its message, which puts 0.85 out of reach for any search by words.
     assert figures["top5"] >= 0.6
     assert figures["held_out_with_replies_of_80_chars_or_more"]["top5"] >= 0.7
+
+
+@pytest.fixture(scope="module")
+def past_cases() -> SearchIndex:
+    if not (settings.HOTLINE["DATASETS_DIR"] / "teddy2020c" / "replies.csv").is_file():
+        pytest.skip("the teddy2020c data set is not in HOTLINE_DATASETS_DIR (../shared/datasets)")
+    from bench.bench_knowledge import build_index, keyed, stored_replies
+
+    return build_index(keyed(stored_replies()))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["讲个笑话", "法国的首都是哪里", "量子计算机的原理是什么", "明天股票会涨吗", "What is the capital of France?"],
+)
+def test_a_question_off_the_knowledge_bases_subject_finds_nothing_among_thousands_of_past_cases(
+    past_cases: SearchIndex, question: str
+) -> None:
+    assert past_cases.search(question) == []
+
+
+def test_a_short_appeal_finds_past_cases_of_its_problem_among_thousands(past_cases: SearchIndex) -> None:
+    hits = past_cases.search("小区门口路灯坏了", limit=3)
+
+    assert len(hits) == 3
+    assert all("路灯" in hit.matched for hit in hits)
+
+
+def test_the_floor_can_be_switched_off_to_see_what_it_holds_back(past_cases: SearchIndex) -> None:
+    assert past_cases.search("明天股票会涨吗", floor=False)  # a case mentions 股票 in passing
