@@ -394,7 +394,9 @@ class _Featuriser:
 
     def __init__(self, weights: TermWeights) -> None:
         self.weights = weights
-        self._vocabulary: dict[int, int] = {}
+        # the vocabulary: term codes, sorted, and the column of each (numbered in the order the codes first appear)
+        self._codes = np.zeros(0, dtype=np.int64)
+        self._code_columns = np.zeros(0, dtype=np.int32)
         self._tokens: dict[str, int] = {}
         self._districts: dict[str, int] = {}
         self._cache: OrderedDict[tuple[int, str], _Features] = OrderedDict()
@@ -402,16 +404,25 @@ class _Featuriser:
 
     @property
     def size(self) -> int:
-        return len(self._vocabulary)
+        return len(self._codes)
 
     def _columns(self, codes: np.ndarray) -> np.ndarray:
-        vocabulary = self._vocabulary
+        """The vocabulary's column of each code, adding the codes it has not seen (a sorted-array look-up: a few
+        hundred candidates' tens of thousands of terms at once)."""
+        codes = codes.astype(np.int64, copy=False)
         with self._lock:
-            return np.fromiter(
-                (vocabulary.setdefault(code, len(vocabulary)) for code in codes.tolist()),
-                dtype=np.int32,
-                count=len(codes),
-            )
+            known, columns = self._codes, self._code_columns
+            at = np.searchsorted(known, codes)
+            seen = at < len(known)
+            seen[seen] = known[at[seen]] == codes[seen]
+            if not seen.all():
+                new = np.unique(codes[~seen])
+                new_columns = np.arange(len(known), len(known) + len(new), dtype=np.int32)
+                where = np.searchsorted(known, new)
+                known = self._codes = np.insert(known, where, new)
+                columns = self._code_columns = np.insert(columns, where, new_columns)
+                at = np.searchsorted(known, codes)
+            return columns[at] if len(codes) else np.zeros(0, dtype=np.int32)
 
     def features(self, report: Report) -> _Features:
         return self.features_of([report])[0]
