@@ -164,6 +164,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],  # ReDoc parses the schema in a worker it creates from a blob
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
