@@ -264,6 +264,7 @@ def main() -> None:
             "rule": "found: district right, the address holds the key place and every number; partial: district "
             "right or the key place held; missed otherwise (see the module docstring)",
             "held_out": figures("held_out"),
+            "final": figures("final"),  # the third writer's calls, measured with the method frozen
             "tune": figures("tune"),
             "web_messages_hotspot_messages_csv": web_messages(),
         },
