@@ -249,6 +249,7 @@ def query_latency(index: SearchIndex, queries: Sequence[str]) -> dict[str, Any]:
         "queries": len(queries),
         "mean_chars": round(statistics.mean(len(q) for q in queries)),
         **milliseconds(times),
+        "load_average_1_min_after": round(os.getloadavg()[0], 2),
     }
 
 

@@ -14,7 +14,8 @@ Two restarts are measured:
 - **cold**: no saved index (a first start, or the files were deleted): the server builds it in the background.
 
 Reported per restart: the slowest and median order page, the slowest panel, how many panels said "being
-prepared", and the manager's page times during the burst against the same page on the idle, warmed-up server.
+prepared", how long after the server first answered the panels show passages, and the manager's page times during the
+burst against the same page on the idle, warmed-up server.
 Only 127.0.0.1 is contacted; the server is stopped at the end.
 """
 
@@ -112,6 +113,7 @@ def write_message_articles(path: Path, count: int) -> None:
 class Server:
     def __init__(self, env: dict[str, str], port: int) -> None:
         self.url = f"http://127.0.0.1:{port}"
+        self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "serve", "--port", str(port)],
             cwd=ROOT,
@@ -123,6 +125,7 @@ class Server:
         while time.monotonic() < deadline:
             try:
                 httpx.get(f"{self.url}/accounts/login/", timeout=1)
+                self.answered = time.perf_counter()
                 return
             except httpx.HTTPError:
                 time.sleep(0.05)
@@ -189,6 +192,16 @@ def burst(
     watcher.join()
 
 
+def seconds_until_ready(client: httpx.Client, order_id: int, *, started: float, limit: float = 300.0) -> float | None:
+    """How long after ``started`` (the server's first answer) a panel stops saying "being prepared" (a cold start
+    builds the index in the background meanwhile); None if it still says so after ``limit`` seconds."""
+    while time.perf_counter() - started < limit:
+        if "正在准备" not in timed(client, f"/knowledge/for-order/{order_id}/")[1]:
+            return round(time.perf_counter() - started, 1)
+        time.sleep(1.0)
+    return None
+
+
 def restart(env: dict[str, str], *, cold: bool) -> dict[str, Any]:
     if cold:
         shutil.rmtree(env["HOTLINE_KNOWLEDGE_INDEX_DIR"], ignore_errors=True)
@@ -200,9 +213,8 @@ def restart(env: dict[str, str], *, cold: bool) -> dict[str, Any]:
         results: list[dict[str, float | bool]] = []
         manager_times: list[float] = []
         burst(operators, manager, order_ids, results, manager_times, panels=True)
-        time.sleep(20 if cold else 1)  # a cold start finishes building in the background meanwhile
+        ready_after = seconds_until_ready(operators[0], order_ids[0], started=server.answered)
         idle = [timed(manager, "/dashboard/hotspots/")[0] for _ in range(10)]
-        after = [timed(client, f"/knowledge/for-order/{order_ids[0]}/") for client in operators[:1]]
         # The same burst of order pages without their panels: how much eight page loads alone slow the other page.
         without_panels: list[float] = []
         burst(operators, manager, order_ids, [], without_panels, panels=False)
@@ -223,7 +235,8 @@ def restart(env: dict[str, str], *, cold: bool) -> dict[str, Any]:
                 "max": round(max(without_panels), 3),
                 "median": round(statistics.median(without_panels), 3),
             },
-            "panel_ready_afterwards": "正在准备" not in after[0][1],
+            "server_answers_seconds_after_launch": round(server.answered - server.started, 1),
+            "panels_show_passages_seconds_after_server_answers": ready_after,
         }
     finally:
         server.stop()
@@ -237,11 +250,13 @@ def main() -> None:
         started = time.perf_counter()
         env = prepare(Path(folder), args.articles)
         print(f"prepared in {time.perf_counter() - started:.0f} s", flush=True)
+        before = os.getloadavg()
         figures = {
             "articles": args.articles,
             "operators_at_once": OPERATORS,
             "warm_restart": restart(env, cold=False),
             "cold_restart": restart(env, cold=True),
+            "load_average_before_after": [round(x, 2) for x in (*before, *os.getloadavg())],
         }
     report("knowledge_restart", figures)
 

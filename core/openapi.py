@@ -29,6 +29,10 @@ WRITES = {
     "the order's status.",
     "428": "The write states no version of the order (`version` in the body or `If-Match`).",
 }
+SUBMISSION = {
+    "409": "The `sender_id` was already used for a different call or message (the answer names the order); a new "
+    "call or message needs a new `sender_id`. The same one repeated answers 200 with the order.",
+}
 
 
 def document_error_responses(result: dict[str, Any], generator: object, request: object, public: bool) -> dict:
@@ -44,6 +48,8 @@ def document_error_responses(result: dict[str, Any], generator: object, request:
                 errors.update(WITH_ID)  # a list's page past the end is 404 too
             if method in ("post", "put", "patch", "delete") and path.startswith("/api/v1/orders/"):
                 errors.update(WRITES)
+            if method == "post" and path.startswith("/api/v1/submissions/"):
+                errors.update(SUBMISSION)
             for code, description in errors.items():
                 operation["responses"].setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": reference}}}
