@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hotline.validators import validate_phone
@@ -33,3 +34,14 @@ class PhoneCallForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")  # labels stand above their fields
         super().__init__(*args, **kwargs)
+        # the caller card (their earlier and open orders) follows the phone number as it is typed
+        self.fields["caller_phone"].widget.attrs.update(
+            {
+                "hx-post": reverse("caller-card"),
+                "hx-trigger": "input changed delay:400ms, change",
+                "hx-params": "caller_phone",
+                "hx-target": "#caller-card",
+                "hx-swap": "outerHTML",
+                "autocomplete": "off",
+            }
+        )

@@ -18,7 +18,10 @@ from hotline.models import ModelKind, ModelVersion, TriageSettings
 from hotline.services import IntakeRequest, submission_receive, triage_settings_update
 from workorders import permissions
 from workorders import selectors as workorder_selectors
+from workorders import services as workorder_services
 from workorders.choices import Channel
+from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition
+from workorders.models import WorkOrder
 
 
 @login_required
@@ -46,9 +49,31 @@ def intake_new(request: HttpRequest) -> HttpResponse:
         )
         order = outcome.submission.order
         messages.success(request, _("The call was recorded as work order %(number)s.") % {"number": order.number})
+        if request.POST.get("attach_to"):  # the caller card's button: the same matter as one of their open orders
+            return _attach_call(request, order, request.POST["attach_to"])
         return redirect("order-detail", pk=order.pk)
     status = 400 if form.is_bound else 200
-    return render(request, "hotline/intake_new.html", {"form": form}, status=status)
+    card = None
+    if form.is_bound and permissions.may_see_caller_history(request.user):
+        card = workorder_selectors.caller_card(form.data.get("caller_phone", "")[:32], request.user)
+        for other in card.open_orders:
+            other.attachable = permissions.may_attach_as_reminder(request.user, None, other)
+    return render(request, "hotline/intake_new.html", {"form": form, "card": card}, status=status)
+
+
+def _attach_call(request: HttpRequest, order: WorkOrder, target: str) -> HttpResponse:
+    """The call just recorded is a repeat call about an open order: attached to it as the citizen's reminder
+    (催办). When that cannot be done the call stays an order of its own, and the operator is told why."""
+    into = workorder_selectors.order_by_number_or_id(request.user, target)
+    try:
+        if into is None:
+            raise InvalidInput(_("No order has the number %(number)s.") % {"number": target}, field="into")
+        reminded = workorder_services.workorder_attach_as_reminder(order=order, into=into, by=request.user)
+    except (InvalidInput, InvalidTransition, ActionNotPermitted) as exc:
+        messages.error(request, exc.message)
+        return redirect("order-detail", pk=order.pk)
+    messages.success(request, _("The call was attached to the open order as the citizen's reminder."))
+    return redirect("order-detail", pk=reminded.pk)
 
 
 # --- the AI settings and reports -------------------------------------------------------------------------

@@ -45,6 +45,7 @@ class Action(models.TextChoices):
     CANCEL = "cancel", _("Cancelled")
     MERGE = "merge", _("Merged into another order")
     AUTO_DISPATCH = "auto_dispatch", _("Dispatched automatically")
+    CLAIM = "claim", _("Claimed")
 
 
 class Channel(models.TextChoices):
@@ -108,6 +109,8 @@ class AssignmentStatus(models.TextChoices):
 ACTIVE_ASSIGNMENT_STATUSES = (AssignmentStatus.PENDING, AssignmentStatus.SIGNED, AssignmentStatus.REPLIED)
 # Assignments that make an order visible to the department: active ones, and a return awaiting arbitration.
 VISIBLE_ASSIGNMENT_STATUSES = (*ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus.RETURNED)
+# The reason code of a reminder (催办) the citizen asked for by calling again about the order.
+CITIZEN_REMINDER = "citizen"
 # Actions that start a handling round (办理轮次): the departments get new deadlines, and the event records the
 # sign deadline, so the rates of each round can be computed from the log after later rounds have begun.
 ROUND_START_ACTIONS = (Action.DISPATCH, Action.AUTO_DISPATCH, Action.ARBITRATE_REDISPATCH, Action.REOPEN)

@@ -349,6 +349,8 @@ FIELDS_SHOWN: dict[str, tuple[str, ...]] = {
     "order-list": _ROW,
     "inbox": ("title",),
     "desk": ("title", "caller_name", "caller_phone"),
+    "caller-card": ("title", "caller_phone"),
+    "order-claim": (),  # who holds the order; nothing of the order itself
     "dashboard": ("title",),
     "dashboard-department": ("title",),
     "dashboard-export": ("title",),

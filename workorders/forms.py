@@ -179,3 +179,17 @@ class MergeForm(ActionForm):
         if order is None:
             raise forms.ValidationError(_("No order has the number %(number)s.") % {"number": number})
         return order
+
+
+class AttachForm(ActionForm):
+    """A repeat call attached to the caller's open order as their reminder (催办): the order is named by the
+    button on the caller card."""
+
+    into = forms.CharField(widget=forms.HiddenInput, max_length=20)
+
+    def clean_into(self) -> WorkOrder:
+        value = self.cleaned_data["into"].strip()
+        order = selectors.order_by_number_or_id(self.user, value)
+        if order is None:
+            raise forms.ValidationError(_("No order has the number %(number)s.") % {"number": value})
+        return order

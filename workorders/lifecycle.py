@@ -63,6 +63,8 @@ RULES: dict[str, ActionRule] = {
     Action.CALLBACK: ActionRule(frozenset({Status.REPLIED}), Status.CALLBACK, _OPERATORS),
     Action.REOPEN: ActionRule(frozenset({Status.CALLBACK}), Status.DISPATCHED, _OPERATORS),
     Action.CLOSE: ActionRule(frozenset({Status.CALLBACK}), Status.CLOSED, _OPERATORS),
+    # An operator takes an order awaiting dispatch off the queue for others while working on it (认领).
+    Action.CLAIM: ActionRule(frozenset({Status.DRAFT}), None, _OPERATORS),
 }
 
 

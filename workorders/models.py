@@ -3,7 +3,7 @@ policies, holidays) and the orders with their assignments, append-only events an
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -537,6 +537,35 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} +{self.working_days} ({self.get_status_display()})"
+
+
+class OrderClaim(models.Model):
+    """Who is working on an order now (认领): the operator who opened it from the queue, since when, and their
+    last activity on it. Others see it taken and the queue's "next" passes it by; the claim lapses
+    ``HOTLINE["CLAIM_MINUTES"]`` after the last activity and is released when its operator takes another order
+    (after dispatch) or goes back to the queue. One row per order, written by ``workorders.services`` only; each
+    new claim is also an event on the order (``Action.CLAIM``)."""
+
+    order = models.OneToOneField(
+        WorkOrder, verbose_name=_("order"), primary_key=True, on_delete=models.CASCADE, related_name="claim"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), on_delete=models.CASCADE, related_name="+"
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    active_at = models.DateTimeField(_("last activity"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        indexes = [models.Index(fields=["user"], name="claim_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.user_id}"
+
+    def held_at(self, moment: datetime) -> bool:
+        """Whether the claim still holds at ``moment`` (it lapses after a spell without activity)."""
+        return moment < self.active_at + timedelta(minutes=settings.HOTLINE["CLAIM_MINUTES"])
 
 
 class AiFieldReview(models.Model):

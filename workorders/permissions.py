@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Role, User
-from workorders.choices import VISIBLE_ASSIGNMENT_STATUSES
+from workorders.choices import VISIBLE_ASSIGNMENT_STATUSES, Action
 from workorders.disclosure import orders_as_shown
 from workorders.lifecycle import RULES, SYSTEM
 from workorders.models import Assignment, Department, WorkOrder
@@ -103,6 +103,30 @@ def may_use_desk(user: Any) -> bool:
 def may_use_inbox(user: Any) -> bool:
     """A department's inbox of assignments."""
     return _role(user) == Role.OFFICER
+
+
+def may_see_caller_history(user: Any) -> bool:
+    """The caller card (the caller's earlier and open orders) at intake and on the order page: for the centre's
+    roles, masked as ``sees_personal_data`` says; officers see only their own department's orders."""
+    return _role(user) in _CENTRE
+
+
+def may_claim(user: Any) -> bool:
+    """Taking an order off the queue while working on it (认领), and the queue's "next order"."""
+    return _role(user) is not None and may_take(user, Action.CLAIM)
+
+
+def may_attach_as_reminder(user: Any, order: WorkOrder | None, target: WorkOrder) -> bool:
+    """Whether a repeat call (``order``, awaiting dispatch; None: the call being typed in at intake) may be
+    attached to the caller's open order ``target`` as the citizen's reminder (催办): the call is merged into it
+    and the reminder recorded on it."""
+    return (
+        _role(user) is not None
+        and may_take(user, Action.MERGE)
+        and may_take(user, Action.REMIND)
+        and (order is None or (order.status in RULES[Action.MERGE].from_statuses and order.pk != target.pk))
+        and target.status in RULES[Action.REMIND].from_statuses
+    )
 
 
 def may_acknowledge_hotspot_alerts(user: Any) -> bool:
@@ -246,6 +270,8 @@ _TEMPLATE_PREDICATES = {
     "enter_calls": may_enter_calls,
     "use_desk": may_use_desk,
     "use_inbox": may_use_inbox,
+    "see_caller_history": may_see_caller_history,
+    "claim": may_claim,
     "acknowledge_hotspot_alerts": may_acknowledge_hotspot_alerts,
     "change_ai_settings": may_change_ai_settings,
     "administer": may_administer,

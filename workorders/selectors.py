@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Length
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from triage.privacy import partial_phone
 from workorders import disclosure, permissions
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
@@ -34,10 +37,11 @@ from workorders.models import (
     Department,
     ExtensionRequest,
     Holiday,
+    OrderClaim,
     WorkOrder,
     WorkOrderEvent,
 )
-from workorders.triage_record import candidates_of
+from workorders.triage_record import TriageRecord, candidates_of
 
 
 def overdue_q(now: datetime) -> Q:
@@ -141,6 +145,152 @@ def orders_awaiting_dispatch(user: User) -> QuerySet[WorkOrder]:
         .select_related("category", "area", "source_submission")
         .order_by("-created_at", "-id")
     )
+
+
+# The queue's risk ranks, highest risk first: a life at risk (an emergency, or a caller at risk of self-harm), a
+# caller flagged for priority handling (angry or distressed), an urgent appeal, the rest.
+RISK_LIFE, RISK_PRIORITY, RISK_URGENT, RISK_NONE = range(4)
+RISK_LABELS = {
+    RISK_LIFE: _("Life at risk"),
+    RISK_PRIORITY: _("Priority caller"),
+    RISK_URGENT: _("Urgent"),
+    RISK_NONE: _("Normal"),
+}
+
+
+def _risk_rank() -> Case:
+    return Case(
+        When(Q(urgency=Urgency.EMERGENCY) | Q(triage__safety__self_harm=True), then=Value(RISK_LIFE)),
+        When(is_priority=True, then=Value(RISK_PRIORITY)),
+        When(urgency=Urgency.URGENT, then=Value(RISK_URGENT)),
+        default=Value(RISK_NONE),
+        output_field=IntegerField(),
+    )
+
+
+def desk_queue(user: User, *, text: str = "") -> QuerySet[WorkOrder]:
+    """The operator's queue (待派单): every order awaiting dispatch, the highest risk first (``risk_rank``: a life
+    at risk, a priority caller, urgent, the rest), then the longest waiting first; with who has each one
+    (``claim``) and what a queue row shows. ``text`` narrows it to an order number or words of the title."""
+    orders = (
+        permissions.orders_visible_to(user)
+        .filter(status=Status.DRAFT)
+        .annotate(risk_rank=_risk_rank())
+        .select_related("category", "area", "source_submission", "claim", "claim__user")
+        .order_by("risk_rank", "created_at", "id")
+    )
+    text = text.strip()
+    if text:
+        orders = orders.filter(Q(number__icontains=text) | Q(title__icontains=text))
+    return orders
+
+
+def claimable_q(user: User, now: datetime) -> Q:
+    """Orders nobody else holds at ``now``: unclaimed, claimed by ``user``, or with a lapsed claim."""
+    lapsed = now - timedelta(minutes=settings.HOTLINE["CLAIM_MINUTES"])
+    return Q(claim__isnull=True) | Q(claim__user=user) | Q(claim__active_at__lte=lapsed)
+
+
+def claim_of(order: WorkOrder) -> OrderClaim | None:
+    """Who holds the order (held or lapsed), or None."""
+    return OrderClaim.objects.select_related("user").filter(order_id=order.pk).first()
+
+
+def claim_holder(order: WorkOrder, now: datetime) -> User | None:
+    """Who holds the order now (its claim read with it, ``desk_queue``), or None."""
+    try:
+        claim = order.claim
+    except OrderClaim.DoesNotExist:
+        return None
+    return claim.user if claim.held_at(now) else None
+
+
+def ai_confidence(record: TriageRecord) -> float | None:
+    """How sure triage was of the order as a whole: the lower of its category's and department's confidences
+    (the fields dispatch depends on); None before analysis."""
+    values = [g.confidence for g in (record.category, record.department) if g.value not in (None, "")]
+    return min(values) if values else None
+
+
+def queue_rows(orders: list[WorkOrder], now: datetime) -> list[WorkOrder]:
+    """The queue's rows with what each shows: its triage record (``record``), the risk in words (``risk_label``),
+    the AI's confidence (``confidence``) and who holds it (``holder``)."""
+    for order in orders:
+        order.record = order.triage_record
+        order.risk_label = RISK_LABELS[order.risk_rank]
+        order.confidence = ai_confidence(order.record)
+        order.holder = claim_holder(order, now)
+    return orders
+
+
+# --- the caller: their earlier and open orders ------------------------------------------------------------
+
+CALLER_ORDERS_SHOWN = 10
+CALLER_RECENT_DAYS = 30
+
+
+def caller_phone_key(phone: str) -> str:
+    """A phone number as the orders of one caller are matched by it: without spaces and dashes."""
+    return "".join(ch for ch in phone if ch not in " -\t")
+
+
+def orders_of_caller(order_or_phone: WorkOrder | str, user: User) -> QuerySet[WorkOrder]:
+    """The orders of the same caller that ``user`` may see, as they are shown to them, newest first: matched by
+    the phone number, exactly. The ONE place orders are matched by caller: when the phone is kept encrypted
+    with a keyed hash for lookups, only this function changes.
+
+    Given an order, its phone is read from the database (an order masked for display carries a shortened one);
+    the order itself is left out. A blank phone matches nothing."""
+    if isinstance(order_or_phone, WorkOrder):
+        phone = WorkOrder.objects.filter(pk=order_or_phone.pk).values_list("caller_phone", flat=True).first() or ""
+        exclude = order_or_phone.pk
+    else:
+        phone, exclude = order_or_phone, None
+    phone = caller_phone_key(phone)
+    if len(phone) < 5:  # a blank or partial number is nobody in particular
+        return permissions.orders_visible_to(user).none()
+    orders = permissions.orders_visible_to(user).filter(caller_phone=phone)
+    if exclude is not None:
+        orders = orders.exclude(pk=exclude)
+    return orders.select_related("lead_department", "category").order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class CallerCard:
+    """What the desk shows of a caller: their earlier orders (the latest ``CALLER_ORDERS_SHOWN``), how many times
+    they called in the last ``CALLER_RECENT_DAYS`` days, and their orders still open (not closed, cancelled or
+    merged), each as the user is shown it; ``phone`` as the user may see it."""
+
+    phone: str
+    earlier: list[WorkOrder]
+    earlier_count: int
+    recent_calls: int
+    open_orders: list[WorkOrder]
+
+    @property
+    def known(self) -> bool:
+        return self.earlier_count > 0
+
+
+_CLOSED_FOR_CALLER = (Status.CLOSED, Status.CANCELLED, Status.MERGED)
+
+
+def caller_card(order_or_phone: WorkOrder | str, user: User, *, now: datetime | None = None) -> CallerCard:
+    """The caller card of an order (its caller's other orders) or of a phone number typed at intake."""
+    moment = now or timezone.now()
+    orders = orders_of_caller(order_or_phone, user)
+    earlier = list(orders[:CALLER_ORDERS_SHOWN])
+    earlier_count = len(earlier) if len(earlier) < CALLER_ORDERS_SHOWN else orders.count()
+    recent = sum(1 for o in earlier if o.created_at >= moment - timedelta(days=CALLER_RECENT_DAYS))
+    if len(earlier) == CALLER_ORDERS_SHOWN:
+        recent = orders.filter(created_at__gte=moment - timedelta(days=CALLER_RECENT_DAYS)).count()
+    open_orders = list(orders.exclude(status__in=_CLOSED_FOR_CALLER)[:CALLER_ORDERS_SHOWN])
+    if isinstance(order_or_phone, WorkOrder):
+        phone = order_or_phone.caller_phone  # as the user is shown it (shortened for a masked role)
+        recent += 1  # this call too
+    else:
+        phone = order_or_phone if permissions.sees_personal_data(user) else partial_phone(order_or_phone)
+    return CallerCard(phone, earlier, earlier_count, recent, open_orders)
 
 
 def orders_awaiting_arbitration(user: User) -> QuerySet[WorkOrder]:

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -26,6 +26,7 @@ from triage.reply_check import ReplyChecker
 from workorders import dispatch_catalogue, permissions, selectors
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
+    CITIZEN_REMINDER,
     OPEN_STATUSES,
     ROUND_START_ACTIONS,
     Action,
@@ -53,6 +54,7 @@ from workorders.models import (
     DeadlinePolicy,
     Department,
     ExtensionRequest,
+    OrderClaim,
     WorkOrder,
     WorkOrderEvent,
 )
@@ -1082,3 +1084,121 @@ def workorder_close(
     order.closed_at = moment
     workorder_transition(order=order, action=Action.CLOSE, by=by, reason=note, at=moment)
     return order
+
+
+# --- the desk: claims (认领) and repeat calls (催办) ----------------------------------------------------------
+
+
+def _take_claim(order_id: int, by: User, moment: datetime) -> tuple[OrderClaim | None, bool]:
+    """Take or keep ``by``'s claim on the order unless another operator holds it: (the claim, whether it is new),
+    or (None, False) when someone else has it. Each write is conditional on what was read (compare and swap), so
+    two operators never both get an order, also where rows are not locked (SQLite)."""
+    current = OrderClaim.objects.filter(order_id=order_id).first()
+    if current is None:
+        try:
+            with transaction.atomic():
+                return OrderClaim.objects.create(order_id=order_id, user=by, claimed_at=moment, active_at=moment), True
+        except IntegrityError:  # another operator's claim was written first
+            return None, False
+    if current.user_id == by.pk:
+        OrderClaim.objects.filter(order_id=order_id, user=by).update(active_at=moment)
+        current.active_at = moment
+        return current, False
+    if current.held_at(moment):
+        return None, False
+    taken = OrderClaim.objects.filter(order_id=order_id, user_id=current.user_id, active_at=current.active_at).update(
+        user=by, claimed_at=moment, active_at=moment
+    )
+    if not taken:
+        return None, False
+    return OrderClaim(order_id=order_id, user=by, claimed_at=moment, active_at=moment), True
+
+
+def _claimed(order_id: int, by: User, moment: datetime) -> None:
+    """A new claim: the operator's other claims are released (one order at a time) and the claim is recorded as
+    an event on the order. Not a change of the order: its row, version and fields are left as they are."""
+    OrderClaim.objects.filter(user=by).exclude(order_id=order_id).delete()
+    version = WorkOrder.objects.filter(pk=order_id).values_list("version", flat=True).first()
+    WorkOrderEvent.objects.create(
+        order_id=order_id,
+        action=Action.CLAIM,
+        from_status=Status.DRAFT,
+        to_status=Status.DRAFT,
+        actor=by,
+        actor_role=permissions.role_of(by),
+        version=version,
+        created_at=moment,
+    )
+
+
+@transaction.atomic
+def workorder_claim(*, order: WorkOrder, by: User, at: datetime | None = None) -> OrderClaim | None:
+    """An operator opens or works on an order awaiting dispatch: it is theirs (认领) until they dispatch it, take
+    another or go back to the queue, or ``HOTLINE["CLAIM_MINUTES"]`` pass without activity. An order another
+    operator holds stays theirs. Returns the claim holding the order afterwards (None if it was just released)."""
+    check_transition(order=order, action=Action.CLAIM, by=by)
+    moment = at or timezone.now()
+    claim, new = _take_claim(order.pk, by, moment)
+    if claim is None:
+        return selectors.claim_of(order)
+    if new:
+        _claimed(order.pk, by, moment)
+    return claim
+
+
+@transaction.atomic
+def workorder_release_claim(*, order: WorkOrder, by: User) -> bool:
+    """The operator leaves the order (back to the queue): it is free for others. Whether they held it."""
+    return OrderClaim.objects.filter(order_id=order.pk, user=by).delete()[0] > 0
+
+
+def workorder_claim_next(*, by: User, at: datetime | None = None) -> WorkOrder | None:
+    """The next order for the operator (下一单): the first of the queue's order (risk, then the longest waiting)
+    that nobody holds, claimed for them; their other claim is released. None when nothing is left.
+
+    Two operators asking at once get different orders: on PostgreSQL the candidate row is locked and the other
+    request skips it (``skip_locked``), and the claim itself is taken by compare and swap."""
+    if not permissions.may_claim(by):
+        raise ActionNotPermitted(_("Your role may not do this: %(action)s.") % {"action": Action.CLAIM.label})
+    moment = at or timezone.now()
+    passed: list[int] = []
+    while True:
+        with transaction.atomic():
+            candidate = (
+                selectors.desk_queue(by)
+                .filter(selectors.claimable_q(by, moment))
+                .exclude(claim__user=by)  # "next" moves on from the order the operator holds
+                .exclude(pk__in=passed)
+                .select_for_update(skip_locked=True, of=("self",))
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if candidate is None:
+                return None
+            claim, new = _take_claim(candidate, by, moment)
+            if claim is not None:
+                if new:
+                    _claimed(candidate, by, moment)
+                return WorkOrder.objects.get(pk=candidate)
+        passed.append(candidate)
+
+
+@transaction.atomic
+def workorder_attach_as_reminder(
+    *, order: WorkOrder, into: WorkOrder, by: User, based_on: int | None = None
+) -> WorkOrder:
+    """A repeat call about an open order: recorded on that order as the citizen's reminder (催办, reason code
+    ``citizen``) and the call's own order, awaiting dispatch, merged into it instead of going out as a new order.
+    Only into an open order of the same caller; both or neither. Returns the order reminded."""
+    if not selectors.orders_of_caller(order, by).filter(pk=into.pk).exists():
+        raise InvalidInput(_("Attach the call to an open order of the same caller."), field="into")
+    call = _locked(order, based_on)
+    words = call.title or call.text_for_models
+    reason = _("The citizen called again about this order (call %(number)s): %(words)s") % {
+        "number": call.number,
+        "words": words[:200],
+    }
+    workorder_merge(order=call, into=into, by=by, reason=reason)
+    reminded = workorder_remind(order=into, by=by, reason=reason, reason_code=CITIZEN_REMINDER)
+    OrderClaim.objects.filter(order_id=call.pk).delete()
+    return reminded

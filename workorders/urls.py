@@ -5,11 +5,15 @@ from workorders import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("desk/", views.desk, name="desk"),
+    path("desk/next/", views.desk_next, name="desk-next"),
+    path("callers/card/", views.caller_card, name="caller-card"),
     path("inbox/", views.inbox, name="inbox"),
     path("orders/", views.order_list, name="order-list"),
     path("orders/options/<str:field>/", views.order_filter_options, name="order-filter-options"),
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),
     path("orders/<int:pk>/edit/", views.order_edit, name="order-edit"),
+    path("orders/<int:pk>/claim/", views.order_claim, name="order-claim"),
+    path("orders/<int:pk>/release/", views.order_release, name="order-release"),
     path("orders/<int:pk>/reply-check/", views.order_reply_check, name="order-reply-check"),
     path("orders/<int:pk>/llm-suggestions/", views.order_llm_suggestions, name="order-llm-suggestions"),
     *(

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,11 +31,13 @@ from workorders.choices import (
     AssignmentRole,
     AssignmentStatus,
     ExtensionStatus,
+    Status,
 )
 from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition, StaleWrite
 from workorders.filters import WorkOrderFilter
 from workorders.forms import (
     ArbitrateForm,
+    AttachForm,
     CallbackForm,
     ConfirmForm,
     DispatchForm,
@@ -50,12 +53,13 @@ from workorders.forms import (
     rebase,
 )
 from workorders.lifecycle import RULES
-from workorders.models import Assignment, WorkOrder
+from workorders.models import Assignment, OrderClaim, WorkOrder
 from workorders.paging import CappedPaginator
 from workorders.triage_record import RelatedOrder
 
 ORDERS_PER_PAGE = 50
 DESK_ROWS = 100  # rows shown per desk section; the count above each section covers all of them
+DESK_QUEUE_PER_PAGE = 50  # the queue awaiting dispatch is paged: every order in it is reachable
 NOT_FOR_YOUR_ROLE = gettext_lazy("This page is not available to your role.")
 
 
@@ -70,27 +74,107 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
-    """The dispatch operator's queues: drafts, returns to arbitrate, callbacks to make, orders to close."""
+    """The dispatch operator's queues: orders awaiting dispatch (the queue: the highest risk first, every one
+    reachable page by page, refreshed by htmx), returns to arbitrate, callbacks to make, orders to close.
+    An htmx request gets only the queue."""
     permissions.require(permissions.may_use_desk(request.user), NOT_FOR_YOUR_ROLE)
     user = request.user
+    context = _desk_queue_context(request)
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "workorders/_desk_queue.html", context)
+        patch_vary_headers(response, ("HX-Request",))
+        return response
     queues = {
-        "drafts": selectors.orders_awaiting_dispatch(user),
         "returned": selectors.orders_awaiting_arbitration(user),
         "replied": selectors.orders_awaiting_callback(user),
         "called_back": selectors.orders_awaiting_close(user),
         "extensions": selectors.pending_extension_requests().order_by("requested_at"),
     }
-    # Each queue shows its first rows; the count beside its heading covers all of them.
-    context: dict[str, Any] = {"now": timezone.now()}
+    # Each of these shows its first rows; the count beside its heading covers all of them.
     for name, queryset in queues.items():
         context[name] = list(queryset[:DESK_ROWS])
         context[f"{name}_count"] = queryset.count()
     # the extension requests come with their orders: their reasons and orders shown as the role is shown orders
     disclosure.shown_rows(context["extensions"], user, masked=not permissions.sees_personal_data(user))
-    suggestions = dispatch_catalogue.suggested_lead_departments(context["drafts"])
-    for order in context["drafts"]:
+    response = render(request, "workorders/desk.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _desk_queue_context(request: HttpRequest) -> dict[str, Any]:
+    """One page of the queue of orders awaiting dispatch, narrowed by what the operator typed (``q``)."""
+    text = request.GET.get("q", "")[:100]
+    queue = selectors.desk_queue(request.user, text=text)
+    page = Paginator(queue, DESK_QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = selectors.queue_rows(list(page.object_list), now)
+    suggestions = dispatch_catalogue.suggested_lead_departments(rows)
+    for order in rows:
         order.suggested_lead = suggestions.get(order.pk)
-    return render(request, "workorders/desk.html", context)
+    return {"now": timezone.now(), "queue_page": page, "queue_rows": rows, "queue_text": text}
+
+
+@require_POST
+@login_required
+def desk_next(request: HttpRequest) -> HttpResponse:
+    """The next order nobody holds, by the queue's order, claimed for the operator (下一单)."""
+    permissions.require(permissions.may_claim(request.user), NOT_FOR_YOUR_ROLE)
+    return _open_next_order(request)
+
+
+def _open_next_order(request: HttpRequest) -> HttpResponse:
+    following = services.workorder_claim_next(by=request.user)
+    if following is None:
+        messages.info(request, _("No other order is waiting for dispatch."))
+        return redirect("desk")
+    return redirect("order-detail", pk=following.pk)
+
+
+@require_POST
+@login_required
+def order_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    """The order page's claim line, asked again every minute: it keeps the operator's claim while they work on
+    the order (``active``: they typed or clicked since), and says when someone else holds it."""
+    user = request.user
+    order = get_object_or_404(permissions.orders_visible_to(user), pk=pk)
+    claim = selectors.claim_of(order)
+    if request.POST.get("active") and permissions.may_claim(user) and order.status == Status.DRAFT:
+        claim = services.workorder_claim(order=order, by=user)
+    return render(request, "workorders/_claim_state.html", _claim_context(order, claim, user))
+
+
+@require_POST
+@login_required
+def order_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """The operator leaves the order for others and goes back to the queue."""
+    order = get_object_or_404(permissions.orders_visible_to(request.user), pk=pk)
+    if services.workorder_release_claim(order=order, by=request.user):
+        messages.info(request, _("Order %(number)s is free for others again.") % {"number": order.number})
+    return redirect("desk")
+
+
+def _claim_context(order: WorkOrder, claim: OrderClaim | None, user: User) -> dict[str, Any]:
+    now = timezone.now()
+    held = claim is not None and claim.held_at(now)
+    return {
+        "order": order,
+        "claim": claim if held else None,
+        "claim_mine": held and claim.user_id == user.pk,
+        "claim_watched": permissions.may_claim(user) and order.status == Status.DRAFT,
+        "now": now,
+    }
+
+
+@login_required
+def caller_card(request: HttpRequest) -> HttpResponse:
+    """The caller card for the phone number typed at intake (an htmx fragment; sent by POST, so the number
+    stays out of addresses and logs)."""
+    permissions.require(permissions.may_enter_calls(request.user), NOT_FOR_YOUR_ROLE)
+    phone = (request.POST.get("caller_phone") or request.GET.get("caller_phone") or "")[:32]
+    card = selectors.caller_card(phone, request.user)
+    for other in card.open_orders:
+        other.attachable = permissions.may_attach_as_reminder(request.user, None, other)
+    return render(request, "workorders/_caller_card.html", {"card": card, "now": timezone.now(), "at_intake": True})
 
 
 @login_required
@@ -176,6 +260,8 @@ class OrderAction:
     form_class: type[forms.Form]
     perform: Callable[[WorkOrder, User, dict[str, Any]], object]
     success: Promise
+    # Where the user goes when it worked (given the request and what the service returned): the order by default.
+    then: Callable[[HttpRequest, Any], HttpResponse] | None = None
 
 
 def _decide_extension(order: WorkOrder, user: User, data: dict[str, Any]) -> object:
@@ -201,6 +287,7 @@ ORDER_ACTIONS: dict[str, OrderAction] = {
             note=data["note"],
         ),
         gettext_lazy("The order was dispatched."),
+        lambda request, order: _after_dispatch(request, order),
     ),
     "merge": OrderAction(
         (Action.MERGE,),
@@ -209,6 +296,15 @@ ORDER_ACTIONS: dict[str, OrderAction] = {
             based_on=data["version"], order=order, into=data["into"], by=user, reason=data["reason"]
         ),
         gettext_lazy("The order was merged."),
+    ),
+    "attach": OrderAction(
+        (Action.MERGE,),
+        AttachForm,
+        lambda order, user, data: services.workorder_attach_as_reminder(
+            based_on=data["version"], order=order, into=data["into"], by=user
+        ),
+        gettext_lazy("The call was attached to the open order as the citizen's reminder."),
+        lambda request, reminded: redirect("order-detail", pk=reminded.pk),
     ),
     "cancel": OrderAction(
         (Action.CANCEL,),
@@ -314,6 +410,14 @@ ORDER_ACTIONS: dict[str, OrderAction] = {
         gettext_lazy("The order was closed."),
     ),
 }
+
+
+def _after_dispatch(request: HttpRequest, order: WorkOrder) -> HttpResponse | None:
+    """The operator goes on to the next order of the queue instead of staying on the one dispatched."""
+    if not permissions.may_claim(request.user):
+        return None
+    services.workorder_release_claim(order=order, by=request.user)
+    return _open_next_order(request)
 
 
 def offered_actions(*, user: User, order: WorkOrder, assignment: Assignment | None) -> list[str]:
@@ -427,7 +531,18 @@ def _order_page(
                 for error in errors:
                     messages.error(request, error)
     assignments = sorted(order.assignments.all(), key=lambda a: (a.role != AssignmentRole.LEAD, a.assigned_at, a.pk))
+    claim = None
+    if order.status == Status.DRAFT:  # the operator who opens an order awaiting dispatch takes it, unless it is taken
+        claim = services.workorder_claim(order=order, by=user) if permissions.may_claim(user) else None
+        claim = claim or selectors.claim_of(order)
+    card = None
+    if permissions.may_see_caller_history(user):
+        card = selectors.caller_card(order, user)
+        for other in card.open_orders:
+            other.attachable = permissions.may_attach_as_reminder(user, order, other)
     context = {
+        **_claim_context(order, claim, user),
+        "caller": card,
         "order": order,
         "triage": order.triage_record,
         "suggestions": _suggestion_rows(order),
@@ -497,19 +612,27 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     order = get_object_or_404(permissions.orders_visible_to(user), pk=pk)
     form = spec.form_class(request.POST, action=action, user=user)
     if form.is_valid():
-        done = _run_service(request, order, form, lambda: spec.perform(order, user, form.cleaned_data), spec.success)
+        done = _run_service(
+            request, order, form, lambda: spec.perform(order, user, form.cleaned_data), spec.success, spec.then
+        )
         if done is not None:
             return done
     return _order_page(request, order.pk, bound={action: form}, status=409 if getattr(form, "stale", False) else 400)
 
 
 def _run_service(
-    request: HttpRequest, order: WorkOrder, form: forms.Form, call: Callable[[], object], success: Promise | str
+    request: HttpRequest,
+    order: WorkOrder,
+    form: forms.Form,
+    call: Callable[[], object],
+    success: Promise | str,
+    then: Callable[[HttpRequest, Any], HttpResponse | None] | None = None,
 ) -> HttpResponse | None:
-    """Call a service for a valid form and go back to the order page, or return None when the service
-    refused the input (its message is then on the form's field, for the page to show again)."""
+    """Call a service for a valid form and go back to the order page (or where ``then`` says, given what the
+    service returned), or return None when the service refused the input (its message is then on the form's
+    field, for the page to show again)."""
     try:
-        call()
+        result = call()
     except ActionNotPermitted as exc:
         raise PermissionDenied(exc.message) from exc
     except StaleWrite as exc:
@@ -525,7 +648,8 @@ def _run_service(
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
     messages.success(request, success)
-    return redirect("order-detail", pk=order.pk)
+    onward = then(request, result) if then is not None else None
+    return onward or redirect("order-detail", pk=order.pk)
 
 
 @login_required

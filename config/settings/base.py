@@ -358,6 +358,8 @@ HOTLINE = {
     "TRIAGE_RETRY_BASE_SECONDS": env_int("HOTLINE_TRIAGE_RETRY_BASE_SECONDS", 30, minimum=1),
     # Hours before the resolve deadline when the due-soon reminder (临期催办) is recorded.
     "DUE_SOON_HOURS": env_int("HOTLINE_DUE_SOON_HOURS", 24, minimum=1),
+    # An operator's claim on an order (认领) lapses this many minutes after their last activity on it.
+    "CLAIM_MINUTES": env_int("HOTLINE_CLAIM_MINUTES", 10, minimum=1),
     "DATASETS_DIR": Path(env_str("HOTLINE_DATASETS_DIR", str(BASE_DIR.parent / "shared" / "datasets"))),
     # Shown in the self-harm protocol on the order page (全国心理援助热线 by default; set the city's own line).
     "PSYCH_AID_LINE": env_str("HOTLINE_PSYCH_AID_LINE", "12356"),

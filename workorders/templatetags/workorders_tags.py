@@ -14,7 +14,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from workorders.choices import OPEN_STATUSES, DeadlineStage, ReturnReason, Satisfaction, Status
+from workorders.choices import CITIZEN_REMINDER, OPEN_STATUSES, DeadlineStage, ReturnReason, Satisfaction, Status
 from workorders.lifecycle import SYSTEM
 from workorders.models import WorkOrder
 
@@ -186,8 +186,18 @@ def readable_changes(changes: dict[str, Any] | None) -> list[dict[str, str]]:
 
 
 @register.filter
+def age(moment: datetime | None, now: datetime) -> str:
+    """How long ago, in words ("3 h 5 min ago"); empty without a time."""
+    if moment is None or now is None:
+        return ""
+    return _("%(span)s ago") % {"span": _span(now - moment)}
+
+
+@register.filter
 def reason_code_label(code: str) -> str:
     """The label of an event's reason code (return reason, satisfaction, deadline stage); empty otherwise."""
+    if code == CITIZEN_REMINDER:
+        return _("The citizen called again")
     for choices in (ReturnReason, Satisfaction, DeadlineStage):
         if code in choices.values:
             return str(choices(code).label)
