@@ -18,6 +18,7 @@ urlpatterns = [
     path("intake/", include("hotline.urls")),
     path("knowledge/", include("knowledge.urls")),
     path("dashboard/", include("analytics.urls")),
+    path("open311/v2/", include("open311.urls")),  # Open311 GeoReport v2 (docs/open311.md)
 ]
 
 handler404 = "core.api_errors.page_not_found"  # JSON under /api/

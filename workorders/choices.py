@@ -53,6 +53,7 @@ class Channel(models.TextChoices):
     WEB = "web", _("Web")
     APP = "app", _("App")
     API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
 
 
 class RequestType(models.TextChoices):

@@ -233,6 +233,13 @@ def orders_visible_to(user: User) -> QuerySet[WorkOrder]:
     return orders.none()
 
 
+def orders_for_the_public() -> QuerySet[WorkOrder]:
+    """Every order as anyone, signed in or not, is shown it: the public reads of the Open311 GeoReport endpoint
+    (``open311``), as cities publish their service requests. Personal data masked as for a connected system
+    (``workorders.disclosure``); what of an order is published at all is chosen by the Open311 documents."""
+    return orders_as_shown(WorkOrder.objects.all(), None, masked=True)
+
+
 def departments_visible_to(user: User) -> QuerySet[Department]:
     """The departments whose figures the user may see: all for the centre, the own subtree for officers."""
     departments = Department.objects.order_by("path")

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "hotline",
     "knowledge",
     "analytics",
+    "open311",
     "core",
 ]
 
@@ -213,7 +214,15 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth": env_str("API_AUTH_RATE", "20/min"),
         "intake": env_str("API_INTAKE_RATE", "3600/min"),
+        # the public reads of the Open311 endpoint, per address (its posts count as intake of their system)
+        "open311": env_str("OPEN311_READ_RATE", "600/min"),
     },
+}
+# Open311 GeoReport v2 (docs/open311.md): what discovery tells the apps about who runs the endpoint and how a
+# connected system gets its api_key.
+OPEN311 = {
+    "CONTACT": env_str("OPEN311_CONTACT", "12345 市民服务热线"),
+    "KEY_SERVICE": env_str("OPEN311_KEY_SERVICE", "api_key 由热线管理员在管理后台（Open311 API 密钥）为接入系统签发。"),
 }
 # API tokens (django-rest-knox): stored as hashes, expiring after API_TOKEN_HOURS (a shift) unless issued for a
 # connected system by `manage.py issue_token USER --days N`.
