@@ -76,6 +76,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def env_secret_list(name: str, *, min_length: int) -> list[str]:
+    """A comma-separated list of secrets (the first one is in use, the others are kept for reading), or [] when
+    unset; each must be at least ``min_length`` characters."""
+    value = _raw(name)
+    if not value:
+        return []
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    short = [str(number) for number, item in enumerate(items, start=1) if len(item) < min_length]
+    if short:
+        raise ImproperlyConfigured(
+            f"{name}: key {', '.join(short)} is too short: each key needs at least {min_length} characters"
+        )
+    return items
+
+
 def env_database(name: str, default: str) -> dict[str, Any]:
     value = _raw(name) or default
     try:

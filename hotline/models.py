@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workorders.choices import Channel
+from workorders.encryption import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 
 
 class SubmissionStatus(models.TextChoices):
@@ -24,11 +25,14 @@ class Submission(models.Model):
         help_text=_("The sending system's id for this call or message; unique per channel."),
     )
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
-    caller_name = models.CharField(_("caller name"), max_length=64, blank=True)
-    caller_phone = models.CharField(_("caller phone"), max_length=32, blank=True)
+    # Personal data, encrypted at rest (``workorders.encryption``): the caller, and the body as received.
+    caller_name = EncryptedCharField(_("caller name"), max_length=64, blank=True)
+    caller_phone = EncryptedCharField(_("caller phone"), max_length=32, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
-    raw_body = models.TextField(_("raw body"), help_text=_("The request body exactly as received."))
-    payload = models.JSONField(_("parsed payload"), default=dict)
+    raw_body = EncryptedTextField(_("raw body"), help_text=_("The request body exactly as received."))
+    payload = EncryptedJSONField(_("parsed payload"), default=dict)
+    # The public's likes of a web message (the hotspots' heat), kept apart from the encrypted payload.
+    likes = models.PositiveIntegerField(_("likes"), default=0)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_filters
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workorders.choices import VISIBLE_ASSIGNMENT_STATUSES, Channel, RequestType, Status, Urgency
+from workorders.encryption import phone_hash
 from workorders.models import Area, Assignment, Category, Department, WorkOrder
 from workorders.permissions import sees_personal_data
 from workorders.selectors import overdue_q
@@ -64,6 +66,8 @@ class ReferenceFilter(django_filters.ModelChoiceFilter):
 
 
 REFERENCE_FIELDS = ("department", "category", "area")
+# A search that is a phone number (digits with spaces, dashes, brackets or a +86) is also looked up as the caller's.
+PHONE_QUERY = re.compile(r"^\+?[0-9][0-9 ()\-]{5,30}$")
 
 
 def _subtree_ids(node: Department | Category | Area) -> list[int]:
@@ -117,20 +121,24 @@ class WorkOrderFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset: QuerySet[WorkOrder], name: str, value: str) -> QuerySet[WorkOrder]:
         """The order number; words of the title, summary, address or appeal; the caller's exact phone number. A
-        role that does not see personal data searches the text as it is shown to it (masked), and no phone."""
+        role that does not see personal data searches the text as it is shown to it (masked), and no phone.
+
+        The appeal and the phone are encrypted at rest: the appeal's words are searched in its masked text (what
+        triage left of it, ``masked_text``), the phone through its keyed hash (``orders_of_caller``)."""
         text = value.strip()
         if not text:
             return queryset
         if not sees_personal_data(getattr(self.request, "user", None)):
             return queryset.filter(Q(number__iexact=text) | Q(masked_text__icontains=text))
-        return queryset.filter(
+        by_text = (
             Q(number__iexact=text)
             | Q(title__icontains=text)
             | Q(summary__icontains=text)
-            | Q(appeal__icontains=text)
             | Q(address__icontains=text)
-            | Q(caller_phone=text)
+            | Q(masked_text__icontains=text)
         )
+        phone = phone_hash(text) if PHONE_QUERY.match(text) else ""
+        return queryset.filter(by_text | Q(caller_phone_hash=phone) if phone else by_text)
 
     def filter_department(self, queryset: QuerySet[WorkOrder], name: str, value: Department) -> QuerySet[WorkOrder]:
         """Orders the department (or a sub-department) leads or assists on."""

@@ -34,6 +34,7 @@ from workorders.choices import (
     Status,
     Urgency,
 )
+from workorders.encryption import EncryptedCharField, EncryptedJSONField, EncryptedTextField, PhoneHashField
 from workorders.triage_record import TriageRecord
 
 
@@ -246,7 +247,11 @@ class WorkOrder(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.PHONE)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    appeal = models.TextField(_("appeal"), help_text=_("What the citizen asks for, in their words or the transcript."))
+    # The caller's words, name and phone are personal data: encrypted at rest (``workorders.encryption``); the
+    # phone is found again through its keyed hash, words through the masked text.
+    appeal = EncryptedTextField(
+        _("appeal"), help_text=_("What the citizen asks for, in their words or the transcript.")
+    )
     appeal_masked = models.TextField(
         _("appeal with personal data masked"),
         blank=True,
@@ -268,8 +273,9 @@ class WorkOrder(models.Model):
         Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
-    caller_name = models.CharField(_("caller name"), max_length=64, blank=True)
-    caller_phone = models.CharField(_("caller phone"), max_length=32, blank=True)
+    caller_name = EncryptedCharField(_("caller name"), max_length=64, blank=True)
+    caller_phone = EncryptedCharField(_("caller phone"), max_length=32, blank=True)
+    caller_phone_hash = PhoneHashField(_("caller phone (keyed hash)"), source="caller_phone")
     lead_department = models.ForeignKey(
         Department,
         verbose_name=_("lead department"),
@@ -354,6 +360,8 @@ class WorkOrder(models.Model):
             self.masked_text = masked_search_text(self)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "masked_text"}
+        if update_fields is not None and "caller_phone" in update_fields:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "caller_phone_hash"}
         super().save(*args, **kwargs)
 
     def is_overdue_at(self, moment: datetime) -> bool:
@@ -455,7 +463,8 @@ class WorkOrderEvent(models.Model):
     )
     reason_code = models.CharField(_("reason code"), max_length=32, blank=True)
     reason = models.TextField(_("reason"), blank=True)
-    changes = models.JSONField(_("field changes"), default=dict, blank=True)
+    # An operator's edit of the caller's name or phone or of the appeal records the values before and after.
+    changes = EncryptedJSONField(_("field changes"), default=dict, blank=True)
     # The order's version after this event: a write based on an older version is shown the events since.
     version = models.PositiveIntegerField(_("order version"), null=True, blank=True)
     # On the events that start a handling round (ROUND_START_ACTIONS): the round's sign deadline. The

@@ -28,6 +28,7 @@ from workorders.choices import (
     Urgency,
 )
 from workorders.deadlines import WorkCalendar
+from workorders.encryption import normalise_phone, phone_hash
 from workorders.models import (
     AiFieldReview,
     Area,
@@ -41,7 +42,7 @@ from workorders.models import (
     WorkOrder,
     WorkOrderEvent,
 )
-from workorders.triage_record import TriageRecord, candidates_of, source_in_words
+from workorders.triage_record import TriageRecord, candidates_of
 
 
 def overdue_q(now: datetime) -> Q:
@@ -230,26 +231,27 @@ CALLER_RECENT_DAYS = 30
 
 
 def caller_phone_key(phone: str) -> str:
-    """A phone number as the orders of one caller are matched by it: without spaces and dashes."""
-    return "".join(ch for ch in phone if ch not in " -\t")
+    """A phone number as the orders of one caller are matched by it: the keyed hash of its digits (the phone is
+    encrypted at rest; ``workorders.encryption.phone_hash``), or "" for a blank or partial number (fewer than five
+    digits), which is nobody in particular."""
+    return phone_hash(phone) if len(normalise_phone(phone)) >= 5 else ""
 
 
 def orders_of_caller(order_or_phone: WorkOrder | str, user: User) -> QuerySet[WorkOrder]:
     """The orders of the same caller that ``user`` may see, as they are shown to them, newest first: matched by
-    the phone number, exactly. The ONE place orders are matched by caller: when the phone is kept encrypted
-    with a keyed hash for lookups, only this function changes.
+    the keyed hash of the phone number (``caller_phone_hash``), exactly. The ONE place orders are matched by
+    caller.
 
-    Given an order, its phone is read from the database (an order masked for display carries a shortened one);
-    the order itself is left out. A blank phone matches nothing."""
+    Given an order, its phone's hash is read from the database (an order masked for display carries a shortened
+    phone); the order itself is left out. A blank phone matches nothing."""
     if isinstance(order_or_phone, WorkOrder):
-        phone = WorkOrder.objects.filter(pk=order_or_phone.pk).values_list("caller_phone", flat=True).first() or ""
+        key = WorkOrder.objects.filter(pk=order_or_phone.pk).values_list("caller_phone_hash", flat=True).first() or ""
         exclude = order_or_phone.pk
     else:
-        phone, exclude = order_or_phone, None
-    phone = caller_phone_key(phone)
-    if len(phone) < 5:  # a blank or partial number is nobody in particular
+        key, exclude = caller_phone_key(order_or_phone), None
+    if not key:
         return permissions.orders_visible_to(user).none()
-    orders = permissions.orders_visible_to(user).filter(caller_phone=phone)
+    orders = permissions.orders_visible_to(user).filter(caller_phone_hash=key)
     if exclude is not None:
         orders = orders.exclude(pk=exclude)
     return orders.select_related("lead_department", "category").order_by("-created_at", "-id")
@@ -380,7 +382,7 @@ def triage_rows(order: WorkOrder) -> list[TriageRow]:
             continue
         lookup = names.get(key) or choices.get(key) or {}
         candidates = [(str(lookup.get(c.value, c.value)), c.confidence, list(c.evidence)) for c in candidates_of(guess)]
-        shown_source = source_in_words(record.versions.get(source, source))
+        shown_source = record.versions.get(source, source)
         if key == "department":  # the catalogue applied to the categories above
             shown_source = _("dispatch catalogue")
         rows.append(TriageRow(key, str(label), candidates, str(shown_source)))
@@ -484,9 +486,9 @@ def field_sources(order: WorkOrder) -> list[tuple[str, str]]:
                 "seconds": source.latency_ms / 1000,
                 "tokens": source.tokens,
             }
-            rows.append((str(label), f"{kind} {detail}".strip()))
-        else:  # the model, rules or gazetteer in words, not their version codes
-            rows.append((str(label), source_in_words(source.version) if source.version else kind))
+        else:
+            detail = source.version
+        rows.append((str(label), f"{kind} {detail}".strip()))
     return rows
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Case, Count, TextField, Value, When
+from django.db.models import Case, Count, Value, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,7 +63,12 @@ def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[Hotsp
         .exclude(status=Status.CANCELLED)
         .annotate(
             masked_start=Substr("appeal_masked", 1, TEXT_CHARS),
-            unmasked_appeal=Case(When(appeal_masked="", then="appeal"), default=Value(""), output_field=TextField()),
+            # the appeal is encrypted: decrypted (by its field) only for the few rows triage has not masked yet
+            unmasked_appeal=Case(
+                When(appeal_masked="", then="appeal"),
+                default=Value(""),
+                output_field=WorkOrder._meta.get_field("appeal"),
+            ),
         )
         .values_list(
             "pk",
@@ -75,9 +80,10 @@ def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[Hotsp
             "category__full_name",
             "caller_name",
             "caller_phone",
+            "caller_phone_hash",
             "source_submission__submitted_by_id",
             "urgency",
-            "source_submission__payload__likes",
+            "source_submission__likes",
             "lead_department__name",
         )
     )
@@ -88,23 +94,37 @@ def _items(start: datetime, end: datetime, cities: frozenset[int]) -> list[Hotsp
             created_at=timezone.localtime(created),
             area_path=_path_ids(path, cities),
             category=(category or "").split(" / ")[0],
-            caller=caller_key(phone, submitted_by),
+            caller=caller_key(phone_hash, submitted_by),
             urgency=urgency,
-            likes=int(likes or 0) if str(likes or "0").isdigit() else 0,
+            likes=likes or 0,
             department=department or "",
         )
-        for pk, title, masked, appeal, created, path, category, name, phone, submitted_by, urgency, likes, department in (
-            rows.iterator(chunk_size=5000)
-        )
+        for (
+            pk,
+            title,
+            masked,
+            appeal,
+            created,
+            path,
+            category,
+            name,
+            phone,
+            phone_hash,
+            submitted_by,
+            urgency,
+            likes,
+            department,
+        ) in rows.iterator(chunk_size=5000)
     ]
 
 
-def caller_key(phone: str, submitted_by: int | None) -> str:
-    """Who reported, as a hotspot counts witnesses: the caller's phone; without one, only the account that
-    submitted it (a connected system or an operator), so that a flood of unidentified submissions from one
-    system counts as one witness, never as hundreds (nor raises an emerging alert by itself)."""
-    if phone:
-        return f"phone:{phone}"
+def caller_key(phone_hash: str, submitted_by: int | None) -> str:
+    """Who reported, as a hotspot counts witnesses: the caller's phone (its keyed hash, ``caller_phone_hash``);
+    without one, only the account that submitted it (a connected system or an operator), so that a flood of
+    unidentified submissions from one system counts as one witness, never as hundreds (nor raises an emerging
+    alert by itself)."""
+    if phone_hash:
+        return f"phone:{phone_hash}"
     return f"unidentified via {submitted_by}" if submitted_by else "unidentified"
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import importlib.util
 import warnings
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
@@ -16,6 +19,7 @@ from config.env import (
     env_database,
     env_int,
     env_list,
+    env_secret_list,
     env_str,
     env_time_zone,
     env_url,
@@ -27,11 +31,14 @@ read_dotenv(BASE_DIR / ".env")
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", min_length=32)
+# Former secret keys, still accepted for signatures and for reading personal data encrypted under them (a changed
+# SECRET_KEY: `manage.py rotate_encryption_keys` then re-encrypts with the new one, and the old can go).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"])
 
 INSTALLED_APPS = [
-    "core.admin_site.HotlineAdminConfig",  # django.contrib.admin, the hotline's apps listed first
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -103,6 +110,25 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Personal data at rest (workorders.encryption): the caller's name and phone, the raw appeal, the submissions'
+# raw bodies and payloads and the orders' field changes are encrypted (django-fernet-encrypted-fields: Fernet keys
+# derived from SECRET_KEY with each of these keys). The first key encrypts, all of them decrypt: a new key goes
+# first, then `manage.py rotate_encryption_keys` re-encrypts everything and the old key can be removed.
+# Phones are found again through a keyed hash (HMAC-SHA256) under PERSONAL_DATA_HASH_KEY, a different secret.
+# In production (HTTPS=true) both must be set; `make run` and the tests use keys derived from SECRET_KEY.
+HTTPS = env_bool("HTTPS", False)
+_field_keys = env_secret_list("FIELD_ENCRYPTION_KEYS", min_length=32)
+_hash_key = env_str("PERSONAL_DATA_HASH_KEY", "", min_length=32)
+PERSONAL_DATA_KEYS_FROM_ENVIRONMENT = bool(_field_keys and _hash_key)
+if HTTPS and not PERSONAL_DATA_KEYS_FROM_ENVIRONMENT:
+    raise ImproperlyConfigured(
+        "In production (HTTPS=true) set FIELD_ENCRYPTION_KEYS and PERSONAL_DATA_HASH_KEY (docs/security.md: "
+        "personal data at rest); each at least 32 random characters, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    )
+SALT_KEY = _field_keys or ["hotline-development-field-encryption"]  # the library derives the keys with SECRET_KEY
+PERSONAL_DATA_HASH_KEY = _hash_key or hmac.new(SECRET_KEY.encode(), b"personal-data-hash", hashlib.sha256).hexdigest()
+
 # Login lockouts and API throttles count in the cache: one process needs nothing more; several web processes
 # (gunicorn) share a Redis cache, e.g. CACHE_URL=redis://127.0.0.1:6379/2.
 _cache_url = env_str("CACHE_URL", "")
@@ -142,7 +168,6 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # Behind HTTPS (HTTPS=true, the production setting; nginx terminates TLS and sets X-Forwarded-Proto): redirect
 # plain HTTP, send HSTS, mark the cookies Secure. Off by default so that `make run` works on http://127.0.0.1.
-HTTPS = env_bool("HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -22,6 +22,8 @@ PRODUCTION = {
     "HTTPS": "true",
     "ALLOWED_HOSTS": "hotline.example.gov.cn",
     "CSRF_TRUSTED_ORIGINS": "https://hotline.example.gov.cn",
+    "FIELD_ENCRYPTION_KEYS": "the-citys-own-field-encryption-key-0123456789",
+    "PERSONAL_DATA_HASH_KEY": "the-citys-own-personal-data-hash-key-0123456789",
 }
 
 
