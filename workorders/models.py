@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -235,6 +235,22 @@ MASKED_TEXT_SOURCES = frozenset(
 )
 
 
+# The dispatch desk's risk ranks, highest risk first: a life at risk (an emergency, or a caller at risk of self-harm),
+# a caller flagged for priority handling (angry or distressed), an urgent appeal, the rest.
+RISK_LIFE, RISK_PRIORITY, RISK_URGENT, RISK_NONE = range(4)
+
+
+def risk_rank() -> Case:
+    """An order's risk rank in SQL (``RISK_*``): the queue's first sort key, and its index's first column."""
+    return Case(
+        When(Q(urgency=Urgency.EMERGENCY) | Q(triage__safety__self_harm=True), then=Value(RISK_LIFE)),
+        When(is_priority=True, then=Value(RISK_PRIORITY)),
+        When(urgency=Urgency.URGENT, then=Value(RISK_URGENT)),
+        default=Value(RISK_NONE),
+        output_field=models.IntegerField(),
+    )
+
+
 class WorkOrder(models.Model):
     number = models.CharField(_("order number"), max_length=20, unique=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -346,6 +362,15 @@ class WorkOrder(models.Model):
             ),
             # The days whose sign deadlines fell in a period (the response-rate rollup and its drill-down).
             models.Index(fields=["sign_due_at"], name="order_sign_due_idx"),
+            # The dispatch desk's queue in its order (risk, then the longest waiting): a page of it is read from
+            # the index without sorting, or reading the triage record of, every order awaiting dispatch.
+            models.Index(
+                risk_rank(),
+                "created_at",
+                "id",
+                condition=Q(status=Status.DRAFT),
+                name="order_desk_queue_idx",
+            ),
         ]
 
     def __str__(self) -> str:

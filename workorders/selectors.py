@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,10 @@ from workorders.choices import (
 from workorders.deadlines import WorkCalendar
 from workorders.encryption import normalise_phone, phone_hash
 from workorders.models import (
+    RISK_LIFE,
+    RISK_NONE,
+    RISK_PRIORITY,
+    RISK_URGENT,
     AiFieldReview,
     Area,
     Assignment,
@@ -41,6 +45,7 @@ from workorders.models import (
     OrderClaim,
     WorkOrder,
     WorkOrderEvent,
+    risk_rank,
 )
 from workorders.triage_record import TriageRecord, candidates_of
 
@@ -148,25 +153,12 @@ def orders_awaiting_dispatch(user: User) -> QuerySet[WorkOrder]:
     )
 
 
-# The queue's risk ranks, highest risk first: a life at risk (an emergency, or a caller at risk of self-harm), a
-# caller flagged for priority handling (angry or distressed), an urgent appeal, the rest.
-RISK_LIFE, RISK_PRIORITY, RISK_URGENT, RISK_NONE = range(4)
 RISK_LABELS = {
     RISK_LIFE: _("Life at risk"),
     RISK_PRIORITY: _("Priority caller"),
     RISK_URGENT: _("Urgent"),
     RISK_NONE: _("Normal"),
 }
-
-
-def _risk_rank() -> Case:
-    return Case(
-        When(Q(urgency=Urgency.EMERGENCY) | Q(triage__safety__self_harm=True), then=Value(RISK_LIFE)),
-        When(is_priority=True, then=Value(RISK_PRIORITY)),
-        When(urgency=Urgency.URGENT, then=Value(RISK_URGENT)),
-        default=Value(RISK_NONE),
-        output_field=IntegerField(),
-    )
 
 
 def desk_queue(user: User, *, text: str = "") -> QuerySet[WorkOrder]:
@@ -176,7 +168,7 @@ def desk_queue(user: User, *, text: str = "") -> QuerySet[WorkOrder]:
     orders = (
         permissions.orders_visible_to(user)
         .filter(status=Status.DRAFT)
-        .annotate(risk_rank=_risk_rank())
+        .annotate(risk_rank=risk_rank())
         .select_related("category", "area", "source_submission", "claim", "claim__user")
         .order_by("risk_rank", "created_at", "id")
     )

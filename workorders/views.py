@@ -59,6 +59,7 @@ from workorders.triage_record import RelatedOrder
 
 ORDERS_PER_PAGE = 50
 DESK_ROWS = 100  # rows shown per desk section; the count above each section covers all of them
+DESK_SECTION_ROWS = 20  # rows of the desk's other sections; the order list has them all, by status
 DESK_QUEUE_PER_PAGE = 50  # the queue awaiting dispatch is paged: every order in it is reachable
 NOT_FOR_YOUR_ROLE = gettext_lazy("This page is not available to your role.")
 
@@ -90,9 +91,10 @@ def desk(request: HttpRequest) -> HttpResponse:
         "called_back": selectors.orders_awaiting_close(user),
         "extensions": selectors.pending_extension_requests().order_by("requested_at"),
     }
-    # Each of these shows its first rows; the count beside its heading covers all of them.
+    # Each of these shows its first rows (the rest on the order list, by status); the count beside its heading
+    # covers all of them.
     for name, queryset in queues.items():
-        context[name] = list(queryset[:DESK_ROWS])
+        context[name] = list(queryset[: DESK_ROWS if name == "extensions" else DESK_SECTION_ROWS])
         context[f"{name}_count"] = queryset.count()
     # the extension requests come with their orders: their reasons and orders shown as the role is shown orders
     disclosure.shown_rows(context["extensions"], user, masked=not permissions.sees_personal_data(user))
