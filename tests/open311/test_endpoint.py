@@ -9,6 +9,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -341,3 +342,17 @@ def test_the_json_and_xml_documents_carry_the_same_request(client: Client, dispa
     for name, value in row.items():
         assert (request.findtext(name) or None) == (None if value in (None, "") else str(value)), name
     assert json.loads(json.dumps(row))  # plain JSON
+
+
+def test_a_json_body_a_file_and_another_method_get_the_errors_document(
+    client: Client, city: City, api_key: str
+) -> None:
+    as_json = client.post(f"{BASE}/requests.json", json.dumps(citizen_form(city, api_key=api_key)), "application/json")
+    assert as_json.status_code == 400 and errors_of(as_json)[0][0] == 400
+    with_file = client.post(
+        f"{BASE}/requests.xml", {**citizen_form(city, api_key=api_key), "media": SimpleUploadedFile("a.jpg", b"\xff")}
+    )
+    assert errors_of(with_file) == [(400, "media: 不接受上传文件；请用 media_url 提供图片地址。")]
+    put = client.put(f"{BASE}/requests.json", "")
+    assert put.status_code == 405 and errors_of(put)[0][0] == 405
+    assert not WorkOrder.objects.exists()
