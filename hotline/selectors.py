@@ -9,6 +9,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
@@ -18,11 +19,13 @@ from django.utils import timezone
 
 from hotline import model_registry
 from hotline.models import LlmCall, ModelKind, OrderTextKey, Submission, SubmissionStatus
-from triage.duplicates import INDEX_CANDIDATES, Report
+from triage.duplicates import DUPLICATE_THRESHOLD, INDEX_CANDIDATES, DuplicateFinder, Report
 from triage.pipeline import TriagePipeline
 from triage.types import CategoryRef, PlaceRef
-from workorders.choices import Status
+from workorders import permissions
+from workorders.choices import Status, Urgency
 from workorders.models import Area, Category, WorkOrder
+from workorders.triage_record import RelatedOrder
 
 logger = logging.getLogger(__name__)
 
@@ -184,10 +187,17 @@ RELATED_CANDIDATES = INDEX_CANDIDATES  # the open orders sharing the most rare t
 OPEN_FOR_MERGING = (Status.DRAFT, Status.DISPATCHED, Status.SIGNED, Status.RETURNED, Status.REPLIED)
 
 
-def related_candidates(order: WorkOrder, *, keys: Mapping[int, float]) -> list[Report]:
-    """The open orders of the 30 days before ``order`` that share the most of its rare terms (``keys``, from
-    ``triage.duplicates.index_keys``), in its district or of unknown place (all districts when its own place is
-    unknown), newest first, as plain reports for duplicate detection.
+@cache
+def duplicate_finder() -> DuplicateFinder:
+    """One finder per process: it keeps the candidates' vectors between intakes and order pages."""
+    return DuplicateFinder()
+
+
+def related_candidates(order: WorkOrder, *, keys: Mapping[int, float], around: bool = False) -> list[Report]:
+    """The open orders of the 30 days before ``order`` (``around``: also of the 30 days after it, for an order
+    page read later) that share the most of its rare terms (``keys``, from ``triage.duplicates.index_keys``), in
+    its district or of unknown place (all districts when its own place is unknown), newest first, as plain
+    reports for duplicate detection.
 
     The cost does not grow with the backlog: the inverted index (``OrderTextKey``) names at most
     RELATED_CANDIDATES orders, and only their id, title, masked text, time, place and caller are read. An order
@@ -197,7 +207,7 @@ def related_candidates(order: WorkOrder, *, keys: Mapping[int, float]) -> list[R
     postings = OrderTextKey.objects.filter(
         key__in=list(keys),
         created_at__gte=order.created_at - RELATED_WINDOW,
-        created_at__lte=order.created_at,
+        created_at__lte=order.created_at + RELATED_WINDOW if around else order.created_at,
         order__status__in=OPEN_FOR_MERGING,
     ).exclude(order_id=order.pk)
     if order.area_id:
@@ -212,18 +222,117 @@ def related_candidates(order: WorkOrder, *, keys: Mapping[int, float]) -> list[R
     rows = (
         WorkOrder.objects.filter(pk__in=best)
         .order_by("-created_at", "-id")
-        .values_list("pk", "title", "appeal_masked", "created_at", "area__path", "caller_phone")
+        .values_list("pk", "title", "appeal_masked", "created_at", "area__path", "caller_phone", "urgency")
     )
     return [
         Report(
             id=pk,
             text=f"{title}\n{masked}",
             received_at=created_at,
-            area_ids=tuple(int(part) for part in path.strip("/").split("/")) if path else (),
+            area_ids=_area_ids(path),
             caller=phone,
+            emergency=urgency == Urgency.EMERGENCY,
         )
-        for pk, title, masked, created_at, path, phone in rows
+        for pk, title, masked, created_at, path, phone, urgency in rows
     ]
+
+
+def _area_ids(path: str | None) -> tuple[int, ...]:
+    return tuple(int(part) for part in path.strip("/").split("/")) if path else ()
+
+
+def order_as_report(order: WorkOrder) -> Report:
+    """An analysed order as duplicate detection reads it: the same text its index keys were made from."""
+    return Report(
+        id=order.pk,
+        text=f"{order.title}\n{order.text_for_models}",
+        received_at=order.created_at,
+        area_ids=_area_ids(order.area.path if order.area_id else None),
+        caller=order.caller_phone,
+        emergency=order.urgency == Urgency.EMERGENCY,
+    )
+
+
+@dataclass(frozen=True)
+class RelatedRow:
+    """One open order about the same event (or a related one) as the order page shows it: what the operator
+    needs to judge it without opening it."""
+
+    id: int
+    number: str
+    title: str
+    status: str
+    status_label: str
+    created_at: datetime
+    score: float
+    same_event: bool  # "likely the same event" (score at DUPLICATE_THRESHOLD, and not on places alone)
+    same_caller: bool
+    shared_terms: tuple[str, ...]
+    urgency_differs: bool  # one is an emergency and the other not: judged on what happened only
+    newer: bool  # arrived after this order
+
+
+RELATED_SHOWN = 5
+
+
+def related_rows(order: WorkOrder, user: object) -> list[RelatedRow]:
+    """The open orders about the same event as ``order`` that ``user`` may see, best first, scored now.
+
+    Read at page time from the index of rare terms (``OrderTextKey``), before and after the order, so an order
+    shows the reports that arrived after it too, with today's urgencies and statuses. An order the index no
+    longer holds (older than the window, or never analysed live) shows what triage found when it arrived, with
+    the urgency rule applied to today's urgencies."""
+    keys = dict(OrderTextKey.objects.filter(order=order).values_list("key", "weight"))
+    if keys:
+        new = order_as_report(order)
+        candidates = related_candidates(order, keys=keys, around=True)
+        matches = duplicate_finder().matches(new, candidates, limit=RELATED_SHOWN)
+        found = [
+            RelatedOrder(
+                id=m.id,
+                score=round(m.score, 3),
+                duplicate=m.score >= DUPLICATE_THRESHOLD,
+                same_caller=m.same_caller,
+                shared_terms=m.shared_terms,
+                reasons=m.reasons,
+            )
+            for m in matches
+        ]
+    else:
+        found = list(order.triage_record.related)
+    shown = {
+        o.pk: o
+        for o in permissions.orders_visible_to(user)
+        .filter(pk__in=[r.id for r in found], status__in=OPEN_FOR_MERGING)
+        .only("pk", "number", "title", "status", "created_at", "urgency")
+    }
+    emergency = order.urgency == Urgency.EMERGENCY
+    rows = []
+    for r in found:
+        other = shown.get(r.id)
+        if other is None:
+            continue
+        differs = "urgency_differs" in r.reasons or (other.urgency == Urgency.EMERGENCY) != emergency
+        # a relation found before the urgency rule (or before an urgency changed) is not "the same event" when
+        # the urgencies differ now: triage could not have judged it on what happened alone
+        same_event = r.duplicate and ("urgency_differs" in r.reasons or not differs)
+        rows.append(
+            RelatedRow(
+                id=other.pk,
+                number=other.number,
+                title=other.title,
+                status=other.status,
+                status_label=str(other.get_status_display()),
+                created_at=other.created_at,
+                score=r.score,
+                same_event=same_event,
+                same_caller=r.same_caller,
+                shared_terms=r.shared_terms,
+                urgency_differs=differs,
+                newer=other.created_at > order.created_at,
+            )
+        )
+    return rows
 
 
 def sender_ids_received(*, prefix: str) -> set[str]:

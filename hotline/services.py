@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -19,12 +18,13 @@ from hotline import selectors
 from hotline.llm_services import LLM_QUEUED, llm_availability, llm_draft_request
 from hotline.models import OrderTextKey, Submission, SubmissionStatus, TriageSettings
 from hotline.publish import publish
-from triage.duplicates import DUPLICATE_THRESHOLD, DuplicateFinder, Report, index_keys
+from hotline.selectors import duplicate_finder
+from triage.duplicates import DUPLICATE_THRESHOLD, Report, index_keys
 from triage.normalise import SPEAKER_LABELS, turns_from_json
 from triage.normalise import Turn as TranscriptTurn
 from triage.pipeline import TriagePipeline, TriageResult
 from workorders import permissions
-from workorders.choices import Action, Status
+from workorders.choices import Action, Status, Urgency
 from workorders.dispatch_catalogue import DepartmentGuess, department_guess
 from workorders.errors import Conflict
 from workorders.models import Area, Category, Department, WorkOrder
@@ -250,7 +250,12 @@ def _analyse(
         department = department_guess(result, category=category, area=area)
         # the title the order will carry (triage fills a blank one): the same text as when it is a candidate later
         title = order.title or result.title
-        related = related_orders(order, text=result.masked_appeal, area=area, title=title) if live else ()
+        emergency = result.urgency.value == Urgency.EMERGENCY
+        related = (
+            related_orders(order, text=result.masked_appeal, area=area, title=title, emergency=emergency)
+            if live
+            else ()
+        )
         llm = llm_availability() if live else None
         order = workorder_apply_triage(
             order=order,
@@ -315,11 +320,13 @@ def turns_of(payload: dict[str, Any]) -> list[TranscriptTurn] | None:
 
 
 def related_orders(
-    order: WorkOrder, *, text: str, area: Area | None, title: str | None = None
+    order: WorkOrder, *, text: str, area: Area | None, title: str | None = None, emergency: bool = False
 ) -> tuple[RelatedOrder, ...]:
     """Open orders that look like reports of the same event, best first, for the operator to merge. ``text`` is
     the masked appeal and ``title`` the title the order will carry (its own by default); read as the order will
-    be read when it is a candidate for later calls, so this process scores it then from its cache."""
+    be read when it is a candidate for later calls, so this process scores it then from its cache. ``emergency``:
+    triage found a life or safety at risk, so a non-emergency is never the same event on shared places alone.
+    (The order page reads them again when it is shown: ``selectors.related_rows``.)"""
     area_ids = tuple(area.ancestors_and_self_ids()) if area else ()
     new = Report(
         id=order.pk,
@@ -327,6 +334,7 @@ def related_orders(
         received_at=order.created_at,
         area_ids=area_ids,
         caller=order.caller_phone,
+        emergency=emergency,
     )
     if area is not None:
         order.area = area  # narrow the candidates to the district just found
@@ -366,12 +374,6 @@ def order_text_keys_prune(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - selectors.RELATED_WINDOW
     deleted, _by_model = OrderTextKey.objects.filter(created_at__lt=cutoff).delete()
     return deleted
-
-
-@cache
-def duplicate_finder() -> DuplicateFinder:
-    """One finder per process: it keeps the candidates' vectors between intakes."""
-    return DuplicateFinder()
 
 
 def auto_dispatch_if_confident(*, order: WorkOrder, result: TriageResult, department: DepartmentGuess) -> bool:

@@ -8,10 +8,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from hotline import model_registry
+from hotline import selectors as hotline_selectors
 from hotline.forms import PhoneCallForm
 from hotline.llm_services import llm_health
 from hotline.models import ModelKind, ModelVersion, TriageSettings
@@ -19,9 +20,12 @@ from hotline.services import IntakeRequest, submission_receive, triage_settings_
 from workorders import permissions
 from workorders import selectors as workorder_selectors
 from workorders import services as workorder_services
-from workorders.choices import Channel
+from workorders.choices import Action, Channel
 from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition
+from workorders.lifecycle import RULES
 from workorders.models import WorkOrder
+
+MERGE_FROM = RULES[Action.MERGE].from_statuses
 
 
 @login_required
@@ -74,6 +78,20 @@ def _attach_call(request: HttpRequest, order: WorkOrder, target: str) -> HttpRes
         return redirect("order-detail", pk=order.pk)
     messages.success(request, _("The call was attached to the open order as the citizen's reminder."))
     return redirect("order-detail", pk=reminded.pk)
+
+
+@login_required
+def order_related(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "same event" panel of an order page (loaded after the page): the open orders about the same event,
+    scored now, each with its title, status, time and the words both share, and a link to the merge preview."""
+    order = get_object_or_404(permissions.orders_visible_to(request.user), pk=pk)
+    rows = hotline_selectors.related_rows(order, request.user)
+    context = {
+        "order": order,
+        "rows": rows,
+        "may_merge": permissions.may_take(request.user, Action.MERGE) and order.status in MERGE_FROM,
+    }
+    return render(request, "hotline/_related_orders.html", context)
 
 
 # --- the AI settings and reports -------------------------------------------------------------------------

@@ -135,10 +135,6 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
         return False
 
 
-admin.site.site_header = _("12345 Hotline administration")
-admin.site.site_title = _("12345 Hotline")
-
-
 @admin.register(AiFieldReview)
 class AiFieldReviewAdmin(admin.ModelAdmin):
     list_display = (

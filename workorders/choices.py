@@ -44,6 +44,7 @@ class Action(models.TextChoices):
     CLOSE = "close", _("Closed")
     CANCEL = "cancel", _("Cancelled")
     MERGE = "merge", _("Merged into another order")
+    UNMERGE = "unmerge", _("Merge undone")
     AUTO_DISPATCH = "auto_dispatch", _("Dispatched automatically")
     CLAIM = "claim", _("Claimed")
 

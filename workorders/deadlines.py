@@ -3,6 +3,11 @@
 A working day is Monday–Friday unless it is a public holiday, plus any make-up working day (调休) that
 falls on a weekend. "Resolve within N working days" means: by the end of the N-th working day after the
 day the order was dispatched (the dispatch day itself does not count, whatever time it was).
+
+The calendar is only as good as the years loaded into it: a year whose State Council notice is missing counts
+its holidays as working days. A year counts as loaded when its National Day (1 October, a public holiday by
+law every year and the last holiday of every notice) is in the calendar, so ``covered_through`` is 31 December
+of the last such year, and a deadline after it is flagged (``covers``).
 """
 
 from __future__ import annotations
@@ -18,6 +23,17 @@ _MAX_DAYS_SCANNED = 3660
 class WorkCalendar:
     holidays: frozenset[date] = field(default_factory=frozenset)
     makeup_workdays: frozenset[date] = field(default_factory=frozenset)
+
+    @property
+    def covered_through(self) -> date | None:
+        """The last day the loaded notices cover: 31 December of the last year whose National Day is loaded."""
+        years = [day.year for day in self.holidays if (day.month, day.day) == (10, 1)]
+        return date(max(years), 12, 31) if years else None
+
+    def covers(self, day: date) -> bool:
+        """Whether the loaded notices say which days around ``day`` are holidays (else weekdays count)."""
+        end = self.covered_through
+        return end is not None and day <= end
 
     def is_working_day(self, day: date) -> bool:
         if day in self.makeup_workdays:

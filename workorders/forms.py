@@ -170,8 +170,15 @@ class SuggestionsForm(ActionForm):
 
 
 class MergeForm(ActionForm):
+    """A merge is sent from its preview (both orders side by side), which sets ``confirmed``: a merge that has
+    not been looked at is refused with a pointer to the preview."""
+
     into = forms.CharField(label=_("Merge into order number"), max_length=20)
     reason = _text(_("Reason"), required=False, rows=2)
+    confirmed = forms.BooleanField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Compare the two orders in the merge preview, then confirm the merge.")},
+    )
 
     def clean_into(self) -> WorkOrder:
         number = self.cleaned_data["into"].strip()

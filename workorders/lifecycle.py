@@ -34,6 +34,8 @@ RULES: dict[str, ActionRule] = {
     Action.EDIT: ActionRule(frozenset({Status.DRAFT, Status.RETURNED}), None, _OPERATORS),
     Action.CANCEL: ActionRule(frozenset({Status.DRAFT}), Status.CANCELLED, _OPERATORS),
     Action.MERGE: ActionRule(frozenset({Status.DRAFT}), Status.MERGED, _OPERATORS),
+    # Undo a merge: the order awaits dispatch again on its own (撤销合并).
+    Action.UNMERGE: ActionRule(frozenset({Status.MERGED}), Status.DRAFT, _OPERATORS),
     Action.DISPATCH: ActionRule(frozenset({Status.DRAFT}), Status.DISPATCHED, _OPERATORS),
     Action.AUTO_DISPATCH: ActionRule(frozenset({Status.DRAFT}), Status.DISPATCHED, frozenset({SYSTEM})),
     Action.SIGN: ActionRule(frozenset({Status.DISPATCHED}), Status.SIGNED, _OFFICERS, needs_assignment=True),

@@ -47,7 +47,7 @@ from workorders.models import (
     WorkOrderEvent,
     risk_rank,
 )
-from workorders.triage_record import TriageRecord, candidates_of
+from workorders.triage_record import TriageRecord, candidates_of, source_in_words
 
 
 def overdue_q(now: datetime) -> Q:
@@ -374,7 +374,7 @@ def triage_rows(order: WorkOrder) -> list[TriageRow]:
             continue
         lookup = names.get(key) or choices.get(key) or {}
         candidates = [(str(lookup.get(c.value, c.value)), c.confidence, list(c.evidence)) for c in candidates_of(guess)]
-        shown_source = record.versions.get(source, source)
+        shown_source = source_in_words(record.versions.get(source, source))
         if key == "department":  # the catalogue applied to the categories above
             shown_source = _("dispatch catalogue")
         rows.append(TriageRow(key, str(label), candidates, str(shown_source)))
@@ -478,9 +478,9 @@ def field_sources(order: WorkOrder) -> list[tuple[str, str]]:
                 "seconds": source.latency_ms / 1000,
                 "tokens": source.tokens,
             }
-        else:
-            detail = source.version
-        rows.append((str(label), f"{kind} {detail}".strip()))
+            rows.append((str(label), f"{kind} {detail}".strip()))
+        else:  # the model, rules or gazetteer in words, not their version codes
+            rows.append((str(label), source_in_words(source.version) if source.version else kind))
     return rows
 
 

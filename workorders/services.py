@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from accounts.models import User
 from triage.datasets import model_text
 from triage.reply_check import ReplyChecker
-from workorders import dispatch_catalogue, permissions, selectors
+from workorders import dispatch_catalogue, holiday_calendar, permissions, selectors
 from workorders.choices import (
     ACTIVE_ASSIGNMENT_STATUSES,
     CITIZEN_REMINDER,
@@ -77,6 +77,8 @@ EDITABLE_FIELDS = (
     "caller_phone",
 )
 MAX_EXTENSION_DAYS = 30
+# Orders nothing can be merged into: they are no longer open.
+CLOSED_TO_MERGING = (Status.CANCELLED, Status.MERGED, Status.CLOSED)
 
 
 # --- the one transition function -------------------------------------------------------------------
@@ -247,9 +249,11 @@ def _start_deadlines(order: WorkOrder, start: datetime) -> None:
     order.dispatched_at = start
     order.sign_due_at = clock_deadline(start, policy.sign_hours)
     order.contact_due_at = clock_deadline(start, policy.first_contact_hours)
-    order.resolve_due_at = selectors.work_calendar().resolve_deadline(
+    calendar = selectors.work_calendar()
+    order.resolve_due_at = calendar.resolve_deadline(
         start, policy.resolve_working_days, timezone.get_current_timezone()
     )
+    holiday_calendar.flag_if_beyond_calendar(calendar, order.resolve_due_at, order=order, what="resolve deadline")
     order.deadline_stage = DeadlineStage.ON_TIME
 
 
@@ -602,7 +606,7 @@ def workorder_merge(
     if into.pk == order.pk:
         raise InvalidInput(_("An order cannot be merged into itself."), field="into")
     target = WorkOrder.objects.select_for_update().get(pk=into.pk)
-    if target.status in (Status.CANCELLED, Status.MERGED, Status.CLOSED):
+    if target.status in CLOSED_TO_MERGING:
         raise InvalidInput(_("Merge into an open order."), field="into")
     while target.merged_into_id is not None:  # defensive: never point at a merged order
         target = WorkOrder.objects.get(pk=target.merged_into_id)
@@ -613,6 +617,26 @@ def workorder_merge(
         by=by,
         reason=reason or _("Same event as %(number)s") % {"number": target.number},
         changes={"merged_into": ["", target.number]},
+    )
+    return order
+
+
+@transaction.atomic
+def workorder_unmerge(*, order: WorkOrder, by: User, reason: str = "", based_on: int | None = None) -> WorkOrder:
+    """Undo a merge (撤销合并): the order awaits dispatch again on its own. A merge changes the status and
+    ``merged_into`` only, so this restores exactly those two; the merge's event stays in the log and this one
+    follows it (who, when, from which order)."""
+    order = _locked(order, based_on)
+    check_transition(order=order, action=Action.UNMERGE, by=by)
+    target = WorkOrder.objects.filter(pk=order.merged_into_id).only("number").first()
+    number = target.number if target else ""
+    order.merged_into = None
+    workorder_transition(
+        order=order,
+        action=Action.UNMERGE,
+        by=by,
+        reason=reason.strip() or _("Merge into %(number)s undone") % {"number": number},
+        changes={"merged_into": [number, ""]},
     )
     return order
 
@@ -924,10 +948,9 @@ def extension_decide(
     changes: dict[str, list[Any]] = {}
     if approve:
         old_due = order.resolve_due_at
-        tz = timezone.get_current_timezone()
-        order.resolve_due_at = selectors.work_calendar().extend_deadline(
-            old_due or timezone.now(), request.working_days, tz
-        )
+        calendar = selectors.work_calendar()
+        order.resolve_due_at = holiday_calendar.extended_deadline(calendar, old_due, request.working_days)
+        holiday_calendar.flag_if_beyond_calendar(calendar, order.resolve_due_at, order=order, what="extended deadline")
         if order.resolve_due_at > timezone.now():
             order.deadline_stage = DeadlineStage.ON_TIME
         changes["resolve_due_at"] = [_iso(old_due), _iso(order.resolve_due_at)]

@@ -7,9 +7,13 @@ some keys; ``TriageRecord.from_json`` fills them with empty values, so nothing e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from triage.types import Candidate, FieldGuess
 
@@ -357,3 +361,44 @@ class TriageRecord:
         if self.llm is not None:
             data["llm"] = self.llm.to_json()
         return data
+
+
+# --- where a value came from, in words ----------------------------------------------------------------------
+
+# A trained model's version is its kind and the local time it was trained (hotline.model_registry): l1-20261207-074124.
+_TRAINED = re.compile(r"^(?P<kind>[a-z0-9_]+)-(?P<day>\d{8})-\d{6}(?:-\d+)?$")
+_NUMBERED = re.compile(r"^(?P<name>[a-z]+)-\d+$")
+
+
+def source_in_words(code: str) -> str:
+    """A source or version code of the automatic analysis as a person reads it: ``l1-20261207-074124`` is the
+    classification model trained on 2026-12-07, ``lexicon-1`` the category keywords, ``rules-1`` the keyword
+    rules, ``gazetteer`` the gazetteer; several joined by "+" are read one by one. An unknown code reads as
+    "automatic analysis" (a code is for the log and the admin, not for the order page)."""
+    parts = [part.strip() for part in str(code or "").split("+") if part.strip()]
+    words = []
+    for part in parts:
+        trained = _TRAINED.match(part)
+        numbered = _NUMBERED.match(part)
+        name = numbered.group("name") if numbered else part
+        if trained:
+            day = trained.group("day")
+            words.append(_("classification model (trained %(date)s)") % {"date": f"{day[:4]}-{day[4:6]}-{day[6:]}"})
+        elif name in _SOURCE_WORDS:
+            words.append(str(_SOURCE_WORDS[name]))
+        else:
+            words.append(_("automatic analysis"))
+    return "、".join(dict.fromkeys(words))
+
+
+_SOURCE_WORDS: dict[str, Any] = {
+    "lexicon": _lazy("category keywords"),
+    "rules": _lazy("keyword rules"),
+    "gazetteer": _lazy("gazetteer"),
+    "triage": _lazy("extractive summary"),
+    "extractive": _lazy("extractive summary"),
+    "classifier": _lazy("classification model"),
+    "dispatch catalogue": _lazy("dispatch catalogue"),
+    "catalogue": _lazy("dispatch catalogue"),
+    "llm": _lazy("LLM"),
+}

@@ -15,6 +15,7 @@ urlpatterns = [
     path("orders/<int:pk>/claim/", views.order_claim, name="order-claim"),
     path("orders/<int:pk>/release/", views.order_release, name="order-release"),
     path("orders/<int:pk>/reply-check/", views.order_reply_check, name="order-reply-check"),
+    path("orders/<int:pk>/merge/preview/", views.order_merge_preview, name="order-merge-preview"),
     path("orders/<int:pk>/llm-suggestions/", views.order_llm_suggestions, name="order-llm-suggestions"),
     *(
         path(f"orders/<int:pk>/{action}/", views.order_action, {"action": action}, name=f"order-{action}")

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from triage.reply_check import ReplyChecker
-from workorders import disclosure, dispatch_catalogue, permissions, selectors, services
+from workorders import disclosure, dispatch_catalogue, holiday_calendar, permissions, selectors, services
 from workorders.choices import (
     Action,
     AssignmentRole,
@@ -55,7 +55,6 @@ from workorders.forms import (
 from workorders.lifecycle import RULES
 from workorders.models import Assignment, OrderClaim, WorkOrder
 from workorders.paging import CappedPaginator
-from workorders.triage_record import RelatedOrder
 
 ORDERS_PER_PAGE = 50
 DESK_ROWS = 100  # rows shown per desk section; the count above each section covers all of them
@@ -308,6 +307,12 @@ ORDER_ACTIONS: dict[str, OrderAction] = {
         gettext_lazy("The call was attached to the open order as the citizen's reminder."),
         lambda request, reminded: redirect("order-detail", pk=reminded.pk),
     ),
+    "unmerge": OrderAction(
+        (Action.UNMERGE,),
+        ConfirmForm,
+        lambda order, user, data: services.workorder_unmerge(based_on=data["version"], order=order, by=user),
+        gettext_lazy("The merge was undone: the order awaits dispatch again."),
+    ),
     "cancel": OrderAction(
         (Action.CANCEL,),
         ReasonForm,
@@ -457,6 +462,7 @@ def offered_actions(*, user: User, order: WorkOrder, assignment: Assignment | No
             ("supervise", Action.SUPERVISE in open_actions),
             ("remind", Action.REMIND in open_actions),
             ("merge", Action.MERGE in open_actions),
+            ("unmerge", Action.UNMERGE in open_actions),
             ("cancel", Action.CANCEL in open_actions),
         ]
     return [slug for slug, allowed in candidates if allowed]
@@ -492,15 +498,6 @@ def _suggestion_rows(order: WorkOrder) -> list[dict[str, Any]]:
     ]
 
 
-def _related(order: WorkOrder) -> list[RelatedOrder]:
-    """The open orders triage found about the same event, still open now, best first."""
-    related = order.triage_record.related
-    still_open = set(
-        selectors.orders_visible_to_for_merge(order).filter(pk__in=[r.id for r in related]).values_list("pk", flat=True)
-    )
-    return [r for r in related if r.id in still_open]
-
-
 def _order_page(
     request: HttpRequest,
     pk: int,
@@ -533,6 +530,8 @@ def _order_page(
                 for error in errors:
                     messages.error(request, error)
     assignments = sorted(order.assignments.all(), key=lambda a: (a.role != AssignmentRole.LEAD, a.assigned_at, a.pk))
+    pending = next((r for r in order.extension_requests.all() if r.status == ExtensionStatus.PENDING), None)
+    extension = holiday_calendar.extension_facts(pending) if pending and "decide-extension" in offered else None
     claim = None
     if order.status == Status.DRAFT:  # the operator who opens an order awaiting dispatch takes it, unless it is taken
         claim = services.workorder_claim(order=order, by=user) if permissions.may_claim(user) else None
@@ -560,9 +559,9 @@ def _order_page(
         "triage_rows": selectors.triage_rows(order),
         "field_sources": selectors.field_sources(order),
         "knowledge_query": order.title,  # the link before the panel loads; the panel asks knowledge itself
-        "related": _related(order),
         "merged": list(selectors.merged_orders(order)),
         "events": list(order.events.all()),
+        "extension": extension,  # the facts of the extension request a manager decides
     }
     return render(request, "workorders/order_detail.html", {**context, **(extra or {})}, status=status)
 
@@ -652,6 +651,38 @@ def _run_service(
     messages.success(request, success)
     onward = then(request, result) if then is not None else None
     return onward or redirect("order-detail", pk=order.pk)
+
+
+@login_required
+def order_merge_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The two orders side by side before a merge (合并预览), each as the user may see it, with the confirmation
+    that sends the merge; ``into`` names the order to merge into (its number or id)."""
+    user = request.user
+    permissions.require(permissions.may_take(user, Action.MERGE), _("Your role may not merge orders."))
+    order = get_object_or_404(selectors.order_detail(user), pk=pk)
+    into = selectors.order_by_number_or_id(user, request.GET.get("into", "")[:20])
+    if order.status not in RULES[Action.MERGE].from_statuses:
+        messages.error(request, _("Only an order awaiting dispatch can be merged."))
+        return redirect("order-detail", pk=order.pk)
+    if into is None or into.pk == order.pk:
+        messages.error(request, _("Name another order to merge into."))
+        return redirect("order-detail", pk=order.pk)
+    into = get_object_or_404(selectors.order_detail(user), pk=into.pk)
+    form = MergeForm(
+        initial={"into": into.number, "version": order.version, "confirmed": True}, action="merge", user=user
+    )
+    form.fields["into"].widget = forms.HiddenInput()
+    context = {
+        "order": order,
+        "into": into,
+        "sides": [
+            (order, selectors.shown_personal_data(order, user)),
+            (into, selectors.shown_personal_data(into, user)),
+        ],
+        "mergeable": into.status not in services.CLOSED_TO_MERGING,
+        "form": form,
+    }
+    return render(request, "workorders/merge_preview.html", context)
 
 
 @login_required

@@ -38,7 +38,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:8000", "http://localhost:8000"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.HotlineAdminConfig",  # django.contrib.admin, the hotline's apps listed first
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
