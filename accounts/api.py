@@ -18,6 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from accounts.authentication import TokenAuthentication
+
 _TOKEN_OUT = inline_serializer("TokenOut", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()})
 
 
@@ -45,6 +47,8 @@ class TokenLoginView(LoginView):
 class TokenLogoutView(LogoutView):
     """Revoke the token this request is sent with."""
 
+    authentication_classes = (TokenAuthentication,)
+
     @extend_schema(request=None, responses={204: None}, summary="Revoke this API token")
     def post(self, request: Request, format: str | None = None) -> Response:
         return super().post(request, format=format)
@@ -52,6 +56,8 @@ class TokenLogoutView(LogoutView):
 
 class TokenLogoutAllView(LogoutAllView):
     """Revoke every token of the user."""
+
+    authentication_classes = (TokenAuthentication,)
 
     @extend_schema(request=None, responses={204: None}, summary="Revoke all of the user's API tokens")
     def post(self, request: Request, format: str | None = None) -> Response:

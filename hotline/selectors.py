@@ -7,24 +7,24 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from hotline import model_registry
-from hotline.models import LlmCall, ModelKind, OrderTextKey, Submission, SubmissionStatus
+from hotline.models import LlmCall, ModelKind, ModelStatus, ModelVersion, OrderTextKey, Submission, SubmissionStatus
 from triage.duplicates import DUPLICATE_THRESHOLD, INDEX_CANDIDATES, DuplicateFinder, Report
 from triage.pipeline import TriagePipeline
 from triage.types import CategoryRef, PlaceRef
 from workorders import permissions
 from workorders.choices import Status, Urgency
-from workorders.models import Area, Category, WorkOrder
+from workorders.models import Area, Category, DispatchRule, WorkOrder
 from workorders.triage_record import RelatedOrder
 
 logger = logging.getLogger(__name__)
@@ -142,42 +142,111 @@ _pipeline_lock = threading.Lock()
 _pipeline: dict[str, object] = {}
 
 
+@dataclass(frozen=True)
+class TriageReference:
+    """The pipeline, the gazetteer's and taxonomy's rows it was built from by id, and the dispatch catalogue's
+    active rules: what triage turns its guesses into without a query per call (read once per build)."""
+
+    pipeline: TriagePipeline
+    areas: Mapping[int, Area]
+    categories: Mapping[int, Category]
+    dispatch_rules: tuple[DispatchRule, ...]
+
+
 def _reference_signature() -> tuple[object, ...]:
-    areas = Area.objects.aggregate(n=Count("id"), last=Max("id"))
-    categories = Category.objects.aggregate(n=Count("id"), last=Max("id"))
-    return (areas["n"], areas["last"], categories["n"], categories["last"])
+    """What the cached reference depends on, in one statement (it is read before every analysis): the active
+    level-1 model (id, version); the gazetteer's and taxonomy's sizes and last ids; and sums over the dispatch
+    catalogue's rules and their assisting departments that any added, removed or edited rule changes."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    models_table, areas, categories, rules = (
+        quote(m._meta.db_table) for m in (ModelVersion, Area, Category, DispatchRule)
+    )
+    assisting = quote(DispatchRule.assisting_departments.through._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.id, m.version, a.n, a.last, c.n, c.last, r.n, r.l, r.c, r.a, r.act, d.n, d.s"
+            f" FROM (SELECT COUNT(*) AS n, MAX(id) AS last FROM {areas}) a"
+            f" CROSS JOIN (SELECT COUNT(*) AS n, MAX(id) AS last FROM {categories}) c"
+            f" CROSS JOIN (SELECT COUNT(*) AS n, SUM(id * lead_department_id) AS l, SUM(id * category_id) AS c,"
+            f" SUM(id * COALESCE(area_id, 0)) AS a, SUM(CASE WHEN is_active THEN id ELSE 0 END) AS act"
+            f" FROM {rules}) r"
+            f" CROSS JOIN (SELECT COUNT(*) AS n, SUM(dispatchrule_id * department_id) AS s FROM {assisting}) d"
+            f" LEFT JOIN (SELECT id, version FROM {models_table} WHERE kind = %s AND status = %s"
+            f" ORDER BY created_at DESC LIMIT 1) m ON 1 = 1",
+            [ModelKind.CATEGORY_LEVEL1, ModelStatus.ACTIVE],
+        )
+        model_id, model_version, *sizes = cursor.fetchone()
+    active = (model_id, model_version) if model_id is not None else None
+    return (active, tuple(sizes[:4]), tuple(sizes[4:]))
 
 
 def forget_pipeline(**_kwargs: object) -> None:
-    """Drop the cached pipeline (the gazetteer or taxonomy changed in this process)."""
+    """Drop the cached pipeline (the gazetteer, taxonomy or dispatch catalogue changed in this process)."""
     with _pipeline_lock:
         _pipeline.clear()
 
 
-for _model in (Area, Category):
+for _model in (Area, Category, DispatchRule):
     post_save.connect(forget_pipeline, sender=_model, dispatch_uid=f"forget-pipeline-save-{_model.__name__}")
     post_delete.connect(forget_pipeline, sender=_model, dispatch_uid=f"forget-pipeline-delete-{_model.__name__}")
+m2m_changed.connect(
+    forget_pipeline, sender=DispatchRule.assisting_departments.through, dispatch_uid="forget-pipeline-assisting"
+)
 
 
 def current_pipeline() -> TriagePipeline:
     """The triage pipeline for the current gazetteer, taxonomy and active level-1 model."""
-    active = model_registry.active_version_id(ModelKind.CATEGORY_LEVEL1)
-    signature = _reference_signature()
+    return current_reference().pipeline
+
+
+def current_reference() -> TriageReference:
+    """``current_pipeline`` with the areas, categories and dispatch rules it goes with: the pipeline is rebuilt
+    when the reference data or the active model change (checked in one statement on every call) or after
+    _PIPELINE_TTL_SECONDS, the rules alone are read again when the catalogue changes."""
+    active, sizes, catalogue = _reference_signature()
     with _pipeline_lock:
-        cached = _pipeline.get("pipeline")
-        fresh = time.monotonic() - float(_pipeline.get("built_at", 0.0)) < _PIPELINE_TTL_SECONDS
-        if cached is not None and fresh and _pipeline.get("key") == (active, signature):
+        cached = _pipeline.get("reference")
+        fresh = time.monotonic() - float(_pipeline.get("built_at", 0.0)) < _PIPELINE_TTL_SECONDS  # type: ignore[arg-type]
+        same = cached is not None and fresh and _pipeline.get("key") == (active, sizes)
+        if same and _pipeline.get("catalogue") == catalogue:
             return cached  # type: ignore[return-value]
+    rules = tuple(
+        DispatchRule.objects.filter(is_active=True)
+        .select_related("category", "lead_department", "area")
+        .prefetch_related("assisting_departments")
+    )
+    if same:
+        reference = replace(cached, dispatch_rules=rules)  # type: ignore[type-var]
+        with _pipeline_lock:
+            _pipeline.update({"reference": reference, "catalogue": catalogue})
+        return reference
     model = model_registry.load_level1(active[0]) if active else None
-    pipeline = TriagePipeline(
-        places=place_refs(),
-        categories=category_refs(),
-        level1_model=model,
-        level1_version=active[1] if active else "",
+    reference = TriageReference(
+        pipeline=TriagePipeline(
+            places=place_refs(),
+            categories=category_refs(),
+            level1_model=model,
+            level1_version=active[1] if active else "",
+        ),
+        areas=Area.objects.in_bulk(),
+        categories=Category.objects.in_bulk(),
+        dispatch_rules=rules,
     )
     with _pipeline_lock:
-        _pipeline.update({"pipeline": pipeline, "key": (active, signature), "built_at": time.monotonic()})
-    return pipeline
+        _pipeline.update(
+            {"reference": reference, "key": (active, sizes), "catalogue": catalogue, "built_at": time.monotonic()}
+        )
+    return reference
+
+
+def _areas_under(path: str) -> list[int]:
+    """The ids of the areas at or under ``path`` (a district's), from the rows the pipeline was built with."""
+    reference = _pipeline.get("reference")
+    if isinstance(reference, TriageReference):
+        return [pk for pk, area in reference.areas.items() if area.path.startswith(path)]
+    return list(Area.objects.filter(path__startswith=path).values_list("pk", flat=True))
 
 
 # --- related orders -----------------------------------------------------------------------------------
@@ -212,7 +281,8 @@ def related_candidates(order: WorkOrder, *, keys: Mapping[int, float], around: b
     ).exclude(order_id=order.pk)
     if order.area_id:
         district_path = "/".join(order.area.path.split("/")[:3]) + "/"  # "/<city>/<district>/"
-        postings = postings.filter(Q(order__area__path__startswith=district_path) | Q(order__area__isnull=True))
+        # by the district's area ids, not a join to the areas per posting: half the database's work
+        postings = postings.filter(Q(order__area_id__in=_areas_under(district_path)) | Q(order__area__isnull=True))
     best = list(
         postings.values("order_id")
         .annotate(shared=Sum("weight"))

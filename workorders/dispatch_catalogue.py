@@ -9,7 +9,7 @@ the category level the rule was chosen on (``department_guess``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -101,22 +101,36 @@ class DepartmentGuess:
     assisting: dict[int, list[int]]  # lead id -> assisting department ids of its rule
 
 
-def department_guess(result: TriageResult, *, category: Category | None, area: Area | None) -> DepartmentGuess:
+def department_guess(
+    result: TriageResult,
+    *,
+    category: Category | None,
+    area: Area | None,
+    categories: Mapping[int, Category] | None = None,
+    rules: Sequence[DispatchRule] | None = None,
+) -> DepartmentGuess:
     """The dispatch catalogue applied to the chosen category (first) and to the other likely categories.
 
     A department is as likely as the category level its rule was chosen on: a rule on a level-1 category
     is right when the level-1 is (the classifier's calibrated confidence); a rule on a deeper category needs
-    the deeper guess too; a rule for a particular area also needs the place to be right."""
+    the deeper guess too; a rule for a particular area also needs the place to be right. ``categories`` and
+    ``rules``: the taxonomy's rows by id and the catalogue's active rules (with categories, areas and assisting
+    departments loaded) when the caller holds them (triage does), else they are read."""
     category_ids = list(
         dict.fromkeys(c.value for c in (*result.category.ranked, *result.level1.ranked) if c.value is not None)
     )
     confidence_of = {c.value: c.confidence for c in (*result.level1.ranked, *result.category.ranked)}
-    categories = {c.pk: c for c in Category.objects.filter(pk__in=category_ids)}
-    rules = dispatch_rules_for(categories=[categories[i] for i in category_ids if i in categories], area=area)
+    if categories is None or any(i not in categories for i in category_ids):
+        categories = {c.pk: c for c in Category.objects.filter(pk__in=category_ids)}
+    likely = [categories[i] for i in category_ids if i in categories]
+    if rules is None:
+        found = dispatch_rules_for(categories=likely, area=area)
+    else:
+        found = {c.pk: rule for c in likely if (rule := most_specific_rule(rules, category=c, area=area)) is not None}
     candidates: list[Candidate] = []
     assisting: dict[int, list[int]] = {}
     for category_id in category_ids:
-        rule = rules.get(category_id)
+        rule = found.get(category_id)
         if rule is None:
             continue
         level1_id = categories[category_id].ancestors_and_self_ids()[0]

@@ -308,7 +308,7 @@ def _officer_assignment(order: WorkOrder, by: User, role: str, action: str) -> A
 # --- creation and triage -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint of its own: the intake's transaction is the unit
 def workorder_create_draft(
     *,
     appeal: str,
@@ -353,13 +353,14 @@ def workorder_apply_triage(
     ``fields`` maps order fields to values (model instances for relations); ``record`` is the full triage
     result (confidences, versions) kept on the order. An order an operator has already dispatched or edited
     keeps its values: triage only fills blanks, and only while the order is a draft."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # no savepoint of its own: the analysis's transaction is the unit
         order = _locked(order)
         order.triage_record = record
         if order.status != Status.DRAFT:
             order.save(update_fields=["triage", "updated_at"])
             return order
-        edited = _touched_fields(order)
+        # an order still at its first version was never edited (an edit that changes a field moves the version)
+        edited = _touched_fields(order) if order.version > 1 else set(order.confirmed_fields or ())
         defaults = {field.name: field.get_default() for field in WorkOrder._meta.concrete_fields}
         changes: dict[str, list[Any]] = {}
         for name, value in fields.items():
