@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from hotline import model_registry
+from hotline.heartbeat import queue_heartbeats
 from hotline.models import ModelKind
 from hotline.selectors import TriageBacklog, intake_flow, llm_call_figures, triage_backlog
 
@@ -64,7 +65,50 @@ def _figures() -> tuple[TriageBacklog | None, dict[str, Any]]:
             "last_analysed_at": flow.last_analysed_at.isoformat() if flow.last_analysed_at else None,
         },
         "llm_last_hour": {"calls": llm.calls, "errors": llm.errors},
+        "workers": _workers(),
     }
+
+
+def _workers() -> dict[str, Any]:
+    """Each queue's workers by their heartbeat (``hotline.heartbeat``); in-process mode has none to watch."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"mode": "in-process", "detail": "tasks run in the web process (no broker configured)"}
+    return {
+        "mode": "celery",
+        "stale_after_seconds": settings.HOTLINE["WORKER_STALE_SECONDS"],
+        "queues": {
+            beat.purpose: {
+                "queue": beat.queue,
+                "status": beat.status,
+                "last_heartbeat_age_seconds": beat.age_seconds,
+                "live_workers": beat.live_workers,
+            }
+            for beat in queue_heartbeats()
+        },
+    }
+
+
+def _heartbeat_lines(workers: dict[str, Any]) -> list[str]:
+    queues = [(purpose, shown) for purpose, shown in workers.get("queues", {}).items()]
+
+    def label(purpose: str, shown: dict[str, Any]) -> str:
+        return f'{{purpose="{purpose}",queue="{shown["queue"]}"}}'
+
+    return [
+        "# HELP hotline_worker_up 1 when a worker recorded a heartbeat on the queue within HOTLINE_WORKER_STALE_SECONDS.",
+        "# TYPE hotline_worker_up gauge",
+        *(f"hotline_worker_up{label(p, q)} {int(q['status'] == 'ok')}" for p, q in queues),
+        "# HELP hotline_worker_heartbeat_age_seconds Age of the newest worker heartbeat on the queue.",
+        "# TYPE hotline_worker_heartbeat_age_seconds gauge",
+        *(
+            f"hotline_worker_heartbeat_age_seconds{label(p, q)} {q['last_heartbeat_age_seconds']}"
+            for p, q in queues
+            if q["last_heartbeat_age_seconds"] is not None
+        ),
+        "# HELP hotline_worker_live_workers Workers with a recent heartbeat on the queue.",
+        "# TYPE hotline_worker_live_workers gauge",
+        *(f"hotline_worker_live_workers{label(p, q)} {q['live_workers']}" for p, q in queues),
+    ]
 
 
 def _rounded(value: float | None) -> float | None:
@@ -128,7 +172,11 @@ def metrics(request: HttpRequest) -> HttpResponse:
             "# HELP hotline_llm_errors_last_hour Failed or unusable LLM answers over the last hour.",
             "# TYPE hotline_llm_errors_last_hour gauge",
             f"hotline_llm_errors_last_hour {body['llm_last_hour']['errors']}",
+            "# HELP hotline_tasks_in_process 1 when tasks run in the web process (no broker, no workers).",
+            "# TYPE hotline_tasks_in_process gauge",
+            f"hotline_tasks_in_process {int(settings.CELERY_TASK_ALWAYS_EAGER)}",
         ]
+        lines += _heartbeat_lines(body["workers"])
     return HttpResponse(
         "\n".join(lines) + "\n", content_type="text/plain; version=0.0.4", status=200 if backlog else 503
     )

@@ -13,3 +13,5 @@ class HotlineConfig(AppConfig):
         from triage.llm.client import install_meter
 
         install_meter(DatabaseMeter())
+        # A Celery worker of this project records its heartbeat on the queues it consumes (read by /health/).
+        from hotline import heartbeat  # noqa: F401

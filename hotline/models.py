@@ -182,3 +182,20 @@ class OrderTextKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.key}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A Celery worker's last sign of life on one queue it consumes (``hotline.heartbeat``): /health/ and /metrics
+    tell from these rows, without asking the broker, whether each queue has a live worker."""
+
+    queue = models.CharField(_("queue"), max_length=128)
+    worker = models.CharField(_("worker"), max_length=255)
+    beat_at = models.DateTimeField(_("last heartbeat"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+        constraints = [models.UniqueConstraint(fields=["queue", "worker"], name="heartbeat_unique_queue_worker")]
+
+    def __str__(self) -> str:
+        return f"{self.worker} on {self.queue} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

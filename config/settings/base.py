@@ -384,6 +384,10 @@ HOTLINE = {
     "TRIAGE_BATCH_SIZE": env_int("HOTLINE_TRIAGE_BATCH_SIZE", 20, minimum=1),
     # The managers' dashboard and /health/ warn when the oldest submission waiting for analysis is older than this.
     "TRIAGE_ALERT_SECONDS": env_int("HOTLINE_TRIAGE_ALERT_SECONDS", 60, minimum=1),
+    # Each Celery worker records a heartbeat this often on the queues it consumes (hotline.heartbeat); /health/
+    # calls a queue's workers stale when its newest heartbeat is older than WORKER_STALE_SECONDS.
+    "WORKER_HEARTBEAT_SECONDS": env_int("HOTLINE_WORKER_HEARTBEAT_SECONDS", 15, minimum=1),
+    "WORKER_STALE_SECONDS": env_int("HOTLINE_WORKER_STALE_SECONDS", 60, minimum=2),
     # Order lists count matching orders up to this many (exact below it, "more than" past it) and page that far;
     # older orders are reached by narrowing the list (workorders.paging).
     "LIST_COUNT_LIMIT": env_int("HOTLINE_LIST_COUNT_LIMIT", 1000, minimum=100),

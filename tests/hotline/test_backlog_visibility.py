@@ -66,7 +66,7 @@ def test_with_a_broker_each_purposes_queue_depth_is_shown(
     assert body["queues"] == depths and body["broker"] == "ok"
     metrics = Client().get("/metrics").content.decode()
     assert 'hotline_queue_depth{purpose="triage"} 120' in metrics
-    assert 'purpose="analytics"' not in metrics  # unknown is left out, not reported as 0
+    assert 'hotline_queue_depth{purpose="analytics"' not in metrics  # unknown is left out, not reported as 0
 
 
 def test_metrics_give_the_same_figures_for_prometheus(city: City, personas: Personas, settings) -> None:
