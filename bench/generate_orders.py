@@ -98,6 +98,24 @@ def boolean(value: bool) -> str:
     return "t" if value else "f"
 
 
+def encrypt_text(value: str) -> str:
+    """A value as an encrypted column stores it (``workorders.encryption``: Fernet under FIELD_ENCRYPTION_KEYS)."""
+    from workorders.encryption import encrypt_text as encrypt
+
+    return encrypt(value) if value else value
+
+
+def encrypted_json(value: Any) -> str:
+    """A JSON document as an encrypted JSON column stores it: one JSON string holding the encrypted document."""
+    return text(json.dumps(encrypt_text(json.dumps(value, ensure_ascii=False))))
+
+
+def phone_hash(phone: str) -> str:
+    from workorders.encryption import phone_hash as keyed_hash
+
+    return keyed_hash(phone)
+
+
 # --- reference data, read once ------------------------------------------------------------------------
 
 
@@ -194,9 +212,9 @@ def pick(rng: random.Random, items: list[Any], cumulative: list[float]) -> Any:
 @dataclass(frozen=True)
 class Text:
     title: str
-    appeal: str  # COPY-escaped
+    appeal: str  # as written: encrypted for each order (ciphertext needs no COPY escaping)
     masked: str  # COPY-escaped
-    raw: str  # COPY-escaped submission body
+    raw: str  # the submission body as written: encrypted for each order
     searchable: str  # COPY-escaped: what roles that see no personal data search (WorkOrder.masked_text)
 
 
@@ -214,7 +232,7 @@ def load_texts(folder: Path) -> tuple[dict[str, list[Text]], list[Text]]:
         # the title and the appeal masked as a manager is shown them (the callers' made-up names and phones are
         # in no text, so masking them changes nothing here)
         searchable = "\n".join(part for part in (model_text(title), masked) if part)
-        item = Text(text(title), text(appeal), text(masked), text(message.text[:4000]), text(searchable))
+        item = Text(text(title), appeal, text(masked), message.text[:4000], text(searchable))
         everything.append(item)
         if message.label:
             by_label.setdefault(message.label, []).append(item)
@@ -397,9 +415,12 @@ class Generator:
         emotion = pick(rng, *_EMOTION)
         phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
         caller = f"{rng.choice(_SURNAMES)}{rng.choice('先生女士')}"
+        # the caller and the texts as the encrypted fields store them (workorders.encryption), the phone's keyed hash
+        caller_stored, phone_stored = encrypt_text(caller), encrypt_text(phone)
         self.add(
-            "submission", submission_id, channel, f"bench-{order_id}", stamp(created - 5), caller, phone,
-            "application/json", message.raw, '{"source": "bench"}', NULL, "triaged", 1, "", NULL, stamp(created + 2),
+            "submission", submission_id, channel, f"bench-{order_id}", stamp(created - 5), caller_stored, phone_stored,
+            "application/json", encrypt_text(message.raw), encrypted_json({"source": "bench"}), NULL, "triaged", 1,
+            "", NULL, stamp(created + 2), 0,
         )  # fmt: skip
         state = OrderState(created=created)
         wait = rng.expovariate(1 / (20 * 60)) + 60  # minutes at the dispatch desk
@@ -408,10 +429,11 @@ class Generator:
         elif created + wait < now:
             self.lifecycle(order_id, state, created + wait, category, area, level1, request_type, urgency, channel)
         self.add(
-            "order", order_id, self.number(created), state.status, channel, message.title, message.appeal,
+            "order", order_id, self.number(created), state.status, channel, message.title, encrypt_text(message.appeal),
             message.masked, "", request_type, urgency, emotion,
             boolean(emotion in ("angry", "distressed") or urgency == "emergency"), category.pk,
-            area.pk if area else NULL, "", caller, phone, state.lead if state.lead else NULL, submission_id, "{}",
+            area.pk if area else NULL, "", caller_stored, phone_stored, phone_hash(phone),
+            state.lead if state.lead else NULL, submission_id, "{}",
             NULL, boolean(state.supervised), state.reopens, state.stage, stamp(created),
             stamp(max(state.touched, created)), stamp(state.dispatched), stamp(state.sign_due),
             stamp(state.contact_due), stamp(state.resolve_due), stamp(state.replied), stamp(state.closed),
@@ -501,6 +523,8 @@ class Generator:
               department: int | None = None, code: str = "", reason: str = "", changes: str = "{}",
               sign_due: float | None = None) -> None:  # fmt: skip
         # Written directly rather than through add(): orders have five events each, the most rows of any table.
+        if changes != "{}":
+            changes = encrypted_json(json.loads(changes))
         self.rows["event"].append(
             f"{self.new_id('event')}\t{order_id}\t{action}\t{before}\t{after}\t{by}\t{role}\t"
             f"{department or NULL}\t{code}\t{reason}\t{changes}\t{stamp(at)}\t{stamp(sign_due)}"
@@ -663,12 +687,12 @@ COLUMNS = {
     "submission": (
         "hotline_submission",
         "id, channel, sender_id, received_at, caller_name, caller_phone, content_type, raw_body, payload, "
-        "submitted_by_id, status, attempts, last_error, next_attempt_at, triaged_at",
+        "submitted_by_id, status, attempts, last_error, next_attempt_at, triaged_at, likes",
     ),
     "order": (
         "workorders_workorder",
         "id, number, status, channel, title, appeal, appeal_masked, summary, request_type, urgency, emotion, "
-        "is_priority, category_id, area_id, address, caller_name, caller_phone, lead_department_id, "
+        "is_priority, category_id, area_id, address, caller_name, caller_phone, caller_phone_hash, lead_department_id, "
         "source_submission_id, triage, merged_into_id, is_supervised, reopen_count, deadline_stage, created_at, "
         "updated_at, dispatched_at, sign_due_at, contact_due_at, resolve_due_at, replied_at, closed_at, version, "
         "confirmed_fields, masked_text",
