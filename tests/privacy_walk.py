@@ -274,6 +274,20 @@ SKIPPED_PREFIXES = {
 }
 
 
+def _open311_fills(params: set[str], world: PlantedCity) -> list[dict[str, Any]]:
+    """The Open311 endpoint's addresses (public: no role may read personal data there): each format, a service's code,
+    the planted orders' numbers, and an unknown address."""
+    fills: list[dict[str, Any]] = [{"fmt": fmt} for fmt in ("xml", "json")] if "fmt" in params else [{}]
+    if "code" in params:
+        fills = [{**fill, "code": str(world.main.category_id)} for fill in fills]
+    if "number" in params:
+        orders = (world.main, world.overdue, world.returned)
+        fills = [{**fill, "number": order.number} for fill in fills for order in orders]
+    if "rest" in params:
+        fills = [{**fill, "rest": "reports.json"} for fill in fills]
+    return fills
+
+
 def requests_for(world: PlantedCity, table_keys: tuple[str, ...]) -> tuple[list[Request], list[str]]:
     """The requests that walk every route, and the routes the walk does not know how to fill (a new route with a
     new parameter: say here how to fill it)."""
@@ -305,6 +319,8 @@ def requests_for(world: PlantedCity, table_keys: tuple[str, ...]) -> tuple[list[
             fills = [{"pk": pk} for pk in pks]
             if "format" in params:
                 fills = [{**fill, "format": "json"} for fill in fills]
+        elif route.name.startswith("open311:"):
+            fills = _open311_fills(params, world)
         elif params - {"format"} <= set(PARAMETER_VALUES):
             named = sorted(params - {"format"})
             fills = [{}]
