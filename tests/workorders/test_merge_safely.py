@@ -169,3 +169,22 @@ def test_only_the_desks_roles_may_undo_a_merge(
     assert client.post(f"/orders/{later.pk}/unmerge/").status_code == 403
     later.refresh_from_db()
     assert later.status == Status.MERGED
+
+
+def test_a_connected_system_or_operator_undoes_a_merge_through_the_api(
+    personas: Personas, pair: tuple[WorkOrder, WorkOrder]
+) -> None:
+    from tests.clients import VersionedAPIClient
+    from workorders import services
+
+    first, later = pair
+    services.workorder_merge(order=later, into=first, by=personas.operator)
+    api = VersionedAPIClient()
+
+    api.force_authenticate(personas.manager)
+    assert api.post(f"/api/v1/orders/{later.pk}/unmerge/").status_code == 403
+    api.force_authenticate(personas.operator)
+    response = api.post(f"/api/v1/orders/{later.pk}/unmerge/")
+
+    assert response.status_code == 200 and response.json()["status"] == "draft"
+    assert api.post(f"/api/v1/orders/{later.pk}/unmerge/").status_code == 409  # nothing left to undo

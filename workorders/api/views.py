@@ -145,6 +145,13 @@ class WorkOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             )
         )
 
+    @_action_schema(None, "Undo a merge (撤销合并): the order awaits dispatch again on its own")
+    @action(detail=True, methods=["post"])
+    def unmerge(self, request: Request, pk: str | None = None) -> Response:
+        return self._respond(
+            services.workorder_unmerge(based_on=self._based_on(), order=self.get_object(), by=request.user)
+        )
+
     @_action_schema(None, "Sign for the order (签收)")
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str | None = None) -> Response:
