@@ -1,10 +1,13 @@
 """In a real browser (Debian's Chromium driven by Playwright, no CSP violation allowed): an operator merges a
 report into an order about the same event after comparing them side by side, then undoes it; a manager decides an
-extension request reading its department, days, reason and the deadline it gives."""
+extension request reading its department, days, reason and the deadline it gives. With BROWSER_SCREENSHOTS set to
+a directory, the screens the people see are saved there (for CI to keep as artifacts)."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +21,13 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 PLANT = "茶场村东侧的混凝土搅拌站每天夜里施工到凌晨两点，运料车进进出出，噪音太大，孩子没法睡觉。"
 PLANT_AGAIN = "茶场村旁边的搅拌站昼夜生产，机器轰鸣，粉尘很大，居民无法休息，要求关停搅拌站。"
+
+
+def screenshot(page: object, name: str) -> None:
+    folder = os.environ.get("BROWSER_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def analysed(text: str, title: str, city: City, minutes_ago: int = 0) -> WorkOrder:
@@ -46,6 +56,7 @@ def test_an_operator_merges_after_the_preview_and_undoes_it(
     row = operator.locator(f"#related tr[data-related='{first.number}']")  # the panel loads after the page
     row.wait_for()
     assert "搅拌站夜间施工噪音" in row.inner_text() and "搅拌站" in row.locator("mark").all_inner_texts()
+    screenshot(operator, "merge-1-same-event-panel")
     row.locator("a:has-text('合并')").click()
     operator.wait_for_load_state("networkidle")
     assert "/merge/preview/" in operator.url
@@ -53,6 +64,7 @@ def test_an_operator_merges_after_the_preview_and_undoes_it(
     assert "搅拌站夜间施工噪音" in operator.inner_text("#merge-side-2")
     later.refresh_from_db()
     assert later.status == "draft"  # nothing merged by looking
+    screenshot(operator, "merge-2-preview")
 
     operator.click("#confirm-merge")
     operator.wait_for_load_state("networkidle")
@@ -60,6 +72,7 @@ def test_an_operator_merges_after_the_preview_and_undoes_it(
     later.refresh_from_db()
     assert later.status == "merged" and later.merged_into_id == first.pk
 
+    screenshot(operator, "merge-3-merged-with-undo")
     operator.click("#unmerge")
     operator.wait_for_load_state("networkidle")
     assert "待派单" in operator.inner_text(".head-badges")
@@ -82,6 +95,7 @@ def test_a_manager_decides_an_extension_knowing_the_deadline_it_gives(
     facts = manager.inner_text("#extension-facts")
     assert city.housing.name in facts and "需要燃气公司现场勘查" in facts and "3" in facts
     assert "2026-12-30 23:59" in facts and "2027-01-05 23:59" in facts  # New Year's Day and a weekend skipped
+    screenshot(manager, "extension-decision-facts")
     manager.check("#action-decide-extension input[name=decision][value=approve]")
     manager.click("#action-decide-extension button[type=submit]")
     manager.wait_for_load_state("networkidle")
