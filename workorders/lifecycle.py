@@ -65,8 +65,9 @@ RULES: dict[str, ActionRule] = {
     Action.CALLBACK: ActionRule(frozenset({Status.REPLIED}), Status.CALLBACK, _OPERATORS),
     Action.REOPEN: ActionRule(frozenset({Status.CALLBACK}), Status.DISPATCHED, _OPERATORS),
     Action.CLOSE: ActionRule(frozenset({Status.CALLBACK}), Status.CLOSED, _OPERATORS),
-    # An operator takes an order awaiting dispatch off the queue for others while working on it (认领).
-    Action.CLAIM: ActionRule(frozenset({Status.DRAFT}), None, _OPERATORS),
+    # Someone takes an order they are working on (认领) so others pass it by: an operator one awaiting dispatch, an
+    # officer of an assigned department one awaiting sign or being handled (``permissions.may_claim_order``).
+    Action.CLAIM: ActionRule(frozenset({Status.DRAFT, Status.DISPATCHED, Status.SIGNED}), None, _OPERATORS | _OFFICERS),
 }
 
 

@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Role, User
-from workorders.choices import VISIBLE_ASSIGNMENT_STATUSES, Action
+from workorders.choices import ACTIVE_ASSIGNMENT_STATUSES, VISIBLE_ASSIGNMENT_STATUSES, Action, AssignmentRole, Status
 from workorders.disclosure import orders_as_shown
 from workorders.lifecycle import RULES, SYSTEM
 from workorders.models import Assignment, Department, WorkOrder
@@ -112,8 +112,24 @@ def may_see_caller_history(user: Any) -> bool:
 
 
 def may_claim(user: Any) -> bool:
-    """Taking an order off the queue while working on it (认领), and the queue's "next order"."""
-    return _role(user) is not None and may_take(user, Action.CLAIM)
+    """Taking orders off the dispatch desk's queue while working on them (认领), and the queue's "next order"."""
+    return _role(user) not in (None, Role.OFFICER) and may_take(user, Action.CLAIM)
+
+
+def may_claim_order(user: Any, order: WorkOrder) -> bool:
+    """Whether opening ``order`` makes it the user's (认领): an operator's, awaiting dispatch; an officer's, awaiting
+    sign or being handled by their department subtree as the lead department (the inbox; assisting departments give
+    their opinion without taking the order)."""
+    if _role(user) is None or not may_take(user, Action.CLAIM) or order.status not in RULES[Action.CLAIM].from_statuses:
+        return False
+    if _role(user) == Role.OFFICER:
+        return order.status != Status.DRAFT and (
+            is_department_officer(user)
+            and officer_assignments(user, ACTIVE_ASSIGNMENT_STATUSES)
+            .filter(order_id=order.pk, role=AssignmentRole.LEAD)
+            .exists()
+        )
+    return order.status == Status.DRAFT
 
 
 def may_attach_as_reminder(user: Any, order: WorkOrder | None, target: WorkOrder) -> bool:

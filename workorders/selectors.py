@@ -117,7 +117,7 @@ def officer_inbox(user: User) -> QuerySet[Assignment]:
     return (
         permissions.officer_assignments(user, ACTIVE_ASSIGNMENT_STATUSES)
         .filter(order__status__in=[*OPEN_STATUSES, Status.REPLIED])
-        .select_related("order", "order__category", "order__area", "department")
+        .select_related("order", "order__category", "order__area", "department", "order__claim__user")
         .order_by("order__resolve_due_at", "order_id")
     )
 

@@ -125,6 +125,9 @@ def workorder_transition(
         order.version += 1  # what someone looking at the order sees has changed
     with transaction.atomic():
         order.save()
+        if order.status != from_status and from_status:
+            # a claim is on the order in the status it was taken in (the desk's draft, the inbox's assignment)
+            OrderClaim.objects.filter(order_id=order.pk).delete()
         return WorkOrderEvent.objects.create(
             order=order,
             action=action,
@@ -1138,7 +1141,7 @@ def _take_claim(order_id: int, by: User, moment: datetime) -> tuple[OrderClaim |
     return OrderClaim(order_id=order_id, user=by, claimed_at=moment, active_at=moment), True
 
 
-def _claimed(order_id: int, by: User, moment: datetime) -> None:
+def _claimed(order_id: int, by: User, moment: datetime, status: str = Status.DRAFT) -> None:
     """A new claim: the operator's other claims are released (one order at a time) and the claim is recorded as
     an event on the order. Not a change of the order: its row, version and fields are left as they are."""
     OrderClaim.objects.filter(user=by).exclude(order_id=order_id).delete()
@@ -1146,8 +1149,8 @@ def _claimed(order_id: int, by: User, moment: datetime) -> None:
     WorkOrderEvent.objects.create(
         order_id=order_id,
         action=Action.CLAIM,
-        from_status=Status.DRAFT,
-        to_status=Status.DRAFT,
+        from_status=status,
+        to_status=status,
         actor=by,
         actor_role=permissions.role_of(by),
         version=version,
@@ -1161,12 +1164,14 @@ def workorder_claim(*, order: WorkOrder, by: User, at: datetime | None = None) -
     another or go back to the queue, or ``HOTLINE["CLAIM_MINUTES"]`` pass without activity. An order another
     operator holds stays theirs. Returns the claim holding the order afterwards (None if it was just released)."""
     check_transition(order=order, action=Action.CLAIM, by=by)
+    if not permissions.may_claim_order(by, order):
+        raise ActionNotPermitted(_("This order is not yours to take."))
     moment = at or timezone.now()
     claim, new = _take_claim(order.pk, by, moment)
     if claim is None:
         return selectors.claim_of(order)
     if new:
-        _claimed(order.pk, by, moment)
+        _claimed(order.pk, by, moment, status=order.status)
     return claim
 
 

@@ -31,7 +31,6 @@ from workorders.choices import (
     AssignmentRole,
     AssignmentStatus,
     ExtensionStatus,
-    Status,
 )
 from workorders.errors import ActionNotPermitted, InvalidInput, InvalidTransition, StaleWrite
 from workorders.filters import WorkOrderFilter
@@ -139,9 +138,10 @@ def order_claim(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     order = get_object_or_404(permissions.orders_visible_to(user), pk=pk)
     claim = selectors.claim_of(order)
-    if request.POST.get("active") and permissions.may_claim(user) and order.status == Status.DRAFT:
+    takes = permissions.may_claim_order(user, order)
+    if request.POST.get("active") and takes:
         claim = services.workorder_claim(order=order, by=user)
-    return render(request, "workorders/_claim_state.html", _claim_context(order, claim, user))
+    return render(request, "workorders/_claim_state.html", _claim_context(order, claim, user, watched=takes))
 
 
 @require_POST
@@ -151,17 +151,17 @@ def order_release(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(permissions.orders_visible_to(request.user), pk=pk)
     if services.workorder_release_claim(order=order, by=request.user):
         messages.info(request, _("Order %(number)s is free for others again.") % {"number": order.number})
-    return redirect("desk")
+    return redirect(permissions.home_page(request.user))
 
 
-def _claim_context(order: WorkOrder, claim: OrderClaim | None, user: User) -> dict[str, Any]:
+def _claim_context(order: WorkOrder, claim: OrderClaim | None, user: User, *, watched: bool) -> dict[str, Any]:
     now = timezone.now()
     held = claim is not None and claim.held_at(now)
     return {
         "order": order,
         "claim": claim if held else None,
         "claim_mine": held and claim.user_id == user.pk,
-        "claim_watched": permissions.may_claim(user) and order.status == Status.DRAFT,
+        "claim_watched": watched,
         "now": now,
     }
 
@@ -180,7 +180,8 @@ def caller_card(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """A department's assignments grouped by what it has to do next."""
+    """A department's assignments grouped by what it has to do next, with who of the department is working on
+    each (认领); an htmx request (the refresh every 10 s) gets the sections only."""
     permissions.require(permissions.may_use_inbox(request.user), NOT_FOR_YOUR_ROLE)
     to_sign: list[Assignment] = []
     handling: list[Assignment] = []
@@ -198,8 +199,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     disclosure.shown_rows(
         [*to_sign, *handling, *replied], request.user, masked=not permissions.sees_personal_data(request.user)
     )
-    context = {"now": timezone.now(), "to_sign": to_sign, "handling": handling, "replied": replied}
-    return render(request, "workorders/inbox.html", context)
+    now = timezone.now()
+    for assignment in [*to_sign, *handling]:
+        assignment.holder = selectors.claim_holder(assignment.order, now)
+    context = {"now": now, "to_sign": to_sign, "handling": handling, "replied": replied}
+    partial = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "workorders/_inbox_body.html" if partial else "workorders/inbox.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required
@@ -532,17 +539,19 @@ def _order_page(
     assignments = sorted(order.assignments.all(), key=lambda a: (a.role != AssignmentRole.LEAD, a.assigned_at, a.pk))
     pending = next((r for r in order.extension_requests.all() if r.status == ExtensionStatus.PENDING), None)
     extension = holiday_calendar.extension_facts(pending) if pending and "decide-extension" in offered else None
-    claim = None
-    if order.status == Status.DRAFT:  # the operator who opens an order awaiting dispatch takes it, unless it is taken
-        claim = services.workorder_claim(order=order, by=user) if permissions.may_claim(user) else None
-        claim = claim or selectors.claim_of(order)
+    # whoever opens an order they work on takes it (an operator's awaiting dispatch, an officer's assignment), unless
+    # someone else has it
+    takes = permissions.may_claim_order(user, order)
+    claim = services.workorder_claim(order=order, by=user) if takes else None
+    if claim is None and order.status in RULES[Action.CLAIM].from_statuses:
+        claim = selectors.claim_of(order)
     card = None
     if permissions.may_see_caller_history(user):
         card = selectors.caller_card(order, user)
         for other in card.open_orders:
             other.attachable = permissions.may_attach_as_reminder(user, order, other)
     context = {
-        **_claim_context(order, claim, user),
+        **_claim_context(order, claim, user, watched=takes),
         "caller": card,
         "order": order,
         "triage": order.triage_record,
