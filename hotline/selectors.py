@@ -292,7 +292,7 @@ def related_candidates(order: WorkOrder, *, keys: Mapping[int, float], around: b
     rows = (
         WorkOrder.objects.filter(pk__in=best)
         .order_by("-created_at", "-id")
-        .values_list("pk", "title", "appeal_masked", "created_at", "area__path", "caller_phone", "urgency")
+        .values_list("pk", "title", "appeal_masked", "created_at", "area__path", "caller_phone_hash", "urgency")
     )
     return [
         Report(
@@ -318,7 +318,7 @@ def order_as_report(order: WorkOrder) -> Report:
         text=f"{order.title}\n{order.text_for_models}",
         received_at=order.created_at,
         area_ids=_area_ids(order.area.path if order.area_id else None),
-        caller=order.caller_phone,
+        caller=order.caller_phone_hash,  # the phone's keyed hash: the phone is encrypted (and masked for display)
         emergency=order.urgency == Urgency.EMERGENCY,
     )
 

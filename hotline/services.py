@@ -348,7 +348,7 @@ def related_orders(
         text=f"{order.title if title is None else title}\n{text}",
         received_at=order.created_at,
         area_ids=area_ids,
-        caller=order.caller_phone,
+        caller=order.caller_phone_hash,  # the phone's keyed hash, as the candidates carry it
         emergency=emergency,
     )
     if area is not None:
