@@ -19,7 +19,11 @@ the rest as web, app and API messages, each with a new sender id. A *step* keeps
 ``--max-in-flight`` outstanding). For each: requests per second, intake latency percentiles, errors by status,
 and, from the database, the time from receipt to analysed (``triaged_at - received_at`` of each submission posted,
 waiting up to ``--drain-seconds`` after the traffic stops); every second, the triage queue's depth in the broker,
-the submissions waiting and the machine's load average.
+the submissions waiting, the machine's load average and the CPU time used so far by each part of the system (web
+server, triage worker, other worker, beat, this database's PostgreSQL backends, Redis), so each run reports the CPU
+milliseconds one call cost each part (``cpu_while_posting``; ``cpu_until_analysed`` adds the drain). On a PostgreSQL
+server with autovacuum off (this machine's) the bench runs ANALYZE every ``--analyze-every`` seconds, as autovacuum
+would by default.
 
 Other work shares the machine's cores while this runs: the load average is recorded with every sample, and the
 figures are as pessimistic as that load makes them. Results: bench/results/load.json."""
@@ -248,32 +252,108 @@ class Traffic:
 # --- what the system did --------------------------------------------------------------------------------------
 
 
-class Monitor(threading.Thread):
-    """Every second: the triage queue's depth in the broker, the submissions waiting, the load average."""
+TICKS = os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, database: str, broker: str) -> None:
+
+def cpu_seconds(stat: str, *, children: bool = True) -> float:
+    """utime + stime (+ the reaped children's cutime + cstime) from a /proc/<pid>/stat line."""
+    fields = stat.rsplit(")", 1)[1].split()
+    used = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return used / TICKS
+
+
+def session_cpu(sessions: dict[str, int]) -> dict[str, float]:
+    """CPU seconds used so far by every process of each session (a process this bench started with its own session,
+    and everything it forked: a Celery worker's pool processes), those that exited and were reaped included."""
+    totals = dict.fromkeys(sessions, 0.0)
+    by_sid = {sid: name for name, sid in sessions.items()}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        name = by_sid.get(int(stat.rsplit(")", 1)[1].split()[3]))
+        if name is not None:
+            totals[name] += cpu_seconds(stat)
+    return totals
+
+
+def pid_cpu(pid: int) -> float | None:
+    try:
+        return cpu_seconds(Path(f"/proc/{pid}/stat").read_text(), children=False)
+    except OSError:
+        return None
+
+
+class Monitor(threading.Thread):
+    """Every second: the triage queue's depth in the broker, the submissions waiting, the load average, and the CPU
+    seconds used so far by each part of the system: the web server, the triage worker, the other worker, beat, the
+    PostgreSQL backends serving this database (each followed from its start; the last second of one that exits is
+    missed) and Redis (which serves anyone else using it too)."""
+
+    def __init__(
+        self, database: str, broker: str, sessions: dict[str, int] | None = None, analyze_every: float = 0
+    ) -> None:
         super().__init__(daemon=True)
         self.database, self.broker = database, broker
+        self.analyze_every = analyze_every
+        self.analyzed = 0
+        self.sessions = sessions or {}
         self.samples: list[dict[str, Any]] = []
         self.stopping = threading.Event()
         self.started_at = time.monotonic()
+        self._backends: dict[int, float] = {}
+        self._postgres: dict[str, float] = {"postgres": 0.0, "postgres_autovacuum_etc": 0.0}
+
+    def postgres_cpu(self, connection: Any) -> dict[str, float]:
+        """CPU seconds of this database's backends so far: the clients' (the web server's, workers' and beat's
+        connections, and this bench's own waiting for the last analyses) and PostgreSQL's own (autovacuum)."""
+        rows = connection.execute(
+            "SELECT pid, backend_start >= %s, backend_type FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            [self.wall_start],
+        ).fetchall()
+        for pid, new, kind in rows:
+            used = pid_cpu(pid)
+            if used is None:
+                continue
+            before = self._backends.get(pid, 0.0 if new else used)
+            name = "postgres" if kind == "client backend" else "postgres_autovacuum_etc"
+            self._postgres[name] = self._postgres.get(name, 0.0) + max(0.0, used - before)
+            self._backends[pid] = used
+        return dict(self._postgres)
 
     def run(self) -> None:
+        from datetime import UTC, datetime
+
         import psycopg
         import redis
 
+        self.wall_start = datetime.now(UTC)
         queue = redis.Redis.from_url(self.broker)
+        redis_pid = int(queue.info("server")["process_id"])
+        last_analyze = time.monotonic()
         with psycopg.connect(self.database, autocommit=True) as connection:
             while not self.stopping.is_set():
+                if self.analyze_every and time.monotonic() - last_analyze >= self.analyze_every:
+                    connection.execute("ANALYZE")  # in this bench's own backend: its CPU is not counted
+                    self.analyzed += 1
+                    last_analyze = time.monotonic()
                 waiting = connection.execute(
                     "SELECT count(*) FROM hotline_submission WHERE status IN ('received', 'failed')"
                 ).fetchone()[0]
+                cpu = session_cpu(self.sessions)
+                cpu.update(self.postgres_cpu(connection))
+                cpu["redis"] = pid_cpu(redis_pid) or 0.0
                 self.samples.append(
                     {
                         "t": round(time.monotonic() - self.started_at, 1),
                         "triage_queue": queue.llen("triage"),
                         "waiting": waiting,
                         "load_1m": round(os.getloadavg()[0], 2),
+                        "cpu_s": cpu,
                     }
                 )
                 self.stopping.wait(1.0)
@@ -281,6 +361,29 @@ class Monitor(threading.Thread):
     def window(self, since: float, until: float) -> list[dict[str, Any]]:
         first, last = since - self.started_at, until - self.started_at
         return [s for s in self.samples if first <= s["t"] <= last]
+
+
+def server_autovacuum(database: str) -> str:
+    import psycopg
+
+    with psycopg.connect(database, autocommit=True) as connection:
+        return str(connection.execute("SHOW autovacuum").fetchone()[0])
+
+
+def cpu_per_call(samples: list[dict[str, Any]], calls: int) -> dict[str, Any] | None:
+    """CPU milliseconds per accepted call by part of the system, between the first and the last sample."""
+    if len(samples) < 2 or not calls:
+        return None
+    first, last = samples[0]["cpu_s"], samples[-1]["cpu_s"]
+    used = {name: last[name] - first.get(name, 0.0) for name in last}
+    seconds = samples[-1]["t"] - samples[0]["t"]
+    return {
+        "ms_per_call": {name: round(1000 * value / calls, 1) for name, value in used.items()},
+        "ms_per_call_total": round(1000 * sum(used.values()) / calls, 1),
+        "cores_busy": {name: round(value / seconds, 2) for name, value in used.items()},
+        "cores_busy_total": round(sum(used.values()) / seconds, 2),
+        "seconds": round(seconds, 1),
+    }
 
 
 def triage_times(database: str, ids: list[int], drain_seconds: float) -> tuple[list[float], int]:
@@ -314,6 +417,7 @@ def summary(
     drained_from = time.monotonic()
     e2e, not_triaged = triage_times(args.database, ids, args.drain_seconds) if ids else ([], 0)
     samples = monitor.window(since, time.monotonic())
+    traffic = monitor.window(since, since + seconds)
     return {
         "requests": len(sent),
         "seconds": round(seconds, 1),
@@ -337,7 +441,10 @@ def summary(
         "waiting_max": max((s["waiting"] for s in samples), default=None),
         "load_1m_mean": round(statistics.mean(s["load_1m"] for s in samples), 2) if samples else None,
         "load_1m_max": max((s["load_1m"] for s in samples), default=None),
-        "timeline_every_5s": samples[::5],
+        # while the calls were posted, and until the last was analysed (the drain): what each call cost in all
+        "cpu_while_posting": cpu_per_call(traffic, len(ok)),
+        "cpu_until_analysed": cpu_per_call(samples, len(ok)),
+        "timeline_every_5s": [{k: v for k, v in s.items() if k != "cpu_s"} for s in samples[::5]],
     }
 
 
@@ -375,6 +482,12 @@ def main() -> None:
     parser.add_argument("--web-threads", type=int, default=16)
     parser.add_argument("--triage-workers", type=int, default=2, help="processes of the triage worker")
     parser.add_argument("--no-beat", dest="beat", action="store_false", help="no periodic tasks")
+    parser.add_argument(
+        "--analyze-every",
+        type=float,
+        default=60,
+        help="when the server's autovacuum is off, ANALYZE the database this often (s), as autovacuum would; 0: never",
+    )
     args = parser.parse_args()
     for address in (args.database, args.broker):
         if urlsplit(address).hostname not in ("127.0.0.1", "localhost"):
@@ -386,7 +499,12 @@ def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     system = start_system(args, env, port)
-    monitor = Monitor(args.database, args.broker)
+    names = ["web", "triage", "other"] + (["beat"] if args.beat else [])
+    autovacuum = server_autovacuum(args.database)
+    analyze_every = args.analyze_every if autovacuum == "off" else 0.0
+    monitor = Monitor(
+        args.database, args.broker, dict(zip(names, (p.pid for p in system.processes), strict=True)), analyze_every
+    )
     figures: dict[str, Any] = {
         "setup": {
             "web_threads": args.web_threads,
@@ -395,6 +513,8 @@ def main() -> None:
             "beat": args.beat,
             "triage_batch_size": int(os.environ.get("HOTLINE_TRIAGE_BATCH_SIZE", "20")),
             "cpus": os.cpu_count(),
+            "server_autovacuum": autovacuum,
+            "bench_analyzes_every_s": analyze_every,
             "logs": str(system.logs),
         },
         "uptime_before": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
@@ -441,6 +561,7 @@ def main() -> None:
     finally:
         monitor.stopping.set()
         system.stop()
+    figures["setup"]["bench_analyzes_done"] = monitor.analyzed
     figures["uptime_after"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     report("load", figures)
 

@@ -273,21 +273,15 @@ def related_candidates(order: WorkOrder, *, keys: Mapping[int, float], around: b
     not analysed yet has no keys, so it is not a candidate anywhere (it had no place to be judged by)."""
     if not keys:
         return []
-    postings = OrderTextKey.objects.filter(
-        key__in=list(keys),
-        created_at__gte=order.created_at - RELATED_WINDOW,
-        created_at__lte=order.created_at + RELATED_WINDOW if around else order.created_at,
-        order__status__in=OPEN_FOR_MERGING,
-    ).exclude(order_id=order.pk)
+    district = None
     if order.area_id:
-        district_path = "/".join(order.area.path.split("/")[:3]) + "/"  # "/<city>/<district>/"
-        # by the district's area ids, not a join to the areas per posting: half the database's work
-        postings = postings.filter(Q(order__area_id__in=_areas_under(district_path)) | Q(order__area__isnull=True))
-    best = list(
-        postings.values("order_id")
-        .annotate(shared=Sum("weight"))
-        .order_by("-shared", "-order_id")
-        .values_list("order_id", flat=True)[:RELATED_CANDIDATES]
+        district = _areas_under("/".join(order.area.path.split("/")[:3]) + "/")  # "/<city>/<district>/"
+    best = _best_candidates(
+        keys,
+        since=order.created_at - RELATED_WINDOW,
+        until=order.created_at + RELATED_WINDOW if around else order.created_at,
+        exclude=order.pk,
+        areas=district,
     )
     rows = (
         WorkOrder.objects.filter(pk__in=best)
@@ -305,6 +299,47 @@ def related_candidates(order: WorkOrder, *, keys: Mapping[int, float], around: b
         )
         for pk, title, masked, created_at, path, phone, urgency in rows
     ]
+
+
+def _best_candidates(
+    keys: Mapping[int, float], *, since: datetime, until: datetime, exclude: int | None, areas: list[int] | None
+) -> list[int]:
+    """The ids of the RELATED_CANDIDATES open orders sharing the most weight of ``keys`` among the postings of
+    ``since``..``until`` (in ``areas`` or of unknown place, when given), most first.
+
+    The postings are summed per order first, through the (key, created_at) index, and only then joined to the orders
+    for their status and place: a plan the database cannot turn into a scan of the whole window per order, which a
+    join it may reorder became on tables whose statistics lagged behind (1.4 s instead of 5 ms on a fresh database
+    with autovacuum off). A materialised CTE keeps that order on PostgreSQL and SQLite alike."""
+    from django.db import connection
+
+    quote, ops = connection.ops.quote_name, connection.ops
+    key_list = list(keys)
+    params: list[object] = [
+        *key_list,
+        ops.adapt_datetimefield_value(since),
+        ops.adapt_datetimefield_value(until),
+        exclude if exclude is not None else -1,
+        *OPEN_FOR_MERGING,
+    ]
+    place = ""
+    if areas is not None:
+        place = f" AND (o.area_id IN ({', '.join(['%s'] * len(areas))}) OR o.area_id IS NULL)" if areas else ""
+        place = place or " AND o.area_id IS NULL"
+        params.extend(areas)
+    params.append(RELATED_CANDIDATES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH postings AS MATERIALIZED ("
+            f"SELECT order_id, SUM(weight) AS shared FROM {quote(OrderTextKey._meta.db_table)}"
+            f" WHERE {quote('key')} IN ({', '.join(['%s'] * len(key_list))}) AND created_at >= %s"
+            f" AND created_at <= %s AND order_id <> %s GROUP BY order_id)"
+            f" SELECT p.order_id FROM postings p JOIN {quote(WorkOrder._meta.db_table)} o ON o.id = p.order_id"
+            f" WHERE o.status IN ({', '.join(['%s'] * len(OPEN_FOR_MERGING))}){place}"
+            f" ORDER BY p.shared DESC, p.order_id DESC LIMIT %s",
+            params,
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _area_ids(path: str | None) -> tuple[int, ...]:
