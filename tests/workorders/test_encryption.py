@@ -78,6 +78,8 @@ def test_the_database_holds_no_name_phone_or_appeal_in_plain_text(city: City, pe
     assert reread.appeal.startswith(APPEAL)
     edit = reread.events.get(action="edit")
     assert edit.changes["caller_phone"] == [PHONE, NEW_PHONE]
+    assert [o.pk for o in selectors.orders_of_caller(NEW_PHONE, personas.operator)] == [order.pk]  # hash follows
+    assert not selectors.orders_of_caller(PHONE, personas.operator).exists()
     submission = reread.source_submission
     assert json.loads(submission.raw_body)["caller_name"] == NAME
     assert submission.payload["caller_phone"] == PHONE
