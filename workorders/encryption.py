@@ -144,7 +144,7 @@ class EncryptedJSONField(EncryptedFieldMixin, models.JSONField):
     def get_internal_type(self) -> str:
         return "JSONField"  # the column stays a JSON column (jsonb on PostgreSQL) holding one JSON string
 
-    def get_db_prep_value(self, value: Any, connection: BaseDatabaseWrapper, prepared: bool = False) -> Any:  # noqa: FBT001, FBT002
+    def get_db_prep_value(self, value: Any, connection: BaseDatabaseWrapper, prepared: bool = False) -> Any:
         if value is None:
             return None
         if hasattr(value, "as_sql"):
@@ -211,7 +211,7 @@ class PhoneHashField(models.CharField):
         kwargs["source"] = self.source
         return name, path, args, kwargs
 
-    def pre_save(self, model_instance: Model, add: bool) -> str:  # noqa: FBT001
+    def pre_save(self, model_instance: Model, add: bool) -> str:
         value = phone_hash(getattr(model_instance, self.source))
         setattr(model_instance, self.attname, value)
         return value
