@@ -87,6 +87,9 @@ def test_a_call_goes_from_the_operator_to_the_department_and_back(
     assert operator.locator("select[name=lead_department]").input_value() == str(city.district.pk)  # the catalogue
     operator.click("#action-dispatch button[type=submit]")
     operator.wait_for_load_state("networkidle")
+    assert operator.url.endswith("/desk/")  # nothing else waits: back at the queue, told it went out
+    assert "工单已派发" in operator.inner_text(".messages")
+    operator.goto(order_url)
     assert "待签收" in operator.inner_text(".head-badges")
 
     # The district's street officer is below the district: the district officer signs and replies.
@@ -155,6 +158,8 @@ def test_two_operators_on_one_order_the_second_sees_what_changed_before_anything
 
     first.click("#action-dispatch button[type=submit]")  # having seen the change, the operator sends it again
     first.wait_for_load_state("networkidle")
+    assert "工单已派发" in first.inner_text(".messages")
+    first.goto(f"{live_server.url}/orders/{order.pk}/")
     assert "待签收" in first.inner_text(".head-badges")
 
 
