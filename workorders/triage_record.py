@@ -367,6 +367,7 @@ class TriageRecord:
 
 # A trained model's version is its kind and the local time it was trained (hotline.model_registry): l1-20261207-074124.
 _TRAINED = re.compile(r"^(?P<kind>[a-z0-9_]+)-(?P<day>\d{8})-\d{6}(?:-\d+)?$")
+_CLASSIFIER = re.compile(r"^l1-")  # any version of the level-1 classifier (tests name theirs l1-test)
 _NUMBERED = re.compile(r"^(?P<name>[a-z]+)-\d+$")
 
 
@@ -384,6 +385,8 @@ def source_in_words(code: str) -> str:
         if trained:
             day = trained.group("day")
             words.append(_("classification model (trained %(date)s)") % {"date": f"{day[:4]}-{day[4:6]}-{day[6:]}"})
+        elif _CLASSIFIER.match(part):
+            words.append(str(_SOURCE_WORDS["classifier"]))
         elif name in _SOURCE_WORDS:
             words.append(str(_SOURCE_WORDS[name]))
         else:

@@ -56,7 +56,8 @@ def test_the_order_page_shows_the_candidates_their_evidence_and_the_source(
     order = intake(NOISE, "P-1", personas)
     client.force_login(personas.operator)
     page = client.get(f"/orders/{order.pk}/").content.decode()
-    assert "环境保护" in page and "l1-test" in page and "<mark>" in page
+    assert "环境保护" in page and "<mark>" in page
+    assert "分类模型" in page and "l1-test" not in page  # the model in words, not its version code
     assert city.environment.name in page  # the catalogue's department among the candidates
 
 
@@ -66,14 +67,16 @@ def test_the_operator_merges_from_the_related_orders_on_the_page(
     first = intake(NOISE, "P-2", personas)
     second = intake("茶场村工地夜里施工，搅拌机噪音扰民，孩子睡不着，请尽快查处。", "P-3", personas)
     client.force_login(personas.operator)
-    page = client.get(f"/orders/{second.pk}/").content.decode()
-    assert first.number in page and "合并" in page
-    response = client.post(f"/orders/{second.pk}/merge/", {"into": first.number, "reason": ""})
+    panel = client.get(f"/intake/orders/{second.pk}/related/").content.decode()  # loaded after the order page
+    assert first.number in panel and "合并" in panel
+    preview = client.get(f"/orders/{second.pk}/merge/preview/?into={first.number}")
+    assert preview.status_code == 200 and first.number in preview.content.decode()
+    response = client.post(f"/orders/{second.pk}/merge/", {"into": first.number, "reason": "", "confirmed": "True"})
     assert response.status_code == 302
     second.refresh_from_db()
     assert second.status == Status.MERGED and second.merged_into == first
     assert second.number in client.get(f"/orders/{first.pk}/").content.decode()
-    bad = client.post(f"/orders/{first.pk}/merge/", {"into": "GD00000000", "reason": ""})
+    bad = client.post(f"/orders/{first.pk}/merge/", {"into": "GD00000000", "reason": "", "confirmed": "True"})
     assert bad.status_code == 400
 
 
