@@ -115,7 +115,9 @@ class _EncryptedText(EncryptedFieldMixin):
     def get_prep_value(self, value: Any) -> Any:
         if value is None or value == "":
             return value
-        return super().get_prep_value(value)
+        # A value being written is plain text whatever it looks like (a citizen may type "gAAAAA…"): it is never
+        # read as a token here, only encrypted.
+        return encrypt_text(str(value))
 
     def to_python(self, value: Any) -> Any:
         if is_encrypted(value) and not hasattr(self, "_already_decrypted"):

@@ -224,6 +224,17 @@ def _plain_values(values: dict[str, str]) -> dict[str, object]:
     return {name: Value(value, output_field=TextField()) for name, value in values.items()}
 
 
+@pytest.mark.django_db
+def test_a_text_that_looks_like_ciphertext_is_stored_and_read_as_written(city: City, personas: Personas) -> None:
+    client = APIClient()
+    client.force_authenticate(personas.integration)
+    body = {"channel": "web", "sender_id": "ENC-LOOKALIKE", "content": "gAAAAAB路灯坏了", "caller_name": "gAAAAAB"}
+    assert client.post("/api/v1/submissions/", body, format="json").status_code == 201
+
+    order = Submission.objects.get(sender_id="ENC-LOOKALIKE").order
+    assert (order.appeal, order.caller_name) == ("gAAAAAB路灯坏了", "gAAAAAB")
+
+
 def test_encrypting_twice_gives_different_ciphertexts() -> None:
     assert encrypt_text(PHONE) != encrypt_text(PHONE)  # equal phones cannot be told apart in the columns
 
