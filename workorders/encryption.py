@@ -236,12 +236,17 @@ def models_with_personal_data(all_models: Iterable[type[Model]]) -> list[type[Mo
     return [model for model in all_models if encrypted_fields(model)]
 
 
-def reencrypt(model: type[Model], *, batch_size: int = 500, using: str = "default") -> int:
+def reencrypt(
+    model: type[Model], *, batch_size: int = 500, using: str = "default", only: Iterable[str] | None = None
+) -> int:
     """Write every row's encrypted values again under the first key, and its phone hashes under the hash key in
     force: what a key rotation (and the migration that encrypted the data written before) needs. Rows are read
     and written in batches by primary key; a value no key decrypts stops it with ``UndecryptableValue``.
-    Returns the rows written."""
+    ``only``: these columns alone (a migration that encrypts one more column). Returns the rows written."""
     fields, hashes = encrypted_fields(model), hash_fields(model)
+    if only is not None:
+        fields = [field for field in fields if field.name in set(only)]
+        hashes = [field for field in hashes if field.name in set(only)]
     names = [field.name for field in fields] + [field.name for field in hashes]
     if not names:
         return 0
@@ -263,9 +268,10 @@ def reencrypt(model: type[Model], *, batch_size: int = 500, using: str = "defaul
         last = rows[-1].pk
 
 
-def decrypt_in_place(model: type[Model], *, using: str = "default") -> int:
-    """Write every encrypted value back as plain text (undoing the migration that encrypted them)."""
-    fields = encrypted_fields(model)
+def decrypt_in_place(model: type[Model], *, using: str = "default", only: Iterable[str] | None = None) -> int:
+    """Write every encrypted value (``only`` these columns) back as plain text (undoing the migration that
+    encrypted them)."""
+    fields = [field for field in encrypted_fields(model) if only is None or field.name in set(only)]
     rows_of = model._base_manager.using(using)
     done = 0
     for row in rows_of.order_by("pk").only(*(field.attname for field in fields)).iterator(chunk_size=500):

@@ -123,8 +123,9 @@ class WorkOrderFilter(django_filters.FilterSet):
         """The order number; words of the title, summary, address or appeal; the caller's exact phone number. A
         role that does not see personal data searches the text as it is shown to it (masked), and no phone.
 
-        The appeal and the phone are encrypted at rest: the appeal's words are searched in its masked text (what
-        triage left of it, ``masked_text``), the phone through its keyed hash (``orders_of_caller``)."""
+        The appeal, the address and the phone are encrypted at rest: the words of the appeal and the address are
+        searched in the masked text (what triage left of them, ``masked_text``: a street, not a flat), the phone
+        through its keyed hash (``orders_of_caller``)."""
         text = value.strip()
         if not text:
             return queryset
@@ -134,7 +135,6 @@ class WorkOrderFilter(django_filters.FilterSet):
             Q(number__iexact=text)
             | Q(title__icontains=text)
             | Q(summary__icontains=text)
-            | Q(address__icontains=text)
             | Q(masked_text__icontains=text)
         )
         phone = phone_hash(text) if PHONE_QUERY.match(text) else ""

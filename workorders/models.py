@@ -288,7 +288,7 @@ class WorkOrder(models.Model):
     area = models.ForeignKey(
         Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
     )
-    address = models.CharField(_("address"), max_length=255, blank=True)
+    address = EncryptedCharField(_("address"), max_length=255, blank=True)  # may be a home, to the flat
     caller_name = EncryptedCharField(_("caller name"), max_length=64, blank=True)
     caller_phone = EncryptedCharField(_("caller phone"), max_length=32, blank=True)
     caller_phone_hash = PhoneHashField(_("caller phone (keyed hash)"), source="caller_phone")

@@ -27,6 +27,7 @@ from workorders.models import WorkOrder, WorkOrderEvent
 ROOT = Path(__file__).resolve().parents[2]
 NAME, PHONE, NEW_NAME, NEW_PHONE = "欧阳建国", "13912345678", "司马秀英", "15887654321"
 APPEAL = f"我叫{NAME}，电话{PHONE}，住在5栋302室，楼下烧烤店油烟太大，晚上没法开窗。"
+ADDRESS = "书院路12号5栋302室"
 KEY_A = "key-a-of-the-city-0123456789-abcdefghijklmnop"
 KEY_B = "key-b-of-the-city-0123456789-abcdefghijklmnop"
 
@@ -35,7 +36,14 @@ def _submit(personas: Personas, sender: str = "ENC-1", phone: str = PHONE) -> Wo
     """A call from the phone platform, through the intake API (stored, then analysed in-process)."""
     client = APIClient()
     client.force_authenticate(personas.integration)
-    body = {"channel": "phone", "sender_id": sender, "content": APPEAL, "caller_name": NAME, "caller_phone": phone}
+    body = {
+        "channel": "phone",
+        "sender_id": sender,
+        "content": APPEAL,
+        "caller_name": NAME,
+        "caller_phone": phone,
+        "address": ADDRESS,
+    }
     answer = client.post("/api/v1/submissions/", body, format="json")
     assert answer.status_code == 201, answer.content
     return Submission.objects.get(sender_id=sender).order
@@ -50,7 +58,7 @@ def _raw(table: str, columns: str, pk: int) -> str:
 def _raw_everything(order: WorkOrder) -> str:
     return "\n".join(
         [
-            _raw("workorders_workorder", "caller_name, caller_phone, appeal", order.pk),
+            _raw("workorders_workorder", "caller_name, caller_phone, appeal, address", order.pk),
             _raw("hotline_submission", "caller_name, caller_phone, raw_body, payload", order.source_submission_id),
             *(_raw("workorders_workorderevent", "changes", event.pk) for event in order.events.all()),
         ]
@@ -69,13 +77,13 @@ def test_the_database_holds_no_name_phone_or_appeal_in_plain_text(city: City, pe
     )
 
     stored = _raw_everything(order)
-    for planted in (NAME, PHONE, NEW_NAME, NEW_PHONE, "5栋302室", "烧烤店油烟"):
+    for planted in (NAME, PHONE, NEW_NAME, NEW_PHONE, "5栋302室", "烧烤店油烟", "书院路"):
         assert planted not in stored
     assert "gAAAAA" in stored  # Fernet tokens
 
     reread = WorkOrder.objects.get(pk=order.pk)
     assert (reread.caller_name, reread.caller_phone) == (NEW_NAME, NEW_PHONE)
-    assert reread.appeal.startswith(APPEAL)
+    assert reread.appeal.startswith(APPEAL) and reread.address == ADDRESS
     edit = reread.events.get(action="edit")
     assert edit.changes["caller_phone"] == [PHONE, NEW_PHONE]
     assert [o.pk for o in selectors.orders_of_caller(NEW_PHONE, personas.operator)] == [order.pk]  # hash follows
@@ -121,10 +129,11 @@ def test_the_operators_search_finds_a_phone_and_words_of_the_appeal(
 
     by_phone = operator.get("/api/v1/orders/", {"q": "139 1234 5678"}).json()["results"]
     by_words = operator.get("/api/v1/orders/", {"q": "油烟"}).json()["results"]
+    by_street = operator.get("/api/v1/orders/", {"q": "书院路"}).json()["results"]
     nothing = operator.get("/api/v1/orders/", {"q": "13912345670"}).json()["results"]
 
     assert [o["id"] for o in by_phone] == [order.pk]
-    assert [o["id"] for o in by_words] == [order.pk]
+    assert [o["id"] for o in by_words] == [o["id"] for o in by_street] == [order.pk]
     assert nothing == []
 
 
