@@ -21,7 +21,7 @@ APPEAL = f"我叫{NAME}，电话{PHONE}，住在5栋302室，楼下烧烤店油�
 def _raw(order: WorkOrder) -> str:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT o.caller_name || o.caller_phone || o.appeal || s.caller_phone || s.raw_body || s.payload::text "
+            "SELECT o.caller_name || o.caller_phone || o.appeal || o.address || s.caller_phone || s.raw_body || s.payload::text "
             "|| (SELECT string_agg(e.changes::text, ' ') FROM workorders_workorderevent e WHERE e.order_id = o.id) "
             "FROM workorders_workorder o JOIN hotline_submission s ON s.id = o.source_submission_id WHERE o.id = %s",
             [order.pk],
@@ -33,12 +33,18 @@ def test_postgresql_holds_ciphertext_and_a_rotation_rewrites_it(city, personas, 
     settings.SALT_KEY = ["key-a-of-the-city-0123456789-abcdefghijklmnop"]
     submission = submission_import(
         request=IntakeRequest(
-            channel="phone", sender_id="PG-ENC-1", content=APPEAL, caller_name=NAME, caller_phone=PHONE, raw_body=APPEAL
+            channel="phone",
+            sender_id="PG-ENC-1",
+            content=APPEAL,
+            caller_name=NAME,
+            caller_phone=PHONE,
+            address="书院路12号5栋302室",
+            raw_body=APPEAL,
         )
     ).submission
     order = services.workorder_update(order=submission.order, by=personas.operator, caller_phone=NEW_PHONE)
     before = _raw(order)
-    assert not any(value in before for value in (NAME, PHONE, NEW_PHONE, "5栋302室", "油烟"))
+    assert not any(value in before for value in (NAME, PHONE, NEW_PHONE, "5栋302室", "油烟", "书院路"))
 
     settings.SALT_KEY = ["key-b-of-the-city-0123456789-abcdefghijklmnop", *settings.SALT_KEY]
     call_command("rotate_encryption_keys", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -48,5 +54,6 @@ def test_postgresql_holds_ciphertext_and_a_rotation_rewrites_it(city, personas, 
     reread = WorkOrder.objects.get(pk=order.pk)
     assert after != before and NEW_PHONE not in after
     assert (reread.caller_name, reread.caller_phone, reread.appeal) == (NAME, NEW_PHONE, APPEAL)
+    assert reread.address.startswith("书院路12号")
     assert reread.events.get(action="edit").changes["caller_phone"] == [PHONE, NEW_PHONE]
     assert [o.pk for o in selectors.orders_of_caller(NEW_PHONE, personas.operator)] == [order.pk]
