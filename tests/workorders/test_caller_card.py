@@ -42,9 +42,7 @@ def login(user: object) -> Client:
 def history(city: City, personas: Personas) -> dict[str, WorkOrder]:
     """A caller who called about a broken street light 40 days ago (closed since) and 3 days ago (being handled),
     and calls again now; another caller's order."""
-    old = make_order(
-        title="路灯坏了", caller_phone=PHONE, caller_name="王小明", at=timezone.now() - timedelta(days=40)
-    )
+    old = make_order(title="路灯坏了", caller_phone=PHONE, caller_name="王小明", at=timezone.now() - timedelta(days=40))
     services.workorder_cancel(order=old, by=personas.operator, reason="重复")
     open_order = make_order(
         title="小区路灯不亮",
@@ -126,9 +124,7 @@ def test_a_repeat_call_is_attached_to_the_open_order_as_the_citizens_reminder(
     assert "市民再次来电催办" in page
 
 
-def test_a_call_cannot_be_attached_to_another_callers_order(
-    personas: Personas, history: dict[str, WorkOrder]
-) -> None:
+def test_a_call_cannot_be_attached_to_another_callers_order(personas: Personas, history: dict[str, WorkOrder]) -> None:
     call = history["call"]
     response = login(personas.operator).post(
         reverse("order-attach", args=[call.pk]), {"into": history["stranger"].pk, "version": call.version}
