@@ -521,13 +521,14 @@ class Generator:
 
     def event(self, order_id: int, action: str, before: str, after: str, by: Any, role: str, at: float, *,
               department: int | None = None, code: str = "", reason: str = "", changes: str = "{}",
-              sign_due: float | None = None) -> None:  # fmt: skip
+              sign_due: float | None = None, resolved: bool | None = None) -> None:  # fmt: skip
         # Written directly rather than through add(): orders have five events each, the most rows of any table.
         if changes != "{}":
             changes = encrypted_json(json.loads(changes))
         self.rows["event"].append(
             f"{self.new_id('event')}\t{order_id}\t{action}\t{before}\t{after}\t{by}\t{role}\t"
-            f"{department or NULL}\t{code}\t{reason}\t{changes}\t{stamp(at)}\t{stamp(sign_due)}"
+            f"{department or NULL}\t{code}\t{reason}\t{changes}\t{NULL if resolved is None else boolean(resolved)}\t"
+            f"{stamp(at)}\t{stamp(sign_due)}"
         )
         self.counts["event"] += 1
 
@@ -636,7 +637,7 @@ class Generator:
         )
         verdict = json.dumps({"satisfaction": ["", satisfaction], "resolved": ["", resolved]})
         self.event(order_id, "callback", "replied", "callback", operator, "operator", callback, code=satisfaction,
-                   changes=verdict)  # fmt: skip
+                   changes=verdict, resolved=resolved)  # fmt: skip
         state.status, state.touched = "callback", callback
         if satisfaction == "dissatisfied" and cycle == 1:
             # Reopened (重办): the same assignments start again; the first round's rows are overwritten, its
@@ -706,7 +707,7 @@ COLUMNS = {
     "event": (
         "workorders_workorderevent",
         "id, order_id, action, from_status, to_status, actor_id, actor_role, department_id, reason_code, reason, "
-        "changes, created_at, sign_due_at",
+        "changes, resolved, created_at, sign_due_at",
     ),
     "review": (
         "workorders_aifieldreview",

@@ -490,6 +490,9 @@ class WorkOrderEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     # An operator's edit of the caller's name or phone or of the appeal records the values before and after.
     changes = EncryptedJSONField(_("field changes"), default=dict, blank=True)
+    # On a callback (回访): whether the citizen said the problem was solved. Also in ``changes``, but those are
+    # encrypted; the dashboards count solved callbacks from the log in SQL, so the flag is kept here in the clear.
+    resolved = models.BooleanField(_("resolved"), null=True, blank=True)
     # The order's version after this event: a write based on an older version is shown the events since.
     version = models.PositiveIntegerField(_("order version"), null=True, blank=True)
     # On the events that start a handling round (ROUND_START_ACTIONS): the round's sign deadline. The

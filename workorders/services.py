@@ -139,6 +139,7 @@ def workorder_transition(
             reason_code=reason_code,
             reason=reason,
             changes=changes or {},
+            resolved=bool((changes or {}).get("resolved", ["", False])[1]) if action == Action.CALLBACK else None,
             version=order.version,
             sign_due_at=order.sign_due_at if action in ROUND_START_ACTIONS else None,
             created_at=at or timezone.now(),

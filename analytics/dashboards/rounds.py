@@ -13,7 +13,7 @@ at a moment is as fixed as the events; their status and signing columns, which a
   signed in the round or the deadline has passed with the round still running; on time when its first
   signature (SIGN or ASSIST_SIGN event) in the round came by the deadline. A round that ended before its
   deadline (re-dispatched) with no signature does not count: the department was no longer due to sign.
-- **Credited callbacks**: each CALLBACK event (satisfaction in ``reason_code``, ``changes["resolved"][1]``),
+- **Credited callbacks**: each CALLBACK event (satisfaction in ``reason_code``, the ``resolved`` flag),
   credited to the lead department the order had at that moment.
 
 Nothing that happens after a round's deadline changes whether or how the round counts, and a callback's
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from analytics.dashboards.sql import DayRange, Sql, ids_in, json_flag, quoted, stamp, within
+from analytics.dashboards.sql import DayRange, Sql, ids_in, quoted, stamp, within
 from workorders.choices import ROUND_START_ACTIONS, Action, AssignmentRole, Satisfaction
 from workorders.models import Assignment, WorkOrderEvent
 
@@ -127,7 +127,7 @@ def credited_callbacks(
         Sql(
             f"SELECT c.id AS event_id, c.order_id, a.department_id, c.created_at, "
             f"CASE WHEN c.reason_code IN ({SATISFIED}) THEN 1 ELSE 0 END AS satisfied, "
-            f"CASE WHEN {json_flag('c.changes', 'resolved', 1)} THEN 1 ELSE 0 END AS resolved "
+            "CASE WHEN c.resolved THEN 1 ELSE 0 END AS resolved "
             f"FROM {T_EVENT} c JOIN {T_ASSIGNMENT} a ON a.order_id = c.order_id "
             f"WHERE c.action = '{Action.CALLBACK.value}' AND {_lead_at('a', 'c.created_at')} AND "
         )

@@ -64,14 +64,6 @@ def ids_in(column: str, ids: Sequence[int]) -> Sql:
     return Sql(f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids))
 
 
-def json_flag(column: str, key: str, index: int) -> str:
-    """True where the JSON document in ``column`` holds ``true`` at ``[key][index]`` (an event's
-    ``changes``, e.g. ``{"resolved": ["", true]}``)."""
-    if connection.vendor == "postgresql":
-        return f"(({column} -> '{key}' ->> {int(index)}) = 'true')"
-    return f"(json_extract({column}, '$.{key}[{int(index)}]') = 1)"
-
-
 @dataclass(frozen=True)
 class DayRange:
     first: date
