@@ -49,7 +49,7 @@ messages:
 
 # After changing user-facing text: collect new messages into the .po file, translate them, then `make messages`.
 translations: install
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(BIN)/python manage.py makemessages -l zh_Hans --keyword=_lazy --ignore=.venv --ignore=staticfiles --no-obsolete
 
 glossary: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py glossary > docs/glossary.md
