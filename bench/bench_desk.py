@@ -30,7 +30,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.common import RESULTS, report
+from bench.common import RESULTS, percentile, report
 
 DEFAULT_URLS = [
     "postgres://postgres@127.0.0.1:5432/hotline_bench100k",
@@ -40,11 +40,6 @@ DEFAULT_URLS = [
 
 class _Rollback(Exception):
     pass
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def add_backlog(count: int) -> int:

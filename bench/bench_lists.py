@@ -27,18 +27,13 @@ import time
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from bench.common import RESULTS, report
+from bench.common import RESULTS, percentile, report
 
 DEFAULT_URLS = [
     "postgres://postgres@127.0.0.1:5432/hotline_bench10k",
     "postgres://postgres@127.0.0.1:5432/hotline_bench100k",
     "postgres://postgres@127.0.0.1:5432/hotline_bench1m",
 ]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure_one(url: str, repeats: int) -> dict[str, Any]:

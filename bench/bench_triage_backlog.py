@@ -34,15 +34,10 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from bench.common import report
+from bench.common import percentile, report
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/hotline_bench_triage"
 _DISTRICT = re.compile(r"[A-Z]\d{1,2}[区县市]")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def setup(url: str) -> None:

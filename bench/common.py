@@ -57,3 +57,9 @@ def best_seconds(run: Callable[[], object], repeats: int = 5) -> float:
         run()
         timings.append(time.perf_counter() - started)
     return min(timings)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]

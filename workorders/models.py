@@ -410,6 +410,11 @@ class WorkOrder(models.Model):
         self.triage = record.to_json()
 
     @property
+    def life_at_risk(self) -> bool:
+        """An emergency, or a caller at risk of self-harm: the desk's first risk rank (``risk_rank`` in SQL)."""
+        return self.urgency == Urgency.EMERGENCY or self.triage_record.safety.self_harm
+
+    @property
     def text_for_models(self) -> str:
         """The appeal as the models, the logs and anything sent out of the system see it: personal data masked
         (at triage; an order not analysed yet is masked now). Never the raw appeal."""

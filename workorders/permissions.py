@@ -141,6 +141,7 @@ def may_attach_as_reminder(user: Any, order: WorkOrder | None, target: WorkOrder
         and may_take(user, Action.MERGE)
         and may_take(user, Action.REMIND)
         and (order is None or (order.status in RULES[Action.MERGE].from_statuses and order.pk != target.pk))
+        and (order is None or not order.life_at_risk or target.life_at_risk)
         and target.status in RULES[Action.REMIND].from_statuses
     )
 

@@ -615,6 +615,12 @@ def workorder_merge(
         raise InvalidInput(_("Merge into an open order."), field="into")
     while target.merged_into_id is not None:  # defensive: never point at a merged order
         target = WorkOrder.objects.get(pk=target.merged_into_id)
+    if order.life_at_risk and not target.life_at_risk:  # a life at risk never disappears into a slower order
+        raise InvalidInput(
+            _("This order is a risk to life and %(number)s is not: dispatch it on its own.")
+            % {"number": target.number},
+            field="into",
+        )
     order.merged_into = target
     workorder_transition(
         order=order,

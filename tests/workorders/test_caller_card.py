@@ -6,36 +6,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import City, Personas
 from tests.factories import make_order
+from tests.workorders.conftest import signed_in
 from workorders import selectors, services
 from workorders.choices import CITIZEN_REMINDER, Action, Status
 from workorders.models import WorkOrder, WorkOrderEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deadline_policies")]
 
 PHONE = "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def deadline_policies(db: None) -> None:
-    from workorders.models import DeadlinePolicy
-
-    for request_type in ("complaint", "report", "help", "consult", "suggestion", "praise"):
-        DeadlinePolicy.objects.get_or_create(
-            request_type=request_type,
-            defaults={"sign_hours": 2, "first_contact_hours": 24, "resolve_working_days": 5},
-        )
-
-
-def login(user: object) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -61,7 +44,7 @@ def history(city: City, personas: Personas) -> dict[str, WorkOrder]:
 def test_the_order_page_shows_the_callers_earlier_and_open_orders(
     personas: Personas, history: dict[str, WorkOrder]
 ) -> None:
-    response = login(personas.operator).get(reverse("order-detail", args=[history["call"].pk]))
+    response = signed_in(personas.operator).get(reverse("order-detail", args=[history["call"].pk]))
 
     card = response.context["caller"]
     assert [o.pk for o in card.earlier] == [history["open"].pk, history["old"].pk]
@@ -75,7 +58,7 @@ def test_the_order_page_shows_the_callers_earlier_and_open_orders(
 
 
 def test_a_manager_sees_the_card_with_the_phone_masked(personas: Personas, history: dict[str, WorkOrder]) -> None:
-    response = login(personas.manager).get(reverse("order-detail", args=[history["call"].pk]))
+    response = signed_in(personas.manager).get(reverse("order-detail", args=[history["call"].pk]))
 
     card = response.context["caller"]
     assert [o.pk for o in card.earlier] == [history["open"].pk, history["old"].pk]  # found by the real number
@@ -86,7 +69,7 @@ def test_a_manager_sees_the_card_with_the_phone_masked(personas: Personas, histo
 
 
 def test_the_card_follows_the_phone_typed_at_intake(personas: Personas, history: dict[str, WorkOrder]) -> None:
-    response = login(personas.operator).post(reverse("caller-card"), {"caller_phone": "138-1234-5678"})
+    response = signed_in(personas.operator).post(reverse("caller-card"), {"caller_phone": "138-1234-5678"})
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -95,14 +78,14 @@ def test_the_card_follows_the_phone_typed_at_intake(personas: Personas, history:
 
 
 def test_an_unknown_or_partial_number_finds_nobody(personas: Personas, history: dict[str, WorkOrder]) -> None:
-    client = login(personas.operator)
+    client = signed_in(personas.operator)
     assert "此号码以前没有工单" in client.post(reverse("caller-card"), {"caller_phone": "13700000000"}).content.decode()
     assert not selectors.caller_card("5678", personas.operator).known
 
 
 def test_roles_without_intake_cannot_look_a_phone_up(personas: Personas, history: dict[str, WorkOrder]) -> None:
     for user in (personas.manager, personas.officer_a):
-        assert login(user).post(reverse("caller-card"), {"caller_phone": PHONE}).status_code == 403
+        assert signed_in(user).post(reverse("caller-card"), {"caller_phone": PHONE}).status_code == 403
 
 
 def test_a_repeat_call_is_attached_to_the_open_order_as_the_citizens_reminder(
@@ -110,7 +93,7 @@ def test_a_repeat_call_is_attached_to_the_open_order_as_the_citizens_reminder(
 ) -> None:
     call, open_order = history["call"], history["open"]
 
-    response = login(personas.operator).post(
+    response = signed_in(personas.operator).post(
         reverse("order-attach", args=[call.pk]), {"into": open_order.pk, "version": call.version}
     )
 
@@ -120,13 +103,13 @@ def test_a_repeat_call_is_attached_to_the_open_order_as_the_citizens_reminder(
     reminder = WorkOrderEvent.objects.get(order=open_order, action=Action.REMIND)
     assert reminder.reason_code == CITIZEN_REMINDER and call.number in reminder.reason
     assert reminder.actor == personas.operator
-    page = login(personas.operator).get(reverse("order-detail", args=[open_order.pk])).content.decode()
+    page = signed_in(personas.operator).get(reverse("order-detail", args=[open_order.pk])).content.decode()
     assert "市民再次来电催办" in page
 
 
 def test_a_call_cannot_be_attached_to_another_callers_order(personas: Personas, history: dict[str, WorkOrder]) -> None:
     call = history["call"]
-    response = login(personas.operator).post(
+    response = signed_in(personas.operator).post(
         reverse("order-attach", args=[call.pk]), {"into": history["stranger"].pk, "version": call.version}
     )
 
@@ -141,7 +124,7 @@ def test_a_call_typed_in_at_intake_is_attached_in_one_step(
     personas: Personas, history: dict[str, WorkOrder], settings: object
 ) -> None:
     open_order = history["open"]
-    response = login(personas.operator).post(
+    response = signed_in(personas.operator).post(
         reverse("intake-new"),
         {"appeal": "我上周打过电话，小区路灯还是不亮，请催一下。", "caller_phone": PHONE, "attach_to": open_order.pk},
     )

@@ -6,35 +6,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import City, Personas
 from tests.factories import UserFactory, make_order
+from tests.workorders.conftest import signed_in
 from workorders import selectors, services
 from workorders.choices import Action, Status
 from workorders.models import OrderClaim, WorkOrder, WorkOrderEvent
 from workorders.triage_record import SafetyRecord, TriageRecord
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def deadline_policies(db: None) -> None:
-    from workorders.models import DeadlinePolicy
-
-    for request_type in ("complaint", "report", "help", "consult", "suggestion", "praise"):
-        DeadlinePolicy.objects.get_or_create(
-            request_type=request_type,
-            defaults={"sign_hours": 2, "first_contact_hours": 24, "resolve_working_days": 5},
-        )
-
-
-def login(user: object) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deadline_policies")]
 
 
 def queue_numbers(response: object) -> list[str]:
@@ -65,7 +48,7 @@ def mixed_queue(city: City) -> dict[str, WorkOrder]:
 def test_the_queue_puts_lives_at_risk_first_then_priority_callers_then_urgent_then_the_longest_waiting(
     personas: Personas, mixed_queue: dict[str, WorkOrder]
 ) -> None:
-    response = login(personas.operator).get(reverse("desk"))
+    response = signed_in(personas.operator).get(reverse("desk"))
 
     expected = ["self_harm", "emergency", "priority", "urgent", "old_normal", "new_normal"]
     assert queue_numbers(response) == [mixed_queue[name].number for name in expected]
@@ -78,7 +61,7 @@ def test_the_queue_puts_lives_at_risk_first_then_priority_callers_then_urgent_th
 
 def test_every_waiting_order_is_reachable_page_by_page_and_the_count_matches(personas: Personas) -> None:
     made = {make_order(title=f"工单{n}").number for n in range(120)}
-    client = login(personas.operator)
+    client = signed_in(personas.operator)
 
     seen: list[str] = []
     for page in (1, 2, 3):
@@ -93,7 +76,7 @@ def test_every_waiting_order_is_reachable_page_by_page_and_the_count_matches(per
 def test_the_refresh_returns_the_queue_only_with_what_the_operator_typed_applied(
     personas: Personas, mixed_queue: dict[str, WorkOrder]
 ) -> None:
-    response = login(personas.operator).get(reverse("desk"), {"q": "燃气"}, HTTP_HX_REQUEST="true")
+    response = signed_in(personas.operator).get(reverse("desk"), {"q": "燃气"}, HTTP_HX_REQUEST="true")
 
     page = response.content.decode()
     assert queue_numbers(response) == [mixed_queue["emergency"].number]
@@ -106,11 +89,11 @@ def test_opening_an_order_claims_it_and_other_operators_see_who_has_it(
 ) -> None:
     other = UserFactory(username="operator2", role="operator", first_name="小李")
     order = mixed_queue["emergency"]
-    login(personas.operator).get(reverse("order-detail", args=[order.pk]))
+    signed_in(personas.operator).get(reverse("order-detail", args=[order.pk]))
 
     claim = OrderClaim.objects.get(order=order)
     assert claim.user == personas.operator
-    second = login(other)
+    second = signed_in(other)
     queue = second.get(reverse("desk")).content.decode()
     assert f"由 {personas.operator} 处理中" in queue
     page = second.get(reverse("order-detail", args=[order.pk])).content.decode()
@@ -124,8 +107,8 @@ def test_next_takes_the_first_order_nobody_holds_and_two_operators_get_different
 ) -> None:
     other = UserFactory(username="operator2", role="operator")
 
-    first = login(personas.operator).post(reverse("desk-next"))
-    second = login(other).post(reverse("desk-next"))
+    first = signed_in(personas.operator).post(reverse("desk-next"))
+    second = signed_in(other).post(reverse("desk-next"))
 
     assert first.url == reverse("order-detail", args=[mixed_queue["self_harm"].pk])
     assert second.url == reverse("order-detail", args=[mixed_queue["emergency"].pk])
@@ -162,7 +145,7 @@ def test_activity_on_the_order_page_keeps_the_claim_and_idle_polls_do_not(
     order = mixed_queue["urgent"]
     long_ago = timezone.now() - timedelta(minutes=8)
     services.workorder_claim(order=order, by=personas.operator, at=long_ago)
-    client = login(personas.operator)
+    client = signed_in(personas.operator)
 
     idle = client.post(reverse("order-claim", args=[order.pk]), {"active": ""})
     assert OrderClaim.objects.get(order=order).active_at == long_ago
@@ -173,7 +156,7 @@ def test_activity_on_the_order_page_keeps_the_claim_and_idle_polls_do_not(
 
 def test_going_back_to_the_queue_frees_the_order(personas: Personas, mixed_queue: dict[str, WorkOrder]) -> None:
     order = mixed_queue["urgent"]
-    client = login(personas.operator)
+    client = signed_in(personas.operator)
     client.get(reverse("order-detail", args=[order.pk]))
 
     response = client.post(reverse("order-release", args=[order.pk]))
@@ -188,7 +171,7 @@ def test_after_dispatch_the_operator_is_taken_to_the_next_unclaimed_order(
     other = UserFactory(username="operator2", role="operator")
     services.workorder_claim(order=mixed_queue["self_harm"], by=other)  # someone else has the first one
     order = mixed_queue["old_normal"]
-    client = login(personas.operator)
+    client = signed_in(personas.operator)
     client.get(reverse("order-detail", args=[order.pk]))
 
     response = client.post(
@@ -204,7 +187,7 @@ def test_after_dispatch_the_operator_is_taken_to_the_next_unclaimed_order(
 
 
 def test_a_manager_sees_the_queue_but_claims_nothing(personas: Personas, mixed_queue: dict[str, WorkOrder]) -> None:
-    client = login(personas.manager)
+    client = signed_in(personas.manager)
     assert client.get(reverse("desk")).status_code == 200
     client.get(reverse("order-detail", args=[mixed_queue["urgent"].pk]))
 
@@ -213,7 +196,7 @@ def test_a_manager_sees_the_queue_but_claims_nothing(personas: Personas, mixed_q
 
 
 def test_next_with_nothing_left_says_so(personas: Personas) -> None:
-    response = login(personas.operator).post(reverse("desk-next"), follow=True)
+    response = signed_in(personas.operator).post(reverse("desk-next"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("desk")
     assert "没有其他待派单的工单" in response.content.decode()
 
@@ -223,7 +206,7 @@ def test_the_queue_reads_a_fixed_number_of_queries_for_a_full_page(
 ) -> None:
     for n in range(60):
         make_order(title=f"工单{n}")
-    client = login(personas.operator)
+    client = signed_in(personas.operator)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("desk"), HTTP_HX_REQUEST="true")
     assert len(response.context["queue_rows"]) == 50

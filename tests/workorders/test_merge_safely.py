@@ -188,3 +188,23 @@ def test_a_connected_system_or_operator_undoes_a_merge_through_the_api(
 
     assert response.status_code == 200 and response.json()["status"] == "draft"
     assert api.post(f"/api/v1/orders/{later.pk}/unmerge/").status_code == 409  # nothing left to undo
+
+
+def test_a_life_at_risk_is_never_merged_into_an_order_that_is_not(city: City, personas: Personas) -> None:
+    """Neither by the merge nor by attaching a repeat call as the citizen's reminder: the emergency would go out
+    with the other order's deadlines, or not at all."""
+    from workorders import permissions, services
+    from workorders.errors import InvalidInput
+
+    elevator = analysed(ELEVATOR, title="电梯经常坏", area=city.community_area, minutes_ago=60)
+    gas = analysed(GAS, title="燃气泄漏", area=city.community_area, urgency=Urgency.EMERGENCY)
+
+    with pytest.raises(InvalidInput, match="风险"):
+        services.workorder_merge(order=gas, into=elevator, by=personas.operator)
+    assert not permissions.may_attach_as_reminder(personas.operator, gas, elevator)
+    gas.refresh_from_db()
+    assert gas.status == Status.DRAFT and gas.merged_into is None
+
+    services.workorder_merge(order=elevator, into=gas, by=personas.operator)  # the other way loses nothing
+    elevator.refresh_from_db()
+    assert elevator.merged_into == gas

@@ -15,19 +15,7 @@ from workorders import services
 from workorders.choices import Action, AssignmentRole, AssignmentStatus, Status
 from workorders.models import WorkOrder, WorkOrderEvent
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def deadline_policies(db: None) -> None:
-    """Deadlines per request type, as the data migration installs them (kept here in case it changes)."""
-    from workorders.models import DeadlinePolicy
-
-    for request_type in ("complaint", "report", "help", "consult", "suggestion", "praise"):
-        DeadlinePolicy.objects.get_or_create(
-            request_type=request_type,
-            defaults={"sign_hours": 2, "first_contact_hours": 24, "resolve_working_days": 5},
-        )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("deadline_policies")]
 
 
 def login(client: Client, user: object) -> Client:
