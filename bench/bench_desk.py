@@ -30,7 +30,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.common import RESULTS, percentile, report
+from bench.common import RESULTS, orders_in_database, percentile, report
 
 DEFAULT_URLS = [
     "postgres://postgres@127.0.0.1:5432/hotline_bench100k",
@@ -103,7 +103,7 @@ def measure_one(url: str, repeats: int, backlogs: list[int]) -> dict[str, Any]:
     setup_django(url)
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.test import Client
 
     from accounts.models import Role, User
@@ -111,11 +111,7 @@ def measure_one(url: str, repeats: int, backlogs: list[int]) -> dict[str, Any]:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'workorders_workorder'")
-        orders = int(cursor.fetchone()[0])
-    if orders < 1000:
-        orders = WorkOrder.objects.count()
+    orders = orders_in_database()
     operator = User.objects.filter(role=Role.OPERATOR).order_by("pk").first()
     manager = User.objects.filter(role=Role.MANAGER).order_by("pk").first()
     runs: dict[str, Any] = {}

@@ -27,7 +27,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from bench.common import RESULTS, percentile, report
+from bench.common import RESULTS, orders_in_database, percentile, report
 
 DEFAULT_URLS = [
     "postgres://postgres@127.0.0.1:5432/hotline_bench10k",
@@ -47,15 +47,11 @@ def measure_one(url: str, repeats: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import Role, User
-    from workorders.models import Area, Category, WorkOrder
+    from workorders.models import Area, Category
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'workorders_workorder'")
-        orders = int(cursor.fetchone()[0])
-    if orders < 0 or orders < 1000:
-        orders = WorkOrder.objects.count()
+    orders = orders_in_database()
     manager = User.objects.filter(role=Role.MANAGER).order_by("pk").first()
     officer = User.objects.filter(username="officer").first()
     category = Category.objects.filter(level=1, name="城乡建设").first() or Category.objects.filter(level=1).first()

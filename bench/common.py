@@ -63,3 +63,16 @@ def percentile(values: list[float], share: float) -> float:
     """The value below which ``share`` of ``values`` lie (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def orders_in_database() -> int:
+    """How many work orders the bench database holds: PostgreSQL's estimate (a count of a million rows takes
+    seconds), or the exact count when that is small or there is no estimate yet."""
+    from django.db import connection
+
+    from workorders.models import WorkOrder
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'workorders_workorder'")
+        orders = int(cursor.fetchone()[0])
+    return orders if orders >= 1000 else WorkOrder.objects.count()
