@@ -193,12 +193,19 @@ def acts_for(user: User | None, assignment: Assignment | None) -> bool:
 
 
 def home_page(user: Any) -> str:
-    """The URL name where each role starts: where its work is."""
+    """The URL name where each role starts: where its work is. Operators at the dispatch desk, officers at their
+    department's inbox, managers at the centre dashboard (its alerts and overdue figures first), administrators
+    at the administration site (departments, taxonomy, deadlines, holidays, users), connected systems at the API's
+    documentation."""
     role = _role(user)
     if role == Role.OPERATOR:
         return "desk"
     if role == Role.OFFICER:
         return "inbox"
+    if role == Role.MANAGER:
+        return "dashboard"
+    if role == Role.ADMIN:
+        return "admin:index"
     if role == Role.INTEGRATION:
         return "api-docs"
     return "order-list"

@@ -121,7 +121,8 @@ def test_a_call_goes_from_the_operator_to_the_department_and_back(
 
     # The manager finds it among closed orders with the htmx filter, and reads its history.
     manager = session(browser, live_server, "manager")
-    assert "/orders/" in manager.url
+    assert "/dashboard/" in manager.url  # a manager starts at the centre dashboard
+    manager.goto(f"{live_server.url}/orders/")
     manager.check("input[name=status][value=closed]")
     manager.wait_for_url("**status=closed**")
     manager.wait_for_load_state("networkidle")

@@ -48,8 +48,8 @@ def test_login_page_renders_in_chinese(client: Client) -> None:
     [
         ("operator", "/desk/"),
         ("officer_a", "/inbox/"),
-        ("manager", "/orders/"),
-        ("admin", "/orders/"),
+        ("manager", "/dashboard/"),
+        ("admin", "/admin/"),
         ("integration", "/api/docs/"),
     ],
 )
