@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -112,13 +112,43 @@ def officer_assignment(*, order: WorkOrder, user: User) -> Assignment | None:
     return next((a for a in mine if a.role == AssignmentRole.LEAD), None) or next(iter(mine), None)
 
 
-def officer_inbox(user: User) -> QuerySet[Assignment]:
-    """Assignments of the officer's department subtree that still need work or a callback, soonest due first."""
-    return (
+def officer_inbox(user: User, *, text: str = "") -> QuerySet[Assignment]:
+    """Assignments of the officer's department subtree that still need work or a callback, soonest due first, with
+    who holds each order (``order.claim``) and the working days of an extension the assignment's department asked
+    for that awaits a manager's decision (``pending_extension_days``, None without one). ``text`` narrows it to an
+    order number or words of the title."""
+    pending = ExtensionRequest.objects.filter(
+        order_id=OuterRef("order_id"), department_id=OuterRef("department_id"), status=ExtensionStatus.PENDING
+    )
+    assignments = (
         permissions.officer_assignments(user, ACTIVE_ASSIGNMENT_STATUSES)
         .filter(order__status__in=[*OPEN_STATUSES, Status.REPLIED])
+        .annotate(pending_extension_days=Subquery(pending.values("working_days")[:1]))
         .select_related("order", "order__category", "order__area", "department", "order__claim__user")
         .order_by("order__resolve_due_at", "order_id")
+    )
+    text = text.strip()
+    if text:
+        assignments = assignments.filter(Q(order__number__icontains=text) | Q(order__title__icontains=text))
+    return assignments
+
+
+def inbox_next_candidates(user: User, now: datetime) -> QuerySet[WorkOrder]:
+    """What an officer's "next order" may take, in the inbox's order: the orders to sign by their sign deadline,
+    then those being handled by their resolve deadline; only where the officer's subtree leads (an assisting
+    department gives its opinion without taking the order) and nobody else holds the order at ``now``."""
+    leads = permissions.officer_assignments(user, (AssignmentStatus.PENDING, AssignmentStatus.SIGNED)).filter(
+        role=AssignmentRole.LEAD
+    )
+    to_sign = Q(status=Status.DISPATCHED)
+    return (
+        WorkOrder.objects.filter(pk__in=leads.values("order_id"), status__in=[Status.DISPATCHED, Status.SIGNED])
+        .filter(claimable_q(user, now))
+        .annotate(
+            inbox_rank=Case(When(to_sign, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            inbox_due=Case(When(to_sign, then=F("sign_due_at")), default=F("resolve_due_at")),
+        )
+        .order_by("inbox_rank", F("inbox_due").asc(nulls_last=True), "id")
     )
 
 

@@ -1219,6 +1219,36 @@ def workorder_claim_next(*, by: User, at: datetime | None = None) -> WorkOrder |
         passed.append(candidate)
 
 
+def workorder_claim_next_in_inbox(*, by: User, at: datetime | None = None) -> WorkOrder | None:
+    """An officer's next order (下一单) from their department's inbox: the first of the inbox's order (to sign by the
+    sign deadline, then in hand by the resolve deadline) that their subtree leads and nobody else holds, claimed
+    for them; their other claim is released. None when nothing is left. Two officers asking at once get different
+    orders, as at the desk (``workorder_claim_next``)."""
+    if not (permissions.may_use_inbox(by) and permissions.may_take(by, Action.CLAIM)):
+        raise ActionNotPermitted(_("Your role may not do this: %(action)s.") % {"action": Action.CLAIM.label})
+    moment = at or timezone.now()
+    passed: list[int] = []
+    while True:
+        with transaction.atomic():
+            row = (
+                selectors.inbox_next_candidates(by, moment)
+                .exclude(claim__user=by)  # "next" moves on from the order the officer holds
+                .exclude(pk__in=passed)
+                .select_for_update(skip_locked=True, of=("self",))
+                .values_list("pk", "status")
+                .first()
+            )
+            if row is None:
+                return None
+            candidate, status = row
+            claim, new = _take_claim(candidate, by, moment)
+            if claim is not None:
+                if new:
+                    _claimed(candidate, by, moment, status=status)
+                return WorkOrder.objects.get(pk=candidate)
+        passed.append(candidate)
+
+
 @transaction.atomic
 def workorder_attach_as_reminder(
     *, order: WorkOrder, into: WorkOrder, by: User, based_on: int | None = None

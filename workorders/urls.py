@@ -8,6 +8,7 @@ urlpatterns = [
     path("desk/next/", views.desk_next, name="desk-next"),
     path("callers/card/", views.caller_card, name="caller-card"),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/next/", views.inbox_next, name="inbox-next"),
     path("orders/", views.order_list, name="order-list"),
     path("orders/options/<str:field>/", views.order_filter_options, name="order-filter-options"),
     path("orders/<int:pk>/", views.order_detail, name="order-detail"),

@@ -183,10 +183,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """A department's assignments grouped by what it has to do next, with who of the department is working on
     each (认领); an htmx request (the refresh every 10 s) gets the sections only."""
     permissions.require(permissions.may_use_inbox(request.user), NOT_FOR_YOUR_ROLE)
+    text = request.GET.get("q", "")[:100]
     to_sign: list[Assignment] = []
     handling: list[Assignment] = []
     replied: list[Assignment] = []
-    for assignment in selectors.officer_inbox(request.user):
+    for assignment in selectors.officer_inbox(request.user, text=text):
         if assignment.status == AssignmentStatus.PENDING:
             to_sign.append(assignment)
         elif assignment.status == AssignmentStatus.SIGNED:
@@ -202,11 +203,24 @@ def inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     for assignment in [*to_sign, *handling]:
         assignment.holder = selectors.claim_holder(assignment.order, now)
-    context = {"now": now, "to_sign": to_sign, "handling": handling, "replied": replied}
+    context = {"now": now, "to_sign": to_sign, "handling": handling, "replied": replied, "inbox_text": text}
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "workorders/_inbox_body.html" if partial else "workorders/inbox.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+@require_POST
+@login_required
+def inbox_next(request: HttpRequest) -> HttpResponse:
+    """The next order of the department's inbox that nobody else holds (to sign first, soonest due), taken for
+    the officer (下一单)."""
+    permissions.require(permissions.may_use_inbox(request.user), NOT_FOR_YOUR_ROLE)
+    following = services.workorder_claim_next_in_inbox(by=request.user)
+    if following is None:
+        messages.info(request, _("Nothing else in the inbox is free to take."))
+        return redirect("inbox")
+    return redirect("order-detail", pk=following.pk)
 
 
 @login_required
