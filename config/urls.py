@@ -19,6 +19,7 @@ urlpatterns = [
     path("knowledge/", include("knowledge.urls")),
     path("dashboard/", include("analytics.urls")),
     path("open311/v2/", include("open311.urls")),  # Open311 GeoReport v2 (docs/open311.md)
+    path("calls/", include("calls.urls")),  # live calls (docs/live-calls.md)
 ]
 
 handler404 = "core.api_errors.page_not_found"  # JSON under /api/

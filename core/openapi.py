@@ -34,6 +34,8 @@ SUBMISSION = {
     "call or message needs a new `sender_id`. The same one repeated answers 200 with the order.",
 }
 
+LIVE_CALL = {"409": "The call has ended: it takes no more turns (or the call id was opened for another caller)."}
+
 
 def document_error_responses(result: dict[str, Any], generator: object, request: object, public: bool) -> dict:
     components = result.setdefault("components", {}).setdefault("schemas", {})
@@ -50,6 +52,8 @@ def document_error_responses(result: dict[str, Any], generator: object, request:
                 errors.update(WRITES)
             if method == "post" and path.startswith("/api/v1/submissions/"):
                 errors.update(SUBMISSION)
+            if method == "post" and path.startswith("/api/v1/calls/"):
+                errors.update(LIVE_CALL)
             for code, description in errors.items():
                 operation["responses"].setdefault(
                     code, {"description": description, "content": {"application/json": {"schema": reference}}}

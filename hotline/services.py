@@ -99,6 +99,38 @@ def submission_import(
     return outcome
 
 
+def submission_receive_for_order(*, request: IntakeRequest, order: WorkOrder, by: User | None) -> IntakeOutcome:
+    """A phone call that was followed live (``calls``) has ended: its whole transcript is stored as a submission
+    exactly as ``submission_receive`` would store it, for the draft order the call filled in while it went on
+    (not a new one), and analysed like any intake once committed. Idempotent by sender id: a call ended twice
+    returns the first submission."""
+    existing = _existing(request)
+    if existing is not None:
+        return IntakeOutcome(existing, created=False)
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                channel=request.channel,
+                sender_id=request.sender_id,
+                received_at=request.received_at or timezone.now(),
+                caller_name=request.caller_name,
+                caller_phone=request.caller_phone,
+                content_type=request.content_type,
+                raw_body=request.raw_body,
+                payload=request.payload,
+                submitted_by=by,
+            )
+            # the order was created with the call's first words; it now comes from this submission
+            WorkOrder.objects.filter(pk=order.pk, source_submission__isnull=True).update(source_submission=submission)
+            transaction.on_commit(lambda: queue_triage(submission.pk))
+    except IntegrityError:
+        existing = _existing(request)
+        if existing is None:
+            raise
+        return IntakeOutcome(existing, created=False)
+    return IntakeOutcome(submission, created=True)
+
+
 def _store(request: IntakeRequest, *, by: User | None, then: Callable[[int], None] | None) -> IntakeOutcome:
     """The submission exactly as received and its draft order, in one transaction; ``then`` is called with the
     submission's id once they are committed. A sender id already received is found by the unique constraint the

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -383,6 +383,47 @@ def _touched_fields(order: WorkOrder) -> set[str]:
     """The fields an operator has set or confirmed (saved, even unchanged): triage and drafts leave them alone."""
     edited = set().union(*(event.changes.keys() for event in order.events.filter(action=Action.EDIT)))
     return edited | set(order.confirmed_fields or ())
+
+
+@dataclass(frozen=True)
+class LiveTriageOutcome:
+    changed: dict[str, list[Any]]  # field: [before, after], as the history shows them
+    touched: frozenset[str]  # the fields an operator has set or confirmed, left as they were
+
+
+@transaction.atomic
+def workorder_apply_live_triage(
+    *, order: WorkOrder, fields: dict[str, Any], text: dict[str, str], record: TriageRecord
+) -> LiveTriageOutcome:
+    """Triage of a call still going on (``calls``): every field nobody has touched takes what triage reads in the
+    conversation so far, a blank included (the caller may correct themselves), where ``workorder_apply_triage``
+    only fills blanks; a field an operator has set or confirmed keeps its value, the rule of the LLM's draft too.
+    ``text`` (the transcript so far: ``appeal``, ``appeal_masked``) is kept without recording each new sentence in
+    the history. Only while the order awaits dispatch."""
+    order = _locked(order)
+    touched = frozenset(_touched_fields(order))
+    if order.status != Status.DRAFT:
+        return LiveTriageOutcome({}, touched)
+    for name, value in text.items():
+        if name not in touched and value:
+            setattr(order, name, value)
+    changes: dict[str, list[Any]] = {}
+    for name, value in fields.items():
+        if name in touched:
+            continue
+        if value is None or value == "":
+            value = WorkOrder._meta.get_field(name).get_default()
+        current = getattr(order, name)
+        if _key_of(current) == _key_of(value):
+            continue
+        setattr(order, name, value)
+        changes[name] = [_display(current), _display(value)]
+    order.triage_record = record
+    if changes:
+        workorder_transition(order=order, action=Action.TRIAGE, by=None, changes=changes)
+    else:
+        order.save(update_fields=["triage", "updated_at", *(name for name in text if name not in touched)])
+    return LiveTriageOutcome(changes, touched)
 
 
 class DraftOutcome(StrEnum):

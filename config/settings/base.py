@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "knowledge",
     "analytics",
     "open311",
+    "calls",
     "core",
 ]
 
@@ -328,6 +329,9 @@ CELERY_TASK_ROUTES = {
     "hotline.tasks.sweep_llm_drafts": {"queue": CELERY_QUEUES_BY_PURPOSE["periodic"]},
     "hotline.tasks.prune_related_order_keys": {"queue": CELERY_QUEUES_BY_PURPOSE["periodic"]},
     "workorders.tasks.*": {"queue": CELERY_QUEUES_BY_PURPOSE["periodic"]},
+    # A live call's analysis goes through the same queue as intake's; the sweep of silent calls is periodic.
+    "calls.tasks.analyse_live_call": {"queue": CELERY_QUEUES_BY_PURPOSE["triage"]},
+    "calls.tasks.close_silent_calls": {"queue": CELERY_QUEUES_BY_PURPOSE["periodic"]},
     "analytics.tasks.*": {"queue": CELERY_QUEUES_BY_PURPOSE["analytics"]},
     "knowledge.tasks.*": {"queue": CELERY_QUEUES_BY_PURPOSE["analytics"]},
 }
@@ -370,6 +374,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hotline.tasks.prune_related_order_keys",
         "schedule": timedelta(hours=1),
     },
+    # Live calls the telephony never ended are ended after LIVE_CALL_SILENCE_SECONDS of silence (docs/live-calls.md).
+    "close-silent-calls": {
+        "task": "calls.tasks.close_silent_calls",
+        "schedule": timedelta(seconds=30),
+    },
 }
 
 HOTLINE = {
@@ -403,6 +412,18 @@ HOTLINE = {
     "PSYCH_AID_LINE": env_str("HOTLINE_PSYCH_AID_LINE", "12356"),
     # Where the built knowledge search index is kept, so a restart loads it instead of building it again.
     "KNOWLEDGE_INDEX_DIR": Path(env_str("HOTLINE_KNOWLEDGE_INDEX_DIR", str(BASE_DIR / "var" / "knowledge"))),
+}
+
+# Live calls (docs/live-calls.md): the ASR engine streams a call's turns, and the draft order fills in as it goes.
+LIVE_CALLS = {
+    # A call with no turn for this long is ended by the periodic sweep, as if the telephony had said so.
+    "SILENCE_SECONDS": env_int("LIVE_CALL_SILENCE_SECONDS", 120, minimum=5),
+    # An analysis queued this long ago and still not run (a lost task) is queued again by the next turn or the sweep.
+    "ANALYSIS_STALL_SECONDS": env_int("LIVE_CALL_ANALYSIS_STALL_SECONDS", 10, minimum=1),
+    # How often the operator's screen asks for what changed (milliseconds).
+    "POLL_MS": env_int("LIVE_CALL_POLL_MS", 500, minimum=100),
+    # In-process mode (no broker): the threads analysing live calls beside the web server's.
+    "THREADS": env_int("LIVE_CALL_THREADS", 2, minimum=1),
 }
 
 # The LLM: any OpenAI-compatible chat-completions endpoint (vLLM, Ollama, llama.cpp server, a hosted Qwen or
