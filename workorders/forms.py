@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workorders import selectors
 from workorders.choices import ReturnReason, Satisfaction
-from workorders.models import Department, WorkOrder
+from workorders.models import Area, Category, Department, WorkOrder
 from workorders.services import EDITABLE_FIELDS, MAX_EXTENSION_DAYS
 
 
@@ -142,8 +142,18 @@ class CallbackForm(ActionForm):
     comment = _text(_("Comment"), required=False, rows=3)
 
 
+def one_kind_of_newline(value: Any) -> Any:
+    """Browsers send a textarea's lines with CRLF; stored text keeps LF, so an untouched field compares equal to what
+    is stored (and a save records no change of it)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 class OrderEditForm(forms.ModelForm):
     """The fields an operator may correct before dispatch or during arbitration."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        return {name: one_kind_of_newline(value) for name, value in cleaned.items()}
 
     class Meta:
         model = WorkOrder
@@ -200,3 +210,52 @@ class AttachForm(ActionForm):
         if order is None:
             raise forms.ValidationError(_("No order has the number %(number)s.") % {"number": value})
         return order
+
+
+class PickerChoiceField(forms.ModelChoiceField):
+    """A category, area or department chosen with the type-ahead picker: the form carries its id."""
+
+    widget = forms.HiddenInput
+
+
+class PickerMultipleChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.MultipleHiddenInput
+
+
+class WorkspaceForm(ActionForm):
+    """The order workspace (受理台): the order's fields as the AI filled them, corrected in place, and the dispatch in
+    one form. ``intent`` says whether the operator saves or dispatches; only the fields that differ from the order
+    are written (``services.workorder_correct_and_dispatch``)."""
+
+    SAVE, DISPATCH = "save", "dispatch"
+    ORDER_FIELDS = ("title", "request_type", "urgency", "category", "area", "address", "summary")
+
+    title = forms.CharField(label=_("Title"), required=False, max_length=WorkOrder._meta.get_field("title").max_length)
+    request_type = forms.ChoiceField(label=_("Request type"), choices=WorkOrder._meta.get_field("request_type").choices)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=WorkOrder._meta.get_field("urgency").choices)
+    category = PickerChoiceField(queryset=Category.objects.all(), required=False, label=_("Category"))
+    area = PickerChoiceField(queryset=Area.objects.all(), required=False, label=_("Area"))
+    address = forms.CharField(
+        label=_("Address"), required=False, max_length=WorkOrder._meta.get_field("address").max_length
+    )
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    # Left empty, the dispatch catalogue's department for the order's (corrected) category and area is used.
+    lead_department = PickerChoiceField(queryset=Department.objects.none(), required=False, label=_("Lead department"))
+    assisting_departments = PickerMultipleChoiceField(
+        queryset=Department.objects.none(), required=False, label=_("Assisting departments")
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    intent = forms.ChoiceField(choices=[(SAVE, _("Save")), (DISPATCH, _("Dispatch"))], initial=DISPATCH)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = selectors.active_departments()
+        self.fields["lead_department"].queryset = departments
+        self.fields["assisting_departments"].queryset = departments
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        return {name: one_kind_of_newline(value) for name, value in cleaned.items()}
+
+    def order_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.ORDER_FIELDS if name in self.cleaned_data}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
@@ -47,6 +49,7 @@ from workorders.models import (
     WorkOrderEvent,
     risk_rank,
 )
+from workorders.pickers import PickerEntry, picker_entry
 from workorders.triage_record import TriageRecord, candidates_of, source_in_words
 
 
@@ -367,6 +370,14 @@ class TriageRow:
     label: str
     candidates: list[tuple[str, float | None, list[str]]]  # display value, confidence, evidence words
     source: str
+    values: tuple[Any, ...] = ()  # the candidates' stored values (ids of categories, areas, departments), same order
+
+    def alternatives(self) -> list[dict[str, Any]]:
+        """The candidates for a picker or a choice: value, label and confidence, best first."""
+        return [
+            {"value": value, "label": label, "confidence": confidence}
+            for value, (label, confidence, _evidence) in zip(self.values, self.candidates, strict=False)
+        ]
 
 
 _TRIAGE_FIELDS = (
@@ -407,7 +418,8 @@ def triage_rows(order: WorkOrder) -> list[TriageRow]:
         shown_source = source_in_words(record.versions.get(source, source))
         if key == "department":  # the catalogue applied to the categories above
             shown_source = _("dispatch catalogue")
-        rows.append(TriageRow(key, str(label), candidates, str(shown_source)))
+        values = tuple(c.value for c in candidates_of(guess))
+        rows.append(TriageRow(key, str(label), candidates, str(shown_source), values))
     return rows
 
 
@@ -536,3 +548,35 @@ def reference_options(kind: str, text: str, *, limit: int = REFERENCE_OPTIONS) -
         found = found.filter(Q(name__icontains=text) | Q(full_name__icontains=text))
     found = found.annotate(depth=Length("path")).order_by("depth", "full_name")
     return list(found.values_list("full_name", flat=True)[:limit])
+
+
+# --- the type-ahead pickers of the order workspace ---------------------------------------------------------
+
+
+PICKER_KINDS = ("category", "area", "department")
+
+
+def picker_entries(kind: str) -> list[PickerEntry] | None:
+    """Every category, area or active department as a picker choice with its pinyin keys, in tree order; None for
+    an unknown kind. The keys of a name are computed once per process (``pickers.picker_entry`` is memoised)."""
+    if kind not in PICKER_KINDS:
+        return None
+    model = _REFERENCE_MODELS[kind]
+    rows = model.objects.filter(is_active=True) if kind == "department" else model.objects.all()
+    return [
+        _picker_entry(pk, full_name, name)
+        for pk, full_name, name in rows.order_by("path").values_list("pk", "full_name", "name")
+    ]
+
+
+@lru_cache(maxsize=20_000)
+def _picker_entry(pk: int, full_name: str, name: str) -> PickerEntry:
+    return picker_entry(pk, full_name, name)
+
+
+def picker_labels(field: str, ids: list[int]) -> list[tuple[int, str]]:
+    """The full names of the categories, areas or departments a workspace field (``category``, ``area``,
+    ``lead_department``, ``assisting_departments``) holds, in the order given."""
+    model = {"category": Category, "area": Area}.get(field, Department)
+    names = dict(model.objects.filter(pk__in=ids).values_list("pk", "full_name"))
+    return [(pk, names[pk]) for pk in ids if pk in names]

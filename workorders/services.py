@@ -808,6 +808,34 @@ def workorder_dispatch(
 
 
 @transaction.atomic
+def workorder_correct_and_dispatch(
+    *,
+    order: WorkOrder,
+    by: User,
+    values: dict[str, Any],
+    dispatch: bool,
+    lead_department: Department | None = None,
+    assisting_departments: Sequence[Department] | None = None,
+    note: str = "",
+    based_on: int | None = None,
+) -> WorkOrder:
+    """The order workspace's one write: the operator's corrections (only the fields that differ from the order are
+    recorded as changed and confirmed) and, when ``dispatch``, the dispatch, both or neither."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(_("These fields cannot be edited: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    order = _locked(order, based_on)
+    changed = {name: value for name, value in values.items() if getattr(order, name) != value}
+    if changed:
+        order = _update(order, by=by, values=changed)
+    if not dispatch:
+        return order
+    return workorder_dispatch(
+        order=order, by=by, lead_department=lead_department, assisting_departments=assisting_departments, note=note
+    )
+
+
+@transaction.atomic
 def assignment_sign(
     *, order: WorkOrder, by: User, at: datetime | None = None, based_on: int | None = None
 ) -> WorkOrder:

@@ -3,6 +3,8 @@ or redirect; the state machine and every rule live in services and lifecycle."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -14,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -49,11 +51,13 @@ from workorders.forms import (
     ReplyForm,
     ReturnForm,
     SuggestionsForm,
+    WorkspaceForm,
     rebase,
 )
 from workorders.lifecycle import RULES
 from workorders.models import Assignment, OrderClaim, WorkOrder
 from workorders.paging import CappedPaginator
+from workorders.transcript import transcript_lines
 
 ORDERS_PER_PAGE = 50
 DESK_ROWS = 100  # rows shown per desk section; the count above each section covers all of them
@@ -543,6 +547,8 @@ def _order_page(
             initial = {"lead_department": suggested_lead, "assisting_departments": assisting}
         initial["version"] = order.version
         action_forms[slug] = ORDER_ACTIONS[slug].form_class(initial=initial, action=slug, user=user)
+    if "edit" in offered:  # the order workspace: the fields corrected in place, and the dispatch when offered
+        action_forms["workspace"] = _workspace_form(order, user, suggested_lead=suggested_lead)
     for slug, form in (bound or {}).items():
         if slug in action_forms:
             action_forms[slug] = form
@@ -564,6 +570,9 @@ def _order_page(
         card = selectors.caller_card(order, user)
         for other in card.open_orders:
             other.attachable = permissions.may_attach_as_reminder(user, order, other)
+    triage_rows = selectors.triage_rows(order)
+    shown = selectors.shown_personal_data(order, user)
+    triage = order.triage_record
     context = {
         **_claim_context(order, claim, user, watched=takes),
         "caller": card,
@@ -578,20 +587,134 @@ def _order_page(
         # Template lookups cannot spell "request-extension": the forms are keyed with underscores there.
         "action_forms": {slug.replace("-", "_"): form for slug, form in action_forms.items()},
         "assignments": assignments,
-        "shown": selectors.shown_personal_data(order, user),
-        "triage_rows": selectors.triage_rows(order),
+        "shown": shown,
+        "triage_rows": triage_rows,
+        "ai_fields": {row.field: row for row in triage_rows},
         "field_sources": selectors.field_sources(order),
         "knowledge_query": order.title,  # the link before the panel loads; the panel asks knowledge itself
         "merged": list(selectors.merged_orders(order)),
         "events": list(order.events.all()),
         "extension": extension,  # the facts of the extension request a manager decides
+        # the call turn by turn (a message line by line), as the user may see it, places and risk words marked
+        "transcript": transcript_lines(
+            shown["appeal"], places=[*triage.places, order.address], risk_words=triage.safety.triggers
+        ),
     }
+    if "workspace" in action_forms:
+        context["picked"] = _workspace_picked(action_forms["workspace"])
     return render(request, "workorders/order_detail.html", {**context, **(extra or {})}, status=status)
 
 
 @login_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _order_page(request, pk)
+
+
+def _workspace_form(order: WorkOrder, user: User, *, suggested_lead: Any) -> WorkspaceForm:
+    lead, assisting = (
+        (suggested_lead, dispatch_catalogue.suggested_departments(order)[1]) if suggested_lead else (None, [])
+    )
+    initial = {name: getattr(order, name) for name in WorkspaceForm.ORDER_FIELDS}
+    initial.update(
+        category=order.category_id,
+        area=order.area_id,
+        lead_department=lead.pk if lead else None,
+        assisting_departments=[d.pk for d in assisting],
+        intent=WorkspaceForm.DISPATCH,
+        version=order.version,
+    )
+    return WorkspaceForm(initial=initial, action="workspace", user=user)
+
+
+def _workspace_picked(form: WorkspaceForm) -> dict[str, list[tuple[int, str]]]:
+    """What the workspace's pickers hold now (the order's values, or what the operator sent back): ids and names."""
+    picked = {}
+    for name in ("category", "area", "lead_department", "assisting_departments"):
+        if form.is_bound:
+            raw = form.data.getlist(name) if hasattr(form.data, "getlist") else [form.data.get(name)]
+        else:
+            value = form.initial.get(name)
+            raw = value if isinstance(value, list) else [value]
+        ids = [int(v) for v in raw if str(v or "").isdigit()]
+        picked[name] = selectors.picker_labels(name, ids)
+    return picked
+
+
+@require_POST
+@login_required
+def order_workspace(request: HttpRequest, pk: int) -> HttpResponse:
+    """The order workspace's form: the operator's corrections, saved, or saved and dispatched in one step (then on
+    to the next order of the queue)."""
+    user = request.user
+    dispatching = request.POST.get("intent", WorkspaceForm.DISPATCH) == WorkspaceForm.DISPATCH
+    permissions.require(
+        permissions.may_take(user, Action.EDIT) and (not dispatching or permissions.may_take(user, Action.DISPATCH)),
+        _("Your role may not edit orders."),
+    )
+    order = get_object_or_404(permissions.orders_visible_to(user), pk=pk)
+    form = WorkspaceForm(request.POST, action="workspace", user=user)
+    if form.is_valid():
+        data = form.cleaned_data
+        dispatch = data["intent"] == WorkspaceForm.DISPATCH
+        done = _run_service(
+            request,
+            order,
+            form,
+            lambda: services.workorder_correct_and_dispatch(
+                order=order,
+                by=user,
+                values=form.order_values(),
+                dispatch=dispatch,
+                lead_department=data["lead_department"],
+                assisting_departments=list(data["assisting_departments"]),
+                note=data["note"],
+                based_on=data["version"],
+            ),
+            _("The order was dispatched.") if dispatch else _("The order was saved."),
+            _after_dispatch if dispatch else None,
+        )
+        if done is not None:
+            return done
+    return _order_page(
+        request, order.pk, bound={"workspace": form}, status=409 if getattr(form, "stale", False) else 400
+    )
+
+
+@login_required
+def picker_options(request: HttpRequest, kind: str) -> HttpResponse:
+    """Every category, area or active department with its pinyin keys, for the workspace's type-ahead pickers
+    (``static/js/pickers.js`` matches in the browser, so typing costs no request). Cached by the browser and
+    revalidated by its ETag."""
+    entries = selectors.picker_entries(kind)
+    if entries is None:
+        raise Http404
+    body = json.dumps({"kind": kind, "entries": [entry.to_json() for entry in entries]}, ensure_ascii=False)
+    etag = f'"{hashlib.sha256(body.encode()).hexdigest()[:32]}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+def order_dispatch_suggestion(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dispatch catalogue's lead and assisting departments for the order with the category and area the operator
+    picked (``?category=&area=`` ids), for the workspace to follow a corrected category."""
+    order = get_object_or_404(permissions.orders_visible_to(request.user), pk=pk)
+    form = WorkspaceForm(request.GET, action="workspace", user=request.user)
+    form.is_valid()  # only the two pickers are read; each one invalid or missing keeps the order's own
+    order.category = form.cleaned_data.get("category") or order.category
+    order.area = form.cleaned_data.get("area") or order.area
+    lead, assisting = dispatch_catalogue.suggested_departments(order)
+    return JsonResponse(
+        {
+            "lead": {"id": lead.pk, "label": lead.full_name or lead.name} if lead else None,
+            "assisting": [{"id": d.pk, "label": d.full_name or d.name} for d in assisting],
+        }
+    )
 
 
 @require_POST

@@ -49,9 +49,9 @@ def test_two_operators_take_different_orders_and_dispatch_both(
     assert "你正在处理此工单" in second.inner_text("#claim-state")
 
     # both dispatch on the catalogue's suggestion; neither write is refused, and each goes on to an order nobody holds
-    first.click("#action-dispatch button[type=submit]")
+    first.click("#ws-dispatch")
     first.wait_for_load_state("networkidle")
-    second.click("#action-dispatch button[type=submit]")
+    second.click("#ws-dispatch")
     second.wait_for_load_state("networkidle")
     assert "工单已派发" in first.inner_text(".messages") and "工单已派发" in second.inner_text(".messages")
     assert {WorkOrder.objects.get(pk=gas.pk).status, WorkOrder.objects.get(pk=lamp.pk).status} == {"dispatched"}

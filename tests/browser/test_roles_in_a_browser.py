@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import City, Personas
 
@@ -80,12 +81,13 @@ def test_a_call_goes_from_the_operator_to_the_department_and_back(
     operator.wait_for_load_state("networkidle")
     assert "待派单" in operator.inner_text(".head-badges")
     order_url = operator.url
-    operator.click("a:has-text('编辑')")
-    operator.select_option("select[name=category]", str(city.street_lights.pk))
-    operator.click("main button[type=submit]")
-    operator.wait_for_load_state("networkidle")
-    assert operator.locator("select[name=lead_department]").input_value() == str(city.district.pk)  # the catalogue
-    operator.click("#action-dispatch button[type=submit]")
+    operator.click("#ws-category-input")  # the category is corrected in place with the type-ahead picker
+    operator.keyboard.type("csggss")  # the initials of 城市公共设施
+    expect(operator.locator("#ws-category-list li").first).to_contain_text("城市公共设施")
+    operator.keyboard.press("Enter")
+    lead = operator.locator("#workspace-form input[name=lead_department]")
+    expect(lead).to_have_value(str(city.district.pk))  # the catalogue follows the corrected category
+    operator.click("#ws-dispatch")
     operator.wait_for_load_state("networkidle")
     assert operator.url.endswith("/desk/")  # nothing else waits: back at the queue, told it went out
     assert "工单已派发" in operator.inner_text(".messages")
@@ -144,20 +146,20 @@ def test_two_operators_on_one_order_the_second_sees_what_changed_before_anything
     order = make_order(appeal="车里锁了一个小孩，家长不在，天很热", category=city.construction)
     first = session(browser, live_server, "operator")
     first.goto(f"{live_server.url}/orders/{order.pk}/")
-    first.fill("#action-dispatch textarea[name=note]", "紧急，请立即处置")
+    first.fill("#workspace-form input[name=note]", "紧急，请立即处置")
 
     # Meanwhile a colleague corrects the order.
     services.workorder_update(order=order, by=personas.admin, title="车内锁童", based_on=order.version)
 
-    first.click("#action-dispatch button[type=submit]")
+    first.click("#ws-dispatch")
     first.wait_for_load_state("networkidle")
-    warning = first.inner_text("#action-dispatch")
+    warning = first.inner_text("#workspace-form .errorlist")
     assert "工单已被修改" in warning and "标题" in warning
-    assert first.locator("#action-dispatch textarea[name=note]").input_value() == "紧急，请立即处置"
+    assert first.locator("#workspace-form input[name=note]").input_value() == "紧急，请立即处置"
     order.refresh_from_db()
     assert order.status == "draft"
 
-    first.click("#action-dispatch button[type=submit]")  # having seen the change, the operator sends it again
+    first.click("#ws-dispatch")  # having seen the change, the operator sends it again
     first.wait_for_load_state("networkidle")
     assert "工单已派发" in first.inner_text(".messages")
     first.goto(f"{live_server.url}/orders/{order.pk}/")
