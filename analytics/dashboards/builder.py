@@ -13,9 +13,10 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from accounts.models import User
 from analytics import figures
@@ -73,6 +74,7 @@ class Tile:
     change: str = ""
     tone: str = ""  # "good", "bad" or "" — how the change reads for the city
     note: str = ""
+    detail: str = ""  # a line under the value: whose figure it is (a department's name)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class Rate:
     key: str  # response, resolution, satisfaction
     label: str
     attribute: str  # the RateCounts property
-    denominator: str  # the drill-down kind of its denominator
+    denominator: str  # the drill-down kind of its denominator, also the RateCounts count it divides by
 
 
 def rate_definitions() -> list[Rate]:
@@ -89,6 +91,46 @@ def rate_definitions() -> list[Rate]:
         Rate("resolution", _("Resolution rate"), "resolution_rate", "callbacks"),
         Rate("satisfaction", _("Satisfaction rate"), "satisfaction_rate", "callbacks"),
     ]
+
+
+def league_minimum(rate: Rate) -> int:
+    """The fewest cases in the period (the rate's denominator: assignments due to be signed, or callbacks) for a
+    department to be ranked by ``rate``: one satisfied callback is not a "100 %" to put on top of the table."""
+    return settings.DASHBOARDS["LEAGUE_MIN_SIGN_DUE" if rate.key == "response" else "LEAGUE_MIN_CALLBACKS"]
+
+
+def _cases(rate: Rate, count: int) -> str:
+    if rate.key == "response":
+        return ngettext("%(count)s assignment due to be signed", "%(count)s assignments due to be signed", count) % {
+            "count": count
+        }
+    return ngettext("%(count)s callback", "%(count)s callbacks", count) % {"count": count}
+
+
+@dataclass(frozen=True)
+class LeagueRow:
+    """One line of the department league table: a department (with its sub-departments, or ``exact``: its own
+    work only) and its counts in the period and the one before."""
+
+    department: Department
+    exact: bool
+    now: RateCounts
+    before: RateCounts
+    returns: int
+
+    def ranked(self, rate: Rate) -> bool:
+        return getattr(self.now, rate.attribute) is not None and self.cases(rate) >= league_minimum(rate)
+
+    def cases(self, rate: Rate) -> int:
+        return getattr(self.now, rate.denominator)
+
+
+@dataclass(frozen=True)
+class League:
+    """What the page says about the ranking: the minimum, and the departments left unranked with their count."""
+
+    rule: str
+    unranked: str
 
 
 @dataclass
@@ -447,9 +489,12 @@ class DashboardBuilder:
             Cell(returns, drill("returned")),
         ]
 
-    def rates(self) -> Section:
+    @cached_property
+    def league_rows(self) -> list[LeagueRow]:
+        """The departments of the league table, in no particular order: each unit of the scope with any count,
+        and on a department's page its own work (without the sub-departments) when it has any."""
         f, p = self.filters, self.previous
-        rows: list[tuple[Department, bool, RateCounts, RateCounts, int]] = []
+        rows: list[LeagueRow] = []
         if self.units:
             current = rollup_reads.rates_by_department(f, self.units)
             before = rollup_reads.rates_by_department(p, self.units)
@@ -459,22 +504,67 @@ class DashboardBuilder:
                 own_before = rollup_reads.own_rates(p, self.scope)
                 own_returns = rollup_reads.own_returns(f, self.scope)
                 if _has_counts(own) or _has_counts(own_before) or own_returns:
-                    rows.append((self.scope, True, own, own_before, own_returns))
+                    rows.append(LeagueRow(self.scope, True, own, own_before, own_returns))
             for unit in self.units:
                 now_counts, before_counts = current.get(unit.pk, RateCounts()), before.get(unit.pk, RateCounts())
                 unit_returns = sum(returns.get(unit.pk, {}).values())
                 if _has_counts(now_counts) or _has_counts(before_counts) or unit_returns:
-                    rows.append((unit, False, now_counts, before_counts, unit_returns))
-        total_returns = sum(count for _reason, count in self.returns_by_reason)
+                    rows.append(LeagueRow(unit, False, now_counts, before_counts, unit_returns))
         if not self.units and self.scope is not None:
-            rows.append((self.scope, False, self.rate_totals, self.rate_totals_before, total_returns))
-        rate = next(r for r in rate_definitions() if r.key == self.rank_by)
+            total_returns = sum(count for _reason, count in self.returns_by_reason)
+            rows.append(LeagueRow(self.scope, False, self.rate_totals, self.rate_totals_before, total_returns))
+        return rows
 
-        def rank_key(row: tuple[Department, bool, RateCounts, RateCounts, int]) -> tuple[Any, ...]:
-            value = getattr(row[2], rate.attribute)
-            return (value is None, -(value or 0), row[0].path, not row[1])
+    @cached_property
+    def ranking_rate(self) -> Rate:
+        return next(rate for rate in rate_definitions() if rate.key == self.rank_by)
 
-        rows.sort(key=rank_key)
+    def ranked_rows(self, rate: Rate) -> list[LeagueRow]:
+        """The league table's rows in their order: the departments with enough cases best first, then the
+        others (unranked) with the most cases first."""
+
+        def rank_key(row: LeagueRow) -> tuple[Any, ...]:
+            if row.ranked(rate):
+                return (0, -getattr(row.now, rate.attribute), row.department.path, not row.exact)
+            return (1, -row.cases(rate), row.department.path, not row.exact)
+
+        return sorted(self.league_rows, key=rank_key)
+
+    def league(self) -> League:
+        rate = self.ranking_rate
+        minimum = league_minimum(rate)
+        if rate.key == "response":
+            rule = ngettext(
+                "Ranked only with at least %(count)s assignment due to be signed in the period.",
+                "Ranked only with at least %(count)s assignments due to be signed in the period.",
+                minimum,
+            )
+        else:
+            rule = ngettext(
+                "Ranked only with at least %(count)s callback in the period.",
+                "Ranked only with at least %(count)s callbacks in the period.",
+                minimum,
+            )
+        unranked = [
+            _("%(name)s (%(cases)s)") % {"name": self._league_name(row), "cases": _cases(rate, row.cases(rate))}
+            for row in self.ranked_rows(rate)
+            if not row.ranked(rate)
+        ]
+        listed = pgettext("between the names of a list", ", ").join(unranked)
+        return League(
+            rule=rule % {"count": minimum},
+            unranked=_("Not ranked: %(departments)s.") % {"departments": listed} if unranked else "",
+        )
+
+    @staticmethod
+    def _league_name(row: LeagueRow) -> str:
+        return _("%(name)s (own)") % {"name": row.department.name} if row.exact else row.department.name
+
+    def rates(self) -> Section:
+        f = self.filters
+        total_returns = sum(count for _reason, count in self.returns_by_reason)
+        rate = self.ranking_rate
+        rows = self.ranked_rows(rate)
         columns = [
             Column(_("Rank"), COUNT, "rank"),
             Column(_("Department"), key="department"),
@@ -496,19 +586,20 @@ class DashboardBuilder:
         table = Table("rates", _("Department league table"), columns)
         labels, values, links = [], [], []
         rank = 0
-        for department, exact, now_counts, before_counts, returns in rows:
-            ranked = getattr(now_counts, rate.attribute) is not None
+        for row in rows:
+            department, exact = row.department, row.exact
+            ranked = row.ranked(rate)
             rank += ranked
-            name = _("%(name)s (own)") % {"name": department.name} if exact else department.name
+            name = self._league_name(row)
             link = None if exact or department == self.scope else self.links.dashboard(department)
             table.add(
                 Cell(rank if ranked else None),
                 Cell(name, link or ""),
-                *self._rate_cells(department, now_counts, before_counts, returns, exact=exact),
+                *self._rate_cells(department, row.now, row.before, row.returns, exact=exact),
             )
             if ranked:
                 labels.append(name)
-                values.append(percent(*self._fraction(now_counts, rate)))
+                values.append(percent(*self._fraction(row.now, rate)))
                 links.append(self.links.drill(rate.denominator, f.first, f.last, department=department, exact=exact))
         if self.units:
             table.footer = [
@@ -520,6 +611,9 @@ class DashboardBuilder:
             "Ranked by %(rate)s. Each department includes its sub-departments. The rates are not cut by channel, "
             "category or district: those filters do not apply to them."
         ) % {"rate": rate.label}
+        table.note += " " + _(
+            "A department with fewer than %(count)s in the period is not ranked (—) and comes after the ranked ones."
+        ) % {"count": _cases(rate, league_minimum(rate))}
         trend = rollup_reads.rates_over_time(f)
         by_bucket = dict(trend)
         x = [start.isoformat() for start, _first, _last in self.buckets]
@@ -587,9 +681,14 @@ class DashboardBuilder:
         table.note = _("Live: as of this page's time. The period does not apply; the other filters do.")
         return Section(self._finish(table), {})
 
+    @cached_property
+    def overdue_by_unit(self) -> list[tuple[int, int]]:
+        """(department id, overdue orders) of the scope's units, the most overdue first."""
+        return live.overdue_by_department(self.user, self.filters, self.units, self.now)
+
     def overdue(self) -> Section:
         units = {unit.pk: unit for unit in self.units}
-        found = live.overdue_by_department(self.user, self.filters, self.units, self.now)
+        found = self.overdue_by_unit
         table = Table(
             "overdue",
             _("Overdue orders by department"),
@@ -768,7 +867,72 @@ class DashboardBuilder:
         """One table as its download holds it (order lists in full, up to ORDER_ROWS_EXPORTED)."""
         return self.section(key, export=True).table
 
+    def action_tiles(self) -> list[Tile]:
+        """Where action is needed, shown first: overdue orders (those under supervision and those nobody signed
+        in time among them), orders due soon, the department with the most overdue orders and the one whose
+        citizens are least satisfied (among those with enough callbacks to be ranked)."""
+        f = self.filters
+        counts = self.deadline_counts
+        tiles = [
+            Tile(
+                "overdue",
+                _("Overdue now"),
+                f"{counts['overdue']:,}",
+                self.links.open_orders(overdue="true"),
+                tone="bad" if counts["overdue"] else "",
+            ),
+            Tile(
+                "supervised",
+                _("Overdue under supervision (督办)"),
+                f"{counts['supervised']:,}",
+                self.links.open_orders(overdue="true", supervised="true"),
+                tone="bad" if counts["supervised"] else "",
+            ),
+            Tile(
+                "sign_overdue",
+                _("Overdue, never signed"),
+                f"{counts['sign_overdue']:,}",
+                self.links.open_orders(overdue="true", status=Status.DISPATCHED),
+                tone="bad" if counts["sign_overdue"] else "",
+            ),
+            Tile(
+                "due_soon",
+                _("Due within %(hours)s hours") % {"hours": live.due_soon_hours()},
+                f"{counts['due_soon']:,}",
+                self.links.drill("due_soon", f.first, f.last),
+            ),
+        ]
+        if self.overdue_by_unit:
+            department_id, count = self.overdue_by_unit[0]
+            unit = next(unit for unit in self.units if unit.pk == department_id)
+            tiles.append(
+                Tile(
+                    "most_overdue",
+                    _("Department with the most overdue orders"),
+                    f"{count:,}",
+                    self.links.open_orders(overdue="true", department=unit.pk),
+                    tone="bad",
+                    detail=unit.name,
+                )
+            )
+        satisfaction = next(rate for rate in rate_definitions() if rate.key == "satisfaction")
+        ranked = [row for row in self.league_rows if not row.exact and row.ranked(satisfaction)]
+        if self.units and ranked:
+            worst = min(ranked, key=lambda row: (row.now.satisfaction_rate, row.department.path))
+            tiles.append(
+                Tile(
+                    "least_satisfied",
+                    _("Lowest satisfaction rate"),
+                    f"{100 * worst.now.satisfaction_rate:.1f}%",
+                    self.links.drill("callbacks", f.first, f.last, department=worst.department),
+                    detail=worst.department.name,
+                    note=_cases(satisfaction, worst.now.callbacks),
+                )
+            )
+        return tiles
+
     def tiles(self) -> list[Tile]:
+        """The headline figures of the period: volume, the three rates and returns, with their changes."""
         f = self.filters
         tiles = []
         if self.centre:
@@ -787,24 +951,6 @@ class DashboardBuilder:
                 self.links.orders(f.first, f.last),
                 change=f"{100 * growth:+.1f}%" if growth is not None else "",
                 note=_("against the previous period"),
-            )
-        )
-        counts = self.deadline_counts
-        tiles.append(
-            Tile(
-                "overdue",
-                _("Overdue now"),
-                f"{counts['overdue']:,}",
-                self.links.open_orders(overdue="true"),
-                tone="bad" if counts["overdue"] else "",
-            )
-        )
-        tiles.append(
-            Tile(
-                "due_soon",
-                _("Due within %(hours)s hours") % {"hours": live.due_soon_hours()},
-                f"{counts['due_soon']:,}",
-                self.links.drill("due_soon", f.first, f.last),
             )
         )
         for rate in rate_definitions():
@@ -835,7 +981,9 @@ class DashboardBuilder:
             charts.update(section.figures)
         charts["_empty"] = _("Nothing to draw in this period.")  # what dashboard.js writes for an empty chart
         return {
+            "action_tiles": self.action_tiles(),
             "tiles": self.tiles(),
+            "league": self.league(),
             "tables": tables,
             "figures": charts,
             "split": self.split,

@@ -32,15 +32,15 @@ def hotspots_visible_to(user: User, *, include_archived: bool = False) -> QueryS
     return hotspots.filter(Exists(mine))
 
 
-def hotspot_panel(user: User, *, limit: int = 5) -> dict[str, Any]:
-    """What the dashboard shows of hotspots: open alerts of emerging ones and the hottest hotspots."""
+def hotspot_panel(user: User, *, limit: int = 5, alerts: int = 3) -> dict[str, Any]:
+    """What the dashboard shows of hotspots: the newest open alerts of emerging ones (at the top of the page, so
+    few) with how many are open, and the hottest hotspots."""
     visible = hotspots_visible_to(user)
+    open_alerts = HotspotAlert.objects.filter(acknowledged_at__isnull=True, hotspot__in=visible)
+    newest = list(open_alerts.select_related("hotspot").order_by("-created_at")[:alerts])
     return {
-        "alerts": list(
-            HotspotAlert.objects.filter(acknowledged_at__isnull=True, hotspot__in=visible)
-            .select_related("hotspot")
-            .order_by("-created_at")[:limit]
-        ),
+        "alerts": newest,
+        "alert_count": open_alerts.count() if len(newest) == alerts else len(newest),
         "hotspots": list(visible.select_related("area", "category").order_by("-heat")[:limit]),
     }
 

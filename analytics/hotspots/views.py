@@ -16,6 +16,8 @@ from analytics.hotspots.services import hotspot_alert_acknowledge
 from analytics.models import HotspotAlert
 from workorders import permissions
 
+HOTSPOT_LIST_ALERTS = 50  # open alerts listed above the hotspots
+
 
 def _reader(request: HttpRequest) -> None:
     permissions.require(permissions.may_view_dashboards(request.user), _("Hotspots are for the hotline's staff."))
@@ -28,7 +30,9 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("emerging"):
         hotspots = hotspots.filter(is_emerging=True)
     page = Paginator(hotspots.order_by("-heat", "-last_seen"), 50).get_page(request.GET.get("page"))
-    return render(request, "analytics/hotspot_list.html", {"page": page, **selectors.hotspot_panel(request.user)})
+    # every open alert (the dashboard shows the newest few and links here for the rest)
+    panel = selectors.hotspot_panel(request.user, alerts=HOTSPOT_LIST_ALERTS)
+    return render(request, "analytics/hotspot_list.html", {"page": page, **panel})
 
 
 @login_required

@@ -426,6 +426,15 @@ LIVE_CALLS = {
     "THREADS": env_int("LIVE_CALL_THREADS", 2, minimum=1),
 }
 
+# The dashboards' department league tables (docs/dashboards.md): a department is ranked by a rate only when the
+# rate's denominator in the period reaches this minimum (callbacks for the resolution and satisfaction rates,
+# assignments due to be signed for the response rate); one satisfied callback is not "100 % satisfied". The others
+# are listed after the ranked ones, unranked, with their count.
+DASHBOARDS = {
+    "LEAGUE_MIN_CALLBACKS": env_int("DASHBOARD_LEAGUE_MIN_CALLBACKS", 5, minimum=1),
+    "LEAGUE_MIN_SIGN_DUE": env_int("DASHBOARD_LEAGUE_MIN_SIGN_DUE", 5, minimum=1),
+}
+
 # The LLM: any OpenAI-compatible chat-completions endpoint (vLLM, Ollama, llama.cpp server, a hosted Qwen or
 # DeepSeek). Unset LLM_BASE_URL: no LLM, the classical pipeline alone.
 LLM = {

@@ -1,13 +1,18 @@
 // Draws the dashboard's charts from the figures the server put in the page (json_script "dashboard-figures")
-// with the plotly.js served from our own static files. Clicking a point opens the list of the orders behind
-// it: each point carries that address in its customdata. Without JavaScript the tables beside the charts
-// hold the same figures, with the same links.
+// with the plotly.js served from our own static files, in Chinese (static/js/plotly-zh-cn.js). Clicking a point
+// opens the list of the orders behind it: each point carries that address in its customdata. Without JavaScript
+// the tables beside the charts hold the same figures, with the same links.
 (function () {
   "use strict";
 
   function figures(root) {
     var source = root.querySelector("#dashboard-figures") || document.getElementById("dashboard-figures");
     return source ? JSON.parse(source.textContent) : {};
+  }
+
+  // In Chinese and without the cloud-share buttons (static/js/plotly-zh-cn.js, loaded before this file).
+  function chartConfig(own) {
+    return window.HotlineCharts ? window.HotlineCharts.config(own) : own;
   }
 
   function draw(root) {
@@ -23,7 +28,7 @@
       }
       element.textContent = "";
       element.classList.add("chart-drawn");
-      window.Plotly.newPlot(element, figure.data, figure.layout, figure.config).then(function () {
+      window.Plotly.newPlot(element, figure.data, figure.layout, chartConfig(figure.config)).then(function () {
         element.on("plotly_click", function (event) {
           var point = event.points && event.points[0];
           if (point && point.customdata) window.location.assign(point.customdata);

@@ -3,6 +3,7 @@ dashboard, and that every number leads to exactly the rows it counts."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.dashboards.rollups import rollups_refresh
+from analytics.models import Hotspot, HotspotAlert
 from tests.analytics.dashboards.conftest import History, moment
 from tests.analytics.dashboards.pages import drill_rows, number, order_list_numbers, query, read
 from tests.conftest import City, Personas
@@ -87,6 +89,110 @@ def test_the_league_table_shows_each_departments_rates(
     total = rates.total()
     assert (number(total["sign_due"].text), number(total["signed_on_time"].text)) == (8, 2)
     assert number(total["callbacks"].text) == 3
+
+
+def league_bars(page: object) -> list[str]:
+    """The departments drawn in the league chart, top first."""
+    figures = json.loads(page.text.split('id="dashboard-figures" type="application/json">', 1)[1].split("</script>")[0])
+    return figures["league"]["data"][0]["y"]
+
+
+def test_a_department_with_too_few_callbacks_is_not_ranked_and_the_page_says_so(
+    client: Client, personas: Personas, city: City, refreshed: History
+) -> None:
+    page = read(centre(login(client, personas.manager), rank="satisfaction"))
+
+    rates = page.tables["rates"]
+    # Housing has one callback (satisfied: "100 %"), environment two: neither reaches the default five.
+    assert rates.row(city.housing.name)["rank"].text == "—"
+    assert rates.row(city.environment.name)["rank"].text == "—"
+    assert rates.row(city.housing.name)["satisfaction_rate"].text == "100.0%"  # the figures are still shown
+    said = page.text.split('id="league-minimum"', 1)[1].split("</p>", 1)[0]
+    assert "至少 5 次回访才排名" in said
+    assert f"{city.environment.name}（2 次回访）" in said and f"{city.housing.name}（1 次回访）" in said
+    assert league_bars(page) == []
+
+
+def test_the_league_ranks_only_departments_with_the_minimum_of_callbacks(
+    client: Client, personas: Personas, city: City, refreshed: History, settings: object
+) -> None:
+    settings.DASHBOARDS = {**settings.DASHBOARDS, "LEAGUE_MIN_CALLBACKS": 2}
+    page = read(centre(login(client, personas.manager), rank="satisfaction"))
+
+    rates = page.tables["rates"]
+    # Environment: one of two callbacks satisfied (50 %), ranked first; housing's single satisfied callback
+    # ("100 %") is not ranked above it: it comes after, unranked.
+    assert rates.row(city.environment.name)["rank"].text == "1"
+    assert rates.row(city.housing.name)["rank"].text == "—"
+    names = [row[1].text for row in rates.rows]
+    assert names.index(city.environment.name) < names.index(city.housing.name)
+    assert league_bars(page) == [city.environment.name]
+    said = page.text.split('id="league-minimum"', 1)[1].split("</p>", 1)[0]
+    assert "至少 2 次回访才排名" in said and f"{city.housing.name}（1 次回访）" in said
+    assert city.environment.name not in said
+
+
+def test_the_response_rate_league_counts_assignments_due_to_be_signed(
+    client: Client, personas: Personas, city: City, refreshed: History, settings: object
+) -> None:
+    settings.DASHBOARDS = {**settings.DASHBOARDS, "LEAGUE_MIN_SIGN_DUE": 3}
+    page = read(centre(login(client, personas.manager), rank="response"))
+
+    rates = page.tables["rates"]
+    # Housing and environment each had three assignments due to be signed (one signed in time); the district two.
+    assert {rates.row(city.housing.name)["rank"].text, rates.row(city.environment.name)["rank"].text} == {"1", "2"}
+    assert rates.row(city.district.name)["rank"].text == "—"
+    said = page.text.split('id="league-minimum"', 1)[1].split("</p>", 1)[0]
+    assert "至少 3 件应签收派单才排名" in said and f"{city.district.name}（2 件应签收派单）" in said
+
+
+def test_what_needs_action_comes_first_with_the_department_most_overdue(
+    client: Client, personas: Personas, city: City, refreshed: History
+) -> None:
+    page = read(centre(login(client, personas.manager)))
+
+    assert page.tiles["overdue"][0] == "3"
+    assert page.tiles["supervised"][0] == "0"
+    assert page.tiles["sign_overdue"][0] == "3"  # none of the three was ever signed
+    most = page.tiles["most_overdue"]
+    assert most[0] == "2"
+    assert sorted(order_list_numbers(client, most[1])) == sorted([refreshed.old.number, refreshed.automatic.number])
+    tile = page.text.split('id="tile-most_overdue"', 1)[1].split("</a>", 1)[0]
+    assert city.housing.name in tile
+    assert "least_satisfied" not in page.tiles  # no department has the callbacks to be ranked
+    # the tiles saying where action is needed come before the headline figures and every chart
+    text = page.text
+    assert text.index('id="where-action-is-needed"') < text.index('id="tile-orders"') < text.index("data-figure=")
+
+
+def test_the_least_satisfied_department_is_named_once_it_has_enough_callbacks(
+    client: Client, personas: Personas, city: City, refreshed: History, settings: object
+) -> None:
+    settings.DASHBOARDS = {**settings.DASHBOARDS, "LEAGUE_MIN_CALLBACKS": 1}
+    page = read(centre(login(client, personas.manager)))
+
+    assert page.tiles["least_satisfied"][0] == "50.0%"
+    tile = page.text.split('id="tile-least_satisfied"', 1)[1].split("</a>", 1)[0]
+    assert city.environment.name in tile
+
+
+def test_emerging_hotspot_alerts_are_at_the_top_of_the_dashboard(
+    client: Client, personas: Personas, city: City, refreshed: History
+) -> None:
+    now = timezone.now()
+    for number_of_reports in (5, 6, 7, 8):
+        hotspot = Hotspot.objects.create(
+            label=f"噪音 {number_of_reports}", first_seen=now, last_seen=now, order_count=number_of_reports
+        )
+        HotspotAlert.objects.create(hotspot=hotspot, message=f"新发热点：噪音 {number_of_reports} 件")
+    page = read(centre(login(client, personas.manager)))
+
+    alerts = page.text.split('id="alerts"', 1)[1].split("</section>", 1)[0]
+    assert "噪音 8 件" in alerts and "噪音 6 件" in alerts and "噪音 5 件" not in alerts  # the newest three …
+    assert "全部 4 条提醒" in alerts and reverse("hotspot-list") in alerts  # … and the way to all of them
+    assert page.text.index('id="alerts"') < page.text.index('id="dashboard-filters"')
+    listed = client.get(reverse("hotspot-list")).content.decode()
+    assert all(f"噪音 {n} 件" in listed for n in (5, 6, 7, 8))
 
 
 def test_the_rate_definitions_are_written_on_the_page(client: Client, personas: Personas, refreshed: History) -> None:
