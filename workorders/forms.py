@@ -11,6 +11,7 @@ from workorders import selectors
 from workorders.choices import ReturnReason, Satisfaction
 from workorders.models import Area, Category, Department, WorkOrder
 from workorders.services import EDITABLE_FIELDS, MAX_EXTENSION_DAYS
+from workorders.transcript import masked_as_codes
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):
@@ -255,7 +256,8 @@ class WorkspaceForm(ActionForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        return {name: one_kind_of_newline(value) for name, value in cleaned.items()}
+        # masked values are shown in words (〔姓名〕) and stored as codes ([NAME])
+        return {name: masked_as_codes(one_kind_of_newline(value)) for name, value in cleaned.items()}
 
     def order_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.ORDER_FIELDS if name in self.cleaned_data}

@@ -84,4 +84,33 @@ def _segments(text: str, terms: dict[str, str]) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
-__all__ = ["AGENT", "CALLER", "MASKED", "PLACE", "RISK", "Segment", "TranscriptLine", "transcript_lines"]
+def masked_in_words(text: str) -> str:
+    """Text with each masked value's code ([MOBILE]) replaced by what it was in words (〔手机号〕)."""
+    if not text or "[" not in text:
+        return text
+    return _PLACEHOLDER.sub(lambda m: f"〔{MASKED_LABELS[PiiKind[m.group(1)]]}〕", text)
+
+
+_IN_WORDS = re.compile("〔(" + "|".join(re.escape(str(label)) for label in MASKED_LABELS.values()) + ")〕")
+
+
+def masked_as_codes(text: str) -> str:
+    """The inverse of ``masked_in_words``, for a field shown in words and sent back: what is stored keeps codes."""
+    if not isinstance(text, str) or "〔" not in text:
+        return text
+    codes = {str(label): f"[{kind.name}]" for kind, label in MASKED_LABELS.items()}
+    return _IN_WORDS.sub(lambda m: codes[m.group(1)], text)
+
+
+__all__ = [
+    "AGENT",
+    "CALLER",
+    "MASKED",
+    "PLACE",
+    "RISK",
+    "Segment",
+    "TranscriptLine",
+    "masked_as_codes",
+    "masked_in_words",
+    "transcript_lines",
+]

@@ -57,7 +57,7 @@ from workorders.forms import (
 from workorders.lifecycle import RULES
 from workorders.models import Assignment, OrderClaim, WorkOrder
 from workorders.paging import CappedPaginator
-from workorders.transcript import transcript_lines
+from workorders.transcript import masked_in_words, transcript_lines
 
 ORDERS_PER_PAGE = 50
 DESK_ROWS = 100  # rows shown per desk section; the count above each section covers all of them
@@ -615,6 +615,7 @@ def _workspace_form(order: WorkOrder, user: User, *, suggested_lead: Any) -> Wor
         (suggested_lead, dispatch_catalogue.suggested_departments(order)[1]) if suggested_lead else (None, [])
     )
     initial = {name: getattr(order, name) for name in WorkspaceForm.ORDER_FIELDS}
+    initial.update({name: masked_in_words(initial[name]) for name in ("title", "summary", "address")})
     initial.update(
         category=order.category_id,
         area=order.area_id,

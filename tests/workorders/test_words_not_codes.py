@@ -99,3 +99,22 @@ def test_the_admin_index_links_the_api_documentation_and_lists_the_hotlines_data
     assert 'href="/admin/"' in docs  # the way back
     apps = re.findall(r'<caption>\s*<a href="/admin/(\w+)/"', index)
     assert apps[0] == "workorders" and apps.index("workorders") < apps.index("django_celery_beat")
+
+
+def test_masked_values_read_as_words_in_titles_and_summaries_not_as_codes(city: City, personas: Personas) -> None:
+    from django.urls import reverse
+
+    from tests.factories import make_order
+    from tests.workorders.conftest import signed_in
+
+    order = make_order(title="投诉[NAME]占道经营", category=city.construction)
+    order.summary = "市民来电（[MOBILE]）反映[NAME]占道经营。"
+    order.save()
+    for user in (personas.operator, personas.manager):
+        detail = signed_in(user).get(reverse("order-detail", args=[order.pk])).content.decode()
+        listing = signed_in(user).get(reverse("order-list")).content.decode()
+        for page in (detail, listing):
+            assert "[NAME]" not in page and "[MOBILE]" not in page
+        assert "投诉〔姓名〕占道经营" in listing
+    detail = signed_in(personas.manager).get(reverse("order-detail", args=[order.pk])).content.decode()
+    assert "〔手机号〕" in detail

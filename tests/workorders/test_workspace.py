@@ -238,3 +238,18 @@ def test_the_self_harm_alert_stays_above_the_workspace(city: City, personas: Per
     services.workorder_apply_triage(order=order, fields={}, record=record)
     page = signed_in(personas.operator).get(reverse("order-detail", args=[order.pk])).content.decode()
     assert page.index('id="risk"') < page.index('id="workspace"')
+
+
+def test_a_masked_value_shown_in_words_in_a_field_is_stored_as_it_was(city: City, personas: Personas) -> None:
+    order = make_order(title="投诉[NAME]占道经营", category=city.construction)
+    client = signed_in(personas.operator)
+    assert 'value="投诉〔姓名〕占道经营"' in client.get(reverse("order-detail", args=[order.pk])).content.decode()
+
+    client.post(
+        reverse("order-workspace", args=[order.pk]),
+        workspace_data(order, title="投诉〔姓名〕占道经营", urgency="urgent", intent="save"),
+    )
+
+    order.refresh_from_db()
+    assert order.title == "投诉[NAME]占道经营"
+    assert list(WorkOrderEvent.objects.get(order=order, action=Action.EDIT).changes) == ["urgency"]

@@ -17,6 +17,7 @@ from accounts.models import Role
 from workorders.choices import CITIZEN_REMINDER, OPEN_STATUSES, DeadlineStage, ReturnReason, Satisfaction, Status
 from workorders.lifecycle import SYSTEM
 from workorders.models import WorkOrder
+from workorders.transcript import masked_in_words
 
 register = template.Library()
 
@@ -222,3 +223,9 @@ def countdown_formats() -> dict[str, str]:
         "hours_minutes": _("%(hours)d h %(minutes)d min"),
         "minutes": _("%(minutes)d min"),
     }
+
+
+@register.filter
+def in_words(text: str) -> str:
+    """A masked title, summary or appeal with each masked value in words (〔姓名〕), not its code ([NAME])."""
+    return masked_in_words(text) if isinstance(text, str) else text
