@@ -1,4 +1,5 @@
-"""Serve the site with waitress; without a broker, also run the periodic tasks in-process."""
+"""Serve the site with waitress; without a broker, also run the periodic tasks in-process. The static files are
+collected first when they changed (core.staticfiles)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,15 @@ class Command(BaseCommand):
         from waitress import serve
 
         from config.scheduler import InProcessScheduler
-        from config.wsgi import application
+        from core.staticfiles import collect_static_if_stale
         from knowledge.index import warm_at_start
 
         warm_at_start()  # the saved knowledge index loaded now (or built in the background), not in a request
+        # hashed, compressed static files (core.staticfiles), collected again when any changed; before the
+        # application loads, so that WhiteNoise finds them
+        if collect_static_if_stale():
+            self.stdout.write(f"Static files collected into {settings.STATIC_ROOT} (hashed names, gzip copies).")
+        from config.wsgi import application
 
         if settings.CELERY_TASK_ALWAYS_EAGER:
             InProcessScheduler().start()
