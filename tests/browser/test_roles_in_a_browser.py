@@ -179,4 +179,5 @@ def test_the_dashboards_charts_and_api_docs_draw_under_the_content_security_poli
         assert "script-src 'self'" in response.headers.get("content-security-policy", ""), address
     manager.goto(f"{live_server.url}/dashboard/")
     manager.wait_for_load_state("networkidle")
-    assert manager.locator("script[src*='plotly']").count() == 1  # the charts' library loaded from our files
+    assert manager.locator("script[src*='plotly.min']").count() == 1  # the charts' library loaded from our files
+    assert manager.locator("script[src*='plotly-zh-cn']").count() == 1  # … and its Chinese (static/js)
