@@ -1,5 +1,6 @@
-"""The dispatch desk at scale: the queue page, its 10-second htmx refresh, "next order" and an order page with the
-caller card, on the bench databases (100k and 1M orders).
+"""The dispatch desk and the department inbox at scale: the queue page, its 10-second htmx refresh, "next order"
+and an order page with the caller card; the officer's inbox, its refresh and its "next order"; on the bench
+databases (100k and 1M orders).
 
     .venv/bin/python -m bench.bench_desk [DATABASE_URL ...] [--repeats 20] [--backlogs 0,200,5000]
 
@@ -8,14 +9,16 @@ hotline_bench1m on 127.0.0.1), each measured in its own process after ``migrate`
 generate_orders leaves only the last hour's calls awaiting dispatch (a handful), so each run adds a backlog of
 ``--backlogs`` orders awaiting dispatch (copies of closed orders: their texts and triage, 1 % emergencies, 5 %
 urgent, 5 % priority callers, received over the last hours; the table analysed then, as autovacuum would) inside a
-transaction that is rolled back at the end: the database is left as it was.
+transaction that is rolled back at the end: the database is left as it was. The same run adds as many orders to the
+inbox of the demo officer's department (the housing bureau, ~190 open assignments in the 100k database): a third
+awaiting sign, the rest in hand, one in 20 of those with an extension request awaiting a decision.
 
 Each address is requested with Django's test Client (middleware, view, queries, templates; no network), logged in
 as the demo operator (personal data shown) and the demo manager (masked): one warm-up request, then ``--repeats``
-timed ones; p50 and p95 in ms, the number of queries and the time in SQL (from one more request with the queries
+timed ones (and as the demo officer for the inbox); p50 and p95 in ms, the number of queries and the time in SQL (from one more request with the queries
 captured). "next" is a POST that claims the next order nobody holds (each repeat claims another one).
 
-Target (issue 16): the queue's server time < 150 ms at 100k orders (and at 1M). Results are merged into
+Target (issue 16): the queue's and the inbox's server time < 150 ms at 100k orders (and at 1M). Results are merged into
 bench/results/desk.json by database name and backlog."""
 
 from __future__ import annotations
@@ -73,6 +76,61 @@ def add_backlog(count: int) -> int:
     return len(copies)
 
 
+def add_inbox_backlog(count: int, department: Any) -> int:
+    """``count`` orders in ``department``'s inbox, copied from closed orders: a third awaiting sign, the rest in
+    hand (one in 20 of those with an extension request awaiting a decision), dispatched over the last days."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from workorders.models import Assignment, ExtensionRequest, WorkOrder
+
+    if count <= 0:
+        return 0
+    now = timezone.now()
+    sources = list(WorkOrder.objects.filter(status="closed").order_by("pk")[:count])
+    copies = []
+    for i, order in enumerate(sources):
+        order.pk = order.id = None
+        order.number = f"BENCHINBOX{i:07d}"
+        order.status = "dispatched" if i % 3 == 0 else "signed"
+        order.version = 1
+        order.lead_department = department
+        order.source_submission = order.merged_into = order.opened_at = order.opened_by = None
+        order.dispatched_at = now - timedelta(minutes=30 + 13 * i)
+        order.created_at = order.dispatched_at - timedelta(minutes=5)
+        order.sign_due_at = order.dispatched_at + timedelta(hours=2)
+        order.contact_due_at = order.dispatched_at + timedelta(hours=24)
+        order.resolve_due_at = order.dispatched_at + timedelta(days=7)
+        order.replied_at = order.closed_at = None
+        copies.append(order)
+    WorkOrder.objects.bulk_create(copies, batch_size=1000)
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                order=order,
+                department=department,
+                role="lead",
+                status="pending" if order.status == "dispatched" else "signed",
+                assigned_at=order.dispatched_at,
+                signed_at=None if order.status == "dispatched" else order.dispatched_at + timedelta(minutes=40),
+            )
+            for order in copies
+        ],
+        batch_size=1000,
+    )
+    ExtensionRequest.objects.bulk_create(
+        [
+            ExtensionRequest(order=order, department=department, working_days=3, reason="bench", requested_at=now)
+            for i, order in enumerate(copies)
+            if order.status == "signed" and i % 20 == 1
+        ]
+    )
+    with connection.cursor() as cursor:
+        for table in ("workorders_workorder", "workorders_assignment", "workorders_extensionrequest"):
+            cursor.execute(f"ANALYZE {table}")
+    return len(copies)
+
+
 def timed(client: Any, method: str, address: str, repeats: int, headers: dict[str, str]) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -97,6 +155,12 @@ def timed(client: Any, method: str, address: str, repeats: int, headers: dict[st
     }
 
 
+def inbox_size(officer: Any) -> int:
+    from workorders import selectors
+
+    return selectors.officer_inbox(officer).count()
+
+
 def measure_one(url: str, repeats: int, backlogs: list[int]) -> dict[str, Any]:
     from bench.generate_orders import setup_django
 
@@ -114,12 +178,17 @@ def measure_one(url: str, repeats: int, backlogs: list[int]) -> dict[str, Any]:
     orders = orders_in_database()
     operator = User.objects.filter(role=Role.OPERATOR).order_by("pk").first()
     manager = User.objects.filter(role=Role.MANAGER).order_by("pk").first()
+    officer = User.objects.filter(role=Role.OFFICER, username="officer").first() or (
+        User.objects.filter(role=Role.OFFICER, department__isnull=False).order_by("pk").first()
+    )
     runs: dict[str, Any] = {}
     for backlog in backlogs:
         results: dict[str, Any] = {}
         try:
             with transaction.atomic():
                 added = add_backlog(backlog)
+                add_inbox_backlog(backlog, officer.department)
+                inbox_rows = inbox_size(officer)
                 waiting = WorkOrder.objects.filter(status="draft").count()
                 # the newest order awaiting dispatch: a copy of a closed order, so its caller card finds that one
                 draft = WorkOrder.objects.filter(status="draft").order_by("-created_at").first()
@@ -142,14 +211,28 @@ def measure_one(url: str, repeats: int, backlogs: list[int]) -> dict[str, Any]:
                         key = f"{persona} {name}"
                         results[key] = timed(client, method, address, repeats, headers)
                         print(backlog, key, results[key], flush=True)
+                client = Client()
+                client.force_login(officer)
+                for name, method, address, headers in [
+                    ("inbox page", "GET", "/inbox/", {}),
+                    ("inbox refresh", "GET", "/inbox/", htmx),
+                    ("inbox refresh, filtered", "GET", "/inbox/?q=%E8%B7%AF", htmx),  # 路
+                    ("next order from the inbox (claim)", "POST", "/inbox/next/", {}),
+                ]:
+                    key = f"officer {name}"
+                    results[key] = timed(client, method, address, repeats, headers)
+                    print(backlog, key, results[key], flush=True)
                 raise _Rollback
         except _Rollback:
             pass
         queue = [r["p95_ms"] for k, r in results.items() if "queue" in k and "p95_ms" in r]
+        inbox = [r["p95_ms"] for k, r in results.items() if "inbox" in k and "p95_ms" in r]
         runs[f"backlog_{backlog}"] = {
             "orders_added": added,
             "awaiting_dispatch": waiting,
             "worst_queue_p95_ms": max(queue) if queue else None,
+            "officer_inbox_rows": inbox_rows,
+            "worst_inbox_p95_ms": max(inbox) if inbox else None,
             "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
             "requests": results,
         }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -116,24 +116,80 @@ def officer_assignment(*, order: WorkOrder, user: User) -> Assignment | None:
 
 
 def officer_inbox(user: User, *, text: str = "") -> QuerySet[Assignment]:
-    """Assignments of the officer's department subtree that still need work or a callback, soonest due first, with
-    who holds each order (``order.claim``) and the working days of an extension the assignment's department asked
-    for that awaits a manager's decision (``pending_extension_days``, None without one). ``text`` narrows it to an
-    order number or words of the title."""
-    pending = ExtensionRequest.objects.filter(
-        order_id=OuterRef("order_id"), department_id=OuterRef("department_id"), status=ExtensionStatus.PENDING
-    )
-    assignments = (
-        permissions.officer_assignments(user, ACTIVE_ASSIGNMENT_STATUSES)
-        .filter(order__status__in=[*OPEN_STATUSES, Status.REPLIED])
-        .annotate(pending_extension_days=Subquery(pending.values("working_days")[:1]))
-        .select_related("order", "order__category", "order__area", "department", "order__claim__user")
-        .order_by("order__resolve_due_at", "order_id")
+    """Assignments of the officer's department subtree that still need work or a callback, soonest due first, as
+    an inbox row shows them (``inbox_rows``). ``text`` narrows it to an order number or words of the title."""
+    return inbox_rows(_inbox_assignments(user, text)).order_by("order__resolve_due_at", "order_id")
+
+
+def _inbox_assignments(user: User, text: str) -> QuerySet[Assignment]:
+    assignments = permissions.officer_assignments(user, ACTIVE_ASSIGNMENT_STATUSES).filter(
+        order__status__in=[*OPEN_STATUSES, Status.REPLIED]
     )
     text = text.strip()
     if text:
         assignments = assignments.filter(Q(order__number__icontains=text) | Q(order__title__icontains=text))
     return assignments
+
+
+def inbox_rows(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Assignments with what an inbox row shows: the order with its category, area and who holds it
+    (``order.claim``), and the working days of an extension the assignment's department asked for that awaits a
+    manager's decision (``pending_extension_days``, None without one)."""
+    pending = ExtensionRequest.objects.filter(
+        order_id=OuterRef("order_id"), department_id=OuterRef("department_id"), status=ExtensionStatus.PENDING
+    )
+    return (
+        assignments.annotate(pending_extension_days=Subquery(pending.values("working_days")[:1]))
+        .select_related("order", "order__category", "order__area", "department", "order__claim__user")
+        .defer(*_NOT_IN_INBOX_ROWS)
+    )
+
+
+# What an inbox row does not show, left unread (the personal data among them is encrypted: not decrypted either).
+_NOT_IN_INBOX_ROWS = (
+    *(f"order__{name}" for name in ("address", "caller_name", "caller_phone", "summary", "triage", "masked_text")),
+    "order__confirmed_fields",
+    "reply",
+    "return_note",
+)
+
+
+@dataclass(frozen=True)
+class InboxSection:
+    """One section of the inbox: its first rows (soonest due first) and how many it holds in all."""
+
+    rows: list[Assignment]
+    count: int
+
+
+_NO_DEADLINE = datetime(1970, 1, 1, tzinfo=UTC)  # in a sort key after the flag that puts rows without a deadline last
+
+
+def officer_inbox_sections(user: User, *, text: str = "", rows: int, replied_rows: int) -> dict[str, InboxSection]:
+    """The officer's inbox by what comes next (``officer_inbox``): ``to_sign`` by sign deadline, ``handling`` by
+    resolve deadline (their first ``rows``) and ``replied``, awaiting the callback (the first ``replied_rows``),
+    each with its count. Two queries however many the department holds: the deadlines of every assignment in the
+    inbox (sorted here: with a LIMIT the planner walked the whole resolve-deadline index for the few replied ones),
+    then the rows shown, by id."""
+    sections = {
+        "to_sign": (AssignmentStatus.PENDING, rows),
+        "handling": (AssignmentStatus.SIGNED, rows),
+        "replied": (AssignmentStatus.REPLIED, replied_rows),
+    }
+    due: dict[str, list[tuple[tuple[bool, datetime, int], int]]] = {status: [] for status, _limit in sections.values()}
+    entries = _inbox_assignments(user, text).values_list(
+        "pk", "status", "order__sign_due_at", "order__resolve_due_at", "order_id"
+    )
+    for pk, status, sign_due, resolve_due, order_id in entries:
+        deadline = sign_due if status == AssignmentStatus.PENDING else resolve_due
+        due[status].append(((deadline is None, deadline or _NO_DEADLINE, order_id), pk))
+    chosen = {name: [pk for _key, pk in sorted(due[status])[:limit]] for name, (status, limit) in sections.items()}
+    wanted = [pk for pks in chosen.values() for pk in pks]
+    fetched = {row.pk: row for row in inbox_rows(Assignment.objects.filter(pk__in=wanted))} if wanted else {}
+    return {
+        name: InboxSection([fetched[pk] for pk in pks if pk in fetched], len(due[status]))
+        for (name, pks), (status, _limit) in zip(chosen.items(), sections.values(), strict=True)
+    }
 
 
 def inbox_next_candidates(user: User, now: datetime) -> QuerySet[WorkOrder]:

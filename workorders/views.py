@@ -63,6 +63,10 @@ ORDERS_PER_PAGE = 50
 DESK_ROWS = 100  # rows shown per desk section; the count above each section covers all of them
 DESK_SECTION_ROWS = 20  # rows of the desk's other sections; the order list has them all, by status
 DESK_QUEUE_PER_PAGE = 50  # the queue awaiting dispatch is paged: every order in it is reachable
+# Rows of the inbox's sections to sign and in hand, and of those awaiting the callback: the counts cover all of them,
+# the filter and "next order" reach every one, and the page stays quick however many the department holds.
+INBOX_SECTION_ROWS = 50
+INBOX_REPLIED_ROWS = 20
 NOT_FOR_YOUR_ROLE = gettext_lazy("This page is not available to your role.")
 
 
@@ -188,18 +192,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     each (认领); an htmx request (the refresh every 10 s) gets the sections only."""
     permissions.require(permissions.may_use_inbox(request.user), NOT_FOR_YOUR_ROLE)
     text = request.GET.get("q", "")[:100]
-    to_sign: list[Assignment] = []
-    handling: list[Assignment] = []
-    replied: list[Assignment] = []
-    for assignment in selectors.officer_inbox(request.user, text=text):
-        if assignment.status == AssignmentStatus.PENDING:
-            to_sign.append(assignment)
-        elif assignment.status == AssignmentStatus.SIGNED:
-            handling.append(assignment)
-        else:
-            replied.append(assignment)
-    # The selector sorts by resolve deadline; what is to be signed is due by its sign deadline.
-    to_sign.sort(key=lambda a: (a.order.sign_due_at is None, a.order.sign_due_at or timezone.now()))
+    sections = selectors.officer_inbox_sections(
+        request.user, text=text, rows=INBOX_SECTION_ROWS, replied_rows=INBOX_REPLIED_ROWS
+    )
+    to_sign, handling, replied = (sections[name].rows for name in ("to_sign", "handling", "replied"))
     # the assignments come with their orders: recorded as seen (an officer sees personal data)
     disclosure.shown_rows(
         [*to_sign, *handling, *replied], request.user, masked=not permissions.sees_personal_data(request.user)
@@ -207,7 +203,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     for assignment in [*to_sign, *handling]:
         assignment.holder = selectors.claim_holder(assignment.order, now)
-    context = {"now": now, "to_sign": to_sign, "handling": handling, "replied": replied, "inbox_text": text}
+    context = {
+        "now": now,
+        "to_sign": to_sign,
+        "handling": handling,
+        "replied": replied,
+        "counts": {name: section.count for name, section in sections.items()},
+        "inbox_text": text,
+    }
     partial = request.htmx and not request.htmx.history_restore_request
     response = render(request, "workorders/_inbox_body.html" if partial else "workorders/inbox.html", context)
     patch_vary_headers(response, ("HX-Request",))

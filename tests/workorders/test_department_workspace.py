@@ -193,3 +193,21 @@ def test_the_inbox_reads_a_fixed_number_of_queries_however_many_rows(
     with django_assert_max_num_queries(12):
         page = officer.get(reverse("inbox")).content.decode()
     assert all(order.number in page for order in orders) and page.count("延期待审批") == 3
+
+
+def test_a_long_inbox_shows_the_soonest_due_first_with_the_counts_of_all(
+    city: City, personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workorders import views
+
+    monkeypatch.setattr(views, "INBOX_SECTION_ROWS", 2)
+    orders = [dispatched(f"路灯不亮 {i}", city, personas) for i in range(3)]
+    now = timezone.now()
+    for minutes, order in zip((50, 10, 30), orders, strict=True):
+        WorkOrder.objects.filter(pk=order.pk).update(sign_due_at=now + timedelta(minutes=minutes))
+
+    page = section(signed_in(personas.officer_a).get(reverse("inbox")).content.decode(), "to-sign")
+    assert orders[1].number in page and orders[2].number in page and orders[0].number not in page
+    assert page.index(orders[1].number) < page.index(orders[2].number)
+    assert '<span class="count">3</span>' in page and "仅显示最紧急的前 2 条，共 3 条" in page
+    assert "/orders/?status=dispatched" in page
