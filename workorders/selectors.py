@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Length
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Length, RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -162,33 +175,44 @@ class InboxSection:
     count: int
 
 
-_NO_DEADLINE = datetime(1970, 1, 1, tzinfo=UTC)  # in a sort key after the flag that puts rows without a deadline last
-
-
 def officer_inbox_sections(user: User, *, text: str = "", rows: int, replied_rows: int) -> dict[str, InboxSection]:
     """The officer's inbox by what comes next (``officer_inbox``): ``to_sign`` by sign deadline, ``handling`` by
     resolve deadline (their first ``rows``) and ``replied``, awaiting the callback (the first ``replied_rows``),
-    each with its count. Two queries however many the department holds: the deadlines of every assignment in the
-    inbox (sorted here: with a LIMIT the planner walked the whole resolve-deadline index for the few replied ones),
-    then the rows shown, by id."""
+    each with its count. Two queries however many the department holds: each section's first rows and counts,
+    numbered in SQL by a window over the inbox (a LIMIT per section had the planner walk the whole resolve-deadline
+    index for the few replied ones), then those rows, by id."""
     sections = {
-        "to_sign": (AssignmentStatus.PENDING, rows),
-        "handling": (AssignmentStatus.SIGNED, rows),
-        "replied": (AssignmentStatus.REPLIED, replied_rows),
+        "to_sign": AssignmentStatus.PENDING,
+        "handling": AssignmentStatus.SIGNED,
+        "replied": AssignmentStatus.REPLIED,
     }
-    due: dict[str, list[tuple[tuple[bool, datetime, int], int]]] = {status: [] for status, _limit in sections.values()}
-    entries = _inbox_assignments(user, text).values_list(
-        "pk", "status", "order__sign_due_at", "order__resolve_due_at", "order_id"
+    deadline = Case(
+        When(status=AssignmentStatus.PENDING, then=F("order__sign_due_at")), default=F("order__resolve_due_at")
     )
-    for pk, status, sign_due, resolve_due, order_id in entries:
-        deadline = sign_due if status == AssignmentStatus.PENDING else resolve_due
-        due[status].append(((deadline is None, deadline or _NO_DEADLINE, order_id), pk))
-    chosen = {name: [pk for _key, pk in sorted(due[status])[:limit]] for name, (status, limit) in sections.items()}
-    wanted = [pk for pks in chosen.values() for pk in pks]
+    ranked = (
+        _inbox_assignments(user, text)
+        .annotate(
+            place=Window(
+                RowNumber(), partition_by=F("status"), order_by=[deadline.asc(nulls_last=True), F("order_id").asc()]
+            ),
+            in_section=Window(Count("pk"), partition_by=F("status")),
+        )
+        .filter(place__lte=Case(When(status=AssignmentStatus.REPLIED, then=Value(replied_rows)), default=Value(rows)))
+        .order_by()
+        .values_list("pk", "status", "place", "in_section")
+    )
+    shown: dict[str, list[tuple[int, int]]] = {status: [] for status in sections.values()}
+    counts: dict[str, int] = {}
+    for pk, status, place, in_section in ranked:
+        shown[status].append((place, pk))
+        counts[status] = in_section
+    wanted = [pk for entries in shown.values() for _place, pk in entries]
     fetched = {row.pk: row for row in inbox_rows(Assignment.objects.filter(pk__in=wanted))} if wanted else {}
     return {
-        name: InboxSection([fetched[pk] for pk in pks if pk in fetched], len(due[status]))
-        for (name, pks), (status, _limit) in zip(chosen.items(), sections.values(), strict=True)
+        name: InboxSection(
+            [fetched[pk] for _place, pk in sorted(shown[status]) if pk in fetched], counts.get(status, 0)
+        )
+        for name, status in sections.items()
     }
 
 
