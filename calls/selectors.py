@@ -34,10 +34,29 @@ def live_calls_visible_to(user: User) -> QuerySet[LiveCall]:
     )
 
 
-def change_marks(call_pk: int) -> tuple[int, int | None] | None:
-    """The call's revision and its order's version, in one indexed read: what a screen polling the live view
-    compares with what it has (None: no such call)."""
-    return LiveCall.objects.filter(pk=call_pk).values_list("revision", "order__version").first()
+@dataclass(frozen=True)
+class ChangeMarks:
+    revision: int
+    order_version: int | None
+    settled: bool  # ended and analysed by the intake: the order is as it will stay
+
+    def unchanged_for(self, *, since: int, version: str) -> bool:
+        """Whether a screen that has seen revision ``since`` and order version ``version`` has nothing new."""
+        return not self.settled and since == self.revision and version == str(self.order_version)
+
+
+def change_marks(call_pk: int) -> ChangeMarks | None:
+    """The call's revision, its order's version and whether it has settled, in one indexed read: what a screen
+    polling the live view compares with what it has (None: no such call)."""
+    row = (
+        LiveCall.objects.filter(pk=call_pk)
+        .values_list("revision", "order__version", "status", "order__source_submission__status")
+        .first()
+    )
+    if row is None:
+        return None
+    revision, version, status, submission = row
+    return ChangeMarks(revision, version, status != "open" and submission == SubmissionStatus.TRIAGED)
 
 
 def live_call_of_order(order: WorkOrder) -> LiveCall | None:

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, OperationalError, close_old_connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -262,6 +262,7 @@ def queue_live_analysis(call_pk: int) -> None:
     publish(lambda: analyse_live_call.delay(call_pk), what=f"analysis of live call {call_pk}")
 
 
+LOCKED_RETRIES = 5
 _lock = threading.Lock()
 _background: dict[str, Any] = {"pool": None, "futures": set()}
 
@@ -281,12 +282,20 @@ def _forget(future: Future[None]) -> None:
 
 
 def _run_in_thread(call_pk: int) -> None:
-    try:
-        live_call_analyse(call_pk=call_pk)
-    except Exception:  # the analysis stays due: the next turn or the sweep queues it again
-        logger.exception("analysis of live call %s failed", call_pk)
-    finally:
-        close_old_connections()
+    for attempt in range(LOCKED_RETRIES + 1):
+        try:
+            live_call_analyse(call_pk=call_pk)
+            return
+        except OperationalError as exc:  # SQLite's lock, held by a web thread a moment: the run is idempotent
+            if attempt == LOCKED_RETRIES or "locked" not in str(exc):
+                logger.exception("analysis of live call %s failed", call_pk)
+                return
+            time.sleep(0.05 * 2**attempt)
+        except Exception:  # the analysis stays due: the next turn or the sweep queues it again
+            logger.exception("analysis of live call %s failed", call_pk)
+            return
+        finally:
+            close_old_connections()
 
 
 def wait_for_live_analyses(timeout: float = 30.0) -> bool:

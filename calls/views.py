@@ -51,7 +51,7 @@ def live_call_state(request: HttpRequest, pk: int) -> JsonResponse:
     marks = selectors.change_marks(pk)
     if marks is None:
         return JsonResponse({"detail": _("No such call.")}, status=404)
-    if since and marks[0] == since and request.GET.get("version", "") == str(marks[1]):
+    if since and marks.unchanged_for(since=since, version=request.GET.get("version", "")):
         return JsonResponse({"revision": since, "unchanged": True})
     call = get_object_or_404(selectors.live_calls_visible_to(request.user), pk=pk)
     return JsonResponse(selectors.live_state(call, since=since).to_json())

@@ -33,20 +33,39 @@
   // --- the page's inputs: follow the analysis until the operator types in them ---------------------------
   document.addEventListener("input", function (event) {
     var target = event.target;
-    if (target && target.name && outsidePanel(target)) target.setAttribute("data-live-typed", "1");
+    if (!target || !outsidePanel(target)) return;
+    var picker = target.closest(".picker");
+    if (picker) picker.setAttribute("data-live-typed", "1");
+    else if (target.name) target.setAttribute("data-live-typed", "1");
   }, true);
+
+  function syncPicker(picker, field) {
+    // a single type-ahead picker (static/js/pickers.js): a hidden input holds the id, a text box shows its name
+    var hidden = picker.querySelector('input[type="hidden"][name="' + field.name + '"]');
+    var box = picker.querySelector("input.picker-input");
+    if (!hidden || !box || picker.getAttribute("data-live-typed") || box === document.activeElement) return;
+    hidden.value = field.value === null || field.value === undefined ? "" : String(field.value);
+    box.value = field.shown || "";
+    box.setAttribute("data-label", field.shown || "");
+  }
 
   function syncPageInputs(fields) {
     fields.forEach(function (field) {
       if (field.by_operator) return;
+      document.querySelectorAll('.picker[data-name="' + field.name + '"]:not([data-multiple])').forEach(function (picker) {
+        if (outsidePanel(picker)) syncPicker(picker, field);
+      });
       document.querySelectorAll('form [name="' + field.name + '"]').forEach(function (input) {
-        if (!outsidePanel(input) || input.getAttribute("data-live-typed") || input === document.activeElement) return;
+        if (!outsidePanel(input) || input.closest(".picker")) return;
+        if (input.getAttribute("data-live-typed") || input === document.activeElement) return;
         var value = field.value === null || field.value === undefined ? "" : String(field.value);
         if (input.tagName === "SELECT") {
           if (Array.prototype.some.call(input.options, function (o) { return o.value === value; })) input.value = value;
         } else if (input.tagName === "TEXTAREA" || (input.type || "text") === "text") {
           input.value = value;
           input.defaultValue = value;
+        } else if (input.type === "radio") {
+          input.checked = input.value === value;
         }
       });
     });
@@ -162,7 +181,10 @@
       fetch(knowledgeUrl, { credentials: "same-origin", headers: { "HX-Request": "true" } })
         .then(function (response) { return response.ok ? response.text() : ""; })
         .then(function (html) {
-          if (html) document.getElementById("live-knowledge").innerHTML = html;
+          // the page's own knowledge panel follows the call when it has one, else the panel's box
+          var pageBox = document.getElementById("knowledge");
+          var box = pageBox && outsidePanel(pageBox) ? pageBox : document.getElementById("live-knowledge");
+          if (html && box) box.innerHTML = html;
         })
         .catch(function () {});
     }, first ? 0 : 3000);
@@ -170,9 +192,8 @@
 
   // --- the loop -------------------------------------------------------------------------------------------
   function typing() {
-    var active = document.activeElement;
-    var tag = active && active.tagName;
-    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || !!document.querySelector("[data-live-typed]");
+    // something the operator typed on the page and has not saved yet: a reload would lose it
+    return !!document.querySelector("[data-live-typed]");
   }
 
   function finished(state) {
@@ -206,16 +227,42 @@
     if (state.status !== "open" && state.analysed) finished(state);
   }
 
-  function poll() {
-    if (done) return;
-    fetch(stateUrl + "?since=" + revision + "&version=" + encodeURIComponent(version), {
+  function fetchState() {
+    return fetch(stateUrl + "?since=" + revision + "&version=" + encodeURIComponent(version), {
       credentials: "same-origin",
       headers: { Accept: "application/json" },
-    })
-      .then(function (response) {
-        if (!response.ok) throw new Error(String(response.status));
-        return response.json();
-      })
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    });
+  }
+
+  // A form of the page sent while the call goes on (a correction saved, the dispatch): first brought up to what
+  // the analysis has just written, so it is not refused as based on an older version of the order and carries no
+  // value the analysis has replaced since the last poll.
+  var refreshedForm = null;
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !outsidePanel(form) || done || !form.querySelector('input[name="version"]')) return;
+    if (refreshedForm === form) {
+      refreshedForm = null;
+      return;
+    }
+    event.preventDefault();
+    var submitter = event.submitter || null;
+    fetchState()
+      .then(apply)
+      .catch(function () {})
+      .then(function () {
+        refreshedForm = form;
+        if (submitter) form.requestSubmit(submitter);
+        else form.requestSubmit();
+      });
+  }, true);
+
+  function poll() {
+    if (done) return;
+    fetchState()
       .then(function (state) {
         failures = 0;
         if (note.textContent === text("offline")) note.textContent = "";
