@@ -9,6 +9,9 @@ with danger words, or a level-1 category for the regular calls), ordered by a ha
 go to ``tune`` and three to ``held_out``, the first of each group to ``held_out`` (so a kind with two calls has
 one in each part). Calls that name their split themselves keep it: ``final`` (part3.jsonl) is a third part,
 written later by another writer, used once to report the final figures after the methods were frozen.
+``final2`` (part4.jsonl) is a second final part written after every other part had been used for tuning; it is
+sealed: ``calls()`` without a split and the benches' default runs (which go over ``SPLITS``) leave it out, and only
+``calls("final2")`` reads it, once, to report methods frozen before it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from triage.normalise import Turn, turns_from_json
 
 FOLDER = Path(__file__).resolve().parent / "data" / "calls"
 SPLITS = ("tune", "held_out", "final")
+SEALED_SPLITS = ("final2",)  # read only when asked for by name, never in a default run
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,10 @@ def all_calls() -> tuple[Call, ...]:
 
 
 def calls(split: str | None = None) -> list[Call]:
-    """The calls of one part (``tune``, ``held_out`` or ``final``), or all of them."""
-    if split is not None and split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}")
-    return [call for call in all_calls() if split is None or call.split == split]
+    """The calls of one part (``tune``, ``held_out``, ``final`` or the sealed ``final2``), or all of them but the
+    sealed parts."""
+    if split is not None and split not in (*SPLITS, *SEALED_SPLITS):
+        raise ValueError(f"split must be one of {(*SPLITS, *SEALED_SPLITS)}")
+    if split is None:
+        return [call for call in all_calls() if call.split not in SEALED_SPLITS]
+    return [call for call in all_calls() if call.split == split]
