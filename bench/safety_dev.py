@@ -8,8 +8,11 @@ and for all into parts the detector is tuned on and a part it is only measured o
 ``safety_dev.tsv`` is split by a hash of a case's text alone (two in five to ``dev_test``, the rest to
 ``dev_tune``), so adding cases never moves one from a part to the other. ``safety_dev_tune2.tsv``, written later
 (longer calls, more self-harm said indirectly, more calm calls), is tuning material only: every case of it is
-in ``dev_tune2``, none is ever hashed into ``dev_test``. ``safety_dev_check.tsv``, written last, is ``dev_check``:
-measured only, like ``dev_test``, never tuned on.
+in ``dev_tune2``, none is ever hashed into ``dev_test``. ``safety_dev_check.tsv`` is ``dev_check``: measured only
+in the detector's third round. In its fourth round ``dev_test`` and ``dev_check`` became tuning material too (their
+failures were read and tuned on, with the call corpus's parts 1-3), ``safety_dev_tune3.tsv`` (``dev_tune3``) was
+written for the misses of those parts, by kind, and ``safety_dev_check2.tsv`` (``dev_check2``) was written before
+any rule changed and measured blind before it was tuned on.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ FOLDER = Path(__file__).resolve().parent / "data"
 FILE = FOLDER / "safety_dev.tsv"
 TUNE2_FILE = FOLDER / "safety_dev_tune2.tsv"
 CHECK_FILE = FOLDER / "safety_dev_check.tsv"
-PARTS = ("dev_tune", "dev_test", "dev_tune2", "dev_check")
-TUNING_PARTS = ("dev_tune", "dev_tune2")
+TUNE3_FILE = FOLDER / "safety_dev_tune3.tsv"
+CHECK2_FILE = FOLDER / "safety_dev_check2.tsv"
+PARTS = ("dev_tune", "dev_test", "dev_tune2", "dev_check", "dev_tune3", "dev_check2")
+# the parts the rules are tuned on and the learned model trained on (all, since the fourth round)
+TUNING_PARTS = PARTS
 CALM = "calm"
 HELLO = "坐席：您好，12345热线，请讲。"
 
@@ -75,6 +81,8 @@ def all_cases() -> tuple[SafetyCase, ...]:
     found = [_case(*row) for row in _read(FILE)]
     found += [_case(*row, part="dev_tune2") for row in _read(TUNE2_FILE)]
     found += [_case(*row, part="dev_check") for row in _read(CHECK_FILE)]
+    found += [_case(*row, part="dev_tune3") for row in _read(TUNE3_FILE)]
+    found += [_case(*row, part="dev_check2") for row in _read(CHECK2_FILE)]
     ids = [case.id for case in found]
     if len(set(ids)) != len(ids):
         raise ValueError("a case is written twice in the safety development set")
@@ -82,7 +90,7 @@ def all_cases() -> tuple[SafetyCase, ...]:
 
 
 def cases(part: str | None = None) -> list[SafetyCase]:
-    """The cases of one part (``dev_tune``, ``dev_test``, ``dev_tune2`` or ``dev_check``), or all of them."""
+    """The cases of one part (one of ``PARTS``), or all of them."""
     if part is not None and part not in PARTS:
         raise ValueError(f"unknown part {part!r}: one of {PARTS}")
     return [case for case in all_cases() if part is None or case.part == part]

@@ -1,10 +1,12 @@
 """Train the safety detector's learned second opinion (triage/safety_model.py) and write
 triage/data/safety_model.json.gz.
 
-Training data: the tuning parts of the safety development set (``dev_tune`` of bench/data/safety_dev.tsv and
-``dev_tune2``, bench/data/safety_dev_tune2.tsv) and the tuning part of the call corpus (``calls("tune")``), each
-read as the pipeline reads it: prepared, the caller's words and the operator's read-backs, masked. Never
-``dev_test``, ``held_out`` or ``final``.
+Training data, each text read as the pipeline reads it (prepared, the caller's words and the operator's read-backs,
+masked): every part of the safety development set (bench/data/safety_dev.md: ``TUNING_PARTS``, all of them since
+the detector's fourth round) and the call corpus's parts 1-3 (bench/data/calls/part1.jsonl to part3.jsonl: the
+``tune``, ``held_out`` and ``final`` calls, all measured before and usable for tuning since that round), read from
+those three files by name. Never any other part of the corpus: a part written later (``final2``,
+bench/data/calls/part4.jsonl) is held out and never read here.
 
     .venv/bin/python -m bench.train_safety_model
 
@@ -13,11 +15,17 @@ Prints the training figures (and checks that the pure-Python scorer gives scikit
 
 from __future__ import annotations
 
-from bench.calls import calls
+import json
+from collections.abc import Iterator
+
+from bench.calls import FOLDER
 from bench.safety_dev import TUNING_PARTS, cases
-from triage.normalise import prepare
+from triage.normalise import prepare, turns_from_json
 from triage.privacy import mask_dialogue
 from triage.safety_model import CALM, MODEL_FILE, train
+
+# the call corpus's files trained on, by name: never a part written later and held out
+CALL_FILES = ("part1.jsonl", "part2.jsonl", "part3.jsonl")
 
 
 def model_text(text: str, turns: object = None) -> str:
@@ -25,15 +33,32 @@ def model_text(text: str, turns: object = None) -> str:
     return mask_dialogue(prepare(text, list(turns) if turns else None))[1].text  # type: ignore[call-overload]
 
 
-def training_data() -> tuple[list[str], list[str]]:
+def corpus_calls() -> Iterator[tuple[str, object, str]]:
+    """The transcript, the JSON turns (or None) and the label (a kind of risk or "calm") of every call of the
+    corpus files trained on."""
+    for name in CALL_FILES:
+        with (FOLDER / name).open(encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                turns = turns_from_json(record["turns"]) if record.get("format") == "turns" else None
+                text = record.get("transcript") or "\n".join(
+                    f"{'坐席' if turn.speaker == 'agent' else '市民'}：{turn.text}" for turn in turns or ()
+                )
+                labels = record["labels"]
+                yield text, turns, labels["emergency_kind"] if labels["urgency"] == "emergency" else CALM
+
+
+def training_data(parts: tuple[str, ...] = TUNING_PARTS) -> tuple[list[str], list[str]]:
     texts, labels = [], []
-    for part in TUNING_PARTS:
+    for part in parts:
         for case in cases(part):
             texts.append(model_text(case.text))
             labels.append(case.kind or CALM)
-    for call in calls("tune"):
-        texts.append(model_text(call.text, call.turns))
-        labels.append(call.labels["emergency_kind"] if call.is_emergency else CALM)
+    for text, turns, label in corpus_calls():
+        texts.append(model_text(text, turns))
+        labels.append(label)
     return texts, labels
 
 

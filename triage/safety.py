@@ -432,7 +432,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     (
         "flood",
         2.5,
-        r"水进屋|进屋了|水漫|漫上来|漫进|漫过|倒灌|灌进|往屋里灌|往里面?灌|水往屋里|"
+        r"水进屋|进屋了|水漫|漫上来|漫进|漫过|倒灌|灌进|往屋里灌|往里面?灌|水往屋里|往[^，,。]{1,6}里(?:面)?灌|哗哗[^，,。]{0,3}往下灌|"
         r"水(?:还在|一直在|越来越)(?:涨|大|深|上来|往上冒)|还在涨|越涨越|水冲进|水(?:一下子)?就?上来了",
     ),
     (
@@ -441,6 +441,15 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"(?:已经|都|快|现在)?(?:到|齐|漫到|淹到|没过)了?(?:膝盖|腰|胸口?|脖子|大腿)了|漫过堤|往[^，,。]{0,6}冲(?:过来|进来)",
     ),
     ("flood", 3, r"(?:河堤|堤坝|大堤|堤|坝)[^，,。]{0,3}(?:垮|崩|决口|溃|塌)"),
+    # how high the water has come, said without the water (已经漫到半人高了 / 淹到车窗了 / 漫到坡道一半)
+    (
+        "flood",
+        2.5,
+        r"(?:漫|淹|涨|没)(?:到|过)了?[^，,。]{0,3}?(?:半人|膝盖|腰|胸口?|脖子|大腿|小腿|车窗|车顶|座位|床|窗户|窗台|一米|半米|门槛|"
+        r"灶台|二楼|楼梯口|坡道|屋里|家里|车门)",
+    ),
+    ("flood", 3, r"冲(?:到|进|下)了?[^，,。]{0,3}(?:河|江|湖|沟|水)里"),
+    ("flood", 2, r"抱着[^，,。]{0,3}(?:桥墩|树|栏杆|电线杆|柱子)"),
     ("flood", 2, r"(?:河堤|堤坝|大堤|堤|坝)[^，,。]{0,3}渗水"),
     ("flood", 1.5, r"(?:车|车子)[^，,。]{0,6}(?:熄火|泡在|漂)"),
     ("trapped", 2, r"车里(?:面)?(?:还)?有人|里面(?:还)?有(?:个)?人"),
@@ -450,7 +459,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         "trapped",
         3,
         r"被困(?![扰难惑])|困在|困住|困着|(?<!贫)困人(?![口员群])|(?<![机相有])关人(?![员士事就])|压在下面|压住了?|"
-        r"被压|被埋|埋(?:了|在|住|着)(?:人|一个|两个|几个|工人)?|吊在半空|卡在[^，,。]{0,8}(?:里|中间|两层|驾驶室|缝)|压扁了|"
+        r"被压(?![坏扁碎弯变价力])|被埋|埋(?:了|在|住|着)(?:人|一个|两个|几个|工人)?|吊在半空|卡在[^，,。]{0,8}(?:里|中间|两层|驾驶室|缝)|(?<!被)压扁了|"
         r"被(?:关|锁|困|卡)在(?!车)[^，,。]{0,4}(?:里|出不)",
     ),
     (
@@ -458,7 +467,8 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         3,
         _pair(
             _ELEVATOR,
-            r"卡住|卡在|卡起|停在[^，,。]{0,8}中间|掉了?一截|往下掉|坠|冲顶|蹲底|困(?![扰难惑])|关(?:了|着)?人|"
+            r"卡住|卡在|卡起|停在[^，,。]{0,8}(?:中间|之间|下面|上面|半截|半中间)|停在半[截中空]|掉了?一截|往下掉|坠|冲顶|蹲底|"
+            r"困(?![扰难惑])|关(?:了|着)?(?:个|一个|两个|几个)?(?:人|老人|小孩|孩子|老人家)|门开不[了开]|开不了门|"
             r"(?:我们|人|我)在里面|关在|出不来|打不开|"
             r"里面?(?:有人|好黑|好闷|好热)",
         ),
@@ -470,7 +480,14 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"(?:头|手|脚|腿)[^，,。]{0,3}卡(?:在|住)",
     ),
     ("trapped", 2.5, r"卡在|卡住了|被[锁所关]在"),
-    ("trapped", 2, r"出不来|出不去|爬不上来|爬不出来|拉不出来|拔不出来|回不来|门打不开|门推不开"),
+    ("trapped", 2, r"出不来|出不去|爬不上来|爬不出来|拉不出来|拔不出来|抽不出来|回不来|门打不开|门推不开|门开不[了开]"),
+    # someone shut in somewhere (电梯里关着个老爷爷 / 储藏间里关了个人)
+    (
+        "trapped",
+        3,
+        r"里(?:面|头)?关(?:了|着)(?:个|一个|两个|几个)?(?:人|老人|小孩|孩子|老爷爷|老奶奶|老人家|阿姨|孕妇)",
+    ),
+    ("trapped", 2.5, r"出口[^，,。]{0,4}(?:被)?[^，,。]{0,4}(?:堵|封|塌)"),
     # home-bound (a lift out, stairs too much for an old person): urgent, not trapped
     ("trapped", 1.5, r"困在(?:屋里|家里|屋里面|楼上|家)|下不来|上不去"),
     (
@@ -492,11 +509,27 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"行凶|家暴|殴打|杀人(?!案|犯|罪)|要杀|杀了(?:我|他|她|你)|砍死|弄死|打死(?!也)|抢劫|绑架|闯进|闯入|入室|追着打|打起来了|"
         r"在打人|在打我|打我(?![电手的们])|打老婆|打她(?![电手的们])|打他(?![电手的们])|往死里打|围着打|按在地上打|"
         r"扭打|厮打|撕打|抽打|皮带抽|打破|打伤|动手了|掐着|掐住|掐我|砸门|劈门|砸人|放火烧|汽油|"
-        r"打得(?:好|很|蛮)?(?:凶|厉害|惨)|"
-        r"拿(?:着|了|起)?(?:一把|把|个)?(?:菜刀|砍刀|水果刀|匕首|刀子|刀|棍子|棍棒|铁棍|木棍|锤子|钢管|铁锹|扳手|砖头|碎玻璃|"
+        r"打得(?:好|很|蛮|特别|太|非常)?(?:凶|厉害|惨|狠)|还在打(?![电牌麻游球针工字桩雷洞孔鼓呼])|"
+        r"拿(?:着|了|起)?(?:一把|把|个|一根|根|一条)?(?:菜刀|砍刀|水果刀|匕首|刀子|刀|棍子|棍棒|铁棍|木棍|锤子|钢管|铁锹|扳手|砖头|碎玻璃|"
         r"斧头|斧子|剪刀|铁棒|酒瓶|啤酒瓶|枪|弓弩|凳子|椅子)|追着(?:人|我|他|她)|(?:刀|斧头)架在",
     ),
     ("violence", 3, r"把(?:我|他|她|你)[^，,。]{0,4}(?:砍|打死|杀|捅)"),
+    # a threat is said as a condition (说我要是敢走他就杀了我 / 说不还钱就放火): what the one who threatens said
+    (
+        "violence",
+        3,
+        r"(?:说|讲|扬言|威胁|发信息|发消息|喊)[^。！？\n]{0,16}?(?:要是|如果|再|敢|不)[^。！？\n]{0,12}?就(?:要)?"
+        r"(?:把[^，,。]{0,4})?(?:杀|砍|弄死|打死|烧|放火|捅|泼|让[^，,。]{0,4}(?:死|好看|不得好死))",
+    ),
+    ("violence", 3, r"追着[^，,。]{1,4}(?:打|砍|捅)|在挨打|挨打"),
+    ("violence", 2.5, r"[砸踢撞踹劈]门|砸[^，,。]{1,5}的?门|(?:谁|哪个)(?:敢)?出来就(?:砍|杀|打)"),
+    # kept from leaving or calling for help (手机被他拿走了 / 不让她出门)
+    (
+        "violence",
+        2.5,
+        r"(?:手机|电话|身份证)[^，,。]{0,4}被(?:他|她|他们|人)?[^，,。]{0,2}(?:拿走|抢走|收走|摔|砸|没收)|"
+        r"收了(?:我|她|他)的(?:手机|身份证)|不让(?:我|她|他|我们)(?:出门|走|出去|离开|报警|打电话)",
+    ),
     ("violence", 2, r"堵在(?:屋|家|门口)|还在门口|(?:他|他们)[^，,。]{0,4}在(?:我家)?门口"),
     ("violence", 2, r"被(?:人)?打了?"),
     ("violence", 1.5, r"威胁"),
@@ -538,7 +571,29 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"这辈子对不起|照顾好(?:孩子|爸妈|爸爸妈妈|我妈|我爸|家里|自己)|(?:交代|嘱咐|告诉)[^，,。]{0,6}(?:存折|密码|后事)",
     ),
     ("self_harm", 2, r"活不长了"),
-    ("self_harm", 2.5, _pair(r"楼顶|天台|顶楼|桥上|江边|河边|窗台|阳台", r"跳|往下看|边上|边边|坐着|站着")),
+    (
+        "self_harm",
+        2.5,
+        _pair(
+            r"楼顶|天台|顶楼|桥上|大桥|桥中间|桥栏杆?|江边|河边|窗台|阳台|窗户外|栏杆外",
+            r"跳|往下看|边上|边边|坐着|站着|想下去|要下去|下去就",
+        ),
+    ),
+    # standing or sitting where one only goes to fall (站在窗户外面的空调架子上 / 坐在窗台外面，腿在外面)
+    (
+        "self_harm",
+        2.5,
+        r"(?:站|坐|蹲|爬|翻)(?:在|到|出|过)了?[^，,。]{0,8}(?:窗户|窗台|窗子|阳台|栏杆|护栏|楼顶|天台)(?:的)?(?:外面|外边|外头|外|边上|边缘)|"
+        r"再往前(?:走|迈|跨)?一步|下去就(?:什么都|一了百了|解脱|不用|好了|结束|都结束|没事)",
+    ),
+    # a farewell to those left behind (谢谢你们这些年的照顾，以后别等我吃饭了 / 以后就拜托你了)
+    (
+        "self_harm",
+        2.5,
+        r"(?:以后|从今以后)?(?:不用|别|不要)(?:再)?等我(?:了|吃饭|回来|回家)|以后就?(?:拜托|托付|麻烦)(?:你|您)了|"
+        r"(?:这些年|这几年|这么多年|一直以来)的?(?:照顾|关照|包容)|(?:信|遗言|遗书)[^，,。]{0,3}(?:都|已经)?写好|"
+        r"(?:手腕|手臂|胳膊)[^，,。]{0,3}(?:流血|出血|是血)|把(?:煤气|燃气|液化气|天然气)[^，,。]{0,3}(?:打开|开了|开着)",
+    ),
     (
         "self_harm",
         2,
@@ -570,7 +625,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"活着(?:就是|只会|也是)?(?:给[^，,。]{0,4})?(?:丢人|丢脸|添麻烦|多余|浪费)|没脸(?:活|见人|再活)|"
         r"我(?:就)?是个?(?:累赘|负担|废物|多余的人)|没有我[^，,。]{0,6}(?:更好|一样|过得)|"
         r"(?:不会|不)再(?:给你们|给大家)?(?:添麻烦|麻烦你们|打扰)|以后(?:就)?不(?:会)?(?:再)?(?:麻烦|打扰)(?:你们)?了|"
-        r"(?:东西|衣服)[^，,。]{0,3}(?:都|全)?送(?:人|给)|(?<!委)托(?:付)?给|(?:钱|存款)[^，,。]{0,4}(?:都|全)?转给|"
+        r"(?:东西|衣服|首饰|存款)[^，,。]{0,6}(?:都|全)?(?:送|分)(?:人|给)|(?<!委)托(?:付)?给|(?:钱|存款)[^，,。]{0,4}(?:都|全)?转给|"
         r"(?:存折|银行卡|卡)[^，,。]{0,2}密码|(?:绳子|绳)[^，,。]{0,6}(?:挂好|系好|准备好|买好|拴好|套|到了)|拿着绳子|"
         r"胶带[^，,。]{0,6}(?:贴|封)|窗户?缝[^，,。]{0,4}(?:贴|封|堵)|炭盆|刀片|"
         r"(?:铁轨|轨道)[^，,。]{0,3}(?:边|上)|等[^，,。]{0,6}火车来",
@@ -583,11 +638,24 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"(?:纸条|字条)|留了?(?:一)?封信|活着(?:太|好|真|挺)?(?:累|苦|没劲|没盼头|受罪|遭罪)|撑不住|熬不下去|扛不住了|顶唔顺|"
         r"莫劝我|别劝我|不要劝我|鞋(?:已经|都)?脱了|(?:开|冲)下去算了",
     ),
-    ("self_harm", 1, r"抑郁|想不通|绝望|(?:大)?桥上|骨灰|绳子|失恋|被甩|分手"),
+    ("self_harm", 1, r"抑郁|想不通|绝望|(?:大)?桥上|骨灰|(?<!拉了)(?<!拉)绳子|失恋|被甩|分手"),
     # a conditional about one's own death is how it is said, not a hypothetical (我就想问一下，如果我死了，我那个
     # 养老保险交的钱能不能退给我儿子)
-    ("self_harm", 2.5, r"(?:如果|要是|假如)我(?:要是)?(?:死了|不在了)"),
+    (
+        "self_harm",
+        2.5,
+        r"(?:如果|要是|假如)我(?:要是)?(?:死了|不在了|没了|消失了?|走了)|(?:如果|要是|假如)我(?:从[^，,。]{0,8})(?:跳|下去)",
+    ),
     ("self_harm", 2, r"(?:今天晚上|今晚|明天)就(?:要)?走了"),
+    # an end, a goodbye, the last call, the pets and things given away (我打算这两天就了结了 / 想跟人告个别)
+    (
+        "self_harm",
+        2.5,
+        r"(?<!已经)(?<!事情)(?<!案子)(?<!都)(?<![不没])了结(?![果婚账案清])(?:了|掉|自己)?|告(?:个|一下)别|最后一次(?:给|跟|和)[^，,。]{0,4}打电话|"
+        r"把[^，,。]{0,4}(?:煤气|燃气|液化气|天然气)[^，,。]{0,3}(?:打开|开了|开着)|吃了?(?:好多|很多|一大把|一堆|一大堆|一把)的?药|"
+        r"(?:猫|狗|鸟|鱼)[^，,。]{0,8}(?:帮我找个人养|托付|拜托|送人|交给你)",
+    ),
+    ("self_harm", 2, r"东西(?:都|全)?(?:收拾|整理|理)好了"),
     ("self_harm", 2, r"以后[^，,。]{0,8}没人(?:喂|管|照顾)"),
     (
         "self_harm",
@@ -614,7 +682,8 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         "self_harm",
         2.5,
         r"(?:要是|如果|假如)?我(?:要是)?(?:不在了|走了以后|死了以后)|往(?:河|江|湖|水库|海|桥|楼顶|天台)(?:边|里|上)?(?:走|去)了|"
-        r"(?:已经|现在)(?:就)?(?:在|站在|坐在|到了)(?:顶楼|楼顶|天台|桥上|江边|河边|窗台|桥栏)",
+        r"(?:已经|现在)(?:就)?(?:在|站在|坐在|到了)[^，,。]{0,6}?(?:顶楼|楼顶|天台|桥上|江边|河边|窗台|桥栏)|"
+        r"(?<!有)没(?:有)?人(?:会)?(?:在意|在乎|关心|记得)我|我[^，,。]{0,8}?(?<!有)没(?:有)?人(?:会)?(?:在意|在乎|关心|记得)|我消失了",
     ),
     (
         "self_harm",
@@ -625,7 +694,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     (
         "self_harm",
         2.5,
-        r"(?:农药|敌敌畏|百草枯|老鼠药|安眠药|药)[^，,。]{0,3}(?:喝|吃|吞)(?:了|掉|下去)|帮[^，,。]{0,3}照顾|"
+        r"(?:农药|敌敌畏|百草枯|老鼠药|安眠药|药)[^，,。不没冇]{0,3}(?:喝|吃|吞)(?:了|掉|下去)|帮[^，,。]{0,3}照顾|"
         r"照顾好?(?:我|他|她)的?(?:妈|爸|孩子|父母|家人|老人)|这辈子就这样",
     ),
     # ---- a person unresponsive, collapsed or missing
@@ -662,14 +731,20 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         "unresponsive_or_missing",
         2.5,
         r"(?:到现在|一晚上|一夜|一直|天黑了?)(?:都|还|一直){0,2}(?:没|冇|未)(?:有|得)?(?:回来|回家|回(?![音复电信话]))|倒下去|倒下了|"
-        r"胸口(?:好|很)?(?:痛|疼|闷)|心口(?:好|很)?(?:痛|疼)|呼吸困难|中暑|被车撞|撞倒|脸(?:都)?(?:青|紫)了|"
+        r"胸口(?:好|很)?(?:痛|疼|闷)|心口(?:好|很)?(?:痛|疼)|呼吸困难|中暑|被车撞(?!坏)|"
+        r"撞倒(?:了)?(?:一个|个)?(?:人|老人|小孩|行人|学生)|(?:人|老人|小孩|行人|他|她)[^，,。]{0,3}被[^，,。]{0,4}撞倒|"
+        r"脸(?:都)?(?:青|紫)了|脸色(?:发青|发紫|铁青)|歪倒|瘫倒|栽倒|"
+        r"(?:到现在|天黑了?|天都(?:要|快)?黑了)[^，,。]{1,10}?(?:都|还|一直){1,2}(?:没|冇|未)(?:有|得)?(?:回来|回家|到家|回(?![音复电信话]))|"
+        r"下去[^。！？\n]{0,12}?(?:没|冇|没有)(?:再)?上来|(?:到现在|一直|还)(?:都|还)?(?:没|冇)(?:有)?上来|"
+        r"(?:电话(?:里|那头|那边)|讲着讲着|说着说着|话还没说完)[^，,。]{0,6}(?:就)?(?:没|冇)(?:有)?(?:声音|动静)|"
         r"摔倒[^，,。]{0,6}(?:起不来|爬不起来|不应|流血|血)|头上(?:在|都是|全是)?(?:流血|血)|流了好多血|起不来了|"
         r"(?:高烧|发烧到?四十)",
     ),
     (
         "unresponsive_or_missing",
         2,
-        r"联系不上|失联|(?:电话|手机)[^，,。]{0,6}(?:没人接|冇人接|不接|打不通|关机)|打了?[^，,。]{0,6}(?:都|也)?(?:没人接|冇人接|不接|打不通)|满头大汗|抽筋|老年痴呆|记性不好|"
+        r"联系不上|失联|(?:电话|手机)[^，,。]{0,6}(?:没人接|冇人接|不接|打不通|关机)|打不通(?:他|她|我[爸妈])?的?电话|"
+        r"(?:没|冇)(?:有)?(?:看到|看见|见到|见)(?:他|她|人|老人)(?:出门|出来|下楼|露面)|打了?[^，,。]{0,6}(?:都|也)?(?:没人接|冇人接|不接|打不通)|满头大汗|抽筋|老年痴呆|记性不好|"
         r"不(?:太)?清醒|躺在[^，,。]{0,6}(?:一天|半天|好久|一晚上)|起不来|摔倒",
     ),
     (
@@ -681,7 +756,8 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ("unresponsive_or_missing", 2.5, r"按胸口|心肺复苏|人工呼吸"),
     ("unresponsive_or_missing", 3, r"(?:趴|漂|浮)在水(?:面)?上|脸朝下"),
     ("unresponsive_or_missing", 2.5, r"人(?:一直|都|也|就)?(?:没|冇)(?:有|得)?(?:出来|出门|露面|下楼|见着)"),
-    ("unresponsive_or_missing", 1.5, r"一个人住|独居"),
+    ("unresponsive_or_missing", 1.5, r"一个人住|独居|没声音了"),
+    ("unresponsive_or_missing", 2, r"还(?:没|冇)(?:有)?(?:回来|回家|到家|回宿舍)"),
     ("unresponsive_or_missing", 1, r"高血压|心脏病|糖尿病|哮喘|癫痫|老年痴呆|失智|腿脚不便|行动不便"),
     # ---- a road collapsed or an open manhole
     (
@@ -689,7 +765,8 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         3,
         _pair(
             _MANHOLE,
-            r"没了|不见了|丢了|丢失|缺失|被偷|被盗|掀开|翻了|翻过来|翻起来|(?:搞|拿|弄|撬)走|冲开|冲走|打开了|敞开|开着|碎了|破了|塌了|陷下去|"
+            r"没了|不见了|丢了|丢失|缺失|被偷|被盗|掀开|掀[走掉飞]|翻了|翻过来|翻起来|(?:搞|拿|弄|撬|搬)走|压翻|冲开|冲走|打开了|敞开|开着|碎了|破了|"
+            r"塌了|陷下去|"
             r"掉下去|被[^，,。]{0,2}(?:偷|盗)|偷走|跑哪里去了|不晓得跑哪|不知道跑哪|不晓得哪里去了|不知道哪里去了|是?空的|冇得|没得了|没有了",
         )
         + r"|(?:没|冇|没有)(?:得)?(?:盖子|井盖)|敞开的(?:窨)?井",
@@ -706,6 +783,17 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         + r"|塌了一个|塌了个|地陷|天坑",
     ),
     ("road_collapse", 2.5, r"(?:板子?|盖板|栏杆|护栏)[^，,。]{0,3}掉了"),
+    # a hole that opened: what is left of it, how deep, hollow underneath (就剩个方洞 / 看不到底 / 下面是空的)
+    (
+        "road_collapse",
+        2.5,
+        r"(?:剩|留)(?:下)?(?:了)?(?:个|一个)[^，,。]{0,3}(?:洞|坑)|陷了?(?:一个|个|一大块|一块)|塌下去(?:了)?(?:一|好)?(?:大)?块",
+    ),
+    (
+        "road_collapse",
+        2,
+        r"看不(?:到|见)底|深不见底|下面(?:好像|是)?(?:是)?空的|黑洞洞|(?:地砖|路砖|路面|地面)[^，,。]{0,4}(?:往下|在)沉|塌下去了",
+    ),
     ("road_collapse", 2, r"裂(?:了|开)?(?:好长|一条|条)?(?:大)?缝|(?:大|深)坑|大洞|窟窿|大眼|黑洞|黑漆漆的洞"),
     ("road_collapse", 3, r"掉(?:进|到|下)了?(?:去|[^，,。]{0,3}(?:坑|井|洞|下水道|沟))|栽进去|踩(?:下去|进去|空)"),
     (
@@ -799,17 +887,19 @@ _RESOLVED = {
         "flood": r"水(?:已经|早就|都)?退了|水退|救上来|救出来|转移出来|背出来|修好",
         "trapped": r"救出来|弄出来|出来了|放出来|救下来|拉出来|救上来|已经出来|人倒是没事|人没事|里面没(?:有)?人|没(?:有)?人被困",
         "violence": r"带走了|处理了|处理完|处理好了|散了|抓了|被抓|控制住|劝开了|判了|立案",
-        "self_harm": r"救回来|抢救过来|好多了|气话|开玩笑|说着玩|随便说说|出院了|被救|稳定了",
+        "self_harm": r"救回来|抢救过来|好多了|气话|开玩笑|说着玩|随便说说|出院了|被救|稳定了|"
+        r"情况(?:挺|很|还|都)?(?:好|稳定)|正常上班|正常上学|恢复(?:了|得)",
         "unresponsive_or_missing": r"找到了|找回来|联系上了|(?:已经)?在医院了|送(?:到|去|进)了?医院|没大事|(?:人|现在|已经)(?:已经|都)?好了|(?<![没冇未就要能会])回来了|回家了|好好的|没事了|没大碍|醒过来|醒了|"
         r"抢救过来|送(?:到|去)?医院了|拉走了|接走了|出院|脱离危险|开门了|人没事",
-        "road_collapse": r"没(?:有)?塌|盖好|换了新的|换了一个新的|填好|补好|修好|围起来|警示|封起来|围挡|弄好了",
+        "road_collapse": r"没(?:有)?塌|盖好|换了新的|换了一个新的|填好|补好|修好|围起来|警示|封起来|围挡|弄好了|"
+        r"锥[筒桶]|雪糕筒|拉了?(?:绳子|警戒线|隔离带)|放了[^，,。]{0,4}(?:牌子|警示牌|路障)",
         "live_wire": r"修好|来电了|电也来了|挪走|接好|处理好了|断了电|断电了|停了电|在修|抢修",
         "locked_in_alone": r"救出来|打开了|开了门|门开了|抱出来|砸窗把|救下来|没事了|接走|抱走|(?:家长|大人)(?:来了|回来了)",
     }.items()
 }
 # A past long ago: whatever it was is over, a state too. A recent past: an event is over, a state may not be.
 _OLD_PAST = re.compile(
-    r"去年|前年|上个?月|上个?礼拜|上个?星期|上周|前几天|几天前|[一二两三几]个?(?:礼拜|星期|月|年)前|年前|"
+    r"去年|前年|上个?月|上个?礼拜|上个?星期|上周|前几天|几天前|前(?:一)?段时间|那段时间|有段时间|那时候|那会儿|[一二两三几]个?(?:礼拜|星期|月|年)前|年前|"
     r"以前|之前|当时|那天|那次|那晚|那回|那年|曾经|曾|上次|上回|当初|小时候|月份|后来|事后|"
     r"[一二三四五六七八九十\d]+月[一二三四五六七八九十\d]+[号日]|"
     r"前阵子|过一次|过火|(?:19|20)\d\d年|二零[一二]\S年|\d{4}年|\d+年前|\d+月\d+[日号]|\d+月份|元月|"
@@ -818,7 +908,14 @@ _OLD_PAST = re.compile(
 # … or said after it: 刷到了一个很久以前的帖子 / 是去年的事
 _PAST_AFTER = re.compile(r"(?:很久|好久|好多年|几年)以前|是(?:去年|前年|上个月|以前|几年前|好久以前)的事")
 _RECENT_PAST = re.compile(r"昨天|昨晚|前天|今天早上|早上|上午|中午|半夜|凌晨")
-_PERSISTING = re.compile(r"到现在|至今|现在还|还是|还没有?人|还冇|一直|还在|还没")
+_PERSISTING = re.compile(
+    r"到现在|至今|现在还|还是|还没有?人|还冇|(?<!以后)(?<!之后)(?<!后来)一直|还在|还没|从[^，,。]{1,8}(?:开始|起)(?!来)"
+)
+# Someone gone or out of reach since a time of today or yesterday is still gone (今天中午出去就没回来 / 从昨天中午
+# 开始电话就没人接): the time says when it began.
+_ABSENT = re.compile(
+    r"没回|未归|冇回|不见|找不到|联系不上|失联|没人接|冇人接|不接|打不通|关机|没(?:有)?(?:看到|见到|出门|开门|露面|下楼|上来)"
+)
 # … or in a short clause right after (到现在还在那里), not in one that goes on about something else (到现在肇事
 # 的人还没赔钱)
 _PERSISTING_NEXT = re.compile(
@@ -846,18 +943,42 @@ _CATEGORY_AFTER = re.compile(
     r"^[^，,。！？!?]{0,4}的(?:安全)?(?:问题|事件|现象)|^[^，,。！？!?]{0,8}等[^，,。！？!?]{0,4}(?:情况|问题|事件|现象)"
 )
 _CUT_THINGS = re.compile(r"[树竹柴木枝草]")
-_BLOCKED_WAY = re.compile(r"堵(?:住|死|着)|挡(?:住|着)|占(?:住|着|了)")
+# A funeral: its words (后事, 骨灰, 告别) speak of someone who has died, not of a farewell.
+_FUNERAL = re.compile(r"殡仪馆|火化|追悼|丧葬|丧事|去世|过世|逝世|死亡证明|销户|节哀|墓地|公墓|遗体")
+_FUNERAL_WORDS = re.compile(r"后事|骨灰|告别|遗嘱|最后一[面次]|永别|走了")
+# A jump in a sport or a training (拓展训练要从高台上往下跳 / 蹦极 / 跳水) is no self-harm.
+_SPORT = re.compile(r"拓展|蹦极|跳水|跳伞|跳台|高台|训练|比赛|游泳|体育|跳远|跳高|蹦床|表演|节目|杂技")
+# Someone who owes money and does not answer the phone (包工头电话也不接 / 中介联系不上了) is no missing person.
+_DEBT = re.compile(
+    r"欠|还钱|不还|借给|借钱|押金|定金|订金|工资|工钱|学费|退款|退钱|退费|跑路|卷钱|拉黑|老板|包工头|中介|房东|卖家|商家|开发商|"
+    r"老赖|网贷|催收|货款|车贷"
+)
+# 还在打 after a pile driver, a game or the rain is no fight.
+_NOT_A_FIGHT = re.compile(r"打桩|打雷|打牌|麻将|游戏|打球|打针|打字|打工|打孔|打洞|钻")
+_UNREACHABLE = re.compile(r"电话|手机|联系不上|失联|关机|打不通|不接")
+# 不想过了 said of a marriage is a divorce.
+_MARRIAGE = re.compile(r"吵架|离婚|分居|婚姻|结婚|老公|老婆|丈夫|妻子")
+# A crack in a building (天花板有裂缝) is a housing problem, not a road that caves in.
+_BUILDING = re.compile(r"天花板|墙|楼板|屋顶|房顶|房子|屋里|卫生间|厨房|地砖|瓷砖|阳台|梁|柱子")
+# A small child at a window, on a balcony's edge or a roof is a child in danger, not self-harm.
+_HIGH_PLACE = re.compile(r"窗|阳台|栏杆|护栏|楼顶|天台|顶楼|空调")
+_YOUNG_CHILD = re.compile(r"小孩|小朋友|宝宝|婴儿|幼儿|娃娃?|伢子|[一二两三四五六七八\d]岁|孩子")
+_BLOCKED_WAY = re.compile(
+    r"(?:车|单车|自行车|电动车|摩托|杂物|东西|箱子|柜子|垃圾|货|沙子|砖)[^。！？\n]{0,10}?(?:堵(?:住|死|着)|挡(?:住|着)|占(?:住|着|了))|停满|乱停"
+)
 _FIRE_OR_WATER = re.compile(r"烟|火|水|塌")
-_HABITUAL_AFTER = re.compile(r"时有发生|经常发生|频繁发生|屡屡发生|多次发生|常有|每天[^，,。]{0,3}都这样|天天都这样")
+_HABITUAL_AFTER = re.compile(
+    r"时有发生|经常发生|频繁发生|屡屡发生|多次发生|常有|(?:每天|天天|经常)[^，,。]{0,3}(?:都)?这样"
+)
 # Away for months (他在外地打工，半年没回来了) is not missing.
 _LONG_ABSENCE = re.compile(r"半年|一年|几年|[一二两三四五六七八九十几]+(?:个月|年)|打工|出差")
 # A burst main floods a road, not homes: the flood it causes counts half.
 _BURST_MAIN = re.compile(r"水管|自来水|爆管|供水管|管子爆")
 # Hearsay, news, rumour, or somewhere else: a danger told about, not one to attend to here.
 _REPORTED = re.compile(
-    r"听说|据说|听人(?:家)?(?:说|讲)|听(?:楼下|楼上|隔壁|邻居|别人|人家|街坊|同事|群里|他们|大家)[^，,。]{0,4}(?:说|讲)|"
+    r"听说|据说|听人(?:家)?(?:说|讲)|听(?:我们|我)?(?:楼下|楼上|隔壁|邻居|别人|人家|街坊|同事|群里|他们|大家|村里|小区里?)[^，,。]{0,4}(?:说|讲)|"
     r"(?:群里|网上|朋友圈)[^，,。]{0,4}(?:看到|刷到)|看到说|新闻|报道|报纸上|登报|电视上|动画片?|电视剧|电影里|电影上|那个电影|节目里|节目上|那个节目|剧里|小说|纪录片|网上|抖音|(?:看到|刷到|发了)[^，,。]{0,4}视频|视频(?:上|里)|朋友圈|群里(?:有人)?在?(?:传|说|发)|"
-    r"传言|谣言|(?:别人|人家|邻居|同事|朋友|阿姨)(?:跟我)?(?:说|讲)|(?:外地|别的地方|老家那边|外省)(?:有个?|的一个|的)"
+    r"传言|谣言|(?:别人|人家|邻居|同事|(?<![女男])朋友|阿姨)(?:跟我)?(?:说|讲)|(?:外地|别的地方|老家那边|外省)(?:有个?|的一个|的)"
 )
 _MEDIUM = re.compile(r"网上|抖音|朋友圈|群里(?:有人)?在?(?:传|说|发)|(?:看到|刷到|发了)[^，,。]{0,4}视频|视频(?:上|里)")
 # … ended by this time (平时天天出来遛狗，这三天狗一直在屋里叫)
@@ -866,11 +987,12 @@ _HABITUAL = re.compile(
     r"天天|每天|每次|经常|老是|总是|动不动|三天两头|常常|时常|一下雨|一下大雨|一到|频繁|频发|每年|多次|屡次|时有发生"
 )
 _FIGURATIVE_BEFORE = re.compile(
-    r"简直|就像|如同|仿佛|我都快要?$|得(?:我们?|都|快|要|想|我都|我想|快要){1,2}$|心(?:都)?在$"
+    r"简直|就像|如同|仿佛|我都快要?$|得(?:我们?|都|快|要|想|我都|我想|快要){1,2}$|心(?:都)?在$|"
+    r"[急气愁逼吓烦累忙穷饿亏怄]得$"
 )
 _FIGURATIVE_AFTER = re.compile(r"^[^，,。！？!?]{0,6}(?:一样|似的|一般)")
 _PRESENT = re.compile(
-    r"正在|还在|刚刚|刚才|现在|此刻|这会儿|目前|快点|快来|赶紧|赶快|救命|越来越|马上来|一直在|不好了|你等一?下|"
+    r"正在|还在|刚刚|刚才|现在|此刻|这会儿|目前|快点|快来|赶紧|赶快|救命|越来越|马上来|一直在|不好了|你等一?下|在往(?:下|外|上|里)|"
     r"越[^，,。]越(?:大|多|深|高|近|重|浓|快|猛|旺)|(?:半个|一个多?|两个|几个|好几个|[一二两三四五]+)(?:钟头|小时|分钟)了"
 )
 # After the clause, "现在" often begins another topic (…去世了，现在那个房子要卖): only these carry over.
@@ -881,6 +1003,11 @@ _VERB_START = frozenset("冒漏喷烧着打砍追砸流淹涨响叫哭喊拍掉�
 _NOW_FRAME = re.compile(r"现在|今天|刚刚|刚才|正在|还在|此刻|这会儿|目前|马上|快点|救命")
 # Words of a time to come end a narrative in the past too (…以前帮过我。以后就不麻烦你们了).
 _FUTURE = re.compile(r"以后|今晚|今天晚上|待会|等下|一会儿|明天|马上就|准备|打算")
+# A change of subject: what follows is told in its own time (我上次反映的路灯……哎呀不说那个了，水淹到窗户了).
+_SWITCH = re.compile(
+    r"不说(?:那个|这个|这些)了|先不说|(?:哦|噢|哎|啊)?对了[，,]|还有(?:个|一个)(?:事|急事)|说个急事|你等(?:一)?下|"
+    r"等一下[，,]|哎呀[，,]|(?:我的)?天[啊哪呐]?[，,]|说到这个"
+)
 # A call about compensation, insurance, praise, a suggestion or a cancelled request narrates its dangers.
 _CALM_PURPOSE = re.compile(
     r"保险|理赔|赔偿|索赔|赔钱|补偿|补助|补贴|认定书|损失|起诉|打官司|抚恤|报销|表扬|感谢|锦旗|点赞|建议|取消|不用来了|"
@@ -890,12 +1017,20 @@ _CALM_PURPOSE = re.compile(
 # makes one dizzy is not a gas leak (a smell said to be of gas is).
 _FIRE_EVENT = re.compile(r"着火|起火|失火|爆炸|炸了")
 # Flames someone keeps on purpose (a barbecue, burning paper or straw) are not a fire either.
-_BURNING_ON_PURPOSE = re.compile(r"烧烤|炭火|烤红薯|烤肉|烧纸|烧垃圾|焚烧|秸秆|有人在烧|烧树叶")
+_BURNING_ON_PURPOSE = re.compile(
+    r"烧烤|炭火|烤红薯|烤肉|烧纸|烧垃圾|焚烧|秸秆|有人在烧|烧树叶|在烧东西|烧砖|烧塑料|烧轮胎"
+)
 _POLLUTION = re.compile(
-    r"污染|毒气|烟囱|排放|焚烧|有人在烧|烧垃圾|烧烤|锅炉|工厂|作坊|废气|刺鼻|空气|秸秆|油烟|熏|烧纸|烟花|鞭炮|抽烟|吸烟"
+    r"污染|毒气|烟囱|排放|焚烧|有人在烧|烧垃圾|烧烤|锅炉|工厂|作坊|废气|刺鼻|空气|秸秆|油烟|熏|烧纸|烟花|鞭炮|抽烟|吸烟|"
+    r"网吧|麻将馆?|棋牌室?|KTV|歌厅|二手烟|烟味|烟雾缭绕|乌烟瘴气|砖厂"
 )
 # A web message is written after the fact: it states a danger now only with words like these.
 _WRITTEN_NOW = re.compile(r"正在|还在|现在|此刻|刚刚|刚才|马上|立即|立刻|紧急|赶快|赶紧|快来|救命|速来|请速")
+# A caller who wonders whether it is worth a call (可能不是什么大事 / 不知道该不该打 / 是不是我大惊小怪).
+_DOWNPLAY = re.compile(
+    r"不(?:知道|晓得|确定)[^。！？\n]{0,8}(?:该不该|算不算|要不要|是不是|需不需要)|(?:可能|应该|也)?不是什么大事|大惊小怪|"
+    r"(?:可能|也许)是我(?:想多了|太紧张|多心|鼻子)|不好意思(?:啊)?(?:打扰|麻烦)"
+)
 _PLEA = re.compile(
     r"快点来|快来人|来人啊|快点派人|救命|求求你们|求你们|我求你|赶紧来|赶快来|马上派人|快点啊|快来救|你们快点|"
     r"出人命|要死人了|人命关天|来不及了|不得了了"
@@ -932,21 +1067,28 @@ class _Text:
         return self._span(self.clause_ends, start)
 
     def frame_before(self, start: int) -> str | None:
-        """The time the call was last told in before the sentence at ``start``: "past" after a sentence with a
-        past marker (and none of now after it), None after one with a marker of now or at the start."""
+        """The time the call was last told in before the sentence at ``start``: "old" after a sentence with a
+        marker of a past long ago (上个月, 那天), "recent" after one of today or yesterday (今天早上, 昨晚) — when no
+        marker of now comes after it —, None after one with a marker of now, after a change of subject (哎呀不说那个
+        了 / 哦对了 / 你等一下) or at the start."""
         if self._frames is None:
             frames: list[str | None] = []
             frame: str | None = None
             begin = 0
             for end in self.sentence_ends:
-                frames.append(frame)
                 sentence = self.text[begin:end]
-                past = _OLD_PAST.search(sentence) or _RECENT_PAST.search(sentence)
+                switch = _last(_SWITCH, sentence)
+                if switch:  # the frame of what is said after a change of subject is its own
+                    frame = None
+                    sentence = sentence[switch.end() :]
+                frames.append(frame)
+                old, recent = _last(_OLD_PAST, sentence), _last(_RECENT_PAST, sentence)
+                past = max((m for m in (old, recent) if m), key=lambda m: m.start(), default=None)
                 now = _last(_NOW_FRAME, sentence) or _last(_FUTURE, sentence)
                 if now and (not past or now.start() > past.start()):
                     frame = None
                 elif past:
-                    frame = "past"
+                    frame = "old" if past is old else "recent"
                 begin = end + 1
             self._frames = frames
         return self._frames[bisect_right(self.sentence_ends, start - 1)]
@@ -1070,6 +1212,21 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
         present = False
     if cue.kind == "unresponsive_or_missing" and _LONG_ABSENCE.search(clause):
         return None
+    if cue.kind == "self_harm" and _FUNERAL_WORDS.fullmatch(word) and _FUNERAL.search(text):
+        return None  # 父亲上个礼拜走了……骨灰盒……告别厅
+    if cue.kind == "self_harm" and "跳" in word and _SPORT.search(sentence):
+        return None
+    if cue.kind == "self_harm" and "过" in word and _MARRIAGE.search(sentence):
+        return None  # 我老公今天跟我吵架，说了句不想过了
+    if cue.kind == "unresponsive_or_missing" and _UNREACHABLE.search(word) and _DEBT.search(sentence):
+        return None
+    if cue.kind == "violence" and word.startswith("还在打") and _NOT_A_FIGHT.search(sentence):
+        return None
+    if cue.kind == "road_collapse" and "缝" in word and _BUILDING.search(clause):
+        return None
+    kind = cue.kind
+    if kind == "self_harm" and _HIGH_PLACE.search(word) and _YOUNG_CHILD.search(sentence):
+        kind = "locked_in_alone"  # 小孩一个人在家，爬到窗户外面的空调架子上: a child in danger, not self-harm
     if cue.kind == "violence" and "砍" in word and _CUT_THINGS.search(clause):
         return None  # 小区的树全被砍了
     if cue.kind == "trapped" and _BLOCKED_WAY.search(sentence) and not _FIRE_OR_WATER.search(sentence):
@@ -1079,20 +1236,34 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
     if not present:
         # times are read in the whole sentence (上礼拜四晚上，我老公…突然胸口痛…教我怎么做心肺复苏)
         told_in_sentence = text[context.sentence(start)[0] : max(start, predicate)]
+        switch = _last(_SWITCH, told_in_sentence)
+        if switch:
+            told_in_sentence = told_in_sentence[switch.end() :]
         recent = _RECENT_PAST.search(told_in_sentence)
         old = _OLD_PAST.search(told_in_sentence)
         now = _last(_NOW_FRAME, told_in_sentence)
         if now and ((old and now.start() > old.start()) or (recent and now.start() > recent.start())):
             old = recent = None  # 上个月就坏过，今天又把人关在里面了: the last time said is now
         old = old or text[end : end + 1] == "过" or _PAST_AFTER.search(after_sentence)
-        if not (old or recent) and not _NOW_FRAME.search(told_before) and not _FUTURE.search(text, sentence_start, end):
-            # a sentence without a time of its own is told in the time of the sentences before it
-            old = context.frame_before(start) == "past"
+        if (
+            not (old or recent)
+            and cue.kind != "self_harm"
+            and not _NOW_FRAME.search(told_before)
+            and not _FUTURE.search(text, sentence_start, end)
+        ):
+            # a sentence without a time of its own is told in the time of the sentences before it — but not a wish
+            # to die or its plan: a caller tells what brought them to it first (老伴去年走了……我是真的想一了百了)
+            frame = context.frame_before(start)
+            old, recent = frame == "old", frame == "recent"
         if old or recent:
             if cue.kind not in STATE_KINDS:
                 return None
             # lasting, said in its clause or at the start of the next: 吹断的，一头掉在地上，到现在还在那里
-            persisting = _PERSISTING.search(text[clause_start:clause_end]) or _PERSISTING_NEXT.match(near_after)
+            persisting = (
+                _PERSISTING.search(text[clause_start:clause_end])
+                or _PERSISTING_NEXT.match(near_after)
+                or (recent and not old and cue.kind == "unresponsive_or_missing" and _ABSENT.search(word))
+            )
             if old and not persisting:
                 return None
             if not persisting:
@@ -1111,7 +1282,7 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
             weight *= CALM_PURPOSE_SHARE
         if not call:
             weight *= WRITTEN_SHARE
-    return _Mention(cue.kind, weight, match.group(0), start, present, id(cue), weight < cue.weight)
+    return _Mention(kind, weight, match.group(0), start, present, id(cue), weight < cue.weight)
 
 
 # A kind said not to be happening now ("现在冇打，我走了") cancels its mentions not themselves marked as now.
@@ -1125,6 +1296,14 @@ _NOT_NOW = {
         r"(?![^。！？\n]{0,12}(?:但|可是|不过|这次|这回))"
     ),
 }
+
+
+# … but not what others took it for (我们都以为他开玩笑 / 大家都当她是说说而已): it was no joke.
+_TAKEN_FOR = re.compile(r"(?:以为|当成|当作|当做|当)(?:他|她|他们|是|他是|她是)?(?:在)?$")
+
+
+def _said_not_now(pattern: re.Pattern[str], text: str) -> bool:
+    return any(not _TAKEN_FOR.search(text[max(0, m.start() - 8) : m.start()]) for m in pattern.finditer(text))
 
 
 def _mentions(text: str, *, call: bool) -> list[_Mention]:
@@ -1190,19 +1369,22 @@ def _judged(text: str, *, call: bool) -> tuple[list[_Mention], set[str]]:
         return [], set()
     denied = _denied(text) if call and "\n" in text else []
     context = _Text(text)
-    calm = {kind for kind, pattern in _NOT_NOW.items() if pattern.search(text)}
+    calm = {kind for kind, pattern in _NOT_NOW.items() if _said_not_now(pattern, text)}
     calm_purpose = bool(_CALM_PURPOSE.search(text))
-    # the longest cue wins where cues overlap ("困在屋里" is not also "困在"), then the heavier one
+    # the longest cue of a kind wins where its cues overlap ("困在屋里" is not also "困在"), then the heavier one;
+    # a cue of another kind inside it still counts (儿子说要自杀，把自己关在房间里 is no child locked in alone)
     matches.sort(key=lambda item: (item[1].start() - item[1].end(), -item[0].weight))
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int, str]] = []
     found: list[_Mention] = []
     denied_until: dict[str, int] = {}  # a kind the caller denies, and where the turn that denies it ends
     set_aside: set[str] = set()
     for cue, match in matches:
-        if any(s <= match.start() and match.end() <= e for s, e in taken):
+        if any(s <= match.start() and match.end() <= e and k == cue.kind for s, e, k in taken):
             continue
-        taken.append((match.start(), match.end()))
+        taken.append((match.start(), match.end(), cue.kind))
         mention = _judge(context, cue, match, call=call, calm_purpose=calm_purpose)
+        if mention is not None and mention.kind != cue.kind:  # read as another kind: it hides that kind's cues
+            taken[-1] = (match.start(), match.end(), mention.kind)
         for start, end, word, until in denied:
             if start <= match.start() < end and (word is None or word in match.group(0) or match.group(0) in word):
                 mention = None
@@ -1212,6 +1394,10 @@ def _judged(text: str, *, call: bool) -> tuple[list[_Mention], set[str]]:
                     denied_until[cue.kind] = max(denied_until.get(cue.kind, 0), until)
         if mention is not None and not (mention.kind in calm and not mention.present):
             found.append(mention)
+            if mention.discounted:
+                # a mention weighed down frees the words inside it too: 那根线掉下来了，挂在树上，一下雨就噼里啪啦地
+                # 闪 is habitual as a whole, 那根线掉下来了 is not
+                taken.pop()
         else:
             # a mention set aside frees the words inside it: "是不是带电哈，就是那个断了的线" is negated as a
             # whole, "断了的线" is not
@@ -1252,7 +1438,7 @@ def assess(text: str, *, call: bool = False, learned: bool = True) -> SafetyAsse
     # the learned second opinion, for calls (it was trained on what callers say, not on letters)
     model = safety_model.model() if call and learned else None
     reading = model.read(text) if model is not None else None
-    decided = _decision(scores, mentions, set_aside, reading)
+    decided = _decision(text, scores, mentions, set_aside, reading)
     if decided is None:
         return SafetyAssessment(urgency=_not_an_emergency(lexicon))
     kind, confidence = decided
@@ -1291,6 +1477,7 @@ def _scored(text: str, *, call: bool) -> tuple[list[_Mention], set[str], dict[st
 
 
 def _decision(
+    text: str,
     scores: dict[str, float],
     mentions: list[_Mention],
     set_aside: set[str],
@@ -1299,7 +1486,7 @@ def _decision(
     """The kind of risk now and the confidence in it, or None: the rules' scores weighed with the model's
     reading (None: the rules alone)."""
     risky = {kind: score for kind, score in scores.items() if score >= THRESHOLD}
-    if risky and reading is not None and _vetoed(risky, mentions, reading):
+    if risky and reading is not None and _vetoed(risky, mentions, reading, downplayed=bool(_DOWNPLAY.search(text))):
         risky = {}
     # what the rules weighed down for its context (past, habitual, a burst main …) they read as not now, as what
     # they set aside
@@ -1351,14 +1538,18 @@ def _kind_of(risky: dict[str, float], scores: dict[str, float]) -> str:
     return max(causes or risky, key=(causes or risky).__getitem__)
 
 
-def _vetoed(risky: dict[str, float], mentions: list[_Mention], reading: safety_model.Reading) -> bool:
+def _vetoed(
+    risky: dict[str, float], mentions: list[_Mention], reading: safety_model.Reading, *, downplayed: bool = False
+) -> bool:
     """The rules' modest evidence against a model sure the call is calm: not an emergency (上个月我们这里一个电动车
     在楼道里着火 … 我们怎么充电 / 山体上现在还有好大一条裂缝 … 想让国土的人来看看). Stronger evidence
-    needs a surer model. Never self-harm: its words come hedged, and its protocol costs little when wrong."""
+    needs a surer model. Never self-harm: its words come hedged, and its protocol costs little when wrong.
+    A caller who downplays the danger (可能不是什么大事 / 不知道该不该打) sounds calm to the model: only the
+    surer model vetoes then."""
     if "self_harm" in risky:
         return False
     evidence = max(risky.values())
-    return (evidence < VETO_EVIDENCE and reading.risk < VETO_RISK) or (
+    return (evidence < VETO_EVIDENCE and reading.risk < VETO_RISK and not downplayed) or (
         evidence < STRONG_VETO_EVIDENCE and reading.risk < STRONG_VETO_RISK
     )
 
