@@ -1,5 +1,5 @@
 """The dispatch desk and the department inbox at scale: the queue page, its 10-second htmx refresh, "next order"
-and an order page with the caller card; the officer's inbox, its refresh and its "next order"; on the bench
+and the order workspace (the order page with the caller card) with its pickers' choices; the officer's inbox, its refresh and its "next order"; on the bench
 databases (100k and 1M orders).
 
     .venv/bin/python -m bench.bench_desk [DATABASE_URL ...] [--repeats 20] [--backlogs 0,200,5000]
@@ -203,10 +203,15 @@ def measure_one(url: str, repeats: int, backlogs: list[int]) -> dict[str, Any]:
                         ("queue refresh, last page", "GET", f"/desk/?page={pages}", htmx),
                         ("queue refresh, filtered", "GET", "/desk/?q=%E8%B7%AF", htmx),  # 路
                     ]
-                    if draft is not None:
+                    if draft is not None:  # the operator's order workspace; the manager's read-only order page
                         plan.append(("order page with caller card", "GET", f"/orders/{draft.pk}/", {}))
                     if persona == "operator":
                         plan.append(("next order (claim)", "POST", "/desk/next/", {}))
+                        # the workspace's type-ahead choices (once per browser session, then revalidated by ETag)
+                        for kind in ("category", "area", "department"):
+                            plan.append((f"picker choices: {kind}", "GET", f"/pickers/{kind}/", {}))
+                        if draft is not None:
+                            plan.append(("dispatch suggestion", "GET", f"/orders/{draft.pk}/dispatch-suggestion/", {}))
                     for name, method, address, headers in plan:
                         key = f"{persona} {name}"
                         results[key] = timed(client, method, address, repeats, headers)
@@ -227,12 +232,14 @@ def measure_one(url: str, repeats: int, backlogs: list[int]) -> dict[str, Any]:
             pass
         queue = [r["p95_ms"] for k, r in results.items() if "queue" in k and "p95_ms" in r]
         inbox = [r["p95_ms"] for k, r in results.items() if "inbox" in k and "p95_ms" in r]
+        workspace = [r["p95_ms"] for k, r in results.items() if "order page" in k and "p95_ms" in r]
         runs[f"backlog_{backlog}"] = {
             "orders_added": added,
             "awaiting_dispatch": waiting,
             "worst_queue_p95_ms": max(queue) if queue else None,
             "officer_inbox_rows": inbox_rows,
             "worst_inbox_p95_ms": max(inbox) if inbox else None,
+            "worst_order_workspace_p95_ms": max(workspace) if workspace else None,
             "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()],
             "requests": results,
         }

@@ -355,6 +355,8 @@ class WorkOrder(models.Model):
             models.Index(fields=["lead_department", "status"], name="order_lead_status_idx"),
             models.Index(fields=["category", "created_at"], name="order_category_created_idx"),
             models.Index(fields=["area", "created_at"], name="order_area_created_idx"),
+            # A status with a district's areas, counted by an index-only scan (the list's count at 1M orders).
+            models.Index(fields=["status", "area"], include=["id"], name="order_status_area_idx"),
             # The open orders by deadline, furthest overdue first (dashboards, reminders): without it the
             # planner walks the resolve deadlines of every closed order to find twenty open ones.
             models.Index(
@@ -454,6 +456,9 @@ class Assignment(models.Model):
         ordering = ["role", "assigned_at", "id"]
         indexes = [
             models.Index(fields=["department", "status"], name="assignment_dept_status_idx"),
+            # "Is this order assigned to the officer's subtree?" for each candidate order of a list, without reading
+            # the assignment rows (an index-only probe per order).
+            models.Index(fields=["order", "department"], include=["status"], name="assignment_order_dept_idx"),
             # The dashboards' rollups recompute recent days by when things happened.
             models.Index(fields=["assigned_at"], name="assignment_assigned_idx"),
             models.Index(fields=["signed_at"], name="assignment_signed_idx"),
