@@ -194,9 +194,10 @@ def call_corpus(split: str, *, details: bool) -> dict[str, object]:
         for span in full.spans:
             if span.kind == PiiKind.NAME:
                 name_spans += 1
-                # the surname of a labelled name (我姓曾 for 曾小燕) and its spelling (柴火滴柴) are labelled too
+                # the surname of a labelled name (我姓曾 for 曾小燕) and its spelling (柴火滴柴, 木易杨) are labelled too
                 labelled = any(span.value in name for name in names) or (
-                    span.value[-1:] in {name[:1] for name in names} and ("的" in span.value or "滴" in span.value)
+                    span.value[-1:] in {name[:1] for name in names}
+                    and ("的" in span.value or "滴" in span.value or span.value[:-1] in privacy._SPELLINGS)
                 )
                 if not labelled and not any(span.start < end and span.end > start for start, end in said):
                     context = prepared.text[max(0, span.start - 8) : span.end + 6].replace("\n", "/")

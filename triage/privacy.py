@@ -69,6 +69,12 @@ names with no cue at all (隔壁组的晏德才), taken only when they start a c
 characters, are no common word and are no business the call describes as one (那个康寿源，搞养老的). Where a
 name is expected, a name the segmenter cut into a word and a character (秦国/庆, 黄金/花) is joined again. 王某 and
 李某某 are names already masked: they stay, unless the call said the surname (then it is masked and 某 stays).
+A name may come after a pause, a filler or its first syllable said twice (我叫……柯，柯文静 / 包工头叫那个，马国富:
+both 柯 are masked); after 叫/名叫 a three-character name whose surname is mostly a word (叫全德友，) is one when it
+ends a clause and is no word of the dictionary; an old man called 老张头 loses his surname; a nickname (外号叫刀疤强 /
+大家都叫他黑皮 / 人称…) is masked whole wherever it comes back, its first character taken for no surname. What is said
+of a surname (这个姓少 / 这个姓很少见) is none, and a name that runs into a business's words (一个叫康乐颐年的地方,
+万家福电器, …健康管理中心) is that business's.
 A name found anywhere in the call is masked wherever else it occurs, in the whole transcript and in the model
 text alike: the full name, the surname with a title or as 老周/小周, a full name the surname starts (我姓曾，曾
 小燕), the given name of two characters alone (建华他…), the spelled-out surname (周末的周).
@@ -79,7 +85,8 @@ with digits, and the ASR's 么/吆/腰 for 幺, 俩 for 两, 拐 for 7 and 勾 f
 什么, 我们俩, 拐弯), groups may be separated by pauses and fillers (幺三八，那个，七七六五，嗯，四三二一), and a number
 that runs on in the caller's next turn, over the operator's 嗯 / 您说 (市民：幺三八 / 坐席：嗯您说 / 市民：
 七七六五四三二一), is one number masked in each turn; a service number named next to it (一二三四五，然后幺幺零)
-is no part of it. A number read aloud is masked by its
+is no part of it. The ASR's marks for noise ([杂音], [听不清], （听不清）) are pauses too, and a first group the caller
+says again at the start of the next (幺五八，幺五八七三幺六…) is a false start masked with the number. A number read aloud is masked by its
 shape (11 digits on a mobile prefix, an area code and 7–8 digits, 18 digits with a birth date, 16–19 digits of
 a card) without the check-digit and Luhn tests that written numbers must pass (a caller's slip or the ASR
 breaks them), and a run of 7 digits or more read aloud in a call is masked whatever it is, unless labelled as
@@ -421,7 +428,8 @@ def spoken_digits(norm: str) -> str:
 # Groups of digits read with pauses: spaces, commas, 、, an ellipsis or a dash between them (一八九，七三一六，
 # 五五零二), and the fillers of speech (幺三八，那个，七七六五，嗯，四三二一 / 一三九 呃 七三一二).
 _PAUSE = r"[ \t,，、…。]"
-_FILLER = r"(?:那个|这个|就是|然后|嗯|呃|额|啊|哦|噢|呢)"
+# … and so is what the ASR engine writes where it heard noise ([杂音], [听不清], （听不清）)
+_FILLER = r"(?:那个|这个|就是|然后|嗯|呃|额|啊|哦|噢|呢|[\[【(（][\u4e00-\u9fff]{1,4}[\]】)）])"
 _GROUP_GAP = rf"(?:-|{_PAUSE}+|{_PAUSE}*(?:{_FILLER}{_PAUSE}*){{1,3}})"
 
 # A plate as written (湘A88627, 湘A·T6389, 湘AD12345) or read aloud: a space after the province (湘 A), a pause,
@@ -528,25 +536,21 @@ def _spoken_numbers(norm: str, view: str, dialogue: bool) -> list[tuple[PiiKind,
             groups[-1] = (groups[-1][0], groups[-1][1] + 1)
         i = 0
         while i < len(groups):
-            best: tuple[int, PiiKind] | None = None
-            digits = ""
-            for j in range(i, len(groups)):
-                digits += view[groups[j][0] : groups[j][1]]
-                if len(digits) > 19 or (j > i and {view[slice(*groups[k])] for k in (i, j)} & _SERVICE_NUMBERS):
-                    break  # 我打了一二三四五，然后幺幺零: a service number is no part of another number
-                start, end = groups[i][0], groups[j][1]
-                spoken = any(ch in _SAID_AS_DIGITS for ch in norm[start:end])
-                # In a call the operator writes back an ID or a card number whole (430124195306124819), and
-                # neither its check digit nor the caller's reading of it need be right.
-                long_in_call = dialogue and len(digits) >= 15
-                if not spoken and not (dialogue and j > i) and not long_in_call:
-                    continue  # a number written whole: the written patterns decide
-                cue = _cue_before(view, start, 40 if dialogue else 12)
-                if (_labelled_as_code(view, start) and cue != "id") or _unit_follows(view, end):
-                    continue  # 工单编号, 三千五百块; but 身份证号码 is no code
-                kind = _sequence_kind(digits, spoken or long_in_call, cue, dialogue)
-                if kind is not None:
-                    best = (j, kind)
+            # a caller who starts again (幺五八，幺五八七三幺六…): the first group is a false start of the next,
+            # masked with the number read after it
+            false_start = None
+            if i + 1 < len(groups):
+                first, then = view[slice(*groups[i])], view[slice(*groups[i + 1])]
+                if (
+                    2 <= len(first) < len(then)
+                    and then.startswith(first)
+                    and "\n" not in view[groups[i][1] : groups[i + 1][0]]
+                ):
+                    false_start = i
+            best = _best_sequence(norm, view, groups, i + 1 if false_start is not None else i, dialogue)
+            if best is None and false_start is not None:
+                false_start = None
+                best = _best_sequence(norm, view, groups, i, dialogue)
             if best is None:
                 i += 1
                 continue
@@ -560,6 +564,32 @@ def _spoken_numbers(norm: str, view: str, dialogue: bool) -> list[tuple[PiiKind,
                         line_start = groups[k + 1][0]
             i = j + 1
     return found
+
+
+def _best_sequence(
+    norm: str, view: str, groups: list[tuple[int, int]], i: int, dialogue: bool
+) -> tuple[int, PiiKind] | None:
+    """The last group and the kind of the longest personal number read from group ``i`` on, or None."""
+    best: tuple[int, PiiKind] | None = None
+    digits = ""
+    for j in range(i, len(groups)):
+        digits += view[groups[j][0] : groups[j][1]]
+        if len(digits) > 19 or (j > i and {view[slice(*groups[k])] for k in (i, j)} & _SERVICE_NUMBERS):
+            break  # 我打了一二三四五，然后幺幺零: a service number is no part of another number
+        start, end = groups[i][0], groups[j][1]
+        spoken = any(ch in _SAID_AS_DIGITS for ch in norm[start:end])
+        # In a call the operator writes back an ID or a card number whole (430124195306124819), and
+        # neither its check digit nor the caller's reading of it need be right.
+        long_in_call = dialogue and len(digits) >= 15
+        if not spoken and not (dialogue and j > i) and not long_in_call:
+            continue  # a number written whole: the written patterns decide
+        cue = _cue_before(view, start, 40 if dialogue else 12)
+        if (_labelled_as_code(view, start) and cue != "id") or _unit_follows(view, end):
+            continue  # 工单编号, 三千五百块; but 身份证号码 is no code
+        kind = _sequence_kind(digits, spoken or long_in_call, cue, dialogue)
+        if kind is not None:
+            best = (j, kind)
+    return best
 
 
 # --- names ------------------------------------------------------------------------------------------------
@@ -986,9 +1016,18 @@ def _word_frequency(word: str) -> int:
 _DIRECTION_PLACE = re.compile("[东西南北中新老大小上下前后][路街巷村镇桥湖山园苑区]")
 
 
+# … or of a business named with more words (一个叫康乐颐年的地方 / 康乐颐年健康管理中心)
+_BUSINESS_RUN = re.compile(
+    r"(?:(?![在是任到去给被把向对为和与跟说找从来要就也都还不没])[\u4e00-\u9fff]){0,4}?(?:的(?:地方|店(?![主员长家])|公司|单位|机构|平台|场所|门面|门店|会所|中心|馆|厂|网站|APP|软件)|"
+    r"(?:健康|养生|物业|投资|咨询|文化|科技|贸易|商贸|信息|教育|培训)(?:管理|服务|顾问|咨询|有限|公司|中心)|"
+    r"公司|中心|会所|集团|有限|工作室|俱乐部|协会|商会|电器|家电|家具|建材|汽修|车行|数码|眼镜|服装|书店|花店|茶楼|"
+    r"餐饮|食品|水果|批发|商贸|贸易|药业|医药)"
+)
+
+
 def _runs_into_place(norm: str, start: int, end: int) -> bool:
-    """Whether the possible name is the start of a place or an organisation (周家湾, 谷丰南路, 王府井百货); a
-    title after it is none (徐金秀校长, 朱洁站长)."""
+    """Whether the possible name is the start of a place or an organisation (周家湾, 谷丰南路, 王府井百货, 一个叫
+    康乐颐年的地方); a title after it is none (徐金秀校长, 朱洁站长)."""
     if norm[end - 1] in _PLACE_END:
         return True
     if _TRIGGER_AFTER.match(norm, end) and not norm.startswith("是我", end):
@@ -997,6 +1036,7 @@ def _runs_into_place(norm: str, start: int, end: int) -> bool:
         _DIRECTION_PLACE.match(norm, end) is not None
         or (end < len(norm) and norm[end] in _PLACE_END)
         or norm.startswith(_PLACE_AFTER, end)
+        or _BUSINESS_RUN.match(norm, end) is not None
     )
 
 
@@ -1132,13 +1172,66 @@ def _name_cut_by_segmenter(norm: str, start: int, surname: int, tokens: tuple[tu
     return []
 
 
+# A caller who hesitates before a name or starts it again (我叫……柯，柯文静 / 叫那个，王建华 / 嗯……张，张国庆):
+# the pauses and fillers, and a first syllable said twice.
+_HESITATION = re.compile(r"(?:[…。，,、 \t~～-]|嗯|呃|额|啊|那个|就是|这个)*")
+_STUTTER = re.compile(r"([\u4e00-\u9fff])(?:[…，,、 \t-]|嗯|呃)+(?=\1)")
+
+
+def _after_hesitation(norm: str, pos: int) -> int:
+    """Where the name starts after the pauses, fillers and the first syllable said twice that may come first."""
+    pos = _HESITATION.match(norm, pos).end()  # type: ignore[union-attr]
+    stutter = _STUTTER.match(norm, pos)
+    return stutter.end() if stutter else pos
+
+
+# A name expected after these (叫全德友 / 名叫和平安): a surname that is mostly a word (全, 和, 水) starts it too,
+# when it is three characters that end a clause and no word of the dictionary.
+_CALLED = re.compile(r"(?:名叫|叫做|名字叫|名字是|叫)$")
+
+
+def _name_of_a_word_surname(norm: str, start: int) -> int | None:
+    end = start + 3
+    if (
+        end <= len(norm)
+        and norm[start] in ALL_SURNAMES
+        and all(ch in _TAGGED_GIVEN for ch in norm[start + 1 : end])
+        and (end == len(norm) or norm[end] in "，,。.！!？?、…\n ")
+        and _word_frequency(norm[start:end]) == 0
+        and not _common_word(norm[start + 1 : end], _FREQUENT_GIVEN)
+    ):
+        return end
+    return None
+
+
+# A nickname names a person as well as a name does (外号叫刀疤强 / 大家都叫他胖哥 / 人称黑皮).
+_NICKNAME = re.compile(
+    r"(?:外号|绰号|诨号|诨名|小名|花名|江湖人称|人称|都(?:叫|喊)他|都(?:叫|喊)她)(?:叫做|叫|是|为)?(?:那个)?"
+    r"(?P<nick>[\u4e00-\u9fff]{2,4}?)(?=[，,。.！!？?、…\s]|$)"
+)
+
+
+def _nicknames(norm: str) -> list[tuple[PiiKind, int, int]]:
+    return [
+        (PiiKind.NAME, m.start("nick"), m.end("nick"))
+        for m in _NICKNAME.finditer(norm)
+        if not m.group("nick").startswith(("什么", "这个", "那个", "一个")) and m.group("nick")[0] not in _NOT_GIVEN
+    ]
+
+
 def _triggered_names(norm: str) -> list[tuple[PiiKind, int, int]]:
-    """Full names next to a kinship word, a job title, 叫 or 表扬 (我妈易桂芝, 护士刘芳, 有个叫张强的保安, 刘芳护士)."""
+    """Full names next to a kinship word, a job title, 叫 or 表扬 (我妈易桂芝, 护士刘芳, 有个叫张强的保安, 刘芳护士),
+    after a pause or a first syllable said twice (包工头叫……马，马国富)."""
     found: list[tuple[PiiKind, int, int]] = []
     for m in _TRIGGER_BEFORE.finditer(norm):
-        end = _name_from(norm, m.end())
+        start = _after_hesitation(norm, m.end())
+        end = _name_from(norm, start)
+        if not end and _CALLED.search(m.group()):
+            end = _name_of_a_word_surname(norm, start)
         if end:
-            found.append((PiiKind.NAME, m.end(), end))
+            found.append((PiiKind.NAME, start, end))
+            if start > m.end() and (said := _STUTTER.match(norm, _HESITATION.match(norm, m.end()).end())):  # type: ignore[union-attr]
+                found.append((PiiKind.NAME, said.start(), said.start() + 1))  # the syllable said first
     for m in _TRIGGER_AFTER.finditer(norm):
         for length in (3, 2, 4):
             start = m.start() - length
@@ -1175,7 +1268,10 @@ def _word_splitter() -> jieba.Tokenizer:
     return _lexicon().segmenter
 
 
-_DIALOGUE_SURNAME = re.compile(r"(?<![百贵同])姓(?!名|氏)")
+# 姓X, but not what is said of a surname (这个姓少 / 这个姓很少见 / 这姓不多)
+_DIALOGUE_SURNAME = re.compile(
+    r"(?<![百贵同])姓(?!名|氏)(?!(?:少|多|很|挺|蛮|不|比较|稀|罕|太)(?:见|有|的)?(?:[，,。.！!？?\s]|$))"
+)
 _SURNAME_END = ("的", "叫", "名", "先生", "女士", "小姐", "就行", "就可以", "就好", "吧", "啊", "呀", "嘛", "，")
 _ASKS_NAME = re.compile(
     r"坐席[:：][^\n]*(?:贵姓|怎么称呼|姓什么|叫什么|什么名字|您的名字|称呼您)[^\n]*\n市民[:：][ \t]*(?:嗯[，,]?|我|免贵|我是)?"
@@ -1185,6 +1281,8 @@ _FAMILIAR = re.compile(
     "(?:" + _TRIGGER_BEFORE.pattern + "|[的个找跟和叫问])[小老](?P<surname>[" + "".join(sorted(SURNAMES)) + "])"
     r"(?=[也都就他她说是还不没跟和讲呢啊呀，。、！？,.!?\s]|$)"
 )
+# 老张头, 老王倌子: an old man called by his surname
+_OLD_FELLOW = re.compile("老(?P<surname>[" + "".join(sorted(SURNAMES)) + "])(?:头子?|倌子?)")
 _FAMILY = re.compile(
     r"(?<=[的壁居面上下])(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])家(?=[也都的人里那就还，。、！？,.!?\s]|$)"
 )
@@ -1240,7 +1338,11 @@ def _dialogue_names(norm: str) -> list[tuple[PiiKind, int, int]]:
             found.append((PiiKind.NAME, m.end(), m.end() + length))
     for m in _ASKS_NAME.finditer(norm):
         pos = m.end() + (1 if norm.startswith("姓", m.end()) else 0)
-        end = _name_from(norm, pos)
+        called = re.compile(r"(?:的名字|名字)?(?:叫|是)").match(norm, pos)
+        if called:
+            pos = called.end()
+        pos = _after_hesitation(norm, pos)
+        end = _name_from(norm, pos) or (_name_of_a_word_surname(norm, pos) if called else None)
         if end:
             found.append((PiiKind.NAME, pos, end))
         elif length := _surname_said(norm, pos, True):
@@ -1248,6 +1350,11 @@ def _dialogue_names(norm: str) -> list[tuple[PiiKind, int, int]]:
     found += _addressed_by_title(norm, ())
     found += [(PiiKind.NAME, m.start("surname"), m.end("surname")) for m in _FAMILY.finditer(norm)]
     found += [(PiiKind.NAME, m.start("surname"), m.end("surname")) for m in _FAMILIAR.finditer(norm)]
+    found += [
+        (PiiKind.NAME, m.start("surname"), m.end("surname"))
+        for m in _OLD_FELLOW.finditer(norm)
+        if _word_frequency(m.group()) == 0 and _word_frequency(m.group()[:3]) == 0
+    ]
     found += [(PiiKind.NAME, m.start(), m.end()) for m in _SPELLING.finditer(norm)]
     return found
 
@@ -1305,6 +1412,8 @@ class KnownNames:
                 continue
             length = 2 if value.startswith(COMPOUND_SURNAMES) and len(value) > 2 else 1
             full.add(value)
+            if value[:length] not in ALL_SURNAMES:
+                continue  # a nickname (刀疤强) is masked whole, its first character is no surname
             surnames.add(value[:length])
             if len(value) - length >= 2:
                 given.add(value[length:])
@@ -1737,8 +1846,11 @@ def _addressed_names(norm: str) -> list[tuple[PiiKind, int, int]]:
 def _names(norm: str) -> list[tuple[PiiKind, int, int]]:
     found: list[tuple[PiiKind, int, int]] = []
     for m in _NAME_CUE.finditer(norm):
-        for start, end in _name_at(norm, m.end(), m.lastgroup or "weak"):
+        cue = m.lastgroup or "weak"
+        pos = _after_hesitation(norm, m.end()) if cue in ("introduced", "surname_only", "labelled", "role") else m.end()
+        for start, end in _name_at(norm, pos, cue):
             found.append((PiiKind.NAME, start, end))
+    found += _nicknames(norm)
     if "好" in norm or "同志" in norm:
         found += _addressed_names(norm)
     return found

@@ -888,9 +888,182 @@ def _round2() -> list[DialogueCase]:
     )
 
 
+# --- round 4: the classes the calls of parts 1-3 still showed, with values of their own -------------------------
+# A caller who hesitates before the name or says its first syllable twice; a nickname; an old man called 老张头;
+# a surname that is mostly a word (全, 和, 水) after 叫; a number interrupted by the ASR's noise marker or started
+# again. And what must stay: what is said about a surname (这个姓少见), a business named after 叫.
+NICKNAMES = _word_list("刀疤强 黑皮 瘦猴 铁牛 豹子 大头 麻子 二狗 眼镜王 光头强 阿彪 黑牛")
+WORD_SURNAMES = "全和水云平明山时路强古丰"
+TWO_CHARACTER_GIVEN = _word_list("德友 建华 国富 桂芝 秀英 志刚 丽娟 春梅 德明 国良 长贵 金秀 友林 秋菊 德福 淑珍")
+NOISE = ("[杂音]", "[听不清]", "（听不清）", "[噪音]")
+
+
+def _hesitation_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    forms = (
+        ("坐席：请问您怎么称呼？", "市民：我叫……[[NAME:{s}]]，[[NAME:{s}{g}]]。"),
+        ("坐席：请问您贵姓？", "市民：嗯……[[NAME:{s}]]，[[NAME:{s}{g}]]，{p}。"),
+        ("坐席：请问您怎么称呼？", "市民：我叫那个，[[NAME:{s}{g}]]，{p}。"),
+        ("坐席：请问您贵姓？", "市民：我姓……[[NAME:{s}]]，就是那个[[NAME:{s}]]。"),
+        ("坐席：欠钱的是谁？", "市民：包工头叫……[[NAME:{s}]]，[[NAME:{s}{g}]]，{p}。"),
+        ("坐席：请问您怎么称呼？", "市民：呃，我叫，[[NAME:{s}{g}]]。"),
+    )
+    for i in range(18):
+        surname, given = full_name(rng)
+        title = rng.choice(("先生", "女士", "师傅", "阿姨"))
+        ask, answer = forms[i % len(forms)]
+        values = {"s": surname, "g": given, "p": _problem(rng)}
+        cases.append(
+            case(
+                "name after a pause or a first syllable said twice",
+                GREETING,
+                f"市民：{_problem(rng)}。",
+                ask,
+                answer.format(**values),
+                f"坐席：好的[[NAME:{surname}]]{title}，我们记下了。",
+                CLOSING,
+            )
+        )
+    return cases
+
+
+def _nickname_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    forms = (
+        "放高利贷的那个人外号叫[[NAME:{n}]]，真名不晓得",
+        "带头闹事的，大家都叫他[[NAME:{n}]]，天天在那里收保护费",
+        "那个收钱的绰号[[NAME:{n}]]，村里人都怕他",
+        "工地上管事的人称[[NAME:{n}]]，说不给就不给",
+    )
+    for i, nick in enumerate(NICKNAMES):
+        said = forms[i % len(forms)].format(n=nick)
+        cases.append(
+            case(
+                "a nickname",
+                GREETING,
+                f"市民：{said}。",
+                f"坐席：您是说那个[[NAME:{nick}]]的问题，是吧？",
+                "市民：对，就是他。",
+                CLOSING,
+            )
+        )
+    return cases
+
+
+def _old_fellow_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    forms = (
+        "市民：住危房的五保户老[[NAME:{s}]]头一分钱补助都没拿到。",
+        "市民：我们楼下看门的老[[NAME:{s}]]头子天天骂人。",
+        "市民：隔壁的老[[NAME:{s}]]头把垃圾堆在楼道里。",
+    )
+    for i in range(9):
+        surname = rng.choice("张王李刘陈杨黄赵吴周徐孙马胡郭何罗郑谢唐韩冯曹彭曾蒋蔡余叶程魏丁")
+        cases.append(
+            case(
+                "an old man called by his surname",
+                GREETING,
+                forms[i % len(forms)].format(s=surname),
+                "坐席：好的，我们转交社区。",
+                CLOSING,
+            )
+        )
+    return cases
+
+
+def _word_surname_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    forms = (
+        "市民：我们班组有个工人叫[[NAME:{n}]]，老板欠了他四万多。",
+        "市民：我老乡，名叫[[NAME:{n}]]，在工地上摔伤了。",
+        "市民：村里有个老人叫[[NAME:{n}]]，一个人住，没人管。",
+    )
+    for i in range(12):
+        name = WORD_SURNAMES[i % len(WORD_SURNAMES)] + rng.choice(TWO_CHARACTER_GIVEN)
+        cases.append(
+            case(
+                "a surname that is mostly a word, after 叫",
+                GREETING,
+                forms[i % len(forms)].format(n=name),
+                f"坐席：您是说[[NAME:{name}]]的事，是吧？",
+                "市民：对的。",
+                CLOSING,
+            )
+        )
+    return cases
+
+
+def _interrupted_number_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    for i in range(14):
+        digits = mobile(rng)
+        head, middle, tail = (in_numerals(g, rng) for g in grouped(digits, GROUPS["MOBILE"]))
+        noise = NOISE[i % len(NOISE)]
+        said = (
+            f"{head}，{head}{middle}，{noise}，{tail}"  # started again, then a noise
+            if i % 2 == 0
+            else f"{head}，{middle}{noise}{tail}"
+        )
+        cases.append(
+            case(
+                "a number interrupted by noise or started again",
+                GREETING,
+                f"市民：{_problem(rng)}。",
+                "坐席：请问您的联系电话？",
+                f"市民：电话就是这个，[[MOBILE:{said}]]。",
+                "坐席：好的，记下了。",
+                CLOSING,
+            )
+        )
+    return cases
+
+
+_TRAP_TURNS_4 = (
+    "登记的人说{{这个姓少}}，老是打错",
+    "我们那里姓这个的不多，{{这个姓很少见}}",
+    "我妈最近天天去一个叫{{康乐颐年}}的地方听课",
+    "有个叫{{金太阳健康管理}}的公司在小区门口卖保健品",
+    "在一个叫{{万家福电器}}的店买的冰箱",
+    "大家都喊那个地方{{老街口}}，路灯一直不亮",
+    "{{外号}}什么的我不知道，反正是{{物业}}的人",
+    "那个{{老头}}说他也不晓得，{{老太太}}也说不知道",
+)
+
+
+def _trap_cases_4() -> list[DialogueCase]:
+    return [
+        case(
+            "trap (round 4)",
+            GREETING,
+            f"市民：{turn}。",
+            "坐席：您是说" + turn.split("，")[0] + "，是吧？",
+            "市民：对，就是这样。",
+            CLOSING,
+        )
+        for turn in _TRAP_TURNS_4
+    ]
+
+
+def _round4() -> list[DialogueCase]:
+    rng = random.Random(20261214)  # its own generator: the cases of rounds 1 and 2 stay as they were
+    return (
+        _hesitation_cases(rng)
+        + _nickname_cases(rng)
+        + _old_fellow_cases(rng)
+        + _word_surname_cases(rng)
+        + _interrupted_number_cases(rng)
+        + _trap_cases_4()
+    )
+
+
 def build() -> tuple[DialogueCase, ...]:
     rng = random.Random(20261207)
-    return tuple(_name_cases(rng) + _number_cases(rng) + _trap_cases(rng)) + HAND_WRITTEN + tuple(_round2())
+    return (
+        tuple(_name_cases(rng) + _number_cases(rng) + _trap_cases(rng))
+        + HAND_WRITTEN
+        + tuple(_round2())
+        + tuple(_round4())
+    )
 
 
 DIALOGUE_CASES: tuple[DialogueCase, ...] = build()

@@ -575,3 +575,49 @@ def test_a_name_already_masked_with_mou_stays_unless_the_call_said_its_surname()
 def test_a_business_the_caller_describes_is_no_name() -> None:
     said = "市民：那个康寿源，搞养老的，收了钱不办事。\n坐席：您是说康寿源收了钱不办事，是吧？"
     assert _masked_call(said).endswith(said)
+
+
+# --- calls, round 4: hesitations, nicknames, 老张头, surnames that are words, noise inside a number --------------
+
+
+def test_the_dialogue_set_plants_every_class_the_calls_of_parts_1_to_3_still_missed() -> None:
+    names = {c.name for c in PLANTED_DIALOGUES}
+    classes = {
+        "name after a pause or a first syllable said twice",
+        "a nickname",
+        "an old man called by his surname",
+        "a surname that is mostly a word, after 叫",
+        "a number interrupted by noise or started again",
+    }
+    assert classes <= names, classes - names
+    assert sum(1 for c in TRAP_DIALOGUES if c.name == "trap (round 4)") >= 8
+
+
+def test_a_name_said_after_a_pause_and_its_first_syllable_said_twice_are_masked_and_the_cue_stays() -> None:
+    masked = _masked_call(
+        "坐席：请问您怎么称呼？", "市民：我叫……柯，柯文静", "坐席：柯文静，我复述一下，您在家里是吗？"
+    )
+    assert "柯" not in masked and "文静" not in masked, masked
+    assert "市民：我叫……[NAME]，[NAME]" in masked, masked
+
+
+def test_a_nickname_is_masked_wherever_it_comes_back_but_its_first_character_is_no_surname() -> None:
+    masked = _masked_call(
+        "市民：放高利贷的那个人外号叫刀疤强，他手下拿着刀。", "坐席：您是说那个刀疤强放高利贷，是吧？"
+    )
+    assert "刀疤强" not in masked and "拿着刀" in masked, masked
+
+
+def test_an_old_man_called_by_his_surname_and_a_name_whose_surname_is_a_word_are_masked() -> None:
+    masked = _masked_call("市民：五保户老张头一分钱没拿到，我们班组有个工人叫全德友，老板也欠他钱。")
+    assert "张" not in masked and "全德友" not in masked and "老[NAME]头" in masked, masked
+
+
+def test_a_number_the_asr_broke_with_a_noise_marker_or_the_caller_started_again_is_one_number() -> None:
+    masked = _masked_call("坐席：请问您的电话？", "市民：就是这个，幺五八，幺五八七三幺六，[杂音]，二二九零。")
+    assert masked.endswith("市民：就是这个，[MOBILE]。"), masked
+
+
+def test_what_is_said_of_a_surname_and_a_business_named_after_jiao_stay() -> None:
+    said = "市民：登记的人说这个姓少，我妈天天去一个叫康乐颐年的地方听课，在一个叫万家福电器的店买的冰箱。"
+    assert _masked_call(said).endswith(said)
