@@ -865,6 +865,8 @@ def _name_at(norm: str, pos: int, cue: str) -> list[tuple[int, int]]:
         return []
     cautious, words = _CUE_RULES[cue]
     end = _given_name_end(norm, after_surname, cautious, pos, words)
+    if not end and cue == "introduced" and norm.startswith(("，", ",", "…", "。"), after_surname):
+        return [(pos, after_surname)]  # 我叫覃，那个西早覃，覃桂兰: the surname first
     return [(pos, end)] if end else []
 
 
@@ -896,7 +898,7 @@ _OFFICIAL_TITLES = _word_list(
 _ROLES = (
     *_OFFICIAL_TITLES,
     *_word_list(
-        "保安 店主 包工头 工头 民警 辅警 城管 网格员 社工 干部 工作人员 业务员 销售 客服 快递员 外卖员 司机 "
+        "保安 店主 包工头 工头 小哥 外卖小哥 快递小哥 民警 辅警 城管 网格员 社工 干部 工作人员 业务员 销售 客服 快递员 外卖员 司机 "
         "负责人 法人 村民 居民 业主 租户 老人 患者 病人 学生 工人 员工 职工 农民工 男子 女子 楼长 管家 保洁 领导"
     ),
 )
@@ -1279,12 +1281,12 @@ _ASKS_NAME = re.compile(
 # 业务员小周, 找老王: 小/老 and a surname after a job title, a kinship word or a function word.
 _FAMILIAR = re.compile(
     "(?:" + _TRIGGER_BEFORE.pattern + "|[的个找跟和叫问])[小老](?P<surname>[" + "".join(sorted(SURNAMES)) + "])"
-    r"(?=[也都就他她说是还不没跟和讲呢啊呀，。、！？,.!?\s]|$)"
+    r"(?=[也都就他她说是还不没跟和讲呢啊呀人，。、！？,.!?\s]|$)"
 )
 # 老张头, 老王倌子: an old man called by his surname
 _OLD_FELLOW = re.compile("老(?P<surname>[" + "".join(sorted(SURNAMES)) + "])(?:头子?|倌子?)")
 _FAMILY = re.compile(
-    r"(?<=[的壁居面上下])(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])家(?=[也都的人里那就还，。、！？,.!?\s]|$)"
+    r"(?<=[的壁居面上下是])(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])家(?=[也都的人里那就还，。、！？,.!?\s]|$)"
 )
 # How callers spell their surname: 弓长张, 耳东陈, 口天吴, 立早章, 木子李, 双木林, 古月胡, 言午许, 草头黄.
 _SPELLINGS = {
@@ -1305,6 +1307,14 @@ _SPELLINGS = {
     "双口": "吕",
     "关耳": "郑",
     "走肖": "赵",
+    "文刀": "刘",
+    "卯金刀": "刘",
+    "四维": "罗",
+    "西早": "覃",
+    "言身寸": "谢",
+    "三划": "王",
+    "木土": "杜",
+    "日韦": "韩",
 }
 _SPELLING = re.compile(
     "(?:" + "|".join(_SPELLINGS) + ")(?:的)?(?P<surname>[" + "".join(set(_SPELLINGS.values())) + "])"
@@ -1497,7 +1507,12 @@ def _known_names(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]
         while start >= 0:
             end = start + len(name)
             if not is_given or (
-                (start == 0 or not _is_cjk(norm[start - 1]) or norm[start - 1] in _NAME_LEFT)
+                (
+                    start == 0
+                    or not _is_cjk(norm[start - 1])
+                    or norm[start - 1] in _NAME_LEFT
+                    or norm.endswith(_KINSHIP, 0, start)
+                )
                 and (end == len(norm) or not _is_cjk(norm[end]) or norm[end] in _GIVEN_RIGHT)
             ):
                 found.append((PiiKind.NAME, start, end))

@@ -1018,6 +1018,51 @@ def _interrupted_number_cases(rng: random.Random) -> list[DialogueCase]:
     return cases
 
 
+HAND_WRITTEN_4 = (
+    case(
+        "a surname spelled by its parts",
+        GREETING,
+        "市民：我姓[[NAME:刘]]，[[NAME:文刀刘]]，{{桂花坪街道}}的。",
+        "坐席：好的[[NAME:刘]]先生。",
+    ),
+    case(
+        "a surname spelled by its parts",
+        GREETING,
+        "坐席：请问您怎么称呼？",
+        "市民：我叫[[NAME:覃]]，那个[[NAME:西早覃]]，[[NAME:覃月娥]]。",
+        "坐席：好的[[NAME:覃]]女士。",
+    ),
+    case(
+        "a surname spelled by its parts",
+        GREETING,
+        "市民：[[NAME:罗]]，[[NAME:四维罗]]，[[NAME:罗志勇]]，我们小区的电梯坏了。",
+        "坐席：好的[[NAME:罗]]先生。",
+    ),
+    case(
+        "a given name after a kinship word, the full name said later",
+        GREETING,
+        "市民：我女儿[[NAME:雨萱]]今年七岁，入学的事一直没办好。",
+        "坐席：孩子的全名叫什么？",
+        "市民：[[NAME:彭雨萱]]。",
+    ),
+    case(
+        "a family named by its surname",
+        GREETING,
+        "市民：我们是[[NAME:邹]]家的，就是村口第二家，补偿款一直没到。",
+    ),
+    case(
+        "familiar form",
+        GREETING,
+        "市民：那个保安老[[NAME:龚]]人很好，帮我把东西搬上楼了。",
+    ),
+    case(
+        "third party without a cue",
+        GREETING,
+        "市民：快递小哥[[NAME:汤国良]]把我的东西摔坏了，还骂人。",
+        "坐席：您是说快递员[[NAME:汤国良]]摔坏了物品，是吧？",
+    ),
+)
+
 _TRAP_TURNS_4 = (
     "登记的人说{{这个姓少}}，老是打错",
     "我们那里姓这个的不多，{{这个姓很少见}}",
@@ -1053,6 +1098,7 @@ def _round4() -> list[DialogueCase]:
         + _word_surname_cases(rng)
         + _interrupted_number_cases(rng)
         + _trap_cases_4()
+        + list(HAND_WRITTEN_4)
     )
 
 
