@@ -12,7 +12,9 @@ in ``dev_tune2``, none is ever hashed into ``dev_test``. ``safety_dev_check.tsv`
 in the detector's third round. In its fourth round ``dev_test`` and ``dev_check`` became tuning material too (their
 failures were read and tuned on, with the call corpus's parts 1-3), ``safety_dev_tune3.tsv`` (``dev_tune3``) was
 written for the misses of those parts, by kind, and ``safety_dev_check2.tsv`` (``dev_check2``) was written before
-any rule changed and measured blind before it was tuned on.
+any rule changed and measured blind before it was tuned on; ``safety_dev_check3.tsv`` (``dev_check3``) was
+written after the first changes and measured blind in turn, and ``safety_dev_check4.tsv`` (``dev_check4``) after
+the third was tuned on.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ TUNE2_FILE = FOLDER / "safety_dev_tune2.tsv"
 CHECK_FILE = FOLDER / "safety_dev_check.tsv"
 TUNE3_FILE = FOLDER / "safety_dev_tune3.tsv"
 CHECK2_FILE = FOLDER / "safety_dev_check2.tsv"
-PARTS = ("dev_tune", "dev_test", "dev_tune2", "dev_check", "dev_tune3", "dev_check2")
+CHECK3_FILE = FOLDER / "safety_dev_check3.tsv"
+CHECK4_FILE = FOLDER / "safety_dev_check4.tsv"
+PARTS = ("dev_tune", "dev_test", "dev_tune2", "dev_check", "dev_tune3", "dev_check2", "dev_check3", "dev_check4")
 # the parts the rules are tuned on and the learned model trained on (all, since the fourth round)
 TUNING_PARTS = PARTS
 CALM = "calm"
@@ -83,6 +87,8 @@ def all_cases() -> tuple[SafetyCase, ...]:
     found += [_case(*row, part="dev_check") for row in _read(CHECK_FILE)]
     found += [_case(*row, part="dev_tune3") for row in _read(TUNE3_FILE)]
     found += [_case(*row, part="dev_check2") for row in _read(CHECK2_FILE)]
+    found += [_case(*row, part="dev_check3") for row in _read(CHECK3_FILE)]
+    found += [_case(*row, part="dev_check4") for row in _read(CHECK4_FILE)]
     ids = [case.id for case in found]
     if len(set(ids)) != len(ids):
         raise ValueError("a case is written twice in the safety development set")

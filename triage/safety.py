@@ -384,7 +384,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         "fire",
         3,
         rf"着{_FIRE_WORD}|起火|起伙|失{_FIRE_WORD}(?!罪)|燃起来|烧起来|烧着了|着起来|火势|火苗|火窜|窜火|火光|火焰|明火|"
-        r"冒火(?!花|星)|大火|火(?:好|很|蛮|太|越来越|更|越烧越)大|好大的火|越烧越|在烧|还在烧|火烧(?!眉毛|屁股)|火舌|烧得(?:好|很|蛮)?(?:旺|厉害)",
+        r"冒火(?!花|星)|大火|蔓延|烧过来了|火(?:好|很|蛮|太|越来越|更|越烧越)大|好大的火|越烧越|在烧|还在烧|火烧(?!眉毛|屁股)|火舌|烧得(?:好|很|蛮)?(?:旺|厉害)",
     ),
     ("fire", 2.5, r"火灾(?!隐患|保险|险|认定|事故|报警|预防|应急)"),
     (
@@ -655,7 +655,15 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"把[^，,。]{0,4}(?:煤气|燃气|液化气|天然气)[^，,。]{0,3}(?:打开|开了|开着)|吃了?(?:好多|很多|一大把|一堆|一大堆|一把)的?药|"
         r"(?:猫|狗|鸟|鱼)[^，,。]{0,8}(?:帮我找个人养|托付|拜托|送人|交给你)",
     ),
-    ("self_harm", 2, r"东西(?:都|全)?(?:收拾|整理|理)好了"),
+    ("self_harm", 2, r"东西(?:都|全)?(?:收拾|整理|理|打包)好了"),
+    # leaving for good, or so that the others are spared (再也不回来了 / 我还是离开比较好，这样大家都轻松)
+    (
+        "self_harm",
+        2.5,
+        r"再也不(?:会)?回来了|去一个(?:很远|好远)的地方|这样大家都(?:轻松|好过|解脱)|大家都(?:轻松|解脱)了|"
+        r"(?:替我|帮我)[^，,。]{0,8}(?:跟|对|给)[^，,。]{0,6}(?:说|讲)(?:一声|声|句)?对不起",
+    ),
+    ("self_harm", 1.5, r"离开(?:这里)?(?:比较|会|就)?(?:好|更好)|停在[^，,。]{0,4}(?:水库|江|河|湖|海)边"),
     ("self_harm", 2, r"以后[^，,。]{0,8}没人(?:喂|管|照顾)"),
     (
         "self_harm",
@@ -782,7 +790,11 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         )
         + r"|塌了一个|塌了个|地陷|天坑",
     ),
-    ("road_collapse", 2.5, r"(?:板子?|盖板|栏杆|护栏)[^，,。]{0,3}掉了"),
+    (
+        "road_collapse",
+        2.5,
+        r"(?:板子?|盖板|栏杆|护栏)[^，,。]{0,3}掉了|(?:栏杆|护栏)[^，,。]{0,6}(?:撞断|撞飞|撞坏|断了|没了)",
+    ),
     # a hole that opened: what is left of it, how deep, hollow underneath (就剩个方洞 / 看不到底 / 下面是空的)
     (
         "road_collapse",
@@ -933,8 +945,10 @@ _HYPOTHETICAL_AFTER = re.compile(
 )
 # A question about what to do, later in the sentence: "发现有人落水，不会游泳的人应该怎么救".
 _RULES_AFTER = re.compile(
-    r"应该怎么|该怎么|怎么救|怎么劝|怎么办|应该打|打哪个|找哪个|是往上跑还是|还是打|还是找|提前(?:了解|问)"
+    r"应该怎么|该怎么|怎么救|怎么劝|怎么办|应该打|打哪个|找哪个|是往上跑还是|还是(?:直接|先)?(?:打|找|报)|提前(?:了解|问)"
 )
+# … but not a cry of panic (门口都是烟，怎么办怎么办 / 咋办啊)
+_PANIC = re.compile(r"(?:怎么办|咋办|怎么搞){2}|(?:怎么办|咋办|怎么搞)(?:啊|呀|哪|[！!])|救命|快点|快来")
 # A worry about a season or a year to come: a hazard to fix, not a danger now.
 _LATER = re.compile(r"怕(?:今年|明年|以后|哪天|将来)|迟早|汛期|雨季|台风季")
 _REPORTED_AFTER = re.compile(r"^的?(?:消息|新闻|报道|视频|谣言|传言)")
@@ -944,18 +958,23 @@ _CATEGORY_AFTER = re.compile(
 )
 _CUT_THINGS = re.compile(r"[树竹柴木枝草]")
 # A funeral: its words (后事, 骨灰, 告别) speak of someone who has died, not of a farewell.
-_FUNERAL = re.compile(r"殡仪馆|火化|追悼|丧葬|丧事|去世|过世|逝世|死亡证明|销户|节哀|墓地|公墓|遗体")
+_FUNERAL = re.compile(
+    r"殡仪馆|火化|追悼|丧葬|丧事|去世|过世|逝世|死亡证明|销户|节哀|墓地|公墓|遗体|后事(?:办完|办好|处理完)|"
+    r"(?:爸|妈|父亲|母亲|老伴|老公|老婆|丈夫|妻子|爷爷|奶奶|外公|外婆|公公|婆婆|岳父|岳母|儿子|女儿)的后事"
+)
 _FUNERAL_WORDS = re.compile(r"后事|骨灰|告别|遗嘱|最后一[面次]|永别|走了")
 # A jump in a sport or a training (拓展训练要从高台上往下跳 / 蹦极 / 跳水) is no self-harm.
-_SPORT = re.compile(r"拓展|蹦极|跳水|跳伞|跳台|高台|训练|比赛|游泳|体育|跳远|跳高|蹦床|表演|节目|杂技")
+_SPORT = re.compile(
+    r"拓展|蹦极|跳水|跳伞|跳台|高台|训练|比赛|游泳|体育|跳远|跳高|蹦床|表演|节目|杂技|跳箱|跳马|健身|体操|游乐|滑梯"
+)
 # Someone who owes money and does not answer the phone (包工头电话也不接 / 中介联系不上了) is no missing person.
 _DEBT = re.compile(
-    r"欠|还钱|不还|借给|借钱|押金|定金|订金|工资|工钱|学费|退款|退钱|退费|跑路|卷钱|拉黑|老板|包工头|中介|房东|卖家|商家|开发商|"
+    r"欠|还钱|不还|借给|借钱|借了我|借了[^，,。]{0,4}钱|押金|定金|订金|工资|工钱|学费|退款|退钱|退费|跑路|卷钱|拉黑|老板|包工头|中介|房东|卖家|商家|开发商|"
     r"老赖|网贷|催收|货款|车贷"
 )
 # 还在打 after a pile driver, a game or the rain is no fight.
 _NOT_A_FIGHT = re.compile(r"打桩|打雷|打牌|麻将|游戏|打球|打针|打字|打工|打孔|打洞|钻")
-_UNREACHABLE = re.compile(r"电话|手机|联系不上|失联|关机|打不通|不接")
+_UNREACHABLE = re.compile(r"电话|手机|联系不上|失联|关机|打不通|不接|找不到|不见了")
 # 不想过了 said of a marriage is a divorce.
 _MARRIAGE = re.compile(r"吵架|离婚|分居|婚姻|结婚|老公|老婆|丈夫|妻子")
 # A crack in a building (天花板有裂缝) is a housing problem, not a road that caves in.
@@ -978,7 +997,7 @@ _BURST_MAIN = re.compile(r"水管|自来水|爆管|供水管|管子爆")
 _REPORTED = re.compile(
     r"听说|据说|听人(?:家)?(?:说|讲)|听(?:我们|我)?(?:楼下|楼上|隔壁|邻居|别人|人家|街坊|同事|群里|他们|大家|村里|小区里?)[^，,。]{0,4}(?:说|讲)|"
     r"(?:群里|网上|朋友圈)[^，,。]{0,4}(?:看到|刷到)|看到说|新闻|报道|报纸上|登报|电视上|动画片?|电视剧|电影里|电影上|那个电影|节目里|节目上|那个节目|剧里|小说|纪录片|网上|抖音|(?:看到|刷到|发了)[^，,。]{0,4}视频|视频(?:上|里)|朋友圈|群里(?:有人)?在?(?:传|说|发)|"
-    r"传言|谣言|(?:别人|人家|邻居|同事|(?<![女男])朋友|阿姨)(?:跟我)?(?:说|讲)|(?:外地|别的地方|老家那边|外省)(?:有个?|的一个|的)"
+    r"传言|谣言|(?:别人|人家|邻居|同事|(?<![女男])朋友|阿姨)(?:跟我)?(?:说|讲)(?!(?:她|他|自己)(?:被|在|现在|刚|正|一直))|(?:外地|别的地方|老家那边|外省)(?:有个?|的一个|的)"
 )
 _MEDIUM = re.compile(r"网上|抖音|朋友圈|群里(?:有人)?在?(?:传|说|发)|(?:看到|刷到|发了)[^，,。]{0,4}视频|视频(?:上|里)")
 # … ended by this time (平时天天出来遛狗，这三天狗一直在屋里叫)
@@ -1015,7 +1034,8 @@ _CALM_PURPOSE = re.compile(
 )
 # Smoke from a chimney, a barbecue, a dump or a field is pollution, not a fire; a smell from a factory that
 # makes one dizzy is not a gas leak (a smell said to be of gas is).
-_FIRE_EVENT = re.compile(r"着火|起火|失火|爆炸|炸了")
+# A fire that spreads (烧到树林里去了 / 往小区这边烧过来了) is one, whatever was burnt first.
+_FIRE_EVENT = re.compile(r"着火|起火|失火|爆炸|炸了|烧到|烧过来|烧过去|蔓延")
 # Flames someone keeps on purpose (a barbecue, burning paper or straw) are not a fire either.
 _BURNING_ON_PURPOSE = re.compile(
     r"烧烤|炭火|烤红薯|烤肉|烧纸|烧垃圾|焚烧|秸秆|有人在烧|烧树叶|在烧东西|烧砖|烧塑料|烧轮胎"
@@ -1170,7 +1190,10 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
     word = match.group(0)
     sentence = text[sentence_start:sentence_end]
     if cue.kind == "fire" and not _FIRE_EVENT.search(word):
-        if _BURNING_ON_PURPOSE.search(sentence) or ("烟" in word and _POLLUTION.search(sentence)):
+        burning = _BURNING_ON_PURPOSE.search(sentence)
+        if (burning and not _negated(text, sentence_start, burning.start())) or (
+            "烟" in word and _POLLUTION.search(sentence)
+        ):
             return None
     elif cue.kind == "gas" and "味" in word and not _GAS_WORD.search(word) and _POLLUTION.search(sentence):
         return None
@@ -1178,7 +1201,7 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
         _CATEGORY_AFTER.match(text[end:clause_end])
         or _HYPOTHETICAL.search(told_before[-14:])
         or _HYPOTHETICAL_AFTER.match(text[end:clause_end])
-        or _RULES_AFTER.search(after_sentence)
+        or (_RULES_AFTER.search(after_sentence) and not _PANIC.search(sentence))
     ):
         return None
     clause = text[clause_start:clause_end]
