@@ -1123,6 +1123,7 @@ class _Mention:
     present: bool
     cue: int = -1  # which cue found it: the same cue said again (下不来，上不去) adds nothing
     discounted: bool = False  # weighed down by its context (past, habitual, a burst main, a later worry …)
+    lasting: bool = False  # … only as a state said in a recent past (下午就塌下去一大块): it may well still be there
 
 
 def _progressive(text: str, position: int) -> bool:
@@ -1230,6 +1231,7 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
     if (reported or _REPORTED_AFTER.match(text[end:clause_end])) and not present:
         return None
     weight = cue.weight
+    lasting = False
     if _LATER.search(after_sentence):
         weight *= LATER_SHARE
         present = False
@@ -1291,6 +1293,7 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
                 return None
             if not persisting:
                 weight *= PAST_STATE_SHARE
+                lasting = True
         habitual = _last(_HABITUAL, told_before)
         # 天天被打，今天……现在还在打: a marker of now after the habit speaks of now (电梯频繁故障困人: inside)
         if (
@@ -1305,7 +1308,8 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
             weight *= CALM_PURPOSE_SHARE
         if not call:
             weight *= WRITTEN_SHARE
-    return _Mention(kind, weight, match.group(0), start, present, id(cue), weight < cue.weight)
+    lasting = lasting and weight == cue.weight * PAST_STATE_SHARE  # weighed down for nothing else
+    return _Mention(kind, weight, match.group(0), start, present, id(cue), weight < cue.weight, lasting)
 
 
 # A kind said not to be happening now ("现在冇打，我走了") cancels its mentions not themselves marked as now.
@@ -1513,7 +1517,8 @@ def _decision(
         risky = {}
     # what the rules weighed down for its context (past, habitual, a burst main …) they read as not now, as what
     # they set aside
-    set_aside = set_aside | {m.kind for m in mentions if m.discounted and not m.present}
+    # (not a state said in a recent past, which may still be there: the model may read it as a danger now)
+    set_aside = set_aside | {m.kind for m in mentions if m.discounted and not m.present and not m.lasting}
     if risky:
         kind = _kind_of(risky, scores)
         if (

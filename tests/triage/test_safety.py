@@ -475,3 +475,71 @@ def test_no_cue_of_the_rules_matches_an_empty_stretch_of_text() -> None:
 
     assert not [pattern.pattern for cue in safety.CUES for _, pattern in cue.parts if pattern.match("")]
     assert not assess("市民：你好，我想问一下社保卡怎么补办", call=True).is_emergency
+
+
+# ------------------------------------------------------------------ round 4: the ways of speaking parts 1-3 missed
+
+
+@pytest.mark.parametrize(
+    ("kind", "dialogue"),
+    [
+        # a danger that comes up after a change of subject, past a narrative in the past
+        (
+            "flood",
+            "市民：我上个月反映的那个垃圾站的事……\n坐席：嗯，您说。\n"
+            "市民：哎呀先不说那个了，我们楼下的车库在往里面灌水，已经漫到车顶了，有人在里面喊",
+        ),
+        # a wish to die after the hardships that brought the caller to it, told in the past
+        (
+            "self_harm",
+            "市民：我儿子前年出车祸走了，老伴去年也走了，房子也被收走了。我一个人住在桥洞下面，我真的不想再熬了，药我都攒好了",
+        ),
+        # a hole that opened this afternoon is still there
+        (
+            "road_collapse",
+            "市民：中午路过的时候那里还只是一条缝，下午就塌下去一大块，往下看是空的，看不到底，学生放学都从旁边走",
+        ),
+        # a threat said as a condition, by the one who threatens
+        ("violence", "市民：他刚才在电话里说我要是敢报警，他就把我儿子弄死，他现在就在我们小区里"),
+        # what others took for a joke was none
+        (
+            "self_harm",
+            "市民：我表哥这几个礼拜老说活着没意思，我们都当他说着玩的，今天他把他的摩托车钥匙留给我，说以后别等我了",
+        ),
+        # someone shut in a lift, said without 困
+        ("trapped", "市民：可能也不算什么急事，我们楼的电梯里关了个老太太，电梯停在九楼下面一点，门开不了"),
+        # an absence dated from when it began
+        ("unresponsive_or_missing", "市民：我外婆从昨天下午开始就打不通电话，她一个人住，邻居也没看到她出门"),
+    ],
+)
+def test_a_danger_said_past_a_narrative_downplayed_or_without_its_usual_words_is_found(
+    kind: str, dialogue: str
+) -> None:
+    result = _call(dialogue)
+    assert result.is_emergency and result.kind == kind, f"{_shown(result)}\n{dialogue}"
+    assert result.self_harm == (kind == "self_harm")
+
+
+def test_a_small_child_on_a_window_ledge_is_a_child_in_danger_not_self_harm() -> None:
+    result = _call("市民：对面楼有个三岁的小孩一个人在家，爬到窗户外面的空调架子上了，在哭")
+    assert result.is_emergency and result.kind == "locked_in_alone" and not result.self_harm, _shown(result)
+
+
+@pytest.mark.parametrize(
+    "dialogue",
+    [
+        "市民：单位组织拓展训练，要从高台上往下跳，我心脏不好，能不能不参加",
+        "市民：我投诉那个棋牌室，里面全是烟，乌烟瘴气的，还有小孩在里面",
+        "市民：包工头欠了我们三个月工资，现在他电话也不接，人也找不到了",
+        "市民：楼上装修砸墙，我家天花板裂了好几条缝，物业不管",
+        "市民：我母亲上个礼拜去世了，我想问一下后事办完以后她的养老金怎么停",
+        "市民：老板跑了，工资也没发，我们几十号人急得要跳楼了",
+        "市民：我们小区门口那个井盖碎了一块，我们放了锥筒，市政说下午来换，我就问问几点来",
+        "市民：我想问一下遇到有人触电，是先拉电闸还是直接打120",
+    ],
+)
+def test_a_jump_in_sport_smoke_in_a_card_room_a_debtor_a_crack_a_funeral_and_a_hazard_already_marked_are_calm(
+    dialogue: str,
+) -> None:
+    result = _call(dialogue)
+    assert not result.is_emergency and not result.self_harm, f"{_shown(result)}\n{dialogue}"
