@@ -4,18 +4,22 @@ call's request type, emotion, call-back request and repeated call.
 
 Parts measured:
 
-- ``dev_tune``, ``dev_tune2``, ``dev_test`` and ``dev_check``: the safety development set, written for the
-  detector; its rules were tuned and its learned second opinion trained on ``dev_tune`` and ``dev_tune2`` only,
-  ``dev_test`` and ``dev_check`` were only measured (in aggregate);
-- ``tune``: the call corpus part the rules were written on (and the model trained on);
-- ``held_out`` and ``final``: call corpus parts never read, measured once at the very end with the method frozen.
+- the parts of the safety development set (``bench.safety_dev.PARTS``: ``dev_tune``, ``dev_test``, ``dev_tune2``,
+  ``dev_check``, ``dev_tune3`` and ``dev_check2`` to ``dev_check5``), written for the detector; since its fourth
+  round every one is tuning material (the check files were each measured blind once before they were tuned on:
+  bench/data/safety_dev.md);
+- ``tune``, ``held_out`` and ``final``: the call corpus's parts 1-3, measured before and tuning material since the
+  fourth round (their misses were read and fixed by kind, and the learned model is trained on them);
+- ``final2`` (part4.jsonl): the sealed part, measured only when named (``python -m bench.bench_calls_safety
+  final2``, written to bench/results/calls_safety_final2.json), once, with the methods frozen; its ids are never
+  listed.
 
 Per part: emergency recall, overall and per kind; false emergencies on the calm calls with danger words (per
 reason, e.g. past, drill, figurative) and on the regular calls; self-harm recall and false self-harm flags; the
 kind of risk among the emergencies found; the same recall and false alarms for the rules alone (without the
 learned second opinion), to show what each part of the method does; on the development set, the emergencies
 missed and the self-harm not flagged counted by how they were said (indirect, asr …). The ids of what went wrong
-are listed for the tuning parts only. On the call corpus, also the accuracy of request type, emotion, call-back requested
+are listed for every part but the sealed one. On the call corpus, also the accuracy of request type, emotion, call-back requested
 and repeat call.
 
 On the web messages (``messages_dev.csv``, 834, and ``messages_unlabelled.csv``): how many are flagged as
@@ -23,8 +27,9 @@ emergencies by the urgency lexicon alone (``intent.urgency``, what the triage ha
 safety detector. And its speed: milliseconds per 240-character web message and per call (best of five runs, with
 the machine's load average, which several engineers share).
 
-    .venv/bin/python -m bench.bench_calls_safety                  # every part
+    .venv/bin/python -m bench.bench_calls_safety                  # every part but the sealed one, written
     .venv/bin/python -m bench.bench_calls_safety dev_tune tune    # some, printed only
+    .venv/bin/python -m bench.bench_calls_safety final2           # the sealed part, once: written apart
 
 The pipeline is built as in ``bench_triage`` but without a gazetteer or a trained model (neither affects these
 fields), so it needs neither the database nor training. ``figures(split)`` returns the call figures of one part.
@@ -44,7 +49,7 @@ from functools import cache
 from typing import Any
 
 from bench.bench_lexicon import taxonomy_refs
-from bench.calls import SPLITS, Call, calls
+from bench.calls import SEALED_SPLITS, SPLITS, Call, calls
 from bench.common import report, teddy
 from bench.safety_dev import PARTS, TUNING_PARTS, cases
 from triage import intent, safety_model
@@ -214,7 +219,7 @@ def figures(split: str) -> dict[str, Any]:
         fields["urgency"].append((labels["urgency"], result.urgency.value))
         signals["callback_requested"].append((bool(labels["callback_requested"]), result.callback_requested))
         signals["repeat_call"].append((bool(labels["repeat_call"]), result.repeat_call))
-    figures = {"calls": len(results), **safety_figures(judged, show_ids=split == "tune")}
+    figures = {"calls": len(results), **safety_figures(judged, show_ids=split not in SEALED_SPLITS)}
     figures.pop("cases")
     figures.pop("false_emergencies_calm_danger_by_reason")  # the corpus labels no reason
     figures |= {
@@ -282,6 +287,12 @@ def speed() -> dict[str, Any]:
 
 
 def main(parts: list[str]) -> None:
+    sealed = [part for part in parts if part in SEALED_SPLITS]
+    if sealed:  # measured once, with the methods frozen, and written apart
+        report("calls_safety_final2", {part: figures(part) for part in sealed})
+        parts = [part for part in parts if part not in SEALED_SPLITS]
+        if not parts:
+            return
     chosen = parts or [*PARTS, *SPLITS]
     results: dict[str, Any] = {}
     for part in chosen:

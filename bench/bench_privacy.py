@@ -9,19 +9,22 @@
   case (ASR variants of digits, fillers, plates read aloud, titles, rare surnames, corrections …), what stays
   readable in the model text, masked spans that cover no planted value (precision), and spans in the calls
   that must stay untouched (places, organisations, job titles, ordinary numbers).
-- The call corpus (bench/calls.py), ``tune``, ``held_out`` and ``final``: a personal value counts as masked when none of
+- The call corpus (bench/calls.py), ``tune``, ``held_out`` and ``final`` (parts 1-3, all tuning material since round
+  4; the sealed ``final2`` only when named: ``python -m bench.bench_privacy final2``, written to
+  bench/results/privacy_final2.json): a personal value counts as masked when none of
   the forms it takes in the transcript (``as_said``) can still be read in the masked whole text or model text;
   a surname said alone (周) counts as readable where it still stands as a name (姓周, 周先生, 老周, a clause of
   its own, 周末的周). A form in which 某 stands for the given name (王某, 李某某) is a name already masked
   (round 2 leaves it as it is): it counts as masked, and ``names_counting_mou_forms_as_readable`` gives the figure
-  that counts it as readable. Names masked that are no labelled value are counted (precision) and, on ``tune``
-  only, listed with the values missed; the held-out calls are only counted, never read to tune the rules.
+  that counts it as readable. Names masked that are no labelled value are counted (precision) and listed with the
+  values missed, on every part but the sealed one.
 - Real web messages (messages_dev.csv and hotspot_messages.csv): how many spans of each kind are masked, how
   many names only the recogniser found (no cue word next to them; a fixed sample of 50 is written out to read),
   and the spans found in the first 2,000 hotspot messages with their context, so a false positive can be seen.
 - Speed: ms per 1000 characters for web messages (``mask_pii``) and for calls (``mask_dialogue``).
 
-    .venv/bin/python -m bench.bench_privacy
+    .venv/bin/python -m bench.bench_privacy            # every part but the sealed one
+    .venv/bin/python -m bench.bench_privacy final2     # the sealed part of the corpus, once
 """
 
 from __future__ import annotations
@@ -29,11 +32,12 @@ from __future__ import annotations
 import csv
 import random
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bench.calls import calls
+from bench.calls import SEALED_SPLITS, calls
 from bench.common import best_seconds, report, teddy
 from tests.triage.dialogue_pii_cases import NUMBER_KINDS, PLANTED_DIALOGUES, TRAP_DIALOGUES, outcome
 from tests.triage.pii_cases import PLANTED_CASES, UNTOUCHED, Case
@@ -278,8 +282,8 @@ def main() -> None:
     figures["test_set_speed"] = text_speed(test_texts)
     figures["dialogue_set"] = dialogues()
     figures["calls_tune"] = call_corpus("tune", details=True)
-    figures["calls_held_out"] = call_corpus("held_out", details=False)
-    figures["calls_final"] = call_corpus("final", details=False)  # the third writer's calls, reported once
+    figures["calls_held_out"] = call_corpus("held_out", details=True)
+    figures["calls_final"] = call_corpus("final", details=True)
     figures["calls_speed"] = call_speed()
     messages = _web_messages()
     figures["web_messages_names"] = web_names(messages)
@@ -289,5 +293,16 @@ def main() -> None:
     report("privacy", figures)
 
 
+def main_sealed(parts: list[str]) -> None:
+    """The sealed parts of the call corpus, measured once with the rules frozen: counts only, nothing listed."""
+    unknown = [part for part in parts if part not in SEALED_SPLITS]
+    if unknown:
+        raise SystemExit(f"only a sealed part is named here ({', '.join(SEALED_SPLITS)}), not {', '.join(unknown)}")
+    report("privacy_final2", {f"calls_{part}": call_corpus(part, details=False) for part in parts})
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:]:
+        main_sealed(sys.argv[1:])
+    else:
+        main()
