@@ -1524,10 +1524,10 @@ def _known_names(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]
             end = start + len(surname)
             if start > 0 and norm[start - 1] in "老小" and _word_frequency(norm[start : end + 1]) < _FREQUENT_WORD:
                 found.append((PiiKind.NAME, start, end))  # 老周, 小周 (not 小周末)
-            elif name_end := _name_from(norm, start, len(surname)):
-                found.append((PiiKind.NAME, start, name_end))
-            elif name_end := _full_name_said_alone(norm, start, len(surname)):
-                found.append((PiiKind.NAME, start, name_end))  # 我姓舒，舒国庆，今年…
+            elif name_end := max(
+                _name_from(norm, start, len(surname)) or 0, _full_name_said_alone(norm, start, len(surname)) or 0
+            ):
+                found.append((PiiKind.NAME, start, name_end))  # 我姓舒，舒国庆，今年… (the longer reading)
             elif _surname_alone(norm, start, end):
                 found.append((PiiKind.NAME, start, end))  # 侯，侯志刚: the surname said alone
             start = norm.find(surname, start + 1)
@@ -1546,7 +1546,7 @@ def _known_names(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]
 
 
 # Given-name characters for a name the tagger finds with no cue: the common ones and a few more of older names.
-_TAGGED_GIVEN = (GIVEN_NAME_CHARACTERS | frozenset("才长富发根财宝来喜旺娣芹枝贵菊福寿大翠花妹天")) - frozenset(
+_TAGGED_GIVEN = (GIVEN_NAME_CHARACTERS | frozenset("才长富发根财宝来喜旺娣芹枝贵菊福寿大翠花妹天娥")) - frozenset(
     "一二三四五六七八九"
 )
 

@@ -1063,6 +1063,97 @@ HAND_WRITTEN_4 = (
     ),
 )
 
+# Calls written before round 4's second batch of name rules and measured blind first (names 51 of 59 masked, then
+# 58 of 59: 外卖小哥马超 is missed, a common name that jieba's dictionary knows as a famous one), kept as they were
+# written but for the spellings of surnames (四维罗, 西早覃), which are masked and now marked.
+BLIND_4 = (
+    case(
+        "a blind set of round 4",
+        GREETING,
+        "市民：我女儿叫[[NAME:王思琪]]，在学校被人欺负了。",
+        "坐席：好的，[[NAME:思琪]]现在在哪里？",
+    ),
+    case(
+        "a blind set of round 4",
+        GREETING,
+        "市民：你们找[[NAME:刘建国]]就行，他是我们楼栋长。",
+        "坐席：好的，找[[NAME:刘]]师傅。",
+    ),
+    case(
+        "a blind set of round 4",
+        GREETING,
+        "市民：负责人是[[NAME:李国华]]，电话打不通。",
+        "坐席：您是说负责人[[NAME:李国华]]联系不上，是吧？",
+    ),
+    case("a blind set of round 4", GREETING, "市民：签字的是[[NAME:赵德明]]，他说了算。"),
+    case("a blind set of round 4", GREETING, "市民：那个姓[[NAME:黄]]的经理天天骂人。", "坐席：[[NAME:黄]]经理是吧？"),
+    case("a blind set of round 4", GREETING, "市民：我们经理姓[[NAME:胡]]，[[NAME:胡]]经理说不管。"),
+    case("a blind set of round 4", GREETING, "市民：[[NAME:王建军]]他不给钱，拖了半年。"),
+    case("a blind set of round 4", GREETING, "市民：我是[[NAME:陈]]姐，上次打过电话的。", "坐席：[[NAME:陈]]姐您好。"),
+    case("a blind set of round 4", GREETING, "市民：我老婆姓[[NAME:刘]]，她的医保卡丢了。"),
+    case("a blind set of round 4", GREETING, "市民：法人代表是[[NAME:孙志强]]，人跑了。"),
+    case("a blind set of round 4", GREETING, "市民：我姓[[NAME:刘]]，[[NAME:文刀刘]]。", "坐席：好的[[NAME:刘]]先生。"),
+    case("a blind set of round 4", GREETING, "市民：我姓[[NAME:李]]，[[NAME:李白的李]]，叫[[NAME:李秀兰]]。"),
+    case(
+        "a blind set of round 4",
+        GREETING,
+        "坐席：请问您怎么称呼？",
+        "市民：[[NAME:罗]]，[[NAME:四维罗]]，[[NAME:罗美玲]]。",
+        "坐席：好的[[NAME:罗]]女士。",
+    ),
+    case(
+        "a blind set of round 4",
+        GREETING,
+        "市民：我们村会计[[NAME:周建新]]把补助款扣了。",
+        "坐席：会计[[NAME:周建新]]，是吧？",
+    ),
+    case("a blind set of round 4", GREETING, "市民：我想投诉一个医生，叫[[NAME:邓丽萍]]，态度特别差。"),
+    case("a blind set of round 4", GREETING, "市民：那个快递员，工号上写的[[NAME:宋小军]]，把我的东西摔了。"),
+    case(
+        "a blind set of round 4",
+        GREETING,
+        "市民：我儿子[[NAME:小军]]今年九岁，他的学籍有问题。",
+        "坐席：孩子全名叫什么？",
+        "市民：[[NAME:蒋小军]]。",
+    ),
+    case(
+        "a blind set of round 4",
+        GREETING,
+        "市民：我母亲[[NAME:谭淑芬]]，八十多了，低保被取消了。",
+        "坐席：好的，[[NAME:谭]]奶奶的情况我们记下了。",
+    ),
+    case(
+        "a blind set of round 4",
+        GREETING,
+        "坐席：请问您贵姓？",
+        "市民：免贵，姓[[NAME:欧阳]]。",
+        "坐席：好的[[NAME:欧阳]]先生。",
+    ),
+    case("a blind set of round 4", GREETING, "市民：我们楼下的[[NAME:吴]]老板占道经营，[[NAME:吴]]老板还骂人。"),
+    case("a blind set of round 4", GREETING, "市民：房东叫……[[NAME:钱]]，[[NAME:钱国强]]，押金一直不退。"),
+    case("a blind set of round 4", GREETING, "市民：我是[[NAME:杨丽华]]的家属，她住院了。"),
+    case("a blind set of round 4", GREETING, "市民：帮我转告[[NAME:黄志明]]主任，材料我交了。"),
+    case("a blind set of round 4", GREETING, "市民：[[NAME:龙]]爹爹一个人住，好几天没下楼了。"),
+    case("a blind set of round 4", GREETING, "市民：我叫[[NAME:曾]]……[[NAME:曾德华]]，我们村的路坏了。"),
+    case("a blind set of round 4", GREETING, "市民：举报一下，村主任[[NAME:贺建平]]和他侄子[[NAME:贺亮]]把地卖了。"),
+    case("a blind set of round 4", GREETING, "市民：我老公[[NAME:熊]]，[[NAME:熊伟]]，他在工地上摔了。"),
+    case("a blind set of round 4", GREETING, "市民：是[[NAME:唐]]老师让我打的电话，[[NAME:唐]]老师说你们能管。"),
+    case("a blind set of round 4", GREETING, "市民：我们是[[NAME:彭]]家的，就是村口那家。"),
+    case("a blind set of round 4", GREETING, "市民：业主群里那个叫[[NAME:付红梅]]的一直在造谣。"),
+    case(
+        "a blind set of round 4",
+        GREETING,
+        "市民：我找一下上次接我电话的小[[NAME:刘]]。",
+        "坐席：不好意思，我们不能转接。",
+    ),
+    case("a blind set of round 4", GREETING, "市民：我叫[[NAME:覃]]，那个[[NAME:西早覃]]，[[NAME:覃桂兰]]。"),
+    case("a blind set of round 4", GREETING, "市民：外卖小哥[[NAME:马超]]送错了还骂人。"),
+    case("a blind set of round 4", GREETING, "市民：对面店的老板娘，都叫她[[NAME:芳姐]]，天天在门口烧纸。"),
+    case("a blind set of round 4", GREETING, "市民：住我隔壁的[[NAME:丁]]婆婆摔倒了。"),
+    case("a blind set of round 4", GREETING, "市民：那个保安老[[NAME:韩]]人很好，我想表扬他。"),
+)
+
+
 _TRAP_TURNS_4 = (
     "登记的人说{{这个姓少}}，老是打错",
     "我们那里姓这个的不多，{{这个姓很少见}}",
@@ -1099,6 +1190,7 @@ def _round4() -> list[DialogueCase]:
         + _interrupted_number_cases(rng)
         + _trap_cases_4()
         + list(HAND_WRITTEN_4)
+        + list(BLIND_4)
     )
 
 
