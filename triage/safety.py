@@ -39,16 +39,24 @@ How: a wide net, a judge, and a learned second opinion.
      said it (我儿子在网上说今天晚上就结束一切);
    - figurative (简直 / 跟…一样 / 急得要跳楼 / 想死的心都有了 / 我都快晕过去了 / 火烧眉毛): it does not count
      (self-harm: a third); self-harm said in jest, anger or to cheat (他是开玩笑的 / 说气话 / 骗打赏) and said so,
-     not followed by 但这次…: it does not count;
+     not followed by 但这次…, nor what others took for a joke (我们都以为他开玩笑): it does not count;
+   - a jump in a sport or a training (拓展 / 蹦极 / 跳箱), 不想过了 in a quarrel, the words of a funeral (骨灰 /
+     告别厅 / 我爸的后事), a debtor whose phone is off (包工头电话也不接), a crack in a building (天花板有裂缝):
+     not a danger of that kind; a small child on a window ledge or a balcony's edge is a child in danger, not
+     self-harm;
    - smoke from a chimney, a factory, a dump or a cigarette, flames kept on purpose (烧烤 / 烧纸 / 烧秸秆), a
      smell from a factory: not a fire or a leak; trees cut (树全被砍了) are no violence;
    - past: a marker in its sentence (上个月 / 那天 / 去年 / 当时 / 昨天晚上) not followed by one of now (上个月
      就坏过，今天又把人关在里面了), or after it (是去年的事 / 很久以前的帖子) — or, when its sentence has no marker
      of time at all, the last one said before it in the call (a caller narrating a fire last month does not
      repeat 上个月 in every sentence; a 现在 / 今天 / 刚刚 or a word of the time to come, 以后 / 今晚 / 准备, ends
-     the narrative). An event (a fire, a fight) is then over; a state (a wire on the ground, an open manhole, a
-     person missing, a self-harm plan, a leak) may still be there and counts half, fully when said to last (到现在
-     还, 一直). A past told with durations (上礼拜四晚上……一直在电话里教我做心肺复苏) is not marked as now;
+     the narrative; so does a change of subject, 哎呀不说那个了 / 哦对了 / 你等一下). An event (a fire, a fight) is
+     then over; a state (a wire on the ground, an open manhole, a person missing, a self-harm plan, a leak) may
+     still be there: a state said long ago does not count, one said in a recent past (今天早上 / 下午 / 昨晚) counts
+     half and does not keep the model from reading it as a danger now, fully when said to last (到现在还, 一直, 从
+     昨天中午开始) or when it is an absence (出去就没回来: the time says when it began). A wish to die or its plan
+     keeps no time of the sentences before it (老伴去年走了……我是真的想一了百了). A past told with durations
+     (上礼拜四晚上……一直在电话里教我做心肺复苏) is not marked as now;
    - habitual (天天 / 经常 / 一下大雨就 / 电梯频繁故障困人 / …时有发生), unless a time of this once follows
      (平时天天出来遛狗，这三天…), a worry about a season to come (怕今年汛期), water from a burst main, a way
      blocked by bicycles or cars (堵住了楼道口，老人推轮椅出不去): half;
@@ -68,14 +76,15 @@ How: a wide net, a judge, and a learned second opinion.
    fight with a man on the ground is the fight).
 
 3. In a call, a learned second opinion (``triage.safety_model``: character n-grams, a logistic regression
-   trained on the development cases and the corpus's tuning calls) reads the same text. A call below the
+   trained on every part of the development set and the corpus's parts 1-3) reads the same text. A call below the
    threshold is an emergency when the model's risk reaches ``RESCUE_RISK`` — unless the rules found danger
    words and set them all aside or weighed them down for their context (negated, resolved, past, a burst main
    …: their reading of negation and time is the better one), except for self-harm, whose words come hedged and
    half-denied; the triggers are then the stretches of text the model read most. A call the rules flag on
    modest evidence (below ``VETO_EVIDENCE``) is not an emergency when the model's risk is below ``VETO_RISK``,
    nor on evidence below ``STRONG_VETO_EVIDENCE`` when it is below ``STRONG_VETO_RISK`` — never a call with
-   self-harm in it. An emergency the model reads as self-harm (``SELF_HARM_AGREED``) is self-harm when the
+   self-harm in it, and only the surer veto when the caller downplays (可能不是什么大事 / 不知道该不该打: the model
+   hears calm words). An emergency the model reads as self-harm (``SELF_HARM_AGREED``) is self-harm when the
    rules saw a word of it (女儿在群里发了“再见了这个世界”……电话一直关机 is not only a missing child). Self-harm is
    flagged only with a word of it: a poisoning reads like an overdose to the model. Web messages are judged by
    the rules alone (the model never read a letter). When in doubt the detector flags: the operator confirms.
