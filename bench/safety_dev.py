@@ -14,7 +14,8 @@ failures were read and tuned on, with the call corpus's parts 1-3), ``safety_dev
 written for the misses of those parts, by kind, and ``safety_dev_check2.tsv`` (``dev_check2``) was written before
 any rule changed and measured blind before it was tuned on; ``safety_dev_check3.tsv`` (``dev_check3``) was
 written after the first changes and measured blind in turn, and ``safety_dev_check4.tsv`` (``dev_check4``) after
-the third was tuned on, ``safety_dev_check5.tsv`` (``dev_check5``) after the fourth.
+the third was tuned on, ``safety_dev_check5.tsv`` (``dev_check5``) after the fourth, ``safety_dev_check6.tsv`` (``dev_check6``: read-backs,
+ASR slips, dialects) last.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ CHECK2_FILE = FOLDER / "safety_dev_check2.tsv"
 CHECK3_FILE = FOLDER / "safety_dev_check3.tsv"
 CHECK4_FILE = FOLDER / "safety_dev_check4.tsv"
 CHECK5_FILE = FOLDER / "safety_dev_check5.tsv"
+CHECK6_FILE = FOLDER / "safety_dev_check6.tsv"
 PARTS = (
     "dev_tune",
     "dev_test",
@@ -43,6 +45,7 @@ PARTS = (
     "dev_check3",
     "dev_check4",
     "dev_check5",
+    "dev_check6",
 )
 # the parts the rules are tuned on and the learned model trained on (all, since the fourth round)
 TUNING_PARTS = PARTS
@@ -101,6 +104,7 @@ def all_cases() -> tuple[SafetyCase, ...]:
     found += [_case(*row, part="dev_check3") for row in _read(CHECK3_FILE)]
     found += [_case(*row, part="dev_check4") for row in _read(CHECK4_FILE)]
     found += [_case(*row, part="dev_check5") for row in _read(CHECK5_FILE)]
+    found += [_case(*row, part="dev_check6") for row in _read(CHECK6_FILE)]
     ids = [case.id for case in found]
     if len(set(ids)) != len(ids):
         raise ValueError("a case is written twice in the safety development set")
