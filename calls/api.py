@@ -24,6 +24,7 @@ from calls.models import LiveCall, Speaker
 from calls.services import TurnIn, live_call_add_turn, live_call_close, live_call_open
 from hotline.validators import validate_phone
 from workorders import permissions
+from workorders.models import WorkOrder
 
 # A call id travels in the address: no "/" or "#".
 validate_call_id = RegexValidator(
@@ -85,6 +86,7 @@ class CallOutSerializer(serializers.Serializer):
     order_id = serializers.IntegerField(allow_null=True)
     order_number = serializers.CharField(allow_null=True)
     live_url = serializers.CharField(help_text=_("The page that follows the call (for the operator's screen)."))
+    state_url = serializers.CharField(help_text=_("The operator's live view's data, as the page polls it."))
     duplicate = serializers.BooleanField(required=False)
     changed = serializers.BooleanField(required=False, help_text=_("False for a repeated turn."))
 
@@ -125,8 +127,9 @@ class CallStateSerializer(serializers.Serializer):
     order_number = serializers.CharField(allow_null=True)
     order_version = serializers.IntegerField(allow_null=True)
     order_status = serializers.CharField(allow_null=True)
-    analysed = serializers.BooleanField()
-    complete = serializers.BooleanField()
+    analysed = serializers.BooleanField(help_text=_("The call has ended and the intake has analysed the whole of it."))
+    fields_from_turns = serializers.IntegerField(help_text=_("How many final turns the fields were computed from."))
+    complete = serializers.BooleanField(help_text=_("The turns listed are all of them (not only those changed since)."))
     opened_at = serializers.DateTimeField()
     closed_at = serializers.DateTimeField(allow_null=True)
     turns = StateTurnSerializer(many=True)
@@ -140,17 +143,20 @@ def _require_submitter(request: Request) -> None:
 
 
 def _call(call_id: str) -> LiveCall:
-    return get_object_or_404(LiveCall.objects.select_related("order"), call_id=call_id)
+    return get_object_or_404(LiveCall, call_id=call_id)
 
 
 def _out(call: LiveCall, **extra: Any) -> dict[str, Any]:
+    # the number alone: reading the order would decrypt its transcript on every turn
+    number = WorkOrder.objects.filter(pk=call.order_id).values_list("number", flat=True).first()
     return {
         "call_id": call.call_id,
         "status": call.status,
         "revision": call.revision,
         "order_id": call.order_id,
-        "order_number": call.order.number if call.order_id else None,
+        "order_number": number,
         "live_url": reverse("live-call-page", args=[call.call_id]),
+        "state_url": reverse("live-call-state", args=[call.pk]),
         **extra,
     }
 
@@ -257,7 +263,7 @@ class CallStateView(APIView):
     )
     def get(self, request: Request, call_id: str) -> Response:
         _require_submitter(request)
-        call = get_object_or_404(LiveCall.objects.select_related("order__category", "order__area"), call_id=call_id)
+        call = get_object_or_404(selectors.with_shown_order(LiveCall.objects.all()), call_id=call_id)
         since = request.query_params.get("since", "0")
         if not since.isdigit() or len(since) > 9:
             raise serializers.ValidationError({"since": [_("Give the revision last seen, a whole number.")]})

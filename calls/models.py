@@ -62,6 +62,8 @@ class LiveCall(models.Model):
     analysed_revision = models.PositiveIntegerField(default=0)
     analysis_queued_at = models.DateTimeField(null=True, blank=True)
     analysed_at = models.DateTimeField(_("last analysed at"), null=True, blank=True)
+    # How many final turns the order's fields were last computed from (what the live view says they are as of).
+    analysed_finals = models.PositiveIntegerField(_("final turns analysed"), default=0)
     final_analysis_done = models.BooleanField(_("handed to intake triage"), default=False)
     # Per order field, when the live analysis last changed it (ISO times).
     field_changed_at = models.JSONField(_("fields changed at"), default=dict, blank=True)

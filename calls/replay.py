@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from calls.services import TurnIn
+from calls.turns import TurnIn
 from triage.normalise import turns_from_json, turns_from_text
 
 CHARS_PER_SECOND = 4.5  # a Chinese speaker on the phone, about 270 characters a minute

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from accounts.models import User
@@ -29,9 +29,19 @@ def live_calls_visible_to(user: User) -> QuerySet[LiveCall]:
     """The calls whose order ``user`` may see, for those who follow calls live (none for anyone else)."""
     if not may_follow(user):
         return LiveCall.objects.none()
-    return LiveCall.objects.filter(order__in=permissions.orders_visible_to(user)).select_related(
-        "order__category", "order__area"
-    )
+    # a call whose first words have not come yet has no order, and shows nothing but that it is waiting
+    visible = Q(order__in=permissions.orders_visible_to(user)) | Q(order__isnull=True)
+    return with_shown_order(LiveCall.objects.filter(visible))
+
+
+# What the live view never shows of the order: read on every change a screen asks for, the transcript would be
+# decrypted and the triage record parsed each time.
+_NOT_SHOWN = ("appeal", "appeal_masked", "masked_text", "triage", "caller_name", "caller_phone", "caller_phone_hash")
+
+
+def with_shown_order(calls: QuerySet[LiveCall]) -> QuerySet[LiveCall]:
+    """The calls with the part of their order the live view shows (its category and area with it)."""
+    return calls.select_related("order__category", "order__area").defer(*(f"order__{name}" for name in _NOT_SHOWN))
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,7 @@ class LiveState:
             "order_version": self.order_version,
             "order_status": call.order.status if call.order_id else None,
             "analysed": self.analysed,
+            "fields_from_turns": call.analysed_finals,
             "complete": self.complete,
             "opened_at": call.opened_at.isoformat(),
             "closed_at": call.closed_at.isoformat() if call.closed_at else None,

@@ -4,8 +4,9 @@
 - ``live_call_add_turn``: a partial or final hypothesis of one utterance (``seq``). Partials replace each other
   until the final one; a final sent again, or a partial arriving after its final, changes nothing; turns are read
   in the order they were spoken. The call's first words create its draft order (the desk's 待派单), taken by the
-  operator on the call. Every turn that changes what was said queues the call's analysis, at most one at a time:
-  a run reads every turn that has arrived by then (the debounce), so a burst of turns costs one run.
+  operator on the call. Every final turn that changes what was said queues the call's analysis, at most one at a
+  time: a run reads every turn that has arrived by then (the debounce), so a burst of turns costs one run. Partial
+  hypotheses are shown at once and read by the next run (they come several times a second).
 - ``live_call_analyse`` (a task: ``calls.tasks.analyse_live_call``, or a thread of the web process without a
   broker, never the web request): the risk check on everything said so far, partials included, and, when a final
   turn is new, the whole triage of the conversation so far, which the draft order's fields take, except those an
@@ -17,23 +18,26 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError, close_old_connections, transaction
+from django.db import IntegrityError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from calls.models import CallStatus, CallTurn, CloseReason, LiveCall
+from calls.turns import TurnIn
 from hotline import selectors as hotline_selectors
 from hotline.publish import publish
 from hotline.services import IntakeRequest, Turn, classical_sources, submission_receive_for_order
@@ -49,6 +53,8 @@ from workorders.triage_record import SafetyRecord, TriageRecord
 
 logger = logging.getLogger(__name__)
 
+LOCKED_RETRIES = 5  # SQLite's "database is locked" (see _retried_when_locked)
+
 # The order fields the live analysis fills in (those intake triage fills; the appeal is the transcript itself).
 LIVE_FIELDS = (
     "title",
@@ -61,18 +67,6 @@ LIVE_FIELDS = (
     "area",
     "address",
 )
-
-
-@dataclass(frozen=True)
-class TurnIn:
-    """One hypothesis of one utterance, as the ASR engine sends it; times in seconds from the call's start."""
-
-    seq: int
-    speaker: str  # "agent" or "caller"
-    text: str
-    start: float | None = None
-    end: float | None = None
-    final: bool = True
 
 
 @dataclass(frozen=True)
@@ -90,6 +84,27 @@ class TurnOutcome:
 # --- opening, turns, closing ------------------------------------------------------------------------------
 
 
+def _retried_when_locked(function: Callable[..., Any]) -> Callable[..., Any]:
+    """SQLite (the one-server install) answers a write that meets another thread's write with "database is
+    locked" once its wait runs out, and at once in the tests' shared in-memory database: a turn is too much of a
+    stream to refuse for that. The write is retried a few times; each attempt is its own transaction, so only when
+    not inside another one."""
+
+    @functools.wraps(function)
+    def retried(*args: Any, **kwargs: Any) -> Any:
+        for attempt in range(LOCKED_RETRIES + 1):
+            try:
+                return function(*args, **kwargs)
+            except OperationalError as exc:
+                if attempt == LOCKED_RETRIES or "locked" not in str(exc) or connection.in_atomic_block:
+                    raise
+                time.sleep(0.02 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    return retried
+
+
+@_retried_when_locked
 def live_call_open(
     *, call_id: str, caller_phone: str = "", operator: User | None = None, by: User | None, at: datetime | None = None
 ) -> OpenOutcome:
@@ -122,6 +137,7 @@ def live_call_open(
     return OpenOutcome(call, created=True)
 
 
+@_retried_when_locked
 def live_call_add_turn(*, call: LiveCall, turn: TurnIn, at: datetime | None = None) -> TurnOutcome:
     """Add or replace one utterance of a call that is still going on (see the module's docstring)."""
     moment = at or timezone.now()
@@ -152,7 +168,8 @@ def live_call_add_turn(*, call: LiveCall, turn: TurnIn, at: datetime | None = No
                 _("A call takes at most %(max)s turns.") % {"max": settings.HOTLINE["MAX_TURNS"]}, field="seq"
             )
         call.revision += 1
-        call.turns_revision += 1
+        if turn.final:
+            call.turns_revision += 1  # what the analysis reads has changed (a partial waits for a final turn)
         call.last_activity_at = moment
         values = {
             "speaker": turn.speaker,
@@ -171,8 +188,8 @@ def live_call_add_turn(*, call: LiveCall, turn: TurnIn, at: datetime | None = No
             existing.save()
         if call.order_id is None and text:
             call.order = _create_order(call, first=normalise.Turn(turn.speaker, text))
-        queued = _mark_queued(call, moment)
-        call.save()
+        queued = turn.final and _mark_queued(call, moment)
+        call.save(update_fields=["revision", "turns_revision", "last_activity_at", "order", "analysis_queued_at"])
     if queued:
         transaction.on_commit(lambda: queue_live_analysis(call.pk))
     return TurnOutcome(call, changed=True)
@@ -204,6 +221,7 @@ def _mark_queued(call: LiveCall, moment: datetime) -> bool:
     return True
 
 
+@_retried_when_locked
 def live_call_close(
     *, call: LiveCall, by: User | None, reason: str = CloseReason.HUNG_UP, at: datetime | None = None
 ) -> LiveCall:
@@ -262,7 +280,6 @@ def queue_live_analysis(call_pk: int) -> None:
     publish(lambda: analyse_live_call.delay(call_pk), what=f"analysis of live call {call_pk}")
 
 
-LOCKED_RETRIES = 5
 _lock = threading.Lock()
 _background: dict[str, Any] = {"pool": None, "futures": set()}
 
@@ -335,7 +352,7 @@ def live_call_analyse(*, call_pk: int) -> str:
     risk = triage[2] if triage is not None and not partial else risk_of_dialogue(snapshot.said)
     now = timezone.now()
     with transaction.atomic():
-        call = LiveCall.objects.select_for_update().select_related("order").get(pk=call_pk)
+        call = LiveCall.objects.select_for_update(of=("self",)).select_related("order").get(pk=call_pk)
         if snapshot.turns_revision < call.analysed_revision:
             return "superseded"
         visible = False
@@ -349,6 +366,7 @@ def live_call_analyse(*, call_pk: int) -> str:
             )
             stamp = now.isoformat()
             call.field_changed_at = {**call.field_changed_at, **dict.fromkeys(outcome.changed, stamp)}
+            call.analysed_finals = len(snapshot.final)
             visible = True
         risk_json = SafetyRecord.from_json(risk.as_dict()).to_json()
         if risk_json != call.risk:

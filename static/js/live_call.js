@@ -301,7 +301,10 @@
       .catch(function () { note.textContent = text("offline"); });
   });
 
-  followKnowledge([]);
+  // the page's own knowledge panel loads by itself; without one, the panel's box is filled now
+  var ownKnowledge = document.getElementById("knowledge");
+  if (ownKnowledge && outsidePanel(ownKnowledge)) knowledgeKey = "";
+  else followKnowledge([]);
   if (panel.getAttribute("data-status") !== "open" && panel.getAttribute("data-analysed")) return;
   window.setTimeout(poll, pollMs);
 })();

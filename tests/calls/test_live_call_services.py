@@ -125,14 +125,17 @@ def test_a_caller_who_corrects_themselves_moves_the_field_back(city: City, perso
     assert WorkOrder.objects.get(pk=call.order_id).area is None
 
 
-def test_a_risk_is_raised_on_the_words_as_they_come_even_before_the_turn_is_final(
+def test_a_risk_is_raised_on_the_words_as_they_come_even_before_the_callers_turn_is_final(
     city: City, personas: Personas
 ) -> None:
     call = stream(opened(personas), [LAMP[0]])
     assert not live_state(call).risk.at_risk
     call = stream(
         call,
-        [TurnIn(1, "caller", "我们楼道里好大一股燃气味，好冲鼻子，有人晕倒了", 3.0, final=False)],
+        [
+            TurnIn(1, "caller", "我们楼道里好大一股燃气味，好冲鼻子，有人晕倒了", 3.0, final=False),
+            TurnIn(2, "agent", "您别着急，慢慢说。", 5.0, 6.0),  # the operator's words are final first
+        ],
     )
     risk = live_state(call).risk
     assert risk.at_risk and risk.kind == "gas" and call.risk_raised_at is not None

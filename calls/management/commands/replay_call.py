@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from calls.replay import play, read_recording, schedule
-from calls.services import TurnIn
+from calls.turns import TurnIn
 
 
 class Command(BaseCommand):
