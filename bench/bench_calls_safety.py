@@ -10,9 +10,11 @@ Parts measured:
   bench/data/safety_dev.md);
 - ``tune``, ``held_out`` and ``final``: the call corpus's parts 1-3, measured before and tuning material since the
   fourth round (their misses were read and fixed by kind, and the learned model is trained on them);
-- ``final2`` (part4.jsonl): the sealed part, measured only when named (``python -m bench.bench_calls_safety
-  final2``, written to bench/results/calls_safety_final2.json), once, with the methods frozen; its ids are never
-  listed.
+- ``final2`` (part4.jsonl): sealed until it was measured once with round 4 frozen (2026-12-07), tuning material
+  since (its misses are listed like those of parts 1-3);
+- a sealed part (``SEALED``: the corpus's sealed parts but ``final2``): measured only when named (``python -m
+  bench.bench_calls_safety final3``, written to bench/results/calls_safety_final3.json), once, with the methods
+  frozen; its ids are never listed.
 
 Per part: emergency recall, overall and per kind; false emergencies on the calm calls with danger words (per
 reason, e.g. past, drill, figurative) and on the regular calls; self-harm recall and false self-harm flags; the
@@ -29,7 +31,7 @@ the machine's load average, which several engineers share).
 
     .venv/bin/python -m bench.bench_calls_safety                  # every part but the sealed one, written
     .venv/bin/python -m bench.bench_calls_safety dev_tune tune    # some, printed only
-    .venv/bin/python -m bench.bench_calls_safety final2           # the sealed part, once: written apart
+    .venv/bin/python -m bench.bench_calls_safety final3           # a sealed part, once: written apart
 
 The pipeline is built as in ``bench_triage`` but without a gazetteer or a trained model (neither affects these
 fields), so it needs neither the database nor training. ``figures(split)`` returns the call figures of one part.
@@ -58,6 +60,9 @@ from triage.pipeline import TriagePipeline, TriageResult
 from triage.privacy import mask_dialogue, mask_pii
 from triage.safety import KINDS, SafetyAssessment, assess
 
+# the corpus's parts read to tune the detector: parts 1-3, and final2 since it was measured sealed once
+CORPUS_PARTS = tuple(dict.fromkeys((*SPLITS, "final2")))
+SEALED = tuple(split for split in SEALED_SPLITS if split not in CORPUS_PARTS)
 EMERGENCY = "emergency"
 CALM_SET = "calm_danger"
 WEB_FILES = ("messages_dev.csv", "messages_unlabelled.csv")
@@ -219,7 +224,7 @@ def figures(split: str) -> dict[str, Any]:
         fields["urgency"].append((labels["urgency"], result.urgency.value))
         signals["callback_requested"].append((bool(labels["callback_requested"]), result.callback_requested))
         signals["repeat_call"].append((bool(labels["repeat_call"]), result.repeat_call))
-    figures = {"calls": len(results), **safety_figures(judged, show_ids=split not in SEALED_SPLITS)}
+    figures = {"calls": len(results), **safety_figures(judged, show_ids=split not in SEALED)}
     figures.pop("cases")
     figures.pop("false_emergencies_calm_danger_by_reason")  # the corpus labels no reason
     figures |= {
@@ -287,13 +292,13 @@ def speed() -> dict[str, Any]:
 
 
 def main(parts: list[str]) -> None:
-    sealed = [part for part in parts if part in SEALED_SPLITS]
-    if sealed:  # measured once, with the methods frozen, and written apart
-        report("calls_safety_final2", {part: figures(part) for part in sealed})
-        parts = [part for part in parts if part not in SEALED_SPLITS]
-        if not parts:
-            return
-    chosen = parts or [*PARTS, *SPLITS]
+    sealed = [part for part in parts if part in SEALED]
+    for part in sealed:  # measured once, with the methods frozen, and written apart
+        report(f"calls_safety_{part}", {part: figures(part)})
+    parts = [part for part in parts if part not in SEALED]
+    if sealed and not parts:
+        return
+    chosen = parts or [*PARTS, *CORPUS_PARTS]
     results: dict[str, Any] = {}
     for part in chosen:
         results[part] = dev_figures(part) if part in PARTS else figures(part)

@@ -10,26 +10,29 @@
   readable in the model text, masked spans that cover no planted value (precision), and spans in the calls
   that must stay untouched (places, organisations, job titles, ordinary numbers).
 - The call corpus (bench/calls.py), ``tune``, ``held_out`` and ``final`` (parts 1-3, all tuning material since round
-  4; the sealed ``final2`` only when named: ``python -m bench.bench_privacy final2``, written to
-  bench/results/privacy_final2.json): a personal value counts as masked when none of
+  4) and ``final2`` (part4.jsonl, sealed until it was measured once after round 4, tuning material since); a sealed
+  part only when named (``python -m bench.bench_privacy final3``, written to bench/results/privacy_final3.json):
+  a personal value counts as masked when none of
   the forms it takes in the transcript (``as_said``) can still be read in the masked whole text or model text;
   a surname said alone (周) counts as readable where it still stands as a name (姓周, 周先生, 老周, a clause of
   its own, 周末的周). A form in which 某 stands for the given name (王某, 李某某) is a name already masked
   (round 2 leaves it as it is): it counts as masked, and ``names_counting_mou_forms_as_readable`` gives the figure
   that counts it as readable. Names masked that are no labelled value are counted (precision) and listed with the
-  values missed, on every part but the sealed one.
+  values missed, on every part but a sealed one.
 - Real web messages (messages_dev.csv and hotspot_messages.csv): how many spans of each kind are masked, how
   many names only the recogniser found (no cue word next to them; a fixed sample of 50 is written out to read),
   and the spans found in the first 2,000 hotspot messages with their context, so a false positive can be seen.
 - Speed: ms per 1000 characters for web messages (``mask_pii``) and for calls (``mask_dialogue``).
 
-    .venv/bin/python -m bench.bench_privacy            # every part but the sealed one
-    .venv/bin/python -m bench.bench_privacy final2     # the sealed part of the corpus, once
+    .venv/bin/python -m bench.bench_privacy            # every part but a sealed one
+    .venv/bin/python -m bench.bench_privacy final2     # one part of the corpus, printed with what it missed
+    .venv/bin/python -m bench.bench_privacy final3     # a sealed part of the corpus, once: written apart
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import random
 import re
 import sys
@@ -46,6 +49,9 @@ from triage import privacy
 from triage.normalise import normalise, prepare, to_simplified
 from triage.privacy import ADDRESS_TITLES, PiiKind, find_pii, mask_dialogue, mask_pii
 
+# the corpus's parts read to tune the rules: parts 1-3, and final2 since it was measured sealed once
+CORPUS_PARTS = tuple(dict.fromkeys(("tune", "held_out", "final", "final2")))
+SEALED = tuple(split for split in SEALED_SPLITS if split not in CORPUS_PARTS)
 REAL_ROWS = 2000
 REPEATS = 5
 TARGET_MS_PER_240_CHARS = 0.5
@@ -166,7 +172,7 @@ def _readable(form: str, masked: str) -> bool:
 
 def call_corpus(split: str, *, details: bool) -> dict[str, object]:
     """The figures on one part of the corpus; ``details`` lists the values missed and the names masked that
-    are no labelled value (for ``tune`` only: the held-out calls are not read to tune the rules)."""
+    are no labelled value (for the tuning parts, never a sealed one)."""
     total = Counter()
     masked = Counter()
     mou_forms = mou_values_readable = 0
@@ -281,9 +287,8 @@ def main() -> None:
     test_texts = [case.text for case in PLANTED_CASES] + list(UNTOUCHED)
     figures["test_set_speed"] = text_speed(test_texts)
     figures["dialogue_set"] = dialogues()
-    figures["calls_tune"] = call_corpus("tune", details=True)
-    figures["calls_held_out"] = call_corpus("held_out", details=True)
-    figures["calls_final"] = call_corpus("final", details=True)
+    for part in CORPUS_PARTS:
+        figures[f"calls_{part}"] = call_corpus(part, details=True)
     figures["calls_speed"] = call_speed()
     messages = _web_messages()
     figures["web_messages_names"] = web_names(messages)
@@ -293,16 +298,21 @@ def main() -> None:
     report("privacy", figures)
 
 
-def main_sealed(parts: list[str]) -> None:
-    """The sealed parts of the call corpus, measured once with the rules frozen: counts only, nothing listed."""
-    unknown = [part for part in parts if part not in SEALED_SPLITS]
+def main_parts(parts: list[str]) -> None:
+    """Some parts of the call corpus: a tuning part printed with what it missed; a sealed part measured once with
+    the rules frozen, counts only, nothing listed, written apart."""
+    unknown = [part for part in parts if part not in (*CORPUS_PARTS, *SEALED)]
     if unknown:
-        raise SystemExit(f"only a sealed part is named here ({', '.join(SEALED_SPLITS)}), not {', '.join(unknown)}")
-    report("privacy_final2", {f"calls_{part}": call_corpus(part, details=False) for part in parts})
+        raise SystemExit(f"a part of the corpus is named here ({', '.join((*CORPUS_PARTS, *SEALED))}), not {unknown}")
+    for part in parts:
+        if part in SEALED:
+            report(f"privacy_{part}", {f"calls_{part}": call_corpus(part, details=False)})
+        else:
+            print(json.dumps({f"calls_{part}": call_corpus(part, details=True)}, ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":
     if sys.argv[1:]:
-        main_sealed(sys.argv[1:])
+        main_parts(sys.argv[1:])
     else:
         main()

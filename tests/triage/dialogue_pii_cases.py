@@ -1194,6 +1194,185 @@ def _round4() -> list[DialogueCase]:
     )
 
 
+# --- round 5: the classes the calls of final2 showed (plates read aloud, names on a badge or after 老板叫, 叫我小莫,
+# 司马光的司马, names with a numeral, a number finished after the operator asks for the rest), with values of their
+# own; written and measured blind before the rules of round 5 (bench/data/safety_dev.md has the figures) ---------
+BLIND_5 = (
+    case(
+        "a blind set of round 5: plate",
+        GREETING,
+        "市民：那台车停在消防通道上，车牌是湘A [[PLATE:湘A 幺二三四五]]不对，是[[PLATE:湘A 幺二三四六]]。",
+    ),
+    case("a blind set of round 5: plate", GREETING, "市民：车牌[[PLATE:楚A·12345]]，白色的面包车，天天堵门口。"),
+    case(
+        "a blind set of round 5: plate",
+        GREETING,
+        "市民：一台黑色的车，车牌[[PLATE:鄂A，那个，德国的D，幺五七，八八二]]，撞了人就跑了。",
+    ),
+    case(
+        "a blind set of round 5: plate",
+        GREETING,
+        "市民：车牌是[[PLATE:湘A，字母K，三三[杂音]九零七]]，就停在我家门口。",
+        "坐席：[[PLATE:湘A·K33907]]，对吗？",
+        "市民：对。",
+    ),
+    case(
+        "a blind set of round 5: plate",
+        GREETING,
+        "市民：出租车多收了我二十块钱，车牌[[PLATE:湘A，T……T七二五九]]。",
+    ),
+    case(
+        "a blind set of round 5: plate",
+        GREETING,
+        "市民：我的车被人刮了，我的是[[PLATE:赣B，六六，Q，三八一]]。",
+        "坐席：[[PLATE:赣B·66Q381]]，好的。",
+    ),
+    case(
+        "a blind set of round 5: plate",
+        GREETING,
+        "市民：那个渣土车，车牌[[PLATE:湘A，九九二，零五幺]]，后面好像还有一个字母没看清。",
+    ),
+    case(
+        "a blind set of round 5: plate",
+        GREETING,
+        "市民：那台车是新能源的，[[PLATE:湘A，D，幺二三，四五六]]，天天占着充电桩不走。",
+    ),
+    case(
+        "a blind set of round 5: plate",
+        GREETING,
+        "市民：就是一台白色的小车，车牌尾号[[PLATE:三八七]]，停在盲道上好几天了。",
+    ),
+    case(
+        "a blind set of round 5: plate",
+        GREETING,
+        "市民：车牌是[[PLATE:粤B 大写的M 二二八 四七]]，司机还骂人。",
+    ),
+    case(
+        "a blind set of round 5: plate",
+        GREETING,
+        "市民：牌照是[[PLATE:湘A，嗯，C，呃，幺零，零二九]]，那个人开得好快。",
+    ),
+    case("a blind set of round 5: plate", GREETING, "坐席：车牌是[[PLATE:湘A·8K75263]]，是吧？", "市民：是的。"),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "市民：那个厂的老板叫[[NAME:邓继红]]，村里都晓得，就是没人管。",
+    ),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "市民：包工头叫[[NAME:彭继光]]，欠了我们三个月工资。",
+    ),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "市民：窗口那个工作人员态度好差，胸牌上写的是[[NAME:柳萍]]。",
+    ),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "市民：那个司机的工牌上写着[[NAME:贺勇]]，开车打电话。",
+    ),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "坐席：可以告诉我怎么称呼您吗？",
+        "市民：叫我小[[NAME:莫]]就行。",
+        "坐席：小[[NAME:莫]]，我在听。",
+    ),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "市民：你喊我老[[NAME:龚]]就可以了，我们这里的路灯坏了半个月了。",
+        "坐席：好的老[[NAME:龚]]。",
+    ),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "坐席：您贵姓？",
+        "市民：姓[[NAME:司马]]，[[NAME:司马光的司马]]。",
+        "坐席：[[NAME:司马]]先生，好的。",
+    ),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "坐席：您贵姓？",
+        "市民：[[NAME:欧阳]]，[[NAME:欧阳修的欧阳]]。",
+        "坐席：好的[[NAME:欧阳]]女士。",
+    ),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "市民：那个赌场的老板叫[[NAME:张老四]]，真名不晓得。",
+    ),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "市民：修车铺的老板叫[[NAME:李三毛]]，他说他去拿竹竿挑。",
+    ),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "市民：隔壁的[[NAME:王二娃]]天天半夜放音乐。",
+    ),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "市民：我想表扬一下公交司机，车上的牌子写的[[NAME:唐丽]]，她帮了一个晕倒的老人。",
+    ),
+    case(
+        "a blind set of round 5: name",
+        GREETING,
+        "市民：那个医生叫什么……[[NAME:郝]]，[[NAME:郝建新]]，态度很差。",
+    ),
+    case(
+        "a blind set of round 5: number over turns",
+        GREETING,
+        "坐席：您的电话？",
+        "市民：[[MOBILE:一五八，七三二三]]",
+        "坐席：[[MOBILE:一五八七三二三]]，后面呢？",
+        "市民：[[MOBILE:零五五零]]",
+        "坐席：好的。",
+    ),
+    case(
+        "a blind set of round 5: number over turns",
+        GREETING,
+        "坐席：留个电话吧。",
+        "市民：[[MOBILE:一三九，七三幺零]]",
+        "坐席：嗯，后面四位是？",
+        "市民：[[MOBILE:八八二一]]，这回要给我个说法。",
+    ),
+    case(
+        "a blind set of round 5: number over turns",
+        GREETING,
+        "坐席：您的手机号码？",
+        "市民：[[MOBILE:幺八六]]",
+        "坐席：[[MOBILE:幺八六]]，然后呢？",
+        "市民：[[MOBILE:七三一五，四四零二]]",
+    ),
+    case(
+        "a blind set of round 5: number over turns",
+        GREETING,
+        "坐席：联系电话多少？",
+        "市民：[[MOBILE:一五幺，七三二零]]，[[MOBILE:零九]]……",
+        "坐席：零九后面呢？",
+        "市民：[[MOBILE:六六]]",
+    ),
+)
+# … and what must stay: restrictions by the last digit of a plate, a province's cars, a train's letter.
+_TRAP_TURNS_5 = (
+    "这周{{尾号限行}}是一和六，我们这条路还是堵",
+    "外地车好多，{{湘A的车}}反而少",
+    "{{K字头的火车}}晚点了三个小时",
+    "我们小区{{三号线}}的站口一直没开",
+    "老板说了，{{老三}}那个店下个月关门",
+)
+
+
+def _trap_cases_5() -> list[DialogueCase]:
+    return [case("trap (round 5)", GREETING, f"市民：{turn}。", "坐席：好的，我们记下了。") for turn in _TRAP_TURNS_5]
+
+
 def build() -> tuple[DialogueCase, ...]:
     rng = random.Random(20261207)
     return (
