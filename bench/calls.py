@@ -11,7 +11,9 @@ one in each part). Calls that name their split themselves keep it: ``final`` (pa
 written later by another writer, used once to report the final figures after the methods were frozen.
 ``final2`` (part4.jsonl) is a second final part written after every other part had been used for tuning; it is
 sealed: ``calls()`` without a split and the benches' default runs (which go over ``SPLITS``) leave it out, and only
-``calls("final2")`` reads it, once, to report methods frozen before it.
+``calls("final2")`` reads it, once, to report methods frozen before it. ``final3`` (part5.jsonl) is a third final
+part, written after final2 had been measured and become tuning material, and sealed the same way: only
+``calls("final3")`` reads it.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from triage.normalise import Turn, turns_from_json
 
 FOLDER = Path(__file__).resolve().parent / "data" / "calls"
 SPLITS = ("tune", "held_out", "final")
-SEALED_SPLITS = ("final2",)  # read only when asked for by name, never in a default run
+SEALED_SPLITS = ("final2", "final3")  # read only when asked for by name, never in a default run
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,8 @@ def all_calls() -> tuple[Call, ...]:
 
 
 def calls(split: str | None = None) -> list[Call]:
-    """The calls of one part (``tune``, ``held_out``, ``final`` or the sealed ``final2``), or all of them but the
-    sealed parts."""
+    """The calls of one part (``tune``, ``held_out``, ``final`` or the sealed ``final2`` and ``final3``), or all of
+    them but the sealed parts."""
     if split is not None and split not in (*SPLITS, *SEALED_SPLITS):
         raise ValueError(f"split must be one of {(*SPLITS, *SEALED_SPLITS)}")
     if split is None:
