@@ -37,6 +37,7 @@ from triage.duplicates import (
     DATA,
     DUPLICATE_THRESHOLD,
     INDEX_CANDIDATES,
+    INDEX_MAX_POSTINGS,
     INDEX_MIN_IDF,
     RELATED_THRESHOLD,
     W_TIME,
@@ -233,10 +234,10 @@ def retrieval() -> dict[str, Any]:
     """The labelled pairs scored only when the inverted index would hand message b to message a.
 
     The index is the one triage keeps (``index_keys``: rare terms of each order; ``hotline.selectors.
-    related_candidates``: the candidates sharing the most summed IDF, at most INDEX_CANDIDATES). Here every
-    hotspot message and every unlabelled message (7,100 in all, about 4,300 of them in tight clusters of one
-    event) is an open order of one district at once: far more competition than a district's month of open
-    orders. A pair whose b is not among a's first N candidates scores 0. Precision and recall are compared with
+    related_candidates``: the candidates sharing the most summed IDF, at most INDEX_CANDIDATES, a key with more than
+    INDEX_MAX_POSTINGS postings left out). Here every hotspot message and every unlabelled message (7,100 in all,
+    about 4,300 of them in tight clusters of one event) is an open order of one district at once: far more
+    competition than a district's month of open orders. A pair whose b is not among a's first N candidates scores 0. Precision and recall are compared with
     scoring every pair (``quality``)."""
     reports = hotspot_reports()
     pairs = labelled_pairs()
@@ -256,7 +257,9 @@ def retrieval() -> dict[str, Any]:
     for a in {int(p["message_id_a"]) for p in pairs}:
         shared: Counter[int] = Counter()
         for key, weight in keys[a].items():
-            read.append(len(postings[key]))
+            read.append(min(len(postings[key]), INDEX_MAX_POSTINGS + 1))
+            if len(postings[key]) > INDEX_MAX_POSTINGS:  # common among these orders: left out
+                continue
             for j in postings[key]:
                 if j != a:
                     shared[j] += weight
@@ -266,6 +269,9 @@ def retrieval() -> dict[str, Any]:
         "INDEX_MIN_IDF": INDEX_MIN_IDF,
         "keys_per_order_mean": round(statistics.mean(len(k) for k in keys.values()), 1),
         "postings_read_per_key_mean": round(statistics.mean(read), 1),
+        "postings_of_the_most_common_key": max(map(len, postings.values())),
+        "INDEX_MAX_POSTINGS": INDEX_MAX_POSTINGS,
+        "keys_left_out_as_common": sum(len(found) > INDEX_MAX_POSTINGS for found in postings.values()),
         "INDEX_CANDIDATES": INDEX_CANDIDATES,
         "every_pair_scored": {
             "held_out_half": confusion(labels[~tuning], scores[~tuning], DUPLICATE_THRESHOLD),

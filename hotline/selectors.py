@@ -6,10 +6,12 @@ import contextlib
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
@@ -18,8 +20,17 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from hotline import model_registry
-from hotline.models import LlmCall, ModelKind, ModelStatus, ModelVersion, OrderTextKey, Submission, SubmissionStatus
-from triage.duplicates import DUPLICATE_THRESHOLD, INDEX_CANDIDATES, DuplicateFinder, Report
+from hotline.models import (
+    LlmCall,
+    ModelKind,
+    ModelStatus,
+    ModelVersion,
+    OrderTextKey,
+    Submission,
+    SubmissionStatus,
+    TriageSettings,
+)
+from triage.duplicates import DUPLICATE_THRESHOLD, INDEX_CANDIDATES, INDEX_MAX_POSTINGS, DuplicateFinder, Report
 from triage.pipeline import TriagePipeline
 from triage.types import CategoryRef, PlaceRef
 from workorders import permissions
@@ -151,22 +162,27 @@ class TriageReference:
     areas: Mapping[int, Area]
     categories: Mapping[int, Category]
     dispatch_rules: tuple[DispatchRule, ...]
+    # the administrator's auto-dispatch settings as they are now (read with the signature, never cached)
+    policy: TriageSettings = field(default_factory=TriageSettings)
 
 
 def _reference_signature() -> tuple[object, ...]:
     """What the cached reference depends on, in one statement (it is read before every analysis): the active
     level-1 model (id, version); the gazetteer's and taxonomy's sizes and last ids; and sums over the dispatch
-    catalogue's rules and their assisting departments that any added, removed or edited rule changes."""
+    catalogue's rules and their assisting departments that any added, removed or edited rule changes. The same
+    statement reads the administrator's triage settings (the last element: a TriageSettings not saved), so an
+    analysis needs no query of its own for them."""
     from django.db import connection
 
     quote = connection.ops.quote_name
-    models_table, areas, categories, rules = (
-        quote(m._meta.db_table) for m in (ModelVersion, Area, Category, DispatchRule)
+    models_table, areas, categories, rules, policies = (
+        quote(m._meta.db_table) for m in (ModelVersion, Area, Category, DispatchRule, TriageSettings)
     )
     assisting = quote(DispatchRule.assisting_departments.through._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.id, m.version, a.n, a.last, c.n, c.last, r.n, r.l, r.c, r.a, r.act, d.n, d.s"
+            f"SELECT m.id, m.version, a.n, a.last, c.n, c.last, r.n, r.l, r.c, r.a, r.act, d.n, d.s,"
+            f" t.auto_dispatch, t.min_category_confidence, t.min_department_confidence"
             f" FROM (SELECT COUNT(*) AS n, MAX(id) AS last FROM {areas}) a"
             f" CROSS JOIN (SELECT COUNT(*) AS n, MAX(id) AS last FROM {categories}) c"
             f" CROSS JOIN (SELECT COUNT(*) AS n, SUM(id * lead_department_id) AS l, SUM(id * category_id) AS c,"
@@ -174,12 +190,18 @@ def _reference_signature() -> tuple[object, ...]:
             f" FROM {rules}) r"
             f" CROSS JOIN (SELECT COUNT(*) AS n, SUM(dispatchrule_id * department_id) AS s FROM {assisting}) d"
             f" LEFT JOIN (SELECT id, version FROM {models_table} WHERE kind = %s AND status = %s"
-            f" ORDER BY created_at DESC LIMIT 1) m ON 1 = 1",
+            f" ORDER BY created_at DESC LIMIT 1) m ON 1 = 1"
+            f" LEFT JOIN {policies} t ON t.id = 1",
             [ModelKind.CATEGORY_LEVEL1, ModelStatus.ACTIVE],
         )
-        model_id, model_version, *sizes = cursor.fetchone()
+        model_id, model_version, *sizes, auto_dispatch, min_category, min_department = cursor.fetchone()
     active = (model_id, model_version) if model_id is not None else None
-    return (active, tuple(sizes[:4]), tuple(sizes[4:]))
+    policy = TriageSettings(pk=1)  # the defaults, until an administrator saves the settings
+    if auto_dispatch is not None:
+        policy.auto_dispatch = bool(auto_dispatch)
+        policy.min_category_confidence = min_category
+        policy.min_department_confidence = min_department
+    return (active, tuple(sizes[:4]), tuple(sizes[4:]), policy)
 
 
 def forget_pipeline(**_kwargs: object) -> None:
@@ -205,20 +227,20 @@ def current_reference() -> TriageReference:
     """``current_pipeline`` with the areas, categories and dispatch rules it goes with: the pipeline is rebuilt
     when the reference data or the active model change (checked in one statement on every call) or after
     _PIPELINE_TTL_SECONDS, the rules alone are read again when the catalogue changes."""
-    active, sizes, catalogue = _reference_signature()
+    active, sizes, catalogue, policy = _reference_signature()
     with _pipeline_lock:
         cached = _pipeline.get("reference")
         fresh = time.monotonic() - float(_pipeline.get("built_at", 0.0)) < _PIPELINE_TTL_SECONDS  # type: ignore[arg-type]
         same = cached is not None and fresh and _pipeline.get("key") == (active, sizes)
         if same and _pipeline.get("catalogue") == catalogue:
-            return cached  # type: ignore[return-value]
+            return replace(cached, policy=policy)  # type: ignore[type-var]
     rules = tuple(
         DispatchRule.objects.filter(is_active=True)
         .select_related("category", "lead_department", "area")
         .prefetch_related("assisting_departments")
     )
     if same:
-        reference = replace(cached, dispatch_rules=rules)  # type: ignore[type-var]
+        reference = replace(cached, dispatch_rules=rules, policy=policy)  # type: ignore[type-var]
         with _pipeline_lock:
             _pipeline.update({"reference": reference, "catalogue": catalogue})
         return reference
@@ -233,6 +255,7 @@ def current_reference() -> TriageReference:
         areas=Area.objects.in_bulk(),
         categories=Category.objects.in_bulk(),
         dispatch_rules=rules,
+        policy=policy,
     )
     with _pipeline_lock:
         _pipeline.update(
@@ -271,75 +294,180 @@ def related_candidates(order: WorkOrder, *, keys: Mapping[int, float], around: b
     The cost does not grow with the backlog: the inverted index (``OrderTextKey``) names at most
     RELATED_CANDIDATES orders, and only their id, title, masked text, time, place and caller are read. An order
     not analysed yet has no keys, so it is not a candidate anywhere (it had no place to be judged by)."""
+    return [report for report, _number in related_candidates_numbered(order, keys=keys, around=around)]
+
+
+def related_candidates_numbered(
+    order: WorkOrder, *, keys: Mapping[int, float], around: bool = False
+) -> list[tuple[Report, str]]:
+    """``related_candidates`` with each order's number, read in the same statement (triage records the numbers of
+    the related orders it finds)."""
     if not keys:
         return []
     district = None
     if order.area_id:
         district = _areas_under("/".join(order.area.path.split("/")[:3]) + "/")  # "/<city>/<district>/"
-    best = _best_candidates(
+    rows = _candidate_rows(
         keys,
         since=order.created_at - RELATED_WINDOW,
         until=order.created_at + RELATED_WINDOW if around else order.created_at,
         exclude=order.pk,
         areas=district,
     )
-    rows = (
-        WorkOrder.objects.filter(pk__in=best)
-        .order_by("-created_at", "-id")
-        .values_list("pk", "title", "appeal_masked", "created_at", "area__path", "caller_phone_hash", "urgency")
-    )
+    rows.sort(key=lambda row: (row[4], row[0]), reverse=True)  # newest first
     return [
-        Report(
-            id=pk,
-            text=f"{title}\n{masked}",
-            received_at=created_at,
-            area_ids=_area_ids(path),
-            caller=phone,
-            emergency=urgency == Urgency.EMERGENCY,
+        (
+            Report(
+                id=pk,
+                text=f"{title}\n{masked}",
+                received_at=created_at,
+                area_ids=_area_ids(path),
+                caller=phone,
+                emergency=urgency == Urgency.EMERGENCY,
+            ),
+            number,
         )
-        for pk, title, masked, created_at, path, phone, urgency in rows
+        for pk, number, title, masked, created_at, path, phone, urgency in rows
     ]
 
 
-def _best_candidates(
-    keys: Mapping[int, float], *, since: datetime, until: datetime, exclude: int | None, areas: list[int] | None
-) -> list[int]:
-    """The ids of the RELATED_CANDIDATES open orders sharing the most weight of ``keys`` among the postings of
-    ``since``..``until`` (in ``areas`` or of unknown place, when given), most first.
+RELATED_KEY_MAX_ORDERS = INDEX_MAX_POSTINGS  # postings of one key in the window above which it is not rare there
+COMMON_KEY_SECONDS = 600
+_common_keys: dict[int, float] = {}  # key -> when this process found it common (monotonic seconds)
+_common_lock = threading.Lock()
+# what is read of each candidate: id, number, title, masked appeal, time, its area's path, caller's hash, urgency
+_CANDIDATE_COLUMNS = ("id", "number", "title", "appeal_masked", "created_at", "caller_phone_hash", "urgency")
 
-    The postings are summed per order first, through the (key, created_at) index, and only then joined to the orders
-    for their status and place: a plan the database cannot turn into a scan of the whole window per order, which a
-    join it may reorder became on tables whose statistics lagged behind (1.4 s instead of 5 ms on a fresh database
-    with autovacuum off). A materialised CTE keeps that order on PostgreSQL and SQLite alike."""
+
+def _candidate_rows(
+    keys: Mapping[int, float], *, since: datetime, until: datetime, exclude: int | None, areas: list[int] | None
+) -> list[tuple[Any, ...]]:
+    """The RELATED_CANDIDATES open orders sharing the most weight of ``keys`` among the postings of ``since``..
+    ``until`` (in ``areas`` or of unknown place, when given), as rows of (id, number, title, masked appeal,
+    created_at, area path, caller's phone hash, urgency), in no particular order.
+
+    A key with more than RELATED_KEY_MAX_ORDERS postings in the window is left out: it is not rare among these
+    orders, whatever the data set's IDF says (the operator's greeting in every call, 请讲 or 坐席, is in a third of
+    them), so it would rank every call that has it above the reports of the same event, and reading its postings
+    would grow with the backlog. So a call reads at most RELATED_KEY_MAX_ORDERS + 1 postings per key, and a key
+    found common is not read again by this process for COMMON_KEY_SECONDS (it stays common: its postings leave the
+    window a month later).
+
+    On PostgreSQL one statement: each key's postings read from the covering index, summed per order, then the
+    orders joined best first for their status, place and the columns read, so the join stops at the
+    RELATED_CANDIDATES-th order that qualifies: a plan that neither scans the window per order nor reads every open
+    order, whatever the statistics (materialised CTEs keep that order)."""
     from django.db import connection
 
-    quote, ops = connection.ops.quote_name, connection.ops
-    key_list = list(keys)
-    params: list[object] = [
-        *key_list,
-        ops.adapt_datetimefield_value(since),
-        ops.adapt_datetimefield_value(until),
-        exclude if exclude is not None else -1,
-        *OPEN_FOR_MERGING,
-    ]
-    place = ""
-    if areas is not None:
-        place = f" AND (o.area_id IN ({', '.join(['%s'] * len(areas))}) OR o.area_id IS NULL)" if areas else ""
-        place = place or " AND o.area_id IS NULL"
-        params.extend(areas)
-    params.append(RELATED_CANDIDATES)
+    wanted = [key for key in keys if not _known_common(key)]
+    if not wanted:
+        return []
+    if connection.vendor == "postgresql":
+        rows, common = _candidate_rows_postgresql(wanted, since=since, until=until, exclude=exclude, areas=areas)
+    else:
+        rows, common = _candidate_rows_portable(wanted, since=since, until=until, exclude=exclude, areas=areas)
+    _remember_common(common)
+    return rows
+
+
+def _known_common(key: int) -> bool:
+    seen = _common_keys.get(key)
+    return seen is not None and time.monotonic() - seen < COMMON_KEY_SECONDS
+
+
+def _remember_common(keys: list[int]) -> None:
+    if not keys:
+        return
+    now = time.monotonic()
+    with _common_lock:
+        for key in [k for k, seen in _common_keys.items() if now - seen >= COMMON_KEY_SECONDS]:
+            del _common_keys[key]
+        _common_keys.update(dict.fromkeys(keys, now))
+
+
+def forget_common_keys() -> None:
+    """Forget the keys this process found common (tests; a window that changed at once)."""
+    with _common_lock:
+        _common_keys.clear()
+
+
+def _place_filter(areas: list[int] | None) -> tuple[str, list[int]]:
+    if areas is None:
+        return "", []
+    if not areas:
+        return " AND o.area_id IS NULL", []
+    return f" AND (o.area_id IN ({', '.join(['%s'] * len(areas))}) OR o.area_id IS NULL)", list(areas)
+
+
+def _candidate_rows_postgresql(
+    keys: list[int], *, since: datetime, until: datetime, exclude: int | None, areas: list[int] | None
+) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """``_candidate_rows`` in one statement: each key's postings read through the covering index, at most
+    RELATED_KEY_MAX_ORDERS + 1 (enough to tell a common key); the common keys come back as rows of their own."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    place, place_params = _place_filter(areas)
+    statuses = ", ".join(["%s"] * len(OPEN_FOR_MERGING))
+    columns = ", ".join(f"o.{quote(column)}" for column in _CANDIDATE_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH postings AS MATERIALIZED ("
-            f"SELECT order_id, SUM(weight) AS shared FROM {quote(OrderTextKey._meta.db_table)}"
-            f" WHERE {quote('key')} IN ({', '.join(['%s'] * len(key_list))}) AND created_at >= %s"
-            f" AND created_at <= %s AND order_id <> %s GROUP BY order_id)"
-            f" SELECT p.order_id FROM postings p JOIN {quote(WorkOrder._meta.db_table)} o ON o.id = p.order_id"
-            f" WHERE o.status IN ({', '.join(['%s'] * len(OPEN_FOR_MERGING))}){place}"
-            f" ORDER BY p.shared DESC, p.order_id DESC LIMIT %s",
-            params,
+            f"WITH per_key AS MATERIALIZED ("
+            f"SELECT k.key, p.order_id, p.weight, p.orders FROM unnest(%s::bigint[]) AS k(key) CROSS JOIN LATERAL ("
+            f"SELECT s.order_id, s.weight, COUNT(*) OVER () AS orders FROM ("
+            f"SELECT t.order_id, t.weight FROM {quote(OrderTextKey._meta.db_table)} t"
+            f" WHERE t.{quote('key')} = k.key AND t.created_at >= %s AND t.created_at <= %s LIMIT %s) s) p),"
+            f" postings AS MATERIALIZED (SELECT order_id, SUM(weight) AS shared FROM per_key"
+            f" WHERE orders <= %s AND order_id <> %s GROUP BY order_id),"
+            f" best AS MATERIALIZED (SELECT {columns}, o.area_id FROM ("
+            f"SELECT order_id, shared FROM postings ORDER BY shared DESC, order_id DESC OFFSET 0) p"
+            f" JOIN {quote(WorkOrder._meta.db_table)} o ON o.id = p.order_id"
+            f" WHERE o.status IN ({statuses}){place} ORDER BY p.shared DESC, p.order_id DESC LIMIT %s)"
+            f" SELECT b.*, a.path, NULL::bigint FROM best b LEFT JOIN {quote(Area._meta.db_table)} a ON a.id = b.area_id"
+            f" UNION ALL SELECT {', '.join(['NULL'] * (len(_CANDIDATE_COLUMNS) + 2))}, c.key"
+            f" FROM (SELECT DISTINCT key FROM per_key WHERE orders > %s) c",
+            [
+                keys,
+                since,
+                until,
+                RELATED_KEY_MAX_ORDERS + 1,
+                RELATED_KEY_MAX_ORDERS,
+                exclude if exclude is not None else -1,
+                *OPEN_FOR_MERGING,
+                *place_params,
+                RELATED_CANDIDATES,
+                RELATED_KEY_MAX_ORDERS,
+            ],
         )
-        return [row[0] for row in cursor.fetchall()]
+        found = cursor.fetchall()
+    rows = [(*row[:5], row[8], *row[5:7]) for row in found if row[0] is not None]  # the path in its place
+    return rows, [row[-1] for row in found if row[0] is None]
+
+
+def _candidate_rows_portable(
+    keys: list[int], *, since: datetime, until: datetime, exclude: int | None, areas: list[int] | None
+) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """``_candidate_rows`` on a database without lateral joins (SQLite in development and tests): the postings
+    counted per key in Python, then the orders read."""
+    postings = list(
+        OrderTextKey.objects.filter(key__in=keys, created_at__gte=since, created_at__lte=until).values_list(
+            "key", "order_id", "weight"
+        )
+    )
+    per_key = Counter(key for key, _order, _weight in postings)
+    common = [key for key, count in per_key.items() if count > RELATED_KEY_MAX_ORDERS]
+    shared: dict[int, float] = {}
+    for key, order_id, weight in postings:
+        if per_key[key] <= RELATED_KEY_MAX_ORDERS and order_id != exclude:
+            shared[order_id] = shared.get(order_id, 0.0) + weight
+    open_orders = WorkOrder.objects.filter(pk__in=list(shared), status__in=OPEN_FOR_MERGING)
+    if areas is not None:
+        open_orders = open_orders.filter(Q(area_id__in=areas) | Q(area__isnull=True))
+    best = sorted(open_orders.values_list("pk", flat=True), key=lambda pk: (-shared[pk], -pk))[:RELATED_CANDIDATES]
+    rows = WorkOrder.objects.filter(pk__in=best).values_list(
+        "pk", "number", "title", "appeal_masked", "created_at", "area__path", "caller_phone_hash", "urgency"
+    )
+    return list(rows), common
 
 
 def _area_ids(path: str | None) -> tuple[int, ...]:

@@ -240,9 +240,12 @@ def submissions_triage_waiting(*, limit: int, exclude: int | None = None) -> int
     is analysing is skipped, not waited for; one that fails is recorded for a retry and the rest go on. Returns
     how many this call analysed."""
     done = 0
+    reference: selectors.TriageReference | None = None
     for submission_id in selectors.submissions_waiting(limit=limit, exclude=exclude):
         try:
-            done += _analyse(submission_id, pipeline=None, at=None, live=True, skip_locked=True)
+            # the reference data and the triage settings checked once for the batch (a second or so), not per call
+            reference = reference or selectors.current_reference()
+            done += _analyse(submission_id, pipeline=None, at=None, live=True, skip_locked=True, reference=reference)
         except Exception as exc:
             submission_record_failure(submission_id=submission_id, error=exc)
     return done
@@ -255,14 +258,17 @@ def _analyse(
     at: datetime | None,
     live: bool,
     skip_locked: bool = False,
+    reference: selectors.TriageReference | None = None,
 ) -> bool:
     """Triage one submission's order. ``live``: a call being handled now, so related orders are looked for,
     a confident order may be dispatched automatically and the LLM may draft it. ``skip_locked``: a submission
-    another transaction is analysing is left to it."""
+    another transaction is analysing is left to it. ``reference``: the reference data a batch read (by default
+    read now)."""
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update(of=("self",), skip_locked=skip_locked)
             .select_related("order")
+            .defer("raw_body", "caller_name", "caller_phone")  # encrypted, and not read by the analysis
             .filter(pk=submission_id)
             .first()
         )
@@ -273,7 +279,10 @@ def _analyse(
         if submission.status == SubmissionStatus.TRIAGED:
             return False
         order = submission.order
-        reference = selectors.current_reference() if pipeline is None else None
+        if pipeline is not None:
+            reference = None
+        elif reference is None:
+            reference = selectors.current_reference()
         result = (pipeline or reference.pipeline).run(  # type: ignore[union-attr]
             order.appeal, turns=turns_of(submission.payload), title_hint=order.title
         )
@@ -320,7 +329,9 @@ def _analyse(
         )
         order_text_keys_record(order=order, now=None if live else timezone.now())
         if live:
-            auto_dispatch_if_confident(order=order, result=result, department=department)
+            auto_dispatch_if_confident(
+                order=order, result=result, department=department, policy=reference.policy if reference else None
+            )
         if order.status == Status.DRAFT and llm is not None and llm.status == LLM_QUEUED:
             llm_draft_request(order)  # recorded as pending on the order now, queued once this commits
         submission.status = SubmissionStatus.TRIAGED
@@ -385,9 +396,9 @@ def related_orders(
     )
     if area is not None:
         order.area = area  # narrow the candidates to the district just found
-    candidates = selectors.related_candidates(order, keys=_index_keys(new.text))
-    matches = duplicate_finder().matches(new, candidates, limit=5)
-    numbers = dict(WorkOrder.objects.filter(pk__in=[m.id for m in matches]).values_list("pk", "number"))
+    numbered = selectors.related_candidates_numbered(order, keys=_index_keys(new.text))
+    matches = duplicate_finder().matches(new, [report for report, _number in numbered], limit=5)
+    numbers = {report.id: number for report, number in numbered}
     return tuple(
         RelatedOrder(
             id=m.id,
@@ -441,10 +452,13 @@ def order_text_keys_prune(*, now: datetime | None = None) -> int:
     return deleted
 
 
-def auto_dispatch_if_confident(*, order: WorkOrder, result: TriageResult, department: DepartmentGuess) -> bool:
+def auto_dispatch_if_confident(
+    *, order: WorkOrder, result: TriageResult, department: DepartmentGuess, policy: TriageSettings | None = None
+) -> bool:
     """Dispatch without an operator when the administrator allows it and both confidences reach their
-    thresholds. The level-1 confidence stands for the category (it is the calibrated one)."""
-    policy = TriageSettings.current()
+    thresholds. The level-1 confidence stands for the category (it is the calibrated one). ``policy``: the
+    settings as the analysis read them with its reference data (by default read now)."""
+    policy = policy or TriageSettings.current()
     if not policy.auto_dispatch or order.status != Status.DRAFT or order.category_id is None:
         return False
     lead_id = department.guess.value

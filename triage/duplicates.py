@@ -264,6 +264,11 @@ INDEX_MAX_KEYS = 256  # a very long transcript keeps its rarest keys, the same o
 # How many open orders are scored against a new one: those sharing the most rare terms (summed IDF). On the
 # labelled pairs no related pair ranks below 100th among 7,000 messages (bench.bench_duplicates), so 200 leaves room.
 INDEX_CANDIDATES = 200
+# A key with more postings than this among the open orders of the window is not rare there, whatever the data
+# set's IDF says (the operator's greeting, 请讲 and 坐席, is in every call), and is left out of the search: it would
+# rank every order that has it above the reports of the same event, and its postings grow with the backlog. The
+# labelled pairs' largest cluster has 71 reports of one event (bench.bench_duplicates --retrieval).
+INDEX_MAX_POSTINGS = 500
 _LATIN_KEY = 1 << 42  # above every bigram key (two code points of 21 bits)
 
 
@@ -376,6 +381,7 @@ def district_mentions(batch: BatchText) -> tuple[np.ndarray, list[str]]:
 # --- featurised reports --------------------------------------------------------------------------------------
 
 
+_RECENT_CODES = 8192  # new vocabulary codes kept apart before they join the sorted arrays (_Featuriser._columns)
 _CODE_BITS = 33  # term codes: Chinese bigrams below 2**32 (bigram_codes), latin/digit tokens from 2**32
 _TOKEN_CODES = 1 << 32
 _CODE_MASK = (1 << _CODE_BITS) - 1
@@ -413,30 +419,46 @@ class _Featuriser:
         self._code_columns = np.zeros(0, dtype=np.int32)
         self._tokens: dict[str, int] = {}
         self._districts: dict[str, int] = {}
+        # codes first seen since the sorted arrays were last rebuilt: inserting into arrays of hundreds of thousands
+        # of codes for each new report's few new terms would copy them every time
+        self._recent: dict[int, int] = {}
         self._cache: OrderedDict[tuple[int, str], _Features] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
     def size(self) -> int:
-        return len(self._codes)
+        return len(self._codes) + len(self._recent)
 
     def _columns(self, codes: np.ndarray) -> np.ndarray:
         """The vocabulary's column of each code, adding the codes it has not seen (a sorted-array look-up: a few
-        hundred candidates' tens of thousands of terms at once)."""
+        hundred candidates' tens of thousands of terms at once). New codes take the next columns in code order;
+        they wait in a dict until there are _RECENT_CODES of them, then join the sorted arrays in one copy."""
         codes = codes.astype(np.int64, copy=False)
+        if not len(codes):
+            return np.zeros(0, dtype=np.int32)
         with self._lock:
-            known, columns = self._codes, self._code_columns
-            at = np.searchsorted(known, codes)
-            seen = at < len(known)
-            seen[seen] = known[at[seen]] == codes[seen]
-            if not seen.all():
-                new = np.unique(codes[~seen])
-                new_columns = np.arange(len(known), len(known) + len(new), dtype=np.int32)
-                where = np.searchsorted(known, new)
-                known = self._codes = np.insert(known, where, new)
-                columns = self._code_columns = np.insert(columns, where, new_columns)
-                at = np.searchsorted(known, codes)
-            return columns[at] if len(codes) else np.zeros(0, dtype=np.int32)
+            known, columns, recent = self._codes, self._code_columns, self._recent
+            at = np.minimum(np.searchsorted(known, codes), max(len(known) - 1, 0))
+            found = columns[at] if len(known) else np.zeros(len(codes), dtype=np.int32)
+            unseen = np.flatnonzero(known[at] != codes) if len(known) else np.arange(len(codes))
+            if len(unseen):
+                missing = codes[unseen].tolist()
+                new = sorted({code for code in missing if code not in recent})
+                recent.update(zip(new, range(self.size, self.size + len(new)), strict=True))
+                found[unseen] = [recent[code] for code in missing]
+                if len(recent) >= _RECENT_CODES:
+                    self._merge_recent()
+            return found
+
+    def _merge_recent(self) -> None:
+        """The recent codes joined to the sorted arrays (with the lock held)."""
+        new = np.fromiter(self._recent, dtype=np.int64, count=len(self._recent))
+        new_columns = np.fromiter(self._recent.values(), dtype=np.int32, count=len(self._recent))
+        order = np.argsort(new)
+        where = np.searchsorted(self._codes, new[order])
+        self._codes = np.insert(self._codes, where, new[order])
+        self._code_columns = np.insert(self._code_columns, where, new_columns[order])
+        self._recent = {}
 
     def features(self, report: Report) -> _Features:
         return self.features_of([report])[0]

@@ -9,7 +9,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jieba
@@ -19,6 +19,10 @@ jieba.setLogLevel(logging.WARNING)
 DATA = Path(__file__).resolve().parent / "data"
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _MASK = re.compile(r"\[[A-Z_]+\]")  # placeholders left by privacy masking, e.g. [PHONE]
+# jieba's own blocks: it segments each run of these characters on its own and yields every other character singly,
+# so a text's words are its blocks' words in order.
+_BLOCK = jieba.re_han_default
+BLOCK_CACHE_SIZE = 8192  # blocks segmented recently: a call's sentences are read by triage, then by duplicates
 
 
 def _read_lines(name: str) -> list[str]:
@@ -43,6 +47,7 @@ class Tokenizer:
         self._ready = False
         self._added: set[str] = set()
         self._lock = threading.Lock()
+        self._block_words = lru_cache(maxsize=BLOCK_CACHE_SIZE)(self._segment_block)
 
     def _initialise(self) -> None:
         with self._lock:
@@ -64,12 +69,27 @@ class Tokenizer:
                 if len(word) >= 2 and word not in self._added:
                     self._jieba.add_word(word, freq=2000)
                     self._added.add(word)
+            self._block_words.cache_clear()  # the dictionary changed: a block may now split otherwise
 
     def words(self, text: str) -> list[str]:
-        """Every word of the text in order, punctuation and spaces dropped (stop words kept)."""
+        """Every word of the text in order, punctuation and spaces dropped (stop words kept).
+
+        What ``jieba.lcut(text, HMM=False)`` gives, block by block (``_BLOCK``), each block's words kept for the
+        next texts: triage segments a call's text, then duplicate detection the same sentences with the title."""
         if not self._ready:
             self._initialise()
-        return [w for w in self._jieba.lcut(_MASK.sub(" ", text), HMM=False) if _WORD.search(w)]
+        found: list[str] = []
+        for block in _BLOCK.split(_MASK.sub(" ", text)):
+            if not block:
+                continue
+            if _BLOCK.match(block):
+                found.extend(self._block_words(block))
+            else:  # jieba yields each of these characters (and spaces) singly
+                found.extend(char for char in block if _WORD.match(char))
+        return found
+
+    def _segment_block(self, block: str) -> tuple[str, ...]:
+        return tuple(w for w in self._jieba.lcut(block, HMM=False) if _WORD.search(w))
 
     def content_words(self, text: str) -> list[str]:
         """The words that carry meaning: stop words and single characters other than digits dropped."""

@@ -23,6 +23,11 @@ PLANT_AGAIN = "阳光小区旁边的搅拌站昼夜生产，机器轰鸣，粉�
 PENSION = "请问公积金提取需要带什么材料，去哪个窗口办理？"
 
 
+@pytest.fixture(autouse=True)
+def no_common_keys_remembered() -> None:
+    selectors.forget_common_keys()  # what another test's calls taught this process
+
+
 @pytest.fixture
 def districts() -> tuple[Area, Area]:
     city = AreaFactory(name="A市", code="CITY", kind=AreaKind.CITY)
@@ -89,6 +94,33 @@ def test_a_large_backlog_is_cut_to_the_orders_sharing_the_most_rare_terms(distri
     for n in range(5):  # share one rare place name only
         analysed(f"枫林路阳光小区第{n}栋楼道的灯坏了。", area=west)
     assert candidates_of(new_call(PLANT, area=west)) == {o.pk for o in same_words}
+
+
+GREETING = "坐席：您好，请讲。市民："
+
+
+def test_a_term_in_more_orders_than_a_rare_term_has_is_left_out(districts, monkeypatch) -> None:
+    """The operator's greeting is in every call: its bigrams are rare in the written messages the IDF comes from,
+    but common among the calls, so they must not rank every call above the report of the same event."""
+    west, _east = districts
+    monkeypatch.setattr(selectors, "RELATED_KEY_MAX_ORDERS", 3)
+    monkeypatch.setattr(selectors, "RELATED_CANDIDATES", 1)
+    plant = analysed(PLANT, area=west, days_ago=2)
+    for n in range(4):  # newer, and sharing only the greeting
+        analysed(f"{GREETING}第{n}号楼道的灯坏了，晚上看不见。", area=west)
+    assert candidates_of(new_call(GREETING + PLANT_AGAIN, area=west)) == {plant.pk}
+
+
+def test_a_term_found_common_is_not_read_again(districts, monkeypatch) -> None:
+    west, _east = districts
+    monkeypatch.setattr(selectors, "RELATED_KEY_MAX_ORDERS", 3)
+    greeting_only = [analysed(f"{GREETING}第{n}号楼道的灯坏了。", area=west) for n in range(4)]
+    assert candidates_of(new_call(GREETING + PLANT, area=west)) == set()
+    OrderTextKey.objects.filter(order__in=greeting_only[1:]).delete()  # no longer common in the window
+    # still left out by this process for a while: it reads none of the postings it found common
+    assert candidates_of(new_call(GREETING + PLANT, area=west)) == set()
+    selectors.forget_common_keys()
+    assert candidates_of(new_call(GREETING + PLANT, area=west)) == {greeting_only[0].pk}
 
 
 def test_keys_older_than_the_window_are_pruned_and_the_orders_kept(districts) -> None:
