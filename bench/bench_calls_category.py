@@ -14,6 +14,8 @@ This is what the method was tuned on (the corpus's tuning part was fitted by the
     .venv/bin/python -m bench.bench_calls_category               # held-out part (the reported figures)
     .venv/bin/python -m bench.bench_calls_category tune          # the tuning part
     .venv/bin/python -m bench.bench_calls_category final         # the third writer's part, read once
+    .venv/bin/python -m bench.bench_calls_category final2        # the fourth writer's part (tuning material now)
+    .venv/bin/python -m bench.bench_calls_category final3        # the sealed fifth writer's part, once: no ids listed
     .venv/bin/python -m bench.bench_calls_category styles        # leave-one-style-out on the written appeals
     .venv/bin/python -m bench.bench_calls_category tune --save /tmp/level1.joblib   # keep the model trained
     .venv/bin/python -m bench.bench_calls_category tune --model /tmp/level1.joblib  # reuse it
@@ -31,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_triage import reference
-from bench.calls import SPLITS, calls
+from bench.calls import SEALED_SPLITS, SPLITS, calls
 from bench.common import report, teddy
 from triage.classify import Level1Classifier, evaluate
 from triage.datasets import (
@@ -136,7 +138,7 @@ def style_figures(model: Level1Classifier) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("split", nargs="?", default="held_out", choices=(*SPLITS, "styles"))
+    parser.add_argument("split", nargs="?", default="held_out", choices=(*SPLITS, *SEALED_SPLITS, "styles"))
     parser.add_argument("--model", type=Path, help="a saved Level1Classifier (joblib) instead of training one")
     parser.add_argument("--save", type=Path, help="save the model trained here (joblib) for later --model runs")
     options = parser.parse_args()
@@ -146,6 +148,8 @@ def main() -> None:
     if options.save:
         options.save.write_bytes(model.to_bytes())
     measured = style_figures(model) if options.split == "styles" else figures(options.split, build_pipeline(model))
+    if options.split in SEALED_SPLITS and options.split != "final2":  # sealed (final2 is tuning material now)
+        measured.pop("errors")  # figures only: the ids of a sealed part's errors are never listed
     name = "calls_category" if options.split == "held_out" else f"calls_category_{options.split}"
     report(
         name,

@@ -26,6 +26,8 @@ and an address, with a sample to read.
 
     .venv/bin/python -m bench.bench_calls_place             # tune, held-out and web messages; writes the JSON
     .venv/bin/python -m bench.bench_calls_place tune        # while developing: tune only, every call printed
+    .venv/bin/python -m bench.bench_calls_place final2      # the fourth writer's part (tuning material now), written apart
+    .venv/bin/python -m bench.bench_calls_place final3      # the sealed part, once: written apart, no ids listed
 
 ``figures(split)`` is imported by the combined calls bench.
 """
@@ -41,7 +43,7 @@ from typing import Any
 
 from bench import place_dev
 from bench.bench_triage import reference  # sets up Django for the demo city's gazetteer
-from bench.calls import Call, calls
+from bench.calls import SEALED_SPLITS, Call, calls
 from bench.common import report, teddy
 from triage.location import spoken_numbers_to_digits
 from triage.pipeline import TriagePipeline, TriageResult
@@ -253,6 +255,13 @@ def web_messages(sample: int = 25) -> dict[str, Any]:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] in place_dev.PARTS:
         print(dev_figures(sys.argv[1], verbose=True))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] in SEALED_SPLITS:  # a part named on its own: measured and written apart
+        part = sys.argv[1]
+        measured = figures(part)
+        if part in SEALED_SPLITS and part != "final2":  # sealed (final2 is tuning material now): no ids listed
+            measured.pop("not_found")
+        report(f"calls_place_{part}", {part: measured})
         return
     if len(sys.argv) > 1 and sys.argv[1] == "tune":
         tune = figures("tune", verbose=True)
