@@ -15,7 +15,11 @@ written for the misses of those parts, by kind, and ``safety_dev_check2.tsv`` (`
 any rule changed and measured blind before it was tuned on; ``safety_dev_check3.tsv`` (``dev_check3``) was
 written after the first changes and measured blind in turn, and ``safety_dev_check4.tsv`` (``dev_check4``) after
 the third was tuned on, ``safety_dev_check5.tsv`` (``dev_check5``) after the fourth, ``safety_dev_check6.tsv`` (``dev_check6``: read-backs,
-ASR slips, dialects) last.
+ASR slips, dialects) last. The fifth round wrote ``safety_dev_check7.tsv`` (``dev_check7``: live wires said every
+way, self-harm and its false friends, things stuck, emergencies stated only in the operator's summary) after the
+sealed final2 was measured and read, and measured it blind before it was tuned on; ``safety_dev_tune4.tsv``
+(``dev_tune4``) after that, new phrasings of the same kinds, and ``safety_dev_check8.tsv`` (``dev_check8``) after
+those were tuned on, measured blind in turn.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ CHECK3_FILE = FOLDER / "safety_dev_check3.tsv"
 CHECK4_FILE = FOLDER / "safety_dev_check4.tsv"
 CHECK5_FILE = FOLDER / "safety_dev_check5.tsv"
 CHECK6_FILE = FOLDER / "safety_dev_check6.tsv"
+CHECK7_FILE = FOLDER / "safety_dev_check7.tsv"
+TUNE4_FILE = FOLDER / "safety_dev_tune4.tsv"
+CHECK8_FILE = FOLDER / "safety_dev_check8.tsv"
 PARTS = (
     "dev_tune",
     "dev_test",
@@ -46,6 +53,9 @@ PARTS = (
     "dev_check4",
     "dev_check5",
     "dev_check6",
+    "dev_check7",
+    "dev_tune4",
+    "dev_check8",
 )
 # the parts the rules are tuned on and the learned model trained on (all, since the fourth round)
 TUNING_PARTS = PARTS
@@ -105,6 +115,9 @@ def all_cases() -> tuple[SafetyCase, ...]:
     found += [_case(*row, part="dev_check4") for row in _read(CHECK4_FILE)]
     found += [_case(*row, part="dev_check5") for row in _read(CHECK5_FILE)]
     found += [_case(*row, part="dev_check6") for row in _read(CHECK6_FILE)]
+    found += [_case(*row, part="dev_check7") for row in _read(CHECK7_FILE)]
+    found += [_case(*row, part="dev_tune4") for row in _read(TUNE4_FILE)]
+    found += [_case(*row, part="dev_check8") for row in _read(CHECK8_FILE)]
     ids = [case.id for case in found]
     if len(set(ids)) != len(ids):
         raise ValueError("a case is written twice in the safety development set")

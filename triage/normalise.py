@@ -80,8 +80,34 @@ _READ_BACK = re.compile(
 _ASKING = re.compile(r"请问|贵姓|怎么称呼|哪里|哪个|什么|多少|几点|几号|多久|有没有|能不能")
 
 
+# What sums up the call whatever follows it, a question or the next step (您刚才说楼顶有人要跳？ / 那就是说有人落水了
+# … / 我这边登记为：楼道起火… / 我重复一下，… / 好，我记一下，井盖没了…).
+_SUMMING_UP = re.compile(
+    r"您刚才说|您刚刚说|(?:^|[，,。：:])(?:那|也)?就是说|我重复一下|重复一下[，,：:]|登记为|这边登记|登记一下[，,：:]|"
+    r"我(?:这边)?(?:先)?记(?:录)?一下[，,：:]|记录为|我记下了?[，,：:]"
+)
+# A read-back confirmed with a question tag inside the turn, before the operator goes on (…有人拿刀砍人是吧，我们马上转
+# 110 / …电缆低垂在公交站上方，对吗？我们马上通知供电公司。您贵姓？)
+_CONFIRMED_THEN = re.compile(
+    r"(?:是吧|对吧|是吗|对吗|是不是|对不对|没错吧)[？?。，,！!]+(?=我们|马上|请|您先|您贵姓|您怎么称呼|您的?电话|好的)"
+)
+# … or acknowledged and acted on (收到，老人倒在卫生间叫不醒，我们马上联系120 / 明白，电梯卡在十二楼和十三楼中间，
+# …我们马上通知); not advice (好的，请您千万不要靠近…我们马上通知供电抢修).
+_ACTED_ON = re.compile(
+    r"^(?:好的?|嗯|明白了?|收到|了解|知道了)[，,。](?!请|您|千万|不要|别|麻烦)[^。？?]{6,}?[，,。]"
+    r"(?:我们)?(?:马上|立即|立刻|现在就?)(?:转|通知|联系|派|安排)"
+)
+
+
 def is_read_back(text: str) -> bool:
-    """Whether an operator's turn repeats back what the caller said (and so states a confirmed fact)."""
+    """Whether an operator's turn repeats back what the caller said (and so states a confirmed fact): a
+    read-back asked to be confirmed (您是说…是吧？), a summary of the call (我这边登记为… / 那就是说… / 您刚才
+    说…), or the facts acknowledged and acted on (收到，老人倒在卫生间叫不醒，我们马上联系120)."""
+    if _SUMMING_UP.search(text) or _ACTED_ON.search(text):
+        return True
+    confirmed = _CONFIRMED_THEN.search(text)
+    if confirmed and not _ASKING.search(text, 0, confirmed.start()):
+        return True
     return bool(_READ_BACK.search(text)) and not (_ASKING.search(text) and not re.search(r"您是说|您说的是|确认", text))
 
 

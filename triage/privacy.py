@@ -317,7 +317,8 @@ _EMAIL = re.compile(
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,}|中国|公司|网络)(?![A-Za-z0-9-])"
 )
 
-_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+# … and 楚, the old name of Hubei, which callers and letters use for 鄂 (楚A·12345)
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼楚"
 _PLATE_CHAR = "[A-HJ-NP-Za-hj-np-z0-9]"
 # --- digits read aloud ------------------------------------------------------------------------------------
 # A caller reads a number digit by digit, often as Chinese numerals (幺三八 七七六五 四三二一, 一三九零零…, with 幺
@@ -443,6 +444,31 @@ def _spaced(*atoms: str) -> str:
 
 
 _PLATE_LETTER = "[A-HJ-NP-Za-hj-np-z]"
+# Read aloud, a plate's characters come with pauses, fillers and the ASR's noise marks between them (湘A，那个，D
+# 幺五七，[杂音]八八二), a letter said as a word (字母K, 大写的M, 德国的D), a character said twice after a pause
+# (T……T七二五九), and five to seven characters after the letter (a new-energy plate has six; a caller may give
+# one more or one less than there are); the province may be one the list lacks or an ASR homophone after 车牌
+# (车牌楚A·12345).
+_LETTER_WORD = r"(?:字母|大写的?|小写的?|英文(?:字母)?的?|[\u4e00-\u9fff]{1,3}的)"
+_SPOKEN_SEP = rf"(?:[ \t,，、…·.\-]|{_FILLER})"
+_SPOKEN_CHAR = rf"(?:(?:{_LETTER_WORD}[ \t]?)?{_PLATE_LETTER}|[0-9])"
+_SPOKEN_PLATE_REST = (
+    rf"[ \t]?(?:{_LETTER_WORD}[ \t]?)?[A-Za-z](?:[·.]|{_PAUSE}*(?:(?:{_FILLER}|的|是){_PAUSE}*){{1,2}}|{_PAUSE}{{1,2}})?"
+    rf"(?P<tail>{_SPOKEN_CHAR}(?:{_SPOKEN_SEP}{{0,3}}{_SPOKEN_CHAR}){{3,7}}(?:[警学挂港澳]|(?<=[A-Za-z0-9])))(?![A-Za-z0-9])"
+)
+_SPOKEN_PLATE = re.compile(rf"[{_PROVINCES}]{_SPOKEN_PLATE_REST}")
+_PLATE_CUE = r"(?:车牌|牌照|车号|号牌)(?:号码?)?(?:是|为|[:：])?[ \t]?"
+_CUED_PLATE = re.compile(rf"{_PLATE_CUE}(?P<province>[\u4e00-\u9fff]){_SPOKEN_PLATE_REST}")
+# The end of a plate only (车牌尾号三八七 / 车牌后四位是…), not a rule about the last digit (尾号限行).
+_PLATE_END = re.compile(
+    r"(?:车牌|牌照|车号|车)[^，,。限]{0,4}?(?:尾号|后[三四五两几]位|最后[三四五两几]位)(?:是|为)?[ \t，,]?"
+    rf"(?P<tail>[A-Za-z0-9](?:{_SPOKEN_SEP}{{0,2}}[A-Za-z0-9]){{2,5}})(?![A-Za-z0-9])"
+)
+_PLATE_KEPT = re.compile(r"[A-Za-z0-9警学挂港澳]")
+# a character said twice over a pause (T……T七二五九) is one
+_SAID_TWICE = re.compile(r"([A-Za-z0-9])…+(?=\1)")
+# Every numeral read as a digit, even alone (湘C，三四，呃，三，嗯，P六): only where a plate starts.
+_NUMERALS_ALONE = str.maketrans("零〇洞幺一二两三四五六七八九", "00011223456789")
 _PLATE = re.compile(
     "["
     + _PROVINCES
@@ -563,6 +589,45 @@ def _spoken_numbers(norm: str, view: str, dialogue: bool) -> list[tuple[PiiKind,
                     if k < j:
                         line_start = groups[k + 1][0]
             i = j + 1
+    return found
+
+
+# A number the caller finishes after the operator asks for the rest (市民：一五八，七三二三 / 坐席：一五八七三二三，后面呢？
+# / 市民：零五五零): the digits that end one turn and start the next make one number, and the operator's echo of
+# them is part of it.
+_LABELLED_LINE = re.compile(r"^(?P<speaker>坐席|市民)[:：][ \t]*(?P<said>.*)$", re.MULTILINE)
+_ENDS_WITH_DIGITS = re.compile(rf"(?P<num>[0-9]+(?:{_GROUP_GAP}[0-9]+)*)(?:{_PAUSE}|{_FILLER})*$")
+_STARTS_WITH_DIGITS = re.compile(rf"(?:{_FILLER}{_PAUSE}*)?(?P<num>[0-9]+(?:{_GROUP_GAP}[0-9]+)*)")
+_ASKS_THE_REST = re.compile(r"后面|然后|还有|剩下|接着|继续|几位|多少|请讲|您说|呢")
+
+
+def _numbers_over_turns(view: str) -> list[tuple[PiiKind, int, int]]:
+    """The parts of a phone number the caller gives over two turns, with the operator's turn between them asking
+    for the rest, as one number in each turn."""
+    lines = list(_LABELLED_LINE.finditer(view))
+    found: list[tuple[PiiKind, int, int]] = []
+    for first, asked, rest in zip(lines, lines[1:], lines[2:], strict=False):
+        if (first["speaker"], asked["speaker"], rest["speaker"]) != ("市民", "坐席", "市民"):
+            continue
+        end = _ENDS_WITH_DIGITS.search(first["said"])
+        start = _STARTS_WITH_DIGITS.match(rest["said"])
+        if not (end and start and _ASKS_THE_REST.search(asked["said"])):
+            continue
+        said = "".join(_DIGIT_GROUP.findall(end["num"]) + _DIGIT_GROUP.findall(start["num"]))
+        if _MOBILE_DIGITS.fullmatch(said):
+            kind = PiiKind.MOBILE
+        elif _LANDLINE_DIGITS.fullmatch(said):
+            kind = PiiKind.LANDLINE
+        else:
+            continue
+        found.append((kind, first.start("said") + end.start("num"), first.start("said") + end.end("num")))
+        found.append((kind, rest.start("said") + start.start("num"), rest.start("said") + start.end("num")))
+        # the operator's echo of what was said so far (一五八七三二三，后面呢？ / 零九后面呢？)
+        found += [
+            (kind, asked.start("said") + g.start(), asked.start("said") + g.end())
+            for g in _DIGIT_GROUP.finditer(asked["said"])
+            if len(g.group()) >= 2 and g.group() in said
+        ]
     return found
 
 
@@ -792,7 +857,7 @@ _NAME_CUE = re.compile(
     r"(?P<surname_only>(?:我|本人|免贵)姓)"
     r"|(?P<labelled>" + _ROLE_LABELS + r"[ \t]*(?:是|为)?[ \t]*:[ \t]*)"
     r"|(?P<role>" + _ROLE_LABELS + r"(?:是|为)?[ \t]*)"
-    r"|(?P<introduced>我叫|我的名字叫|我的名字是|叫我)"
+    r"|(?P<introduced>我叫|我的名字叫|我的名字是|叫我|喊我|称呼我)"
     r"|(?P<weak>我是|本人)"
     r"|(?P<resident>(?:市民|居民|村民|群众|业主|网友)(?=[\u4e00-\u9fff]{2,4}(?:反映|问|称|说|表示|投诉|举报|来电|致电|咨询|求助)))"
 )
@@ -850,6 +915,11 @@ def _given_name_end(norm: str, start: int, cautious: bool, surname_at: int, word
 
 def _name_at(norm: str, pos: int, cue: str) -> list[tuple[int, int]]:
     """The (start, end) of the name introduced by a cue that ends at pos: none, one, or two for 姓X名Y."""
+    if cue == "introduced" and norm[pos : pos + 1] in ("小", "老", "阿") and norm[pos - 1 : pos] == "我":
+        # 叫我小莫就行 / 喊我老龚就可以了: the surname of a familiar form
+        familiar = _surname_at(norm, pos + 1)
+        if familiar and _boundary_at(norm, pos + 1 + familiar, _SURNAME_END):
+            return [(pos + 1, pos + 1 + familiar)]
     surname = _surname_at(norm, pos)
     if not surname:
         return []
@@ -916,11 +986,22 @@ _SHORT_TITLE_RIGHT = frozenset("说讲问的您你他她也都就还在来呢啊
 # Who is addressed by these is a public figure, not a caller or a person the call is about.
 _PUBLIC_FIGURES = frozenset({"毛主席", "习主席", "习总书记", "周总理"})
 _TITLE_PREFIX = "(?:常务副|副)?"
+_BADGE_READS = tuple(
+    badge + on + read
+    for badge in ("胸牌", "工牌", "工作牌", "名牌", "胸卡", "工号牌", "牌子")
+    for on in ("上", "上面", "")
+    for read in ("写的是", "写着", "写的", "印着", "印的是", "印的")
+)
 _TRIGGER_BEFORE = re.compile(
     "(?:"
     + "|".join(sorted({*_KINSHIP, *_ROLES}, key=len, reverse=True))
+    + "|"
+    # a name read off a badge (胸牌上写的是贺丹 / 工牌上写着…), as words: a flat list of words keeps the search fast
+    + "|".join(sorted(_BADGE_READS, key=len, reverse=True))
     + "|名叫|叫做|叫|名字是|名字叫|表扬一下|表扬|感谢一下|感谢|谢谢|投诉|举报|隔壁的|对面的|楼上的|楼下的|隔壁)"
     "(?:那个|这个|那位|这位)?"
+    # 老板叫周继红 / 医生叫什么……郝，郝建新: a job title, then what the person is called
+    "(?:(?:名叫|叫做|叫)(?:什么来着|什么)?)?"
 )
 # After a name: a title or a job title that follows a name (刘芳护士, 柳长贵师傅, 黎建军副局长), or 是我 (易桂芝
 # 是我妈). Nouns that a word before them may qualify (业主, 村民, 学生: 向全体业主) are no sign of a name.
@@ -1042,7 +1123,9 @@ def _runs_into_place(norm: str, start: int, end: int) -> bool:
     )
 
 
-def _name_shaped(name: str, surname: int) -> bool:
+def _name_shaped(name: str, surname: int, *, famous: bool = False) -> bool:
+    """Whether a possible name is shaped like one; ``famous``: where a name is expected (老板叫…), a full name the
+    dictionary knows as a person's (周继红) is one too."""
     given = name[surname:]
     return (
         1 <= len(given) <= 2
@@ -1050,7 +1133,11 @@ def _name_shaped(name: str, surname: int) -> bool:
         and not given.startswith(tuple(_NOT_GIVEN_START))
         and name not in _NOT_NAMES
         and name[: surname + 1] not in _NOT_NAMES
-        and _word_frequency(name) < _FREQUENT_WORD
+        # a word as frequent as this is no name, but a full name the dictionary knows as a person's is (周继红)
+        and (
+            _word_frequency(name) < _FREQUENT_WORD
+            or (famous and len(given) == 2 and (_tag_of(name) or "").startswith("nr"))
+        )
     )
 
 
@@ -1061,7 +1148,7 @@ def _could_be_name(norm: str, start: int, surname: int = 0) -> bool:
     return bool(surname) and after < len(norm) and _is_cjk(norm[after]) and norm[after] not in _NOT_GIVEN
 
 
-def _name_from(norm: str, start: int, surname: int = 0) -> int | None:
+def _name_from(norm: str, start: int, surname: int = 0, *, famous: bool = False) -> int | None:
     """The end of the person's name (surname and given name) that starts at ``start``, as jieba's tagger reads
     the words from there, or None. ``surname`` is the surname's length when it is known already."""
     surname = surname or _surname_at(norm, start)
@@ -1123,7 +1210,7 @@ def _name_from(norm: str, start: int, surname: int = 0) -> int | None:
         end = start + len(name)
         given = name[surname:]
         if (
-            _name_shaped(name, surname)
+            _name_shaped(name, surname, famous=famous)
             # a word the dictionary does not know needs a common given-name character (居民车拥量 is no name)
             and (_word_frequency(name) > 0 or any(ch in _TAGGED_GIVEN for ch in given))
             and not (len(given) == 2 and given[0] in "一了不" and given[1] == name[0])  # 管一管, 看不看
@@ -1221,15 +1308,32 @@ def _nicknames(norm: str) -> list[tuple[PiiKind, int, int]]:
     ]
 
 
+# A name made of a surname and a numeral (刘老三, 黄四毛, 王二娃): what a man is called by in his village or his trade.
+_NUMERAL_NAME = re.compile(
+    r"(?:老[一二三四五六七八九十幺满]|[二三四五六七八九十满](?:毛|娃|狗|妹|伢子?|宝|牛|驴|虎))(?:子|儿|头)?"
+)
+
+
+def _numeral_name(norm: str, start: int) -> int | None:
+    """The end of a surname and a numeral said as a name (刘老三，/ 王二娃天天…), or None."""
+    surname = _surname_at(norm, start)
+    m = _NUMERAL_NAME.match(norm, start + surname) if surname else None
+    if m and (m.end() == len(norm) or not _is_cjk(norm[m.end()]) or norm[m.end()] in _GIVEN_RIGHT | {"天"}):
+        return m.end()
+    return None
+
+
 def _triggered_names(norm: str) -> list[tuple[PiiKind, int, int]]:
     """Full names next to a kinship word, a job title, 叫 or 表扬 (我妈易桂芝, 护士刘芳, 有个叫张强的保安, 刘芳护士),
     after a pause or a first syllable said twice (包工头叫……马，马国富)."""
     found: list[tuple[PiiKind, int, int]] = []
     for m in _TRIGGER_BEFORE.finditer(norm):
         start = _after_hesitation(norm, m.end())
-        end = _name_from(norm, start)
+        end = _name_from(norm, start, famous=_CALLED.search(m.group()) is not None)
         if not end and _CALLED.search(m.group()):
             end = _name_of_a_word_surname(norm, start)
+        if not end:
+            end = _numeral_name(norm, start)
         if end:
             found.append((PiiKind.NAME, start, end))
             if start > m.end() and (said := _STUTTER.match(norm, _HESITATION.match(norm, m.end()).end())):  # type: ignore[union-attr]
@@ -1359,7 +1463,14 @@ def _dialogue_names(norm: str) -> list[tuple[PiiKind, int, int]]:
             found.append((PiiKind.NAME, pos, pos + length))
     found += _addressed_by_title(norm, ())
     found += [(PiiKind.NAME, m.start("surname"), m.end("surname")) for m in _FAMILY.finditer(norm)]
-    found += [(PiiKind.NAME, m.start("surname"), m.end("surname")) for m in _FAMILIAR.finditer(norm)]
+    found += [
+        (PiiKind.NAME, m.start("surname"), m.end("surname"))
+        for m in _FAMILIAR.finditer(norm)
+        # 小车, 小高: a surname that is mostly a word, in a common word, is that word
+        if not (
+            m.group("surname") in AMBIGUOUS_SURNAMES and _common_word(norm[m.start("surname") - 1 : m.end("surname")])
+        )
+    ]
     found += [
         (PiiKind.NAME, m.start("surname"), m.end("surname"))
         for m in _OLD_FELLOW.finditer(norm)
@@ -1447,7 +1558,7 @@ def _full_name_said_alone(norm: str, start: int, surname: int) -> int | None:
 
 
 _SPELLED_OUT = re.compile(
-    r"(?<![\u4e00-\u9fff])(?P<word>[\u4e00-\u9fff]{1,4})(?:[的滴]|那个)(?P<surname>[\u4e00-\u9fff])(?![\u4e00-\u9fff])"
+    r"(?<![\u4e00-\u9fff])(?P<word>[\u4e00-\u9fff]{1,4})(?:[的滴]|那个)(?P<surname>[\u4e00-\u9fff]{1,2})(?![\u4e00-\u9fff])"
 )
 # A surname spelled by its parts: 三点水那个湛, 草字头的黄, 木字旁的杨, 耳东的陈 is in _SPELLINGS.
 _SPELLED_BY_PARTS = re.compile(
@@ -1531,7 +1642,7 @@ def _known_names(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]
             elif _surname_alone(norm, start, end):
                 found.append((PiiKind.NAME, start, end))  # 侯，侯志刚: the surname said alone
             start = norm.find(surname, start + 1)
-    # 柏树的柏, 卢沟桥的卢: the word that spells the surname out, and the surname after it
+    # 柏树的柏, 卢沟桥的卢, 司马光的司马: the word that spells the surname out, and the surname after it
     for m in _SPELLED_OUT.finditer(norm):
         surname = m.group("surname")
         if surname in known.surnames and surname in m.group("word"):
@@ -1878,13 +1989,18 @@ def _candidates(norm: str, dialogue: bool, known: KnownNames | None) -> list[tup
     candidates += _numbers(view)
     if dialogue or view is not norm:  # a number read aloud, or groups a call may spread over turns
         candidates += _spoken_numbers(norm, view, dialogue)
+    if dialogue and "坐席" in view:
+        candidates += _numbers_over_turns(view)
     if "@" in norm:
         candidates += [(PiiKind.EMAIL, m.start(), m.end()) for m in _EMAIL.finditer(norm)]
-    candidates += [
+    plates = [
         (PiiKind.PLATE, m.start(), m.end())
         for m in _PLATE.finditer(view)
         if _plate_ok(re.sub(r"[ \t,，]", "", m.group("tail")))
     ]
+    candidates += plates
+    if _MAY_HOLD_A_PLATE.search(view):
+        candidates += _spoken_plates(view, {start for _, start, _ in plates})
     candidates += _cued_ids_and_cards(view)
     candidates += _passports(view)
     candidates += _messaging_ids(view)
@@ -1921,6 +2037,42 @@ def find_pii(text: str, *, dialogue: bool = False, known: KnownNames | None = No
     ``dialogue``: the text is (part of) a call transcript, where a name is said in more ways (姓X, 好的周先生)
     and a number read aloud may run over two turns. ``known``: names found elsewhere in the same call."""
     return _spans(text, _candidates(normalise(text), dialogue, known))
+
+
+# Where a plate may be read aloud: a province and a letter a few characters apart, a cue word, the end of a plate.
+_MAY_HOLD_A_PLATE = re.compile(
+    rf"[{_PROVINCES}][^A-Za-z\n]{{0,6}}[A-Za-z]|车牌|牌照|车号|号牌|尾号|后[三四五两几]位|最后[三四五两几]位"
+)
+
+
+def _spoken_plates(view: str, written: Collection[int] = ()) -> list[tuple[PiiKind, int, int]]:
+    """Plates read aloud (湘A，那个，德国的D，幺五七，八八二 / 湘A，T……T七二五九 / 车牌楚A·12345) and the end of a plate
+    (车牌尾号三八七): five to seven characters with at least three digits, or three to six after 尾号."""
+    found: list[tuple[PiiKind, int, int]] = []
+    plates = view.translate(_NUMERALS_ALONE)
+    patterns = [_SPOKEN_PLATE, _CUED_PLATE]
+    # a province the list lacks, said after 车牌 once, starts the same plate read back elsewhere (越M·2U499)
+    heads = {m.group("province") for m in _CUED_PLATE.finditer(plates)} - set(_PROVINCES)
+    if heads:
+        patterns.append(re.compile(f"[{''.join(sorted(heads))}]{_SPOKEN_PLATE_REST}"))
+    for pattern in patterns:
+        for m in pattern.finditer(plates):
+            said = m.group("tail")
+            start = m.start("province") if "province" in m.re.groupindex else m.start()
+            if start in written:
+                continue  # a plate written whole (苏E2G81C，三、…): the written pattern has it
+            if any(_plate_tail_ok("".join(_PLATE_KEPT.findall(t))) for t in (said, _SAID_TWICE.sub("", said))):
+                found.append((PiiKind.PLATE, start, m.end()))
+    for m in _PLATE_END.finditer(view):
+        if sum(ch.isdigit() for ch in m.group("tail")) >= 2:
+            found.append((PiiKind.PLATE, m.start("tail"), m.end("tail")))
+    return found
+
+
+def _plate_tail_ok(tail: str) -> bool:
+    """Five to seven characters after the letter, at least three of them digits, at most two letters in five."""
+    letters = sum(ch.isascii() and ch.isalpha() for ch in tail)
+    return 5 <= len(tail) <= 7 and sum(ch.isdigit() for ch in tail) >= 3 and letters <= (2 if len(tail) == 5 else 3)
 
 
 def _plate_ok(tail: str) -> bool:

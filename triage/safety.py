@@ -337,13 +337,18 @@ _PERSON = (
 )
 _MISSING = _PERSON.replace("|人|", "|")  # 人都找不到了: someone who ran off with the money
 _CHILD = (
-    r"(?:孩子|小孩子?|小朋友|伢子|细伢子|宝宝|婴儿|娃娃?|儿子|女儿|孙子|孙女|小孙子|老人家?|老人|我妈|我爸|"
+    r"(?:孩子|小孩子?|小朋友|伢子|细伢子|宝宝|婴儿|幼儿|小毛毛|毛毛|娃娃?|儿子|女儿|孙子|孙女|小孙子|老人家?|老人|我妈|我爸|"
     r"外公|外婆|爷爷|奶奶|娭毑)"
 )
 _WIRE = (
     rf"(?:{_alikes('电线', '高压线', '电缆')}|电线杆|电杆|线杆|线头|(?:一|那|有)根线|线|变压器|配电箱|电箱|"
     r"配电房|电井|路灯杆|电表箱)"
 )
+# A power line by a name no other line has (电线, 高压线, 电缆, 电线杆 …): what happens to it is enough
+# (那根电缆被吊车刮断了，吊下来在那里晃); 线 alone may be a washing line or a network cable.
+_POWER_LINE = rf"(?:{_alikes('电线', '高压线', '电缆')}|电线杆子?|电杆|线杆子?|供电线|输电线|引下线|动力线|火线|裸线|(?:一|那|这)根线)"
+# What a fallen line touches and makes live: metal, a car, a roof (搭在铁栅栏上, 压在小车顶上)
+_LIVE_TOUCH = r"(?:铁|钢|栏杆|栅栏|护栏|车顶|车上|车身|小车|房顶|屋顶|房子上|棚|广告牌|围墙|水管|晒衣|衣架|树上|人身上)"
 _GROUND = (
     rf"(?:地上|地下|地面|路上|路面|马路|路中间|人行道|水里|水中|水沟|积水|水坑|坑里|水塘|河里|{_alike('田里')}|稻田|田埂|"
     r"草地|草里|护栏|一人高|半空)"
@@ -463,6 +468,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ("flood", 1.5, r"(?:车|车子)[^，,。]{0,6}(?:熄火|泡在|漂)"),
     ("trapped", 2, r"车里(?:面)?(?:还)?有人|里面(?:还)?有(?:个)?人"),
     ("flood", 1.5, r"(?<![手机表电脑])进水了?|水好深|积水(?:好|很|太)深|水很深"),
+    ("flood", 1.5, r"(?:往外|往上)?冒水|返水|漫出来"),
     # ---- trapped: in a lift, under a collapse, in a pit, stuck
     (
         "trapped",
@@ -557,7 +563,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         rf"想死(?![你了他她的心])|寻死|寻短见|轻生|{_alike('自杀')}(?!式)|跳楼(?![价甩])|跳(?:河|江|湖|桥|海|水库)|"
         r"跳下去|割[腕碗]|割(?:了)?(?:手腕|脉|手)|划(?:了)?手腕|手上划|上吊|烧炭(?!取暖|烤火)|炭(?:也|都)?(?:点|买|烧)|"
         r"封(?:好|死)?了?门窗|门窗(?:都)?封|喝(?:了)?(?:农药|敌敌畏|百草枯|老鼠药)|"
-        r"吃(?:了)?(?:一整|一|整|好多|很多|一大|半)(?:瓶|盒|把|堆)|活着是个?拖累|(?:我|自己)是个?(?:拖累|累赘|废人)|(?<!开)(?<!开点)(?<!开些)安眠药|老鼠药|敌敌畏|百草枯|"
+        r"吃(?:了)?(?:一整|一|整|好多|很多|一大|半)(?:瓶|盒|把|堆)|活着是个?拖累|(?:我|自己)是个?(?:拖累|累赘|废人)|"
         r"攒[^，,。]{0,4}药|药[^，,。]{0,4}攒|药[^，,。]{0,3}(?:拿出来|倒出来|准备好|买好|摆)|全(?:部)?吃(?:了|掉)|"
         r"一了百了|了结自己|结束(?:掉|这一切|自己|生命|我的生命)|不如死了|不如去死|死了算了|一死了之|想去死|想不开(?!辞职|离职|离婚|分手|了辞)|"
         r"活够了|活得(?:太|好)?累|撑不下去|不想再撑|解脱|遗书|后事|最后一个电话|我死了|不想(?:再)?醒|"
@@ -571,7 +577,8 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     (
         "self_harm",
         2.5,
-        r"(?:把|这些|那些)[^，,。]{0,4}药[^，,。]{0,3}吃(?:了|掉)|(?:拿|买|藏|倒)[^，,。]{0,4}(?:农药|药)",
+        r"(?:把|这些|那些)[^，,。]{0,4}药[^，,。]{0,3}吃(?:了|掉)|(?:藏|倒)[^，,。]{0,4}(?:农药|药)|"
+        r"(?:拿|买)(?:了|来|回来)?(?:好多|很多|一大堆|一堆|几瓶|几盒|好几瓶|好几盒)[^，,。]{0,3}(?:安眠|安定|药)",
     ),
     ("self_harm", 2, r"最后一(?:天|次|面)"),
     (
@@ -599,7 +606,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     (
         "self_harm",
         2.5,
-        r"(?:以后|从今以后)?(?:不用|别|不要)(?:再)?等我(?:了|吃饭|回来|回家)|以后就?(?:拜托|托付|麻烦)(?:你|您)了|"
+        r"(?:以后|从今以后)?(?:不用|别|不要)(?:再)?等(?:我|他|她)(?:了|吃饭|回来|回家)|以后就?(?:拜托|托付|麻烦)(?:你|您)了|"
         r"(?:这些年|这几年|这么多年|一直以来)的?(?:照顾|关照|包容)|(?:信|遗言|遗书)[^，,。]{0,3}(?:都|已经)?写好|"
         r"(?:手腕|手臂|胳膊)[^，,。]{0,3}(?:流血|出血|是血)|把(?:煤气|燃气|液化气|天然气)[^，,。]{0,3}(?:打开|开了|开着)",
     ),
@@ -619,7 +626,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"(?:要|想|准备|打算)去死|饿死算了|饿死自己|自我了断|了断|自尽|自残|自伤|伤害自己|割自己|划自己|弄死自己|"
         r"结束(?:一切|这一切|掉自己)|结束[^，,。]{0,4}生命|"
         rf"{_alike('结束')}[^，,。]{{0,4}}生命|活[着起得][^，,。]{{0,3}}(?:没|冇|莫)(?:得|有)?(?:什么|啥|么子|个)?(?:{_alike('意思')}|味|劲|意义|盼头)|"
-        r"再见了?[^，,。]{0,2}(?:这个)?世界|"
+        r"再见了?[^，,。]{0,2}(?:这个)?世界|(?:没|冇|莫)(?:得|有)?(?:什么|么子|啥)?(?:活头|活的?盼头)了?|"
         r"(?:吃|吞|服|喝)(?:了|下|掉)?[^，,。]{0,8}(?:好多|很多|一大把|一把|几十|[二三四五六七八九]?十[几多]?|一整)(?:片|颗|粒|板)|"
         r"(?:吃|吞|服|喝)(?:了|下|掉)?[^，,。]{0,4}(?:一整?|半|一大)(?:瓶|盒|板|把)[^，,。]{0,4}(?:药|安眠|安定|片)|"
         r"(?:存|攒|囤|藏)[^，,。]{0,8}(?:药|安定|安眠)|(?:安定|安眠药?|药片?)[^，,。]{0,6}(?:存|攒|囤)(?:下来|起来|着|了)|"
@@ -645,9 +652,15 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"去(?:陪|找)[^，,。]{0,6}了|下辈子|来世|来生|再见了|永别|说再见|告别|最后一(?:句|条|个电话|次打电话)|"
         r"对不起(?:大家|你们|我们|家人|家里|爸|妈|爸爸|妈妈|我妈|我爸|孩子|老婆|老公|所有人)|"
         r"(?:纸条|字条)|留了?(?:一)?封信|活着(?:太|好|真|挺)?(?:累|苦|没劲|没盼头|受罪|遭罪)|撑不住|熬不下去|扛不住了|顶唔顺|"
-        r"莫劝我|别劝我|不要劝我|鞋(?:已经|都)?脱了|(?:开|冲)下去算了",
+        r"莫劝我|别劝我|不要劝我|鞋(?:已经|都)?脱了|(?:开|冲)下去算了|(?:我|我们)[^，,。]{0,4}(?:没|冇)(?:得|有)?活路了",
     ),
     ("self_harm", 1, r"抑郁|想不通|绝望|(?:大)?桥上|骨灰|(?<!拉了)(?<!拉)绳子|失恋|被甩|分手"),
+    # a sleeping drug or a pesticide bought is a hint: a doctor prescribes the one, a farmer buys the other
+    (
+        "self_harm",
+        1.5,
+        r"(?<!开)(?<!开点)(?<!开些)安眠药|(?:拿|买)(?:了|来|回来)?[^，,。]{0,4}(?:农药|老鼠药)|老鼠药|敌敌畏|百草枯",
+    ),
     # a conditional about one's own death is how it is said, not a hypothetical (我就想问一下，如果我死了，我那个
     # 养老保险交的钱能不能退给我儿子)
     (
@@ -665,6 +678,11 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"(?:猫|狗|鸟|鱼)[^，,。]{0,8}(?:帮我找个人养|托付|拜托|送人|交给你)",
     ),
     ("self_harm", 2, r"东西(?:都|全)?(?:收拾|整理|理|打包)好了"),
+    (
+        "self_harm",
+        1.5,
+        r"(?:工作|事情|手上的事)[^，,。]{0,3}(?:都|全)?交接(?:好|完)?了|(?:每个人|大家)[^，,。]{0,3}发了?红包",
+    ),
     # leaving for good, or so that the others are spared (再也不回来了 / 我还是离开比较好，这样大家都轻松)
     (
         "self_harm",
@@ -683,7 +701,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     (
         "self_harm",
         2.5,
-        r"(?:今晚|今天晚上|今天|马上|现在)[^，,。]{0,3}去(?:陪|找)(?:她|他|我)|(?:一把|一大把|一瓶|一整瓶)(?:的)?药|"
+        r"(?:今晚|今天晚上|今天|马上|现在)[^，,。]{0,3}去(?:陪|找)(?:她|他|我)|(?<![买开拿配])(?<![买开拿配]了)(?:一把|一大把|一瓶|一整瓶)(?:的)?药|"
         r"[二三四五六七八九]十多?片|几十片|(?:吃|喝|吞)下去[^，,。]{0,6}(?:痛苦|难受|疼|痛)|别找(?:我|他|她)|"
         r"(?:腿|脚)[^，,。]{0,3}(?:伸|悬|挂)在?外|坐在[^，,。]{0,8}窗(?:户|台|子)?(?:上|边|外)",
     ),
@@ -705,9 +723,10 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     (
         "self_harm",
         2,
-        r"(?:我|是我自己)[^，,。]{0,3}(?:准备|打算|想)(?:要)?走了|用不着了|用不上了|保险[^，,。]{0,4}赔[^，,。]{0,4}给|"
-        r"不(?:再)?给(?:家里|家人|你们|大家|孩子|爸妈)添(?:麻烦|负担)",
+        r"(?:我|是我自己)[^，,。]{0,3}(?:准备|打算|想)(?:要)?走了|用不着了|用不上了|保险[^，,。]{0,4}赔[^，,。]{0,4}给",
     ),
+    # … and the same farewell's other half (我准备走了……不给家里添麻烦: two cues, which add up)
+    ("self_harm", 2, r"不(?:再)?给(?:家里|家人|你们|大家|孩子|爸妈)添(?:麻烦|负担)"),
     (
         "self_harm",
         2.5,
@@ -834,6 +853,16 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         ),
     ),
     ("live_wire", 3, _pair(_WIRE, r"冒火|打火|火花|火星|闪|滋滋|吱吱|噼啪|漏电|带电|电到|电人|被电")),
+    (
+        "live_wire",
+        3,
+        _pair(
+            _POWER_LINE,
+            r"(?:刮|挂|扯|拉|撞|砸|压|烧|吹|打|弄)断|(?<!挖)断(?:了|掉|落|下来)|吊(?:下来|在)|垂(?:着|在|下)|低垂|(?:在)?(?:乱)?(?:晃|甩|跳)|摆动|"
+            rf"(?:搭|挂|压|落|倒|掉|躺|拖)(?:在|到)[^，,。]{{0,8}}{_LIVE_TOUCH}",
+        ),
+    ),
+    ("live_wire", 3, _pair(_WIRE, rf"(?:搭|挂|压|落|倒|掉|拖)(?:在|到)[^，,。]{{0,8}}{_LIVE_TOUCH}", forward=True)),
     ("live_wire", 3, r"触电|被电(?:到|了|死|击|倒)|电到(?:人|了)|(?<!鱼)(?<!鱼都)电死|电打到|被麻|麻了一下|挨到就倒"),
     ("live_wire", 2, r"(?:腿|手|脚)(?:发)?麻|麻手|摸[^，,。]{0,6}麻|(?:被)?弹开"),
     ("live_wire", 2.5, r"漏电|带电|水里有电|电线杆[^，,。]{0,3}(?:倒了|断了|倒下来|倒哒)"),
@@ -847,7 +876,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         3,
         _pair(
             _CHILD,
-            r"(?:被)?(?:锁|关|反锁|困)(?:在)?了?(?:车|屋|家|房间|里面|卫生间|厕所|阳台|车[里离理内上])",
+            r"(?:被)?(?:锁|关|反锁|困)(?:在)?了?(?:[^，,。]{0,4}?(?:阳台|房间|卫生间|厕所)|车|屋|家|里面|车[里离理内上])",
             r"[^。！？\n]{0,10}?",
             forward=True,
         )
@@ -915,7 +944,7 @@ _RESOLVED = {
         r"抢救过来|送(?:到|去)?医院了|拉走了|接走了|出院|脱离危险|开门了|人没事",
         "road_collapse": r"没(?:有)?塌|盖好|换了新的|换了一个新的|填好|补好|修好|围起来|警示|封起来|围挡|弄好了|"
         r"锥[筒桶]|雪糕筒|拉了?(?:绳子|警戒线|隔离带)|放了[^，,。]{0,4}(?:牌子|警示牌|路障)",
-        "live_wire": r"修好|来电了|电也来了|挪走|接好|处理好了|断了电|断电了|停了电|在修|抢修",
+        "live_wire": r"修好|挪走|接好|处理好了|断了电|断电了|停了电|在修|抢修",
         "locked_in_alone": r"救出来|打开了|开了门|门开了|开门了|抱出来|砸窗把|救下来|没事了|接走|抱走|"
         r"(?:家长|大人|车主)(?:已经)?(?:来了|回来了|到了)",
     }.items()
@@ -930,6 +959,8 @@ _OLD_PAST = re.compile(
 )
 # … or said after it: 刷到了一个很久以前的帖子 / 是去年的事
 _PAST_AFTER = re.compile(r"(?:很久|好久|好多年|几年)以前|是(?:去年|前年|上个月|以前|几年前|好久以前)的事")
+# A hazard that has stood for months (电线杆歪了好几个月了) is one to fix, not a danger now.
+_MONTHS_AFTER = re.compile(r"[^，,。]{0,3}(?:好几|几|[两三四五六七八九十半])个?多?(?:月|年)(?:多)?了")
 _RECENT_PAST = re.compile(r"昨天|昨晚|前天|今天早上|早上|上午|中午|半夜|凌晨")
 _PERSISTING = re.compile(
     r"到现在|至今|现在还|还是|还没有?人|还冇|(?<!以后)(?<!之后)(?<!后来)一直|还在|还没|从[^，,。]{1,8}(?:开始|起)(?!来)"
@@ -968,6 +999,19 @@ _CATEGORY_AFTER = re.compile(
     r"^[^，,。！？!?]{0,4}的(?:安全)?(?:问题|事件|现象)|^[^，,。！？!?]{0,8}等[^，,。！？!?]{0,4}(?:情况|问题|事件|现象)"
 )
 _CUT_THINGS = re.compile(r"[树竹柴木枝草]")
+# 线 alone said of a line that carries no power (网线被风刮断了 / 风筝线 / 晾衣服的线)
+_NOT_POWER = re.compile(r"网线|宽带|光纤|光缆|电话线|有线电视|闭路|网络|信号|晾衣|晒衣服的线|风筝线|鱼线|毛线|针线")
+# Something stuck that is no person (死狗卡在涵洞口 / 共享单车卡在排水沟里 / 风筝卡在电线上)
+_STUCK_THING = re.compile(
+    r"(?:猪|狗|猫|鸡|鸭|鹅|牛|羊|鱼|老鼠|蛇|风筝|球|单车|自行车|车轮|轮子|垃圾|树枝|石头|东西|箱子|钥匙|硬币|鞋|袋子|瓶子|木头|杂物|"
+    r"卡片|银行卡|身份证|硬盘|柜子|门卡|道闸|闸|卷帘门?|抽屉|拉链|门禁|机器|打印机)[^人他她孩娃伢爷奶爸妈婆公]{0,30}$"
+)
+# a fire's word said of a power line (高压线断了……在田里，还在冒火) is the line's spark
+_SPARK_WORD = re.compile(r"冒火|火光|火苗|火星|火花")
+_SHUT_IN = re.compile(r"关|锁|出不去|出不来|门开不|门打不开")
+_TRAPPED_BY = re.compile(r"电梯|扶梯|塌|埋|压|井|坑|洞|水|火|烟|山|矿|沟|卡")
+_BLAZE = re.compile(r"着火|起火|失火|火灾|烧起来|烧着|大火|火势|爆炸|烧到|蔓延")
+_POWER_THING = re.compile(r"电线|高压线|电缆|电线杆|电杆|变压器|配电箱|电箱|线头|电表箱|那根线|断线")
 # A funeral: its words (后事, 骨灰, 告别) speak of someone who has died, not of a farewell.
 _FUNERAL = re.compile(
     r"殡仪馆|火化|追悼|丧葬|丧事|去世|过世|逝世|死亡证明|销户|节哀|墓地|公墓|遗体|后事(?:办完|办好|处理完)|"
@@ -992,7 +1036,9 @@ _MARRIAGE = re.compile(r"吵架|离婚|分居|婚姻|结婚|老公|老婆|丈夫
 _BUILDING = re.compile(r"天花板|墙|楼板|屋顶|房顶|房子|屋里|卫生间|厨房|地砖|瓷砖|阳台|梁|柱子")
 # A small child at a window, on a balcony's edge or a roof is a child in danger, not self-harm.
 _HIGH_PLACE = re.compile(r"窗|阳台|栏杆|护栏|楼顶|天台|顶楼|空调")
-_YOUNG_CHILD = re.compile(r"小孩|小朋友|宝宝|婴儿|幼儿|娃娃?|伢子|[一二两三四五六七八\d]岁|孩子")
+_YOUNG_CHILD = re.compile(
+    r"小孩|小朋友|宝宝|婴儿|幼儿|娃娃?|伢子|[一二两三四五六七八\d]岁|(?<![女男])孩子|小(?:女|男)孩"
+)
 _BLOCKED_WAY = re.compile(
     r"(?:车|单车|自行车|电动车|摩托|杂物|东西|箱子|柜子|垃圾|货|沙子|砖)[^。！？\n]{0,10}?(?:堵(?:住|死|着)|挡(?:住|着)|占(?:住|着|了))|停满|乱停"
 )
@@ -1153,6 +1199,8 @@ def _resolved(context: _Text, kind: str, end: int) -> bool:
         clause_start, clause_end = context.clause(found.start())
         if _negated(text, max(clause_start, found.start() - CLAUSE_REACH), found.start()):
             continue
+        if _UNSURE.search(text, clause_start, found.start()):
+            continue  # 说不准什么时候就修好了: what may end it, not what did
         if text[clause_end : clause_end + 1] in ("？", "?") or _QUESTION.search(text[clause_start:clause_end]):
             continue
         return True
@@ -1160,6 +1208,7 @@ def _resolved(context: _Text, kind: str, end: int) -> bool:
 
 
 _QUESTION = re.compile(r"有没有|是否|吗$|了没$|没有$|好了吗|吧$")
+_UNSURE = re.compile(r"说不准|说不定|什么时候|万一|要是|如果|可能|也许|不知道|不晓得|等(?:到|会|一会|下)")
 
 
 def _negated(text: str, clause_start: int, position: int) -> bool:
@@ -1250,6 +1299,8 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
         present = False
     if cue.kind == "unresponsive_or_missing" and _LONG_ABSENCE.search(clause):
         return None
+    if cue.kind != "self_harm" and _MONTHS_AFTER.match(text, end):
+        return None  # 电线杆歪了好几个月了, 井盖坏了半年了
     if cue.kind == "self_harm" and _FUNERAL_WORDS.fullmatch(word) and _FUNERAL.search(text):
         return None  # 父亲上个礼拜走了……骨灰盒……告别厅
     if cue.kind == "self_harm" and "跳" in word and _SPORT.search(sentence):
@@ -1262,9 +1313,26 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
         return None
     if cue.kind == "road_collapse" and "缝" in word and _BUILDING.search(clause):
         return None
+    if cue.kind == "live_wire" and _NOT_POWER.search(sentence) and not _POWER_THING.search(word):
+        return None  # 网线被风刮断了
+    if (
+        cue.kind == "trapped"
+        and "卡" in word
+        and _STUCK_THING.search(text, max(0, start - 40), start + word.index("卡"))
+    ):
+        return None  # 死狗卡在涵洞口
     kind = cue.kind
     if kind == "self_harm" and _HIGH_PLACE.search(word) and _YOUNG_CHILD.search(sentence):
         kind = "locked_in_alone"  # 小孩一个人在家，爬到窗户外面的空调架子上: a child in danger, not self-harm
+    if (
+        kind == "trapped"
+        and _SHUT_IN.search(word)
+        and _YOUNG_CHILD.search(sentence)
+        and not _TRAPPED_BY.search(sentence)
+    ):
+        kind = "locked_in_alone"  # 四五岁孩子被关在阳台上，出不去: a child shut in, not a lift or a collapse
+    if kind == "fire" and _SPARK_WORD.fullmatch(word) and _POWER_THING.search(text) and not _BLAZE.search(text):
+        kind = "live_wire"  # 高压线断了……还在冒火: the line sparks
     if cue.kind == "violence" and "砍" in word and _CUT_THINGS.search(clause):
         return None  # 小区的树全被砍了
     if cue.kind == "trapped" and _BLOCKED_WAY.search(sentence) and not _FIRE_OR_WATER.search(sentence):

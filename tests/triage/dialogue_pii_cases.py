@@ -1355,7 +1355,7 @@ BLIND_5 = (
         GREETING,
         "坐席：联系电话多少？",
         "市民：[[MOBILE:一五幺，七三二零]]，[[MOBILE:零九]]……",
-        "坐席：零九后面呢？",
+        "坐席：[[MOBILE:零九]]后面呢？",
         "市民：[[MOBILE:六六]]",
     ),
 )
@@ -1373,6 +1373,157 @@ def _trap_cases_5() -> list[DialogueCase]:
     return [case("trap (round 5)", GREETING, f"市民：{turn}。", "坐席：好的，我们记下了。") for turn in _TRAP_TURNS_5]
 
 
+# Round 5's classes, generated: plates read with the noise of speech, numbers finished after the operator asks for
+# the rest, names on a badge, after 老板叫, familiar forms and names with a numeral.
+LETTER_WORDS = ("字母", "大写的", "英文字母", "")
+PLATE_NOISE = ("，", "……", "，那个，", "，嗯，", " [杂音] ", " ", "，呃，")
+PROVINCES_SAID = ("楚", "相", "越")  # said by callers or heard by the ASR engine for 鄂/湘/粤
+
+
+def plate_said_noisily(province: str, letter: str, tail: str, rng: random.Random) -> str:
+    """A plate read with pauses, fillers and noise marks between its groups, a letter said as a word now and
+    then, and the first character of the tail said twice after a pause now and then."""
+    chars = [in_numerals(ch, rng) if ch.isdigit() else rng.choice(LETTER_WORDS) + ch for ch in tail]
+    cut = sorted(rng.sample(range(1, len(chars)), 2))
+    groups = ["".join(chars[: cut[0]]), "".join(chars[cut[0] : cut[1]]), "".join(chars[cut[1] :])]
+    said = groups[0]
+    for group in groups[1:]:
+        said += rng.choice(PLATE_NOISE) + group
+    if rng.random() < 0.3 and tail[0].isalpha():
+        said = tail[0] + "……" + said
+    return province + letter + rng.choice(PLATE_NOISE) + said
+
+
+def _round5_plate_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    situations = (
+        "有台车天天停在盲道上，车牌是{p}",
+        "那台车撞了人就跑了，车牌{p}，黑色的",
+        "网约车绕路多收钱，车牌号码是{p}",
+        "渣土车晚上拉着东西到处撒，牌照是{p}",
+    )
+    for i in range(24):
+        province, letter, tail = plate(rng)
+        if i % 4 == 3:  # a tail of six or seven characters read aloud
+            tail += rng.choice("0123456789")
+        if i % 6 == 5:
+            province = rng.choice(PROVINCES_SAID)
+        said = plate_said_noisily(province, letter, tail, rng)
+        written = province + letter + "·" + tail
+        cases.append(
+            case(
+                "plate read with noise (round 5)",
+                GREETING,
+                "市民：" + situations[i % len(situations)].format(p=f"[[PLATE:{said}]]") + "。",
+                f"坐席：[[PLATE:{written}]]，对吗？" if i % 2 else "坐席：好的，我们转交警部门。",
+                "市民：对。",
+            )
+        )
+    for i in range(6):  # the end of a plate only
+        tail = in_numerals("".join(rng.choice("0123456789") for _ in range(3 + i % 2)), rng)
+        cases.append(
+            case(
+                "the end of a plate (round 5)",
+                GREETING,
+                f"市民：一台白色的小车，车牌尾号[[PLATE:{tail}]]，天天停在消防通道上。",
+                "坐席：好的，我们转交警部门。",
+            )
+        )
+    return cases
+
+
+def _round5_number_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    asks = ("后面呢？", "嗯，后面四位是？", "然后呢？", "还有呢？", "剩下的是？")
+    for i in range(20):
+        digits = mobile(rng) if i % 5 else landline(rng)[:11]
+        kind = "MOBILE" if i % 5 else "LANDLINE"
+        cut = rng.choice((3, 7, 7, 8))
+        first, rest = in_numerals(digits[:cut], rng), in_numerals(digits[cut:], rng)
+        if len(first) > 4:
+            first = first[:3] + "，" + first[3:]
+        echo = f"[[{kind}:{in_numerals(digits[:cut], rng, plain=True)}]]，" if i % 2 else ""
+        cases.append(
+            case(
+                "a number finished after the operator asks for the rest (round 5)",
+                GREETING,
+                f"市民：{_problem(rng)}。",
+                "坐席：您的联系电话？",
+                f"市民：[[{kind}:{first}]]",
+                f"坐席：{echo}{asks[i % len(asks)]}",
+                f"市民：[[{kind}:{rest}]]{rng.choice(('', '，你们记一下', '。'))}",
+                CLOSING,
+            )
+        )
+    return cases
+
+
+NUMERAL_NAMES = _word_list("老三 老四 老五 老幺 二毛 三毛 四毛 二娃 三娃 二狗 满妹")
+BADGES = ("胸牌上写的是", "工牌上写着", "胸牌上写的", "牌子上印的是")
+JOBS = ("老板", "包工头", "司机", "医生", "老板娘", "店长")
+
+
+def _round5_name_cases(rng: random.Random) -> list[DialogueCase]:
+    cases: list[DialogueCase] = []
+    for i in range(12):
+        surname, given = full_name(rng)
+        cases.append(
+            case(
+                "a name on a badge (round 5)",
+                GREETING,
+                f"市民：窗口那个工作人员态度很差，{BADGES[i % len(BADGES)]}[[NAME:{surname + given}]]。",
+            )
+        )
+    for i in range(12):
+        surname, given = full_name(rng)
+        cases.append(
+            case(
+                "a job title, then what the person is called (round 5)",
+                GREETING,
+                f"市民：那个{JOBS[i % len(JOBS)]}叫[[NAME:{surname + given}]]，{{{{欠钱不还}}}}。",
+            )
+        )
+    for i in range(11):
+        surname = rng.choice(SURNAMES)
+        cases.append(
+            case(
+                "a name with a numeral (round 5)",
+                GREETING,
+                f"市民：那个{JOBS[i % len(JOBS)]}叫[[NAME:{surname + NUMERAL_NAMES[i]}]]，真名不晓得。",
+            )
+        )
+    for i in range(8):
+        surname = rng.choice(SURNAMES)
+        familiar = "小" if i % 2 else "老"
+        cases.append(
+            case(
+                "a familiar form the caller asks to be called (round 5)",
+                GREETING,
+                "坐席：请问怎么称呼您？",
+                f"市民：{('叫我', '你喊我', '叫我')[i % 3]}{familiar}[[NAME:{surname}]]{('就行', '就可以了', '吧')[i % 3]}。",
+                f"坐席：好的，{familiar}[[NAME:{surname}]]。",
+            )
+        )
+    for compound, word in (("司马", "司马光"), ("欧阳", "欧阳修"), ("诸葛", "诸葛亮"), ("上官", "上官婉儿")):
+        cases.append(
+            case(
+                "a compound surname spelled by a famous name (round 5)",
+                GREETING,
+                "坐席：您贵姓？",
+                f"市民：姓[[NAME:{compound}]]，[[NAME:{word}的{compound}]]。",
+                f"坐席：好的[[NAME:{compound}]]先生。",
+            )
+        )
+    return cases
+
+
+def _round5() -> list[DialogueCase]:
+    rng = random.Random(20261221)  # its own generator: the cases of earlier rounds stay as they were
+    return (
+        _round5_plate_cases(rng) + _round5_number_cases(rng) + _round5_name_cases(rng) + _trap_cases_5() + list(BLIND_5)
+    )
+
+
 def build() -> tuple[DialogueCase, ...]:
     rng = random.Random(20261207)
     return (
@@ -1380,6 +1531,7 @@ def build() -> tuple[DialogueCase, ...]:
         + HAND_WRITTEN
         + tuple(_round2())
         + tuple(_round4())
+        + tuple(_round5())
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from triage.normalise import AGENT, CALLER, Turn, normalise, prepare, turns_from_json, turns_from_text
+from triage.normalise import AGENT, CALLER, Turn, is_read_back, normalise, prepare, turns_from_json, turns_from_text
 
 
 def test_full_width_letters_and_digits_become_half_width_and_chinese_punctuation_stays() -> None:
@@ -79,3 +79,33 @@ def test_the_models_read_the_callers_words_and_the_operators_read_backs_not_the_
 def test_a_written_message_is_read_whole() -> None:
     prepared = prepare("小区门口路灯坏了一个星期。")
     assert prepared.model_text == prepared.text == "小区门口路灯坏了一个星期。"
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "我这边登记为：楼道起火，三楼有老人没出来。您的联系电话？",
+        "那就是说有人落水了，现在还在水里？",
+        "嗯，有人拿刀砍人是吧，我们马上转110，您先找个地方躲好",
+        "您刚才说楼顶有人要跳？",
+        "好，我记一下，井盖没了，一个小孩掉下去了，我们马上转119",
+        "收到，老人倒在卫生间叫不醒，我们马上联系120",
+        "A7县黄兴大道公交站，吊车刮断电缆，电缆低垂摆动，对吗？我们马上通知供电公司。您贵姓？",
+    ],
+)
+def test_an_operators_summary_of_the_call_is_read_as_a_read_back(turn: str) -> None:
+    prepared = prepare(f"坐席：您好，12345热线，请讲。\n市民：那个……\n坐席：{turn}\n市民：对")
+    assert is_read_back(turn) and turn in prepared.model_text
+
+
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "好的，请您千万不要靠近，让过路的人绕开走。我们马上通知供电抢修。",
+        "请问具体在哪个位置？",
+        "好的，我们会尽快转交相关部门处理。",
+        "社区组织消防演练是正常的，您可以打居委会电话核实一下。您是担心什么呢？",
+    ],
+)
+def test_the_operators_advice_questions_and_closing_are_not_read_backs(turn: str) -> None:
+    assert not is_read_back(turn)

@@ -621,3 +621,55 @@ def test_a_number_the_asr_broke_with_a_noise_marker_or_the_caller_started_again_
 def test_what_is_said_of_a_surname_and_a_business_named_after_jiao_stay() -> None:
     said = "市民：登记的人说这个姓少，我妈天天去一个叫康乐颐年的地方听课，在一个叫万家福电器的店买的冰箱。"
     assert _masked_call(said).endswith(said)
+
+
+def test_the_dialogue_set_plants_every_class_the_calls_of_final2_missed() -> None:
+    names = {c.name for c in PLANTED_DIALOGUES}
+    classes = {
+        "plate read with noise (round 5)",
+        "the end of a plate (round 5)",
+        "a number finished after the operator asks for the rest (round 5)",
+        "a name on a badge (round 5)",
+        "a job title, then what the person is called (round 5)",
+        "a name with a numeral (round 5)",
+        "a familiar form the caller asks to be called (round 5)",
+        "a compound surname spelled by a famous name (round 5)",
+    }
+    assert classes <= names, classes - names
+    assert sum(1 for c in TRAP_DIALOGUES if c.name == "trap (round 5)") >= 5
+
+
+def test_a_plate_read_with_pauses_noise_a_letter_said_as_a_word_and_a_character_said_twice_is_masked() -> None:
+    masked = _masked_call(
+        "市民：那台车的车牌是鄂A，那个，大写的K，幺五七，[杂音]，八……八二。", "坐席：鄂A·K157882，对吗？"
+    )
+    assert "幺五七" not in masked and "K157882" not in masked and "八二" not in masked, masked
+    assert masked.endswith("市民：那台车的车牌是[PLATE]。\n坐席：[PLATE]，对吗？"), masked
+
+
+def test_a_plate_of_chu_the_old_name_of_hubei_and_the_end_of_a_plate_are_masked_but_a_rule_on_last_digits_stays() -> (
+    None
+):
+    assert [s.kind for s in find_pii("违停车辆楚AT8J09、楚AK5F069长期占道")] == ["PLATE", "PLATE"]
+    masked = _masked_call("市民：一台白色的小车，车牌尾号三八七，天天停在盲道上。这周尾号限行是一和六。")
+    assert "三八七" not in masked and "尾号限行是一和六" in masked and "小车" in masked, masked
+
+
+def test_a_phone_number_finished_after_the_operator_asks_for_the_rest_is_masked_in_every_turn() -> None:
+    masked = _masked_call(
+        "坐席：您的电话？", "市民：一五八，七三二三", "坐席：一五八七三二三，后面呢？", "市民：零五五零，你们记一下"
+    )
+    assert "七三二三" not in masked and "零五五零" not in masked, masked
+    assert "市民：[MOBILE]\n坐席：[MOBILE]，后面呢？\n市民：[MOBILE]，你们记一下" in masked, masked
+
+
+def test_names_on_a_badge_after_a_job_title_with_a_numeral_and_a_familiar_form_are_masked() -> None:
+    masked = _masked_call(
+        "市民：窗口的人胸牌上写的是柳萍，那个厂老板叫周继红，修车铺的老板叫黄四毛。",
+        "坐席：请问怎么称呼您？",
+        "市民：叫我小莫就行，我姓司马，司马光的司马。",
+        "坐席：好的，小莫。",
+    )
+    for name in ("柳萍", "周继红", "黄四毛", "莫", "司马"):
+        assert name not in masked, (name, masked)
+    assert "胸牌上写的是[NAME]" in masked and "小[NAME]" in masked, masked

@@ -543,3 +543,72 @@ def test_a_jump_in_sport_smoke_in_a_card_room_a_debtor_a_crack_a_funeral_and_a_h
 ) -> None:
     result = _call(dialogue)
     assert not result.is_emergency and not result.self_harm, f"{_shown(result)}\n{dialogue}"
+
+
+@pytest.mark.parametrize(
+    "dialogue",
+    [
+        # a line broken by a machine, hanging and swinging, said without the ground
+        "市民：修路的吊车把头顶的电缆刮断了，那根缆吊下来在公交站上面晃，底下站满了等车的人",
+        # a fallen line on metal that people touch
+        "市民：昨晚风大，那根线被吹断了，现在搭在我们楼下的铁栏杆上，小孩子放学都扶着栏杆走",
+        # a fire's words said of the line
+        "市民：村里那根高压线断了掉在田埂上，还在冒火，我家的牛就在旁边",
+        # a fallen line said while the power is out: power coming back would make it live
+        "市民：我们这边停电了。刚才出门看到那根线掉下来了，挨着水沟，小孩在旁边玩。说不准什么时候就来电了",
+    ],
+)
+def test_a_fallen_power_line_is_found_however_it_is_said(dialogue: str) -> None:
+    result = _call(dialogue)
+    assert result.is_emergency and result.kind == "live_wire" and not result.self_harm, f"{_shown(result)}\n{dialogue}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "dialogue"),
+    [
+        ("fire", "市民：那个……五栋\n坐席：我这边登记为：五栋楼道起火，四楼有老人没下来。您的电话？\n市民：幺三八……"),
+        ("flood", "市民：河边，那个……\n坐席：那就是说有人落水了，现在还在水里？\n市民：在在在"),
+        ("violence", "市民：那个人手上……\n坐席：嗯，有人拿刀砍人是吧，我们马上转110，您先躲起来\n市民：好"),
+        ("self_harm", "市民：我……不想说了\n坐席：您刚才说您在楼顶，想从上面跳下去？\n市民：嗯"),
+        ("unresponsive_or_missing", "市民：我妈……\n坐席：收到，老人倒在厨房叫不醒，我们马上联系120\n市民：快点"),
+    ],
+)
+def test_an_emergency_stated_only_in_the_operators_summary_is_found(kind: str, dialogue: str) -> None:
+    result = _call(dialogue)
+    assert result.is_emergency and result.kind == kind, f"{_shown(result)}\n{dialogue}"
+    assert result.self_harm == (kind == "self_harm")
+
+
+def test_a_young_woman_beyond_a_bridge_rail_is_self_harm_not_a_child_in_danger() -> None:
+    result = _call("市民：大桥上有个女孩子翻到栏杆外面去了，抓着栏杆往下看，我车停在桥头")
+    assert result.is_emergency and result.self_harm and result.kind == "self_harm", _shown(result)
+
+
+def test_a_small_child_shut_on_a_balcony_is_a_child_locked_in_not_someone_trapped() -> None:
+    result = _call("市民：楼上那家四岁的孩子被关在封闭阳台上了，一直拍门，出不去，大人不在家")
+    assert result.is_emergency and result.kind == "locked_in_alone", _shown(result)
+
+
+@pytest.mark.parametrize(
+    "dialogue",
+    [
+        # medicine and pesticide bought or prescribed for an illness or a field
+        "市民：我在药店给我爸买药，医保卡刷不了，这个合理吗",
+        "市民：医生给我妈开了安眠药，医保报不了，想问一下为什么",
+        "市民：我在网上买了一瓶药，吃了没用，商家不给退",
+        "市民：镇上有人在路边卖老鼠药，喇叭一天放到晚",
+        # things stuck that are no person
+        "市民：河里有几头死猪，卡在桥墩下面，臭得要命",
+        "市民：小区门口的道闸卡住了，车子进不来",
+        # lines that carry no power, a hazard that has stood for months, a cable dug up
+        "市民：我家网线被风刮断了，宽带用不了",
+        "市民：门口那根电线杆歪了好几个月了，一直没人管",
+        "市民：施工队把地下的电缆挖断了，整个小区停电，一天了还没来电",
+        # the operator's summary of a calm call, and the operator's advice
+        "市民：我问一下赔偿\n坐席：我这边登记为：上个月楼道着火以后的赔偿问题，您想知道找哪个部门，对吗？\n市民：对",
+        "市民：我们停电了\n坐席：供电公司在抢修，如果看到电线掉在地上千万不要靠近。请问是哪个小区？\n市民：枫林绿洲",
+    ],
+)
+def test_medicine_bought_things_stuck_dead_lines_and_calm_summaries_are_no_emergency(dialogue: str) -> None:
+    result = _call(dialogue)
+    assert not result.is_emergency and not result.self_harm, f"{_shown(result)}\n{dialogue}"
