@@ -38,11 +38,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.bench_load import environment, free_port, manage, prepare, session_cpu, start_system
+from bench.bench_load import environment, free_port, manage, prepare, session_cpu
 from bench.common import ROOT, percentile, report
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/hotline_bench_live"
-DEFAULT_BROKER = "redis://127.0.0.1:6379/12"
+DEFAULT_BROKER = "redis://127.0.0.1:6379/9"
 OPERATOR, PASSWORD = "bench_live_operator", "bench-live-operator-pass-1"
 COMPARED = ("title", "summary", "request_type", "urgency", "emotion", "is_priority", "category_id", "area_id")
 COMPARED_TEXT = ("appeal", "appeal_masked", "address")
@@ -257,8 +257,16 @@ def measure_latency(args: argparse.Namespace) -> dict[str, Any]:
     if args.broker == "none":
         env.pop("CELERY_BROKER_URL", None)
     env["LIVE_CALL_POLL_MS"] = str(args.poll_ms)
-    token = prepare_system(args, env)
     port = free_port()
+    for variable, purpose in (
+        ("CELERY_TRIAGE_QUEUE", "triage"),
+        ("CELERY_PERIODIC_QUEUE", "periodic"),
+        ("LLM_QUEUE", "llm"),
+        ("CELERY_ANALYTICS_QUEUE", "analytics"),
+        ("CELERY_TASK_DEFAULT_QUEUE", "default"),
+    ):
+        env[variable] = f"live-bench-{port}-{purpose}"
+    token = prepare_system(args, env)
     url = f"http://127.0.0.1:{port}"
     system = start_system_for(args, env, port)
     try:
@@ -366,16 +374,28 @@ def prepare_system(args: argparse.Namespace, env: dict[str, str]) -> str:
 
 
 def start_system_for(args: argparse.Namespace, env: dict[str, str], port: int) -> Any:
+    """The web server and, with a broker, a worker on the triage queue and one on the others. The queues are named
+    for this run: a worker of another run or another bench on the same Redis never takes this run's tasks."""
     from bench.bench_load import PYTHON, System
 
-    if args.broker != "none":
-        return start_system(args, env, port)
     system = System()
     system.start(
         "web",
         [PYTHON, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(args.web_threads)],
         env,
     )
+    if args.broker == "none":
+        return system
+    celery = [PYTHON, "-m", "celery", "-A", "config", "worker", "--without-gossip", "--without-mingle"]
+    quiet = ["--without-heartbeat", "--loglevel=WARNING"]
+    system.start(
+        "triage",
+        [*celery, *quiet, "-Q", env["CELERY_TRIAGE_QUEUE"], "-c", str(args.triage_workers), "--prefetch-multiplier",
+         "1", "-n", f"live-triage-{port}@%h"],
+        env,
+    )  # fmt: skip
+    others = ",".join(env[name] for name in ("CELERY_PERIODIC_QUEUE", "LLM_QUEUE", "CELERY_ANALYTICS_QUEUE"))
+    system.start("other", [*celery, *quiet, "-Q", others, "-c", "1", "-n", f"live-other-{port}@%h"], env)
     return system
 
 
@@ -466,6 +486,8 @@ def main() -> None:
         figures["equality"] = previous.get("equality")
     else:
         figures["equality"] = {"measured_at": stamp, **measure_equality(args)}
+    # other runs kept beside these (latency_25_calls: the same bench with --calls 25)
+    figures.update({key: value for key, value in previous.items() if key.startswith("latency_") and key not in figures})
     report("live_calls", figures)
 
 

@@ -143,7 +143,8 @@ def _require_submitter(request: Request) -> None:
 
 
 def _call(call_id: str) -> LiveCall:
-    return get_object_or_404(LiveCall, call_id=call_id)
+    # the service reads the call again under its lock: here only which one it is
+    return get_object_or_404(LiveCall.objects.only("pk", "call_id"), call_id=call_id)
 
 
 def _out(call: LiveCall, **extra: Any) -> dict[str, Any]:

@@ -104,7 +104,7 @@ class LiveState:
     revision: int
     turns: list[ShownTurn]
     complete: bool  # the turns are all of them (not only those changed since)
-    fields: list[ShownField]
+    fields: list[ShownField] | None  # None: not read again (the order has not changed)
     risk: SafetyRecord
     order_version: int | None
     analysed: bool  # the intake's analysis after the call has run: the order is as it will stay
@@ -116,9 +116,9 @@ class LiveState:
             "status": call.status,
             "revision": self.revision,
             "order_id": call.order_id,
-            "order_number": call.order.number if call.order_id else None,
+            "order_number": call.order.number if call.order_id and self.fields is not None else None,
             "order_version": self.order_version,
-            "order_status": call.order.status if call.order_id else None,
+            "order_status": call.order.status if call.order_id and self.fields is not None else None,
             "analysed": self.analysed,
             "fields_from_turns": call.analysed_finals,
             "complete": self.complete,
@@ -136,7 +136,9 @@ class LiveState:
                 }
                 for t in self.turns
             ],
-            "fields": [
+            "fields": None
+            if self.fields is None
+            else [
                 {
                     "name": f.name,
                     "label": f.label,
@@ -158,14 +160,16 @@ class LiveState:
         }
 
 
-def live_state(call: LiveCall, *, since: int = 0) -> LiveState:
-    """The live view of ``call`` (read with its order, category and area) for a screen that has seen ``since``."""
+def live_state(call: LiveCall, *, since: int = 0, with_fields: bool = True) -> LiveState:
+    """The live view of ``call`` (read with its order, category and area) for a screen that has seen ``since``.
+    ``with_fields=False``: the order has not changed since the screen last saw it (only the transcript or the risk
+    moved), so its fields are not read again (``fields`` is None)."""
     turns = CallTurn.objects.filter(call=call).order_by("start_ms", "seq")
     complete = since <= 0
     if not complete:
         turns = turns.filter(revision__gt=since)
     shown = sorted(turns, key=CallTurn.sort_key)
-    order = call.order
+    order = call.order if with_fields else None
     return LiveState(
         call=call,
         revision=call.revision,
@@ -182,7 +186,7 @@ def live_state(call: LiveCall, *, since: int = 0) -> LiveState:
             for t in shown
         ],
         complete=complete,
-        fields=_fields(call, order) if order is not None else [],
+        fields=(_fields(call, order) if order is not None else []) if with_fields else None,
         risk=SafetyRecord.from_json(call.risk),
         order_version=order.version if order is not None else None,
         analysed=bool(call.final_analysis_done and order is not None and _submission_analysed(order)),

@@ -142,7 +142,8 @@ def live_call_add_turn(*, call: LiveCall, turn: TurnIn, at: datetime | None = No
     """Add or replace one utterance of a call that is still going on (see the module's docstring)."""
     moment = at or timezone.now()
     with transaction.atomic():
-        call = LiveCall.objects.select_for_update().get(pk=call.pk)
+        # the caller's phone is read (decrypted) only for the order of the first words
+        call = LiveCall.objects.select_for_update().defer("caller_phone").get(pk=call.pk)
         if not call.is_open:
             raise InvalidTransition(
                 _("Call %(call)s ended at %(time)s; it takes no more turns.")

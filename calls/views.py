@@ -51,10 +51,18 @@ def live_call_state(request: HttpRequest, pk: int) -> JsonResponse:
     marks = selectors.change_marks(pk)
     if marks is None:
         return JsonResponse({"detail": _("No such call.")}, status=404)
-    if since and marks.unchanged_for(since=since, version=request.GET.get("version", "")):
+    version = request.GET.get("version", "")
+    if since and marks.unchanged_for(since=since, version=version):
         return JsonResponse({"revision": since, "unchanged": True})
-    call = get_object_or_404(selectors.live_calls_visible_to(request.user), pk=pk)
-    return JsonResponse(selectors.live_state(call, since=since).to_json())
+    # only the transcript or the risk moved (a partial hypothesis, several a second): the order is not read again
+    same_order = bool(since) and not marks.settled and version == str(marks.order_version)
+    calls = selectors.live_calls_visible_to(request.user)
+    call = get_object_or_404(calls.select_related(None) if same_order else calls, pk=pk)
+    state = selectors.live_state(call, since=since, with_fields=not same_order)
+    body = state.to_json()
+    if same_order:
+        body["order_version"] = marks.order_version
+    return JsonResponse(body)
 
 
 class CorrectionForm(forms.Form):

@@ -213,10 +213,12 @@
   function apply(state) {
     if (state.unchanged) return;
     applyTurns(state.turns, state.complete);
-    applyFields(state.fields);
     applyRisk(state.risk);
-    followKnowledge(state.fields);
-    syncPageInputs(state.fields);
+    if (state.fields) { // null: the order has not changed since the last answer
+      applyFields(state.fields);
+      followKnowledge(state.fields);
+      syncPageInputs(state.fields);
+    }
     if (state.order_version && String(state.order_version) !== version) rebaseForms(state.order_version);
     revision = state.revision;
     version = state.order_version ? String(state.order_version) : "";

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from calls.models import LiveCall
 from calls.replay import play, recording_turns, schedule
-from calls.services import TurnIn, live_call_add_turn, live_call_close, live_call_open
+from calls.services import TurnIn, live_call_add_turn, live_call_close, live_call_open, wait_for_live_analyses
 from tests.browser.test_merge_and_decisions import screenshot
 from tests.browser.test_workspace_keyboard import Keys, demo_city, operator_at_the_desk  # noqa: F401
 from workorders.choices import Status
@@ -55,6 +55,9 @@ def replay(call: LiveCall, part: list[dict[str, object]], *, first_seq: int) -> 
                 time.sleep(0.05 * 2**attempt)
 
     play(events, speed=2, send=send, hang_up=lambda: None)
+    # the analyses of what was just said run in the server's threads; the in-memory test database locks a table
+    # while one writes, so the operator acts once they are done
+    assert wait_for_live_analyses(timeout=30)
 
 
 def test_a_replayed_call_fills_the_order_while_it_is_open_and_one_key_dispatches_it(
@@ -99,6 +102,7 @@ def test_a_replayed_call_fills_the_order_while_it_is_open_and_one_key_dispatches
 
     # Hang-up: the page shows the order as the intake analysed the whole call; D dispatches it.
     live_call_close(call=call, by=None)
+    assert wait_for_live_analyses(timeout=30)
     expect(page.locator("#live-call")).to_have_count(0, timeout=15_000)
     order.refresh_from_db()
     assert order.source_submission is not None and order.source_submission.status == "triaged"

@@ -100,6 +100,8 @@ def test_the_live_view_says_unchanged_until_something_changes_and_then_what_did(
     api(personas.integration).post("/api/v1/calls/CALL-9/turns/", turn(1, "agent", "好的", 3), format="json")
     changed = page.get(url, marks).json()
     assert not changed["complete"] and [t["text"] for t in changed["turns"]] == ["好的"]
+    assert changed["fields"] is None  # the order has not changed: its fields are not read again
+    assert page.get(url, {"since": marks["since"], "version": 0}).json()["fields"]  # a screen behind gets them
     assert page.get(url, {"since": "-1"}).status_code == 400
 
 
