@@ -355,6 +355,13 @@ class WorkOrder(models.Model):
             models.Index(fields=["lead_department", "status"], name="order_lead_status_idx"),
             models.Index(fields=["category", "created_at"], name="order_category_created_idx"),
             models.Index(fields=["area", "created_at"], name="order_area_created_idx"),
+            # The open orders with their deadlines, read from the index alone (the inbox's sections at 1M orders).
+            models.Index(
+                fields=["status"],
+                include=["id", "sign_due_at", "resolve_due_at"],
+                condition=Q(status__in=[*OPEN_STATUSES, Status.REPLIED]),  # the inbox's (selectors._inbox_assignments)
+                name="order_open_deadlines_idx",
+            ),
             # A status with a district's areas, counted by an index-only scan (the list's count at 1M orders).
             models.Index(fields=["status", "area"], include=["id"], name="order_status_area_idx"),
             # The open orders by deadline, furthest overdue first (dashboards, reminders): without it the
@@ -455,7 +462,8 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["role", "assigned_at", "id"]
         indexes = [
-            models.Index(fields=["department", "status"], name="assignment_dept_status_idx"),
+            # A department's assignments read from the index alone (the inbox joins them to the open orders).
+            models.Index(fields=["department", "status"], include=["order", "id"], name="assignment_dept_status_idx"),
             # "Is this order assigned to the officer's subtree?" for each candidate order of a list, without reading
             # the assignment rows (an index-only probe per order).
             models.Index(fields=["order", "department"], include=["status"], name="assignment_order_dept_idx"),
