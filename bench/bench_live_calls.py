@@ -202,7 +202,9 @@ async def warm_up(url: str, token: str, session: dict[str, str], args: argparse.
     return figures
 
 
-async def traffic(url: str, token: str, session: dict[str, str], args: argparse.Namespace) -> Figures:
+async def traffic(urls: list[str], token: str, session: dict[str, str], args: argparse.Namespace) -> Figures:
+    """``--calls`` slots, each replaying corpus calls one after another; a slot talks to one web process (as a load
+    balancer keeps a client on one), the slots spread over them."""
     import httpx
 
     recordings = corpus_recordings()
@@ -211,21 +213,26 @@ async def traffic(url: str, token: str, session: dict[str, str], args: argparse.
     run = f"{int(time.time())}"
     deadline = time.monotonic() + args.seconds
     next_call = 0
+    apis = [
+        httpx.AsyncClient(base_url=url, headers={"Authorization": f"Token {token}"}, timeout=30, limits=limits)
+        for url in urls
+    ]
+    screens = [httpx.AsyncClient(base_url=url, cookies=session, timeout=30, limits=limits) for url in urls]
 
-    async with (
-        httpx.AsyncClient(base_url=url, headers={"Authorization": f"Token {token}"}, timeout=30, limits=limits) as api,
-        httpx.AsyncClient(base_url=url, cookies=session, timeout=30, limits=limits) as screens,
-    ):
+    async def slot(number: int) -> None:
+        nonlocal next_call
+        api, screen = apis[number % len(urls)], screens[number % len(urls)]
+        await asyncio.sleep(random.Random(number).uniform(0, 10))  # the calls start over ten seconds
+        while time.monotonic() < deadline:
+            call_id, turns = recordings[next_call % len(recordings)]
+            next_call += 1
+            await replay_call(api, screen, f"LIVE-{run}-{next_call}-{call_id}", turns, args, figures)
 
-        async def slot(number: int) -> None:
-            nonlocal next_call
-            await asyncio.sleep(random.Random(number).uniform(0, 10))  # the calls start over ten seconds
-            while time.monotonic() < deadline:
-                call_id, turns = recordings[next_call % len(recordings)]
-                next_call += 1
-                await replay_call(api, screens, f"LIVE-{run}-{next_call}-{call_id}", turns, args, figures)
-
+    try:
         await asyncio.gather(*(slot(number) for number in range(args.calls)))
+    finally:
+        for client in (*apis, *screens):
+            await client.aclose()
     return figures
 
 
@@ -267,16 +274,19 @@ def measure_latency(args: argparse.Namespace) -> dict[str, Any]:
     ):
         env[variable] = f"live-bench-{port}-{purpose}"
     token = prepare_system(args, env)
-    url = f"http://127.0.0.1:{port}"
-    system = start_system_for(args, env, port)
+    ports = [port, *(free_port() for _ in range(args.web_processes - 1))]
+    urls = [f"http://127.0.0.1:{p}" for p in ports]
+    url = urls[0]
+    system = start_system_for(args, env, ports)
     try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/health/", timeout=2).status_code in (200, 503):
-                    break
-            except httpx.HTTPError:
-                time.sleep(1)
+        for each in urls:
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"{each}/health/", timeout=2).status_code in (200, 503):
+                        break
+                except httpx.HTTPError:
+                    time.sleep(1)
         session = login(url)
         warm = asyncio.run(warm_up(url, token, session, args))
         if warm.calls_done < 4 or warm.errors:
@@ -290,11 +300,12 @@ def measure_latency(args: argparse.Namespace) -> dict[str, Any]:
 
         async def main() -> Figures:
             sampler = asyncio.create_task(sample_load())
-            figures = await traffic(url, token, session, args)
+            figures = await traffic(urls, token, session, args)
             sampler.cancel()
             return figures
 
-        parts = {name: process.pid for name, process in zip(("web", "triage", "other"), system.processes, strict=False)}
+        names = [*(f"web{n}" if n else "web" for n in range(len(ports))), "triage", "other"]
+        parts = {name: process.pid for name, process in zip(names, system.processes, strict=False)}
         cpu_before, client_before = session_cpu(parts), time.process_time()
         started = time.monotonic()
         figures = asyncio.run(main())
@@ -305,6 +316,7 @@ def measure_latency(args: argparse.Namespace) -> dict[str, Any]:
     latencies = figures.latencies_ms
     return {
         "mode": "embedded (no broker)" if args.broker == "none" else "PostgreSQL + Redis + Celery",
+        "web_processes": args.web_processes,
         "concurrent_calls": args.calls,
         "seconds": round(elapsed, 1),
         "poll_ms": args.poll_ms,
@@ -373,17 +385,16 @@ def prepare_system(args: argparse.Namespace, env: dict[str, str]) -> str:
     return token
 
 
-def start_system_for(args: argparse.Namespace, env: dict[str, str], port: int) -> Any:
+def start_system_for(args: argparse.Namespace, env: dict[str, str], ports: list[int]) -> Any:
     """The web server and, with a broker, a worker on the triage queue and one on the others. The queues are named
     for this run: a worker of another run or another bench on the same Redis never takes this run's tasks."""
     from bench.bench_load import PYTHON, System
 
     system = System()
-    system.start(
-        "web",
-        [PYTHON, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(args.web_threads)],
-        env,
-    )
+    port = ports[0]
+    for number, each in enumerate(ports):
+        serve = ["manage.py", "serve", "--host", "127.0.0.1", "--port", str(each), "--threads", str(args.web_threads)]
+        system.start(f"web{number}" if number else "web", [PYTHON, *serve], env)
     if args.broker == "none":
         return system
     celery = [PYTHON, "-m", "celery", "-A", "config", "worker", "--without-gossip", "--without-mingle"]
@@ -466,6 +477,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=180, help="how long calls are started (each one is finished)")
     parser.add_argument("--poll-ms", type=int, default=500, help="how often each operator's screen asks")
     parser.add_argument("--web-threads", type=int, default=16)
+    parser.add_argument(
+        "--web-processes", type=int, default=1, help="web servers, each call on one (as behind nginx); 1: one"
+    )
     parser.add_argument("--triage-workers", type=int, default=2)
     parser.add_argument("--skip-equality", action="store_true")
     parser.add_argument("--only-equality", action="store_true")
