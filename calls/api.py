@@ -263,7 +263,9 @@ class CallStateView(APIView):
         summary="Read a live call",
     )
     def get(self, request: Request, call_id: str) -> Response:
-        _require_submitter(request)
+        # the caller's words: for those who take calls, never a connected system (it sent them; it reads none back)
+        if not selectors.may_follow(request.user):
+            raise PermissionDenied(_("Only those who take calls follow them live."))
         call = get_object_or_404(selectors.with_shown_order(LiveCall.objects.all()), call_id=call_id)
         since = request.query_params.get("since", "0")
         if not since.isdigit() or len(since) > 9:

@@ -201,6 +201,7 @@ def plant(city: Any, personas: Any, tmp_path: Any) -> PlantedCity:
     hotspots_detect(now=now)
     rollups_refresh(days=None, now=now)
 
+    _live_call(personas)
     article = _past_case(tmp_path)
     return PlantedCity(
         main=WorkOrder.objects.get(pk=main.pk),
@@ -210,6 +211,23 @@ def plant(city: Any, personas: Any, tmp_path: Any) -> PlantedCity:
         department=city.housing,
         knowledge_article=article,
     )
+
+
+LIVE_CALL_ID = "WALK-LIVE-1"
+
+
+def _live_call(personas: Any) -> Any:
+    """The call said again live (calls/): its turns streamed, the order filled in, a field corrected, still going on."""
+    from calls.services import TurnIn, live_call_add_turn, live_call_analyse, live_call_correct_field, live_call_open
+
+    call = live_call_open(call_id=LIVE_CALL_ID, caller_phone=PHONE, operator=personas.operator, by=None).call
+    for seq, (speaker, text) in enumerate(CALL):
+        live_call_add_turn(call=call, turn=TurnIn(seq, speaker, text, float(seq * 5), float(seq * 5 + 4)))
+    live_call_add_turn(call=call, turn=TurnIn(len(CALL), "caller", f"对了我叫{NAME}", 40.0, final=False))
+    live_call_analyse(call_pk=call.pk)
+    call.refresh_from_db()
+    live_call_correct_field(call=call, by=personas.operator, field="address", value=f"翠湖家园7栋{ROOM}室")
+    return call
 
 
 def _past_case(tmp_path: Any) -> Any:
@@ -265,6 +283,7 @@ class Request:
 # How the walk fills a parameter other than an id (``pk``), by parameter name.
 PARAMETER_VALUES: dict[str, tuple[str, ...]] = {
     "field": ("department", "category", "area"),  # a list filter's type-ahead
+    "call_id": (LIVE_CALL_ID,),  # a live call (calls/)
 }
 
 # Addresses the walk leaves out, and why.
@@ -366,6 +385,10 @@ def _pks_for(name: str, world: PlantedCity, order_pks: list[int], alert: Any, ar
         return [category.objects.first().pk]
     if name == "api:area-detail":
         return [area.objects.first().pk]
+    if name.startswith("live-call-"):
+        from calls.models import LiveCall
+
+        return [LiveCall.objects.get(call_id=LIVE_CALL_ID).pk]
     return None
 
 

@@ -41,7 +41,7 @@ def test_due_tasks_run_and_each_runs_again_after_its_interval(signed_order, pers
     wait = scheduler.run_pending()
     assert signed_order.events.filter(action=Action.MARK_OVERDUE).count() == 1
     assert Submission.objects.get(pk=stalled.pk).status == SubmissionStatus.TRIAGED
-    assert wait == 120  # the intake sweep, every 2 minutes, is next
+    assert wait == 30  # the sweep of silent live calls, every 30 seconds, is next
 
     clock.now += 300
     scheduler.run_pending()
@@ -59,4 +59,5 @@ def test_the_schedule_covers_the_deadline_intake_analytics_and_knowledge_tasks(s
         "knowledge.tasks.refresh_knowledge_index",
         "hotline.tasks.sweep_llm_drafts",
         "hotline.tasks.prune_related_order_keys",
+        "calls.tasks.close_silent_calls",
     }

@@ -58,5 +58,7 @@ def test_a_live_call_is_analysed_by_the_worker_and_handed_to_the_intake(city, pe
         return order.source_submission is not None and order.source_submission.status == SubmissionStatus.TRIAGED
 
     wait_for(handed_over, message="the intake to analyse the whole call")
-    state = client.get("/api/v1/calls/LIVE-INT-1/").json()
+    operator = APIClient()
+    operator.force_authenticate(personas.operator)
+    state = operator.get("/api/v1/calls/LIVE-INT-1/").json()
     assert state["status"] == "closed" and state["analysed"] and len(state["turns"]) == 2
