@@ -19,7 +19,8 @@ ASR slips, dialects) last. The fifth round wrote ``safety_dev_check7.tsv`` (``de
 way, self-harm and its false friends, things stuck, emergencies stated only in the operator's summary) after the
 sealed final2 was measured and read, and measured it blind before it was tuned on; ``safety_dev_tune4.tsv``
 (``dev_tune4``) after that, new phrasings of the same kinds, and ``safety_dev_check8.tsv`` (``dev_check8``) after
-those were tuned on, measured blind in turn.
+those were tuned on, measured blind in turn, then ``safety_dev_check9.tsv`` (``dev_check9``: operators' summaries in
+other words, other ways of saying each kind).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ CHECK6_FILE = FOLDER / "safety_dev_check6.tsv"
 CHECK7_FILE = FOLDER / "safety_dev_check7.tsv"
 TUNE4_FILE = FOLDER / "safety_dev_tune4.tsv"
 CHECK8_FILE = FOLDER / "safety_dev_check8.tsv"
+CHECK9_FILE = FOLDER / "safety_dev_check9.tsv"
 PARTS = (
     "dev_tune",
     "dev_test",
@@ -56,6 +58,7 @@ PARTS = (
     "dev_check7",
     "dev_tune4",
     "dev_check8",
+    "dev_check9",
 )
 # the parts the rules are tuned on and the learned model trained on (all, since the fourth round)
 TUNING_PARTS = PARTS
@@ -118,6 +121,7 @@ def all_cases() -> tuple[SafetyCase, ...]:
     found += [_case(*row, part="dev_check7") for row in _read(CHECK7_FILE)]
     found += [_case(*row, part="dev_tune4") for row in _read(TUNE4_FILE)]
     found += [_case(*row, part="dev_check8") for row in _read(CHECK8_FILE)]
+    found += [_case(*row, part="dev_check9") for row in _read(CHECK9_FILE)]
     ids = [case.id for case in found]
     if len(set(ids)) != len(ids):
         raise ValueError("a case is written twice in the safety development set")

@@ -5,8 +5,9 @@ A transcript arrives as speaker-labelled turns (JSON from the ASR engine: ``[{"s
 …}]``), or as text with labelled lines (``坐席：您好… 市民：我家…`` / ``agent: … caller: …``, one turn per line
 or several on one line). The operator's script (greetings, questions, closing formulas) says nothing about the
 appeal, so the models read the caller's turns and the operator's read-backs (您是说书院路和劳动路交叉口是吧 /
-我跟您确认一下…): a read-back states a fact the caller has just confirmed, often more clearly than the caller
-said it. The full transcript is kept for the order.
+我跟您确认一下…) and summaries of the call (我这边登记为… / 那就是说… / 您刚才说… / …对吗？我们马上通知… / 收到，
+老人倒在卫生间叫不醒，我们马上联系120): they state a fact the caller has just confirmed, often more clearly than
+the caller said it. The full transcript is kept for the order.
 """
 
 from __future__ import annotations
@@ -83,8 +84,12 @@ _ASKING = re.compile(r"请问|贵姓|怎么称呼|哪里|哪个|什么|多少|�
 # What sums up the call whatever follows it, a question or the next step (您刚才说楼顶有人要跳？ / 那就是说有人落水了
 # … / 我这边登记为：楼道起火… / 我重复一下，… / 好，我记一下，井盖没了…).
 _SUMMING_UP = re.compile(
-    r"您刚才说|您刚刚说|(?:^|[，,。：:])(?:那|也)?就是说|我重复一下|重复一下[，,：:]|登记为|这边登记|登记一下[，,：:]|"
-    r"我(?:这边)?(?:先)?记(?:录)?一下[，,：:]|记录为|我记下了?[，,：:]"
+    r"您刚才说|您刚刚说|(?:^|[，,。：:])(?:那|也)?就是说|登记为|这边登记|记录为|我记下了?[，,：:]|"
+    # 我重复一下 / 我给您记录一下 / 我核对一下 / 我总结一下 / 我这边帮您梳理下
+    r"(?:(?:我|这边)(?:这边)?(?:也)?(?:先|再)?(?:给您|帮您|跟您)?(?:记录|登记|记|核对|核实|重复|复述|总结|整理|梳理)(?:一)?下"
+    r"|(?:重复|登记|记录|总结|核对)一下)[，,：:](?!让|转|请|给您|联系|反映|上报|交给|安排)|"
+    # 情况我了解了，… / 简单说就是… / 您看我理解得对不对，…
+    r"情况我?(?:了解|清楚|明白|知道)了[，,：:]|简单(?:说|来说|讲)|我理解(?:得|的)?(?:对不对|对吗|是)"
 )
 # A read-back confirmed with a question tag inside the turn, before the operator goes on (…有人拿刀砍人是吧，我们马上转
 # 110 / …电缆低垂在公交站上方，对吗？我们马上通知供电公司。您贵姓？)

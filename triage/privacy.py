@@ -35,9 +35,14 @@ What is masked (each value is replaced by its kind in brackets, e.g. ``[MOBILE]`
 - ``EMAIL``: ASCII addresses (name@163.com, 12345678@qq.com, a.b@gov.cn, also .中国/.公司/.网络 domains).
 - ``PLATE``: vehicle plates: a province abbreviation, a letter and five characters (letters I and O excluded,
   at least three digits), new-energy plates (D/F and five, or five digits and D/F), and 警/学/挂/港/澳 plates;
-  a ·, • or space after the letter is allowed; lower-case letters are accepted. Read aloud, a plate may have a
-  space after the province (湘 A), a pause, a filler or 的 after the letter (湘A，那个，D幺二三四五, 湘A 的 D12345)
-  and a pause inside (湘A 八八 六二七).
+  a ·, • or space after the letter is allowed; lower-case letters are accepted; 楚, the old name of Hubei, is a
+  province too (楚A·12345, common in letters). Read aloud, a plate may have a space after the province (湘 A), a
+  pause, a filler or 的 after the letter (湘A，那个，D幺二三四五, 湘A 的 D12345), pauses, fillers and noise marks
+  between any of its characters (湘A，幺二八，[杂音]九七七), a numeral said alone (湘C，三，四，呃，P六), a letter said
+  as a word (字母K, 大写的M, 德国的D), a character said twice over a pause (湘A，T……T七二五九), and five to seven
+  characters after the letter (at least three digits); after 车牌/牌照/车号 any character may stand for the province
+  (an ASR homophone), and the same head masks the plate read back elsewhere in the call. The end of a plate
+  (车牌尾号三八七, 车牌后四位是…, 车牌末尾是…) is masked; a rule on last digits (尾号限行) is not.
 - ``BIRTH_DATE``: a date of birth: a year-month(-day) date before 出生/生 (1967年5月出生) or after 出生于/生于/
   出生日期/生日; other dates stay.
 - ``NAME``: a person's name right after a self-introduction or a form label: 我叫 / 我的名字叫 / 叫我,
@@ -69,6 +74,11 @@ names with no cue at all (隔壁组的晏德才), taken only when they start a c
 characters, are no common word and are no business the call describes as one (那个康寿源，搞养老的). Where a
 name is expected, a name the segmenter cut into a word and a character (秦国/庆, 黄金/花) is joined again. 王某 and
 李某某 are names already masked: they stay, unless the call said the surname (then it is masked and 某 stays).
+A name read off a badge (胸牌上写的是贺丹, 工牌上写着…), a job title followed by what the person is called (老板叫周继红,
+医生叫什么……郝，郝建新; a full name the dictionary knows as a person's is one there), a surname and a numeral
+(刘老三, 黄四毛, 王二娃), the familiar form a caller asks to be called by (叫我小莫就行: the surname), and a
+compound surname spelled by a famous name (司马光的司马) are masked; 小车 (a surname that is mostly a word, in a
+common word) is no name.
 A name may come after a pause, a filler or its first syllable said twice (我叫……柯，柯文静 / 包工头叫那个，马国富:
 both 柯 are masked); after 叫/名叫 a three-character name whose surname is mostly a word (叫全德友，) is one when it
 ends a clause and is no word of the dictionary; an old man called 老张头 loses his surname; a nickname (外号叫刀疤强 /
@@ -84,7 +94,9 @@ Numbers read aloud are read digit by digit
 with digits, and the ASR's 么/吆/腰 for 幺, 俩 for 两, 拐 for 7 and 勾 for 9 inside a run of numerals but not in
 什么, 我们俩, 拐弯), groups may be separated by pauses and fillers (幺三八，那个，七七六五，嗯，四三二一), and a number
 that runs on in the caller's next turn, over the operator's 嗯 / 您说 (市民：幺三八 / 坐席：嗯您说 / 市民：
-七七六五四三二一), is one number masked in each turn; a service number named next to it (一二三四五，然后幺幺零)
+七七六五四三二一), is one number masked in each turn, and so is a number the caller finishes after the operator
+asks for the rest (市民：一五八，七三二三 / 坐席：一五八七三二三，后面呢？ / 市民：零五五零: the operator's echo too);
+a service number named next to it (一二三四五，然后幺幺零)
 is no part of it. The ASR's marks for noise ([杂音], [听不清], （听不清）) are pauses too, and a first group the caller
 says again at the start of the next (幺五八，幺五八七三幺六…) is a false start masked with the number. A number read aloud is masked by its
 shape (11 digits on a mobile prefix, an area code and 7–8 digits, 18 digits with a birth date, 16–19 digits of
@@ -461,7 +473,7 @@ _PLATE_CUE = r"(?:车牌|牌照|车号|号牌)(?:号码?)?(?:是|为|[:：])?[ \
 _CUED_PLATE = re.compile(rf"{_PLATE_CUE}(?P<province>[\u4e00-\u9fff]){_SPOKEN_PLATE_REST}")
 # The end of a plate only (车牌尾号三八七 / 车牌后四位是…), not a rule about the last digit (尾号限行).
 _PLATE_END = re.compile(
-    r"(?:车牌|牌照|车号|车)[^，,。限]{0,4}?(?:尾号|后[三四五两几]位|最后[三四五两几]位)(?:是|为)?[ \t，,]?"
+    r"(?:车牌|牌照|车号|车)[^，,。限]{0,4}?(?:尾号|末尾|尾数|后[三四五两几]位|最后[三四五两几]位|最后几个?(?:数字|字)?)(?:是|为)?[ \t，,]?"
     rf"(?P<tail>[A-Za-z0-9](?:{_SPOKEN_SEP}{{0,2}}[A-Za-z0-9]){{2,5}})(?![A-Za-z0-9])"
 )
 _PLATE_KEPT = re.compile(r"[A-Za-z0-9警学挂港澳]")
@@ -986,18 +998,11 @@ _SHORT_TITLE_RIGHT = frozenset("说讲问的您你他她也都就还在来呢啊
 # Who is addressed by these is a public figure, not a caller or a person the call is about.
 _PUBLIC_FIGURES = frozenset({"毛主席", "习主席", "习总书记", "周总理"})
 _TITLE_PREFIX = "(?:常务副|副)?"
-_BADGE_READS = tuple(
-    badge + on + read
-    for badge in ("胸牌", "工牌", "工作牌", "名牌", "胸卡", "工号牌", "牌子")
-    for on in ("上", "上面", "")
-    for read in ("写的是", "写着", "写的", "印着", "印的是", "印的")
-)
+# A name read off a badge (胸牌上写的是贺丹 / 工牌上写着…): searched apart, in the few texts with a badge in them.
+_BADGE_READ = re.compile(r"(?:胸牌|工牌|工作牌|名牌|胸卡|工号牌|牌子)上?面?(?:写的是|写着|写的|印着|印的是|印的)")
 _TRIGGER_BEFORE = re.compile(
     "(?:"
     + "|".join(sorted({*_KINSHIP, *_ROLES}, key=len, reverse=True))
-    + "|"
-    # a name read off a badge (胸牌上写的是贺丹 / 工牌上写着…), as words: a flat list of words keeps the search fast
-    + "|".join(sorted(_BADGE_READS, key=len, reverse=True))
     + "|名叫|叫做|叫|名字是|名字叫|表扬一下|表扬|感谢一下|感谢|谢谢|投诉|举报|隔壁的|对面的|楼上的|楼下的|隔壁)"
     "(?:那个|这个|那位|这位)?"
     # 老板叫周继红 / 医生叫什么……郝，郝建新: a job title, then what the person is called
@@ -1327,7 +1332,10 @@ def _triggered_names(norm: str) -> list[tuple[PiiKind, int, int]]:
     """Full names next to a kinship word, a job title, 叫 or 表扬 (我妈易桂芝, 护士刘芳, 有个叫张强的保安, 刘芳护士),
     after a pause or a first syllable said twice (包工头叫……马，马国富)."""
     found: list[tuple[PiiKind, int, int]] = []
-    for m in _TRIGGER_BEFORE.finditer(norm):
+    triggers = list(_TRIGGER_BEFORE.finditer(norm))
+    if "牌" in norm or "胸卡" in norm:
+        triggers += _BADGE_READ.finditer(norm)
+    for m in triggers:
         start = _after_hesitation(norm, m.end())
         end = _name_from(norm, start, famous=_CALLED.search(m.group()) is not None)
         if not end and _CALLED.search(m.group()):
@@ -2041,7 +2049,7 @@ def find_pii(text: str, *, dialogue: bool = False, known: KnownNames | None = No
 
 # Where a plate may be read aloud: a province and a letter a few characters apart, a cue word, the end of a plate.
 _MAY_HOLD_A_PLATE = re.compile(
-    rf"[{_PROVINCES}][^A-Za-z\n]{{0,6}}[A-Za-z]|车牌|牌照|车号|号牌|尾号|后[三四五两几]位|最后[三四五两几]位"
+    rf"[{_PROVINCES}][^A-Za-z\n]{{0,6}}[A-Za-z]|车牌|牌照|车号|号牌|尾号|末尾|尾数|后[三四五两几]位|最后[三四五两几]位|最后几"
 )
 
 

@@ -45,7 +45,11 @@ How: a wide net, a judge, and a learned second opinion.
      not a danger of that kind; a small child on a window ledge or a balcony's edge is a child in danger, not
      self-harm;
    - smoke from a chimney, a factory, a dump or a cigarette, flames kept on purpose (烧烤 / 烧纸 / 烧秸秆), a
-     smell from a factory: not a fire or a leak; trees cut (树全被砍了) are no violence;
+     smell from a factory: not a fire or a leak; trees cut (树全被砍了) are no violence; a line that carries no
+     power (网线被风刮断了), a thing or an animal stuck (死猪卡在桥墩下面, 道闸卡住了) and a hazard that has stood
+     for months (电线杆歪了好几个月了) are no danger of their kind; 冒火 said of a power line is the line's spark,
+     a small child shut on a balcony a child locked in (not someone trapped), a young woman beyond a rail (女孩子)
+     no small child; what may end a danger said as a possibility (说不准什么时候就来电了) ends nothing;
    - past: a marker in its sentence (上个月 / 那天 / 去年 / 当时 / 昨天晚上) not followed by one of now (上个月
      就坏过，今天又把人关在里面了), or after it (是去年的事 / 很久以前的帖子) — or, when its sentence has no marker
      of time at all, the last one said before it in the call (a caller narrating a fire last month does not
@@ -76,7 +80,7 @@ How: a wide net, a judge, and a learned second opinion.
    fight with a man on the ground is the fight).
 
 3. In a call, a learned second opinion (``triage.safety_model``: character n-grams, a logistic regression
-   trained on every part of the development set and the corpus's parts 1-3) reads the same text. A call below the
+   trained on every part of the development set and the corpus's parts 1-4) reads the same text. A call below the
    threshold is an emergency when the model's risk reaches ``RESCUE_RISK`` — unless the rules found danger
    words and set them all aside or weighed them down for their context (negated, resolved, past, a burst main
    …: their reading of negation and time is the better one), except for self-harm, whose words come hedged and

@@ -1359,6 +1359,79 @@ BLIND_5 = (
         "市民：[[MOBILE:六六]]",
     ),
 )
+# A second blind set of round 5, written after its rules and measured once before any rule changed again
+# (bench/data/safety_dev.md has the figures), kept as it was written.
+BLIND_5B = (
+    case(
+        "a second blind set of round 5: plate",
+        GREETING,
+        "市民：车牌号是[[PLATE:湘A，七，三，幺，D，五]]，停在我家门口三天了。",
+    ),
+    case("a second blind set of round 5: plate", GREETING, "市民：那台车是[[PLATE:渝B 8 8 K 2 1]]，天天乱按喇叭。"),
+    case(
+        "a second blind set of round 5: plate",
+        GREETING,
+        "市民：车牌[[PLATE:湘 A D 一二三四五]]，新能源的，占着消防通道。",
+        "坐席：[[PLATE:湘AD12345]]，是吧？",
+    ),
+    case("a second blind set of round 5: plate", GREETING, "市民：就是[[PLATE:湘A的那个八八七六五]]，白色的。"),
+    case(
+        "a second blind set of round 5: plate",
+        GREETING,
+        "市民：车号是[[PLATE:粤B，呃，九九二八幺]]，好像是这个，我没看太清。",
+    ),
+    case("a second blind set of round 5: plate", GREETING, "市民：牌子是[[PLATE:苏E 二G八一C]]，一台面包车。"),
+    case("a second blind set of round 5: plate", GREETING, "市民：车牌末尾是[[PLATE:五六七]]，黑色的越野车。"),
+    case(
+        "a second blind set of round 5: name",
+        GREETING,
+        "市民：那个施工队的队长叫那个……[[NAME:谭]]，[[NAME:谭国强]]，天天半夜施工。",
+    ),
+    case("a second blind set of round 5: name", GREETING, "市民：工作人员的胸卡上写的是[[NAME:龙飞]]，态度很差。"),
+    case(
+        "a second blind set of round 5: name", GREETING, "市民：那个店的老板娘叫[[NAME:罗二妹]]，天天把桌子摆到马路上。"
+    ),
+    case(
+        "a second blind set of round 5: name",
+        GREETING,
+        "坐席：请问您怎么称呼？",
+        "市民：你叫我老[[NAME:胡]]就行了。",
+        "坐席：好的，老[[NAME:胡]]，您说。",
+    ),
+    case("a second blind set of round 5: name", GREETING, "市民：我们村的会计叫[[NAME:贺满秀]]，补贴都被她扣了。"),
+    case(
+        "a second blind set of round 5: name",
+        GREETING,
+        "坐席：您贵姓？",
+        "市民：[[NAME:上官]]，[[NAME:上官婉儿的上官]]。",
+        "坐席：好的[[NAME:上官]]女士。",
+    ),
+    case("a second blind set of round 5: name", GREETING, "市民：网格员[[NAME:邹小兵]]说这个事他管不了。"),
+    case(
+        "a second blind set of round 5: number over turns",
+        GREETING,
+        "坐席：您的电话？",
+        "市民：[[MOBILE:幺三八，嗯，七三幺二]]",
+        "坐席：还有四位？",
+        "市民：[[MOBILE:五五二零]]",
+    ),
+    case(
+        "a second blind set of round 5: number over turns",
+        GREETING,
+        "坐席：留个座机吧。",
+        "市民：[[LANDLINE:零七三幺]]",
+        "坐席：[[LANDLINE:零七三幺]]，然后呢？",
+        "市民：[[LANDLINE:八八五五六六七七]]",
+    ),
+    case(
+        "a second blind set of round 5: number over turns",
+        GREETING,
+        "坐席：联系电话？",
+        "市民：[[MOBILE:一八九七三幺]]……",
+        "坐席：嗯，您说。",
+        "市民：[[MOBILE:五零二二四]]，这个是我的手机。",
+    ),
+)
 # … and what must stay: restrictions by the last digit of a plate, a province's cars, a train's letter.
 _TRAP_TURNS_5 = (
     "这周{{尾号限行}}是一和六，我们这条路还是堵",
@@ -1520,7 +1593,12 @@ def _round5_name_cases(rng: random.Random) -> list[DialogueCase]:
 def _round5() -> list[DialogueCase]:
     rng = random.Random(20261221)  # its own generator: the cases of earlier rounds stay as they were
     return (
-        _round5_plate_cases(rng) + _round5_number_cases(rng) + _round5_name_cases(rng) + _trap_cases_5() + list(BLIND_5)
+        _round5_plate_cases(rng)
+        + _round5_number_cases(rng)
+        + _round5_name_cases(rng)
+        + _trap_cases_5()
+        + list(BLIND_5)
+        + list(BLIND_5B)
     )
 
 

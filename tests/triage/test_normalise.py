@@ -91,6 +91,9 @@ def test_a_written_message_is_read_whole() -> None:
         "好，我记一下，井盖没了，一个小孩掉下去了，我们马上转119",
         "收到，老人倒在卫生间叫不醒，我们马上联系120",
         "A7县黄兴大道公交站，吊车刮断电缆，电缆低垂摆动，对吗？我们马上通知供电公司。您贵姓？",
+        "我给您记录一下，饭店后厨液化气罐的管子裂了，在漏气",
+        "情况我了解了，对面楼六楼阳台着火，我们这边马上转119",
+        "您看我理解得对不对，您已经把药吃下去了，现在一个人在家？",
     ],
 )
 def test_an_operators_summary_of_the_call_is_read_as_a_read_back(turn: str) -> None:
@@ -105,6 +108,7 @@ def test_an_operators_summary_of_the_call_is_read_as_a_read_back(turn: str) -> N
         "请问具体在哪个位置？",
         "好的，我们会尽快转交相关部门处理。",
         "社区组织消防演练是正常的，您可以打居委会电话核实一下。您是担心什么呢？",
+        "一般是在参保地的人社部门办理。我帮您记录一下，让人社部门联系您详细说明好吗？",
     ],
 )
 def test_the_operators_advice_questions_and_closing_are_not_read_backs(turn: str) -> None:
