@@ -283,6 +283,7 @@ class Request:
 # How the walk fills a parameter other than an id (``pk``), by parameter name.
 PARAMETER_VALUES: dict[str, tuple[str, ...]] = {
     "field": ("department", "category", "area"),  # a list filter's type-ahead
+    "kind": ("department", "category", "area"),  # the order workspace's picker choices
     "call_id": (LIVE_CALL_ID,),  # a live call (calls/)
 }
 
