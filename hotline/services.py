@@ -251,6 +251,24 @@ def submissions_triage_waiting(*, limit: int, exclude: int | None = None) -> int
     return done
 
 
+_ANALYSIS_READS = (
+    "status",
+    "received_at",
+    "payload",
+    "attempts",
+    "last_error",
+    "next_attempt_at",
+    "triaged_at",
+    "order__status",
+    "order__title",
+    "order__appeal",
+    "order__area",
+    "order__created_at",
+    "order__caller_phone_hash",
+    "order__source_submission",
+)
+
+
 def _analyse(
     submission_id: int,
     *,
@@ -268,7 +286,10 @@ def _analyse(
         submission = (
             Submission.objects.select_for_update(of=("self",), skip_locked=skip_locked)
             .select_related("order")
-            .defer("raw_body", "caller_name", "caller_phone")  # encrypted, and not read by the analysis
+            # what the analysis reads before it locks the order itself (a submission found analysed already, most
+            # of a backlog's messages, then costs little): not the encrypted caller and raw body, nor the order's
+            # triage record
+            .only(*_ANALYSIS_READS)
             .filter(pk=submission_id)
             .first()
         )
