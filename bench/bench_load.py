@@ -120,6 +120,7 @@ class System:
 
     def start(self, name: str, command: list[str], env: dict[str, str]) -> None:
         log = (self.logs / f"{name}.log").open("wb")
+        env = {**env, "PGAPPNAME": f"bench-{name}"}  # its PostgreSQL backends say whose they are
         self.processes.append(
             subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         )
@@ -333,11 +334,11 @@ class Monitor(threading.Thread):
         """CPU seconds of this database's backends so far: the clients' (the web server's, workers' and beat's
         connections, and this bench's own waiting for the last analyses) and PostgreSQL's own (autovacuum)."""
         rows = connection.execute(
-            "SELECT pid, backend_start >= %s, backend_type FROM pg_stat_activity"
+            "SELECT pid, backend_start >= %s, backend_type, application_name FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()",
             [self.wall_start],
         ).fetchall()
-        for pid, new, kind in rows:
+        for pid, new, kind, application in rows:
             if pid in self.own_backends:
                 continue
             used = pid_cpu(pid)
@@ -346,7 +347,11 @@ class Monitor(threading.Thread):
             before = self._backends.get(pid, 0.0 if new else used)
             client = kind == "client backend" and pid != self.maintenance_backend
             name = "postgres" if client else "postgres_autovacuum_etc"
-            self._postgres[name] = self._postgres.get(name, 0.0) + max(0.0, used - before)
+            spent = max(0.0, used - before)
+            self._postgres[name] = self._postgres.get(name, 0.0) + spent
+            if client:  # and for whom: the web server's, the triage worker's ... connections (PGAPPNAME)
+                whose = f"postgres_for_{application.removeprefix('bench-') if application.startswith('bench-') else 'others'}"
+                self._postgres[whose] = self._postgres.get(whose, 0.0) + spent
             self._backends[pid] = used
         return dict(self._postgres)
 
@@ -397,11 +402,18 @@ def cpu_per_call(samples: list[dict[str, Any]], calls: int) -> dict[str, Any] | 
     if len(samples) < 2 or not calls:
         return None
     first, last = samples[0]["cpu_s"], samples[-1]["cpu_s"]
-    used = {name: last[name] - first.get(name, 0.0) for name in last}
+    spent = {name: last[name] - first.get(name, 0.0) for name in last}
+    # "postgres_for_<part>" splits "postgres" by the connection's owner: shown apart, not counted twice
+    used = {name: value for name, value in spent.items() if not name.startswith("postgres_for_")}
     seconds = samples[-1]["t"] - samples[0]["t"]
     return {
         "ms_per_call": {name: round(1000 * value / calls, 1) for name, value in used.items()},
         "ms_per_call_total": round(1000 * sum(used.values()) / calls, 1),
+        "postgres_ms_per_call_by_client": {
+            name.removeprefix("postgres_for_"): round(1000 * value / calls, 1)
+            for name, value in sorted(spent.items())
+            if name.startswith("postgres_for_")
+        },
         "cores_busy": {name: round(value / seconds, 2) for name, value in used.items()},
         "cores_busy_total": round(sum(used.values()) / seconds, 2),
         "seconds": round(seconds, 1),

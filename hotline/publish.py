@@ -14,11 +14,15 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
 PUBLISH_BACKLOG = 10_000
+# How long the first of several items waits for others to go with it (``publish_gathered``): under load the calls of
+# that moment share one message, and a worker pays a task's overhead once for them all.
+GATHER_SECONDS = 0.1
 
 _pending: queue.Queue[tuple[Callable[[], object], str]] = queue.Queue(maxsize=PUBLISH_BACKLOG)
 _started = threading.Lock()
@@ -36,6 +40,41 @@ def publish(send: Callable[[], object], *, what: str) -> bool:
         logger.warning("publisher backlog full (%s waiting); %s left to the sweep", PUBLISH_BACKLOG, what)
         return False
     return True
+
+
+_gathered: dict[str, list[object]] = {}  # key -> items waiting for their publication's turn
+_gathered_lock = threading.Lock()
+
+
+def publish_gathered(
+    key: str, item: object, send: Callable[[list[object]], object], *, what: str, gather: float = GATHER_SECONDS
+) -> bool:
+    """Hand ``item`` to the publisher thread to be sent together with the items of the same ``key`` handed over
+    within ``gather`` seconds: ``send(items)`` once for them all (the calls received in the same tenth of a second
+    analysed from one message). Returns at once, False when the publisher's backlog is full (what the items would
+    have queued is left to the sweeps)."""
+    with _gathered_lock:
+        items = _gathered.get(key)
+        if items is not None:  # a publication of this key is waiting for its turn: go with it
+            items.append(item)
+            return True
+        _gathered[key] = [item]
+    due = time.monotonic() + gather
+
+    def send_gathered() -> None:
+        wait = due - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        with _gathered_lock:
+            items = _gathered.pop(key, [])
+        if items:
+            send(items)
+
+    if publish(send_gathered, what=f"{what} (and what came with it)"):
+        return True
+    with _gathered_lock:
+        _gathered.pop(key, None)
+    return False
 
 
 def backlog() -> int:

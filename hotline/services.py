@@ -18,7 +18,7 @@ from accounts.models import User
 from hotline import selectors
 from hotline.llm_services import LLM_QUEUED, llm_availability, llm_draft_request
 from hotline.models import OrderTextKey, Submission, SubmissionStatus, TriageSettings
-from hotline.publish import publish
+from hotline.publish import publish_gathered
 from hotline.selectors import duplicate_finder
 from triage.duplicates import DUPLICATE_THRESHOLD, Report, index_keys
 from triage.normalise import SPEAKER_LABELS, turns_from_json
@@ -211,8 +211,10 @@ def _existing(request: IntakeRequest) -> Submission | None:
 
 def queue_triage(submission_id: int) -> None:
     """Hand the submission to the triage task. In-process mode runs it here; with a broker the publication
-    goes through the publisher thread (``hotline.publish``), so a hung broker never holds up intake. If the broker
-    is down the submission stays 'received' and the periodic sweep queues it again."""
+    goes through the publisher thread (``hotline.publish``), so a hung broker never holds up intake, together with
+    the other submissions this process received in the same tenth of a second: one message for them all (a worker
+    pays a task's overhead, and looks for a backlog, once for them). If the broker is down the submission stays
+    'received' and the periodic sweep queues it again."""
     from hotline.tasks import triage_submission
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -221,7 +223,20 @@ def queue_triage(submission_id: int) -> None:
         except Exception:
             logger.exception("could not run triage for submission %s; the sweep will retry", submission_id)
         return
-    publish(lambda: triage_submission.delay(submission_id), what=f"triage of submission {submission_id}")
+    publish_gathered("triage", submission_id, _send_triage, what=f"triage of submission {submission_id}")
+
+
+def _send_triage(submission_ids: list[Any]) -> None:
+    """One triage message per HOTLINE_TRIAGE_BATCH_SIZE submissions gathered (a single one as ever)."""
+    from hotline.tasks import triage_submission, triage_submissions
+
+    size = settings.HOTLINE["TRIAGE_BATCH_SIZE"]
+    for start in range(0, len(submission_ids), size):
+        chunk = submission_ids[start : start + size]
+        if len(chunk) == 1:
+            triage_submission.delay(chunk[0])
+        else:
+            triage_submissions.delay(chunk)
 
 
 def submission_triage(*, submission_id: int) -> bool:

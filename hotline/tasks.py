@@ -37,6 +37,26 @@ def triage_submission(self, submission_id: int) -> int:  # type: ignore[no-untyp
     return done
 
 
+@shared_task(bind=True, acks_late=True)
+def triage_submissions(self, submission_ids: list[int]) -> int:  # type: ignore[no-untyped-def]
+    """Analyse the submissions a web process received together (``hotline.services.queue_triage`` gathers those of
+    a tenth of a second into one message), each as ``triage_submission`` analyses its own; one that fails is recorded
+    and queued again on its own with backoff. Then, with room left in HOTLINE_TRIAGE_BATCH_SIZE, the oldest others
+    still waiting. Returns how many this task analysed."""
+    done = 0
+    for submission_id in submission_ids:
+        try:
+            done += int(submission_triage(submission_id=submission_id))
+        except Exception as exc:
+            submission = submission_record_failure(submission_id=submission_id, error=exc)
+            if not self.request.is_eager and submission.attempts < settings.HOTLINE["TRIAGE_MAX_ATTEMPTS"]:
+                triage_submission.apply_async((submission_id,), countdown=retry_delay_seconds(submission.attempts))
+    batch = settings.HOTLINE["TRIAGE_BATCH_SIZE"] - len(submission_ids)
+    if batch > 0 and not self.request.is_eager:
+        done += submissions_triage_waiting(limit=batch)
+    return done
+
+
 @shared_task
 def requeue_stalled_submissions() -> int:
     """Queue again what was lost, and warn when the oldest submission waiting has passed the alert threshold."""

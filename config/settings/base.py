@@ -318,7 +318,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Queues by purpose, each with its own workers in production (README, "Production on an intranet"), so a backlog of
 # calls to analyse never delays the deadline reminders, and a long hotspot run never delays either:
-#   triage    - analysing calls as they arrive (intake queues one task per call; a task drains a backlog in batches)
+#   triage    - analysing calls as they arrive (intake queues a task per call, or per the calls of a tenth of a second;
+#               a task drains a backlog in batches)
 #   llm       - LLM drafts (slow, bounded by the endpoint)
 #   periodic  - short periodic work that must run on time: deadline reminders and overdue marks, the sweeps
 #   analytics - long periodic work: the dashboards' rollups, hotspot detection, the knowledge index
@@ -330,6 +331,7 @@ CELERY_QUEUES_BY_PURPOSE = {
 }
 CELERY_TASK_ROUTES = {
     "hotline.tasks.triage_submission": {"queue": CELERY_QUEUES_BY_PURPOSE["triage"]},
+    "hotline.tasks.triage_submissions": {"queue": CELERY_QUEUES_BY_PURPOSE["triage"]},
     "hotline.tasks.llm_draft_order": {"queue": CELERY_QUEUES_BY_PURPOSE["llm"]},
     "hotline.tasks.requeue_stalled_submissions": {"queue": CELERY_QUEUES_BY_PURPOSE["periodic"]},
     "hotline.tasks.sweep_llm_drafts": {"queue": CELERY_QUEUES_BY_PURPOSE["periodic"]},

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from hotline import selectors, services
+from hotline import publish, selectors, services
 from hotline.models import Submission, SubmissionStatus
-from hotline.tasks import triage_submission
+from hotline.tasks import triage_submission, triage_submissions
 from tests.conftest import City, Personas
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,7 @@ def test_each_kind_of_work_goes_to_its_own_queue() -> None:
         return app.amqp.router.route({}, task)["queue"].name
 
     assert queue("hotline.tasks.triage_submission") == "triage"
+    assert queue("hotline.tasks.triage_submissions") == "triage"
     assert queue("hotline.tasks.llm_draft_order") == "llm"
     for periodic in (
         "workorders.tasks.record_deadline_reminders",
@@ -125,6 +126,36 @@ def test_a_triage_task_drains_the_oldest_waiting_submissions_in_one_batch(
     ]
     assert triage_submission(older.pk) == 1  # its own message finds it done, and takes the last one waiting
     assert status_of(newest) == SubmissionStatus.TRIAGED
+
+
+def test_calls_received_together_go_to_the_workers_in_one_message(
+    city: City, personas: Personas, settings, monkeypatch
+) -> None:
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    sent: list[list[int]] = []
+    monkeypatch.setattr(services, "_send_triage", sent.append)
+    for submission_id in (11, 12, 13):  # as the intakes of one tenth of a second commit
+        services.queue_triage(submission_id)
+    assert publish.wait_until_sent(5)
+    services.queue_triage(14)  # later: a message of its own
+    assert publish.wait_until_sent(5)
+    assert sent == [[11, 12, 13], [14]]
+
+
+def test_a_message_of_several_calls_analyses_each_and_then_the_oldest_waiting(
+    city: City, personas: Personas, settings
+) -> None:
+    settings.HOTLINE = {**settings.HOTLINE, "TRIAGE_BATCH_SIZE": 3}
+    first, second = receive("G-1", personas), receive("G-2", personas)
+    oldest = receive("G-3", personas, minutes_ago=5)
+    newest = receive("G-4", personas, minutes_ago=1)
+    assert triage_submissions([first.pk, second.pk]) == 3  # as a worker runs it
+    assert [status_of(s) for s in (first, second, oldest, newest)] == [
+        SubmissionStatus.TRIAGED,
+        SubmissionStatus.TRIAGED,
+        SubmissionStatus.TRIAGED,
+        SubmissionStatus.RECEIVED,
+    ]
 
 
 def test_in_process_mode_analyses_only_the_submission_at_hand(city: City, personas: Personas) -> None:
