@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -336,6 +336,7 @@ COMMON_KEY_SECONDS = 600
 _common_keys: dict[int, float] = {}  # key -> when this process found it common (monotonic seconds)
 _common_lock = threading.Lock()
 # what is read of each candidate: id, number, title, masked appeal, time, its area's path, caller's hash, urgency
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CANDIDATE_COLUMNS = ("id", "number", "title", "appeal_masked", "created_at", "caller_phone_hash", "urgency")
 
 
@@ -423,7 +424,11 @@ def _candidate_rows_postgresql(
             f"SELECT order_id, shared FROM postings ORDER BY shared DESC, order_id DESC OFFSET 0) p"
             f" JOIN {quote(WorkOrder._meta.db_table)} o ON o.id = p.order_id"
             f" WHERE o.status IN ({statuses}){place} ORDER BY p.shared DESC, p.order_id DESC LIMIT %s)"
-            f" SELECT b.*, a.path, NULL::bigint FROM best b LEFT JOIN {quote(Area._meta.db_table)} a ON a.id = b.area_id"
+            # the time as microseconds since the epoch: 200 timestamps turned into datetimes by the database
+            # driver cost more than the rest of the rows
+            f" SELECT b.id, b.number, b.title, b.appeal_masked,"
+            f" (EXTRACT(EPOCH FROM b.created_at) * 1000000)::bigint, b.caller_phone_hash, b.urgency, b.area_id,"
+            f" a.path, NULL::bigint FROM best b LEFT JOIN {quote(Area._meta.db_table)} a ON a.id = b.area_id"
             f" UNION ALL SELECT {', '.join(['NULL'] * (len(_CANDIDATE_COLUMNS) + 2))}, c.key"
             f" FROM (SELECT DISTINCT key FROM per_key WHERE orders > %s) c",
             [
@@ -440,7 +445,9 @@ def _candidate_rows_postgresql(
             ],
         )
         found = cursor.fetchall()
-    rows = [(*row[:5], row[8], *row[5:7]) for row in found if row[0] is not None]  # the path in its place
+    rows = [
+        (*row[:4], _EPOCH + timedelta(microseconds=row[4]), row[8], *row[5:7]) for row in found if row[0] is not None
+    ]
     return rows, [row[-1] for row in found if row[0] is None]
 
 
