@@ -67,6 +67,15 @@ def submissions_waiting(*, limit: int, exclude: int | None = None) -> list[int]:
     return list(waiting.order_by("received_at", "pk").values_list("pk", flat=True)[:limit])
 
 
+def submissions_not_analysed(ids: list[int]) -> list[int]:
+    """Those of ``ids`` not analysed yet, in the order given (a message's submissions: behind a backlog, most were
+    analysed by another task's batch meanwhile, and are not locked and read one by one to find that out)."""
+    left = set(
+        Submission.objects.filter(pk__in=ids).exclude(status=SubmissionStatus.TRIAGED).values_list("pk", flat=True)
+    )
+    return [submission_id for submission_id in ids if submission_id in left]
+
+
 @dataclass(frozen=True)
 class TriageBacklog:
     """What waits for analysis: submissions not analysed yet (failed ones waiting for a retry included), the oldest

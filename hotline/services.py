@@ -239,14 +239,15 @@ def _send_triage(submission_ids: list[Any]) -> None:
             triage_submissions.delay(chunk)
 
 
-def submission_triage(*, submission_id: int) -> bool:
+def submission_triage(*, submission_id: int, reference: selectors.TriageReference | None = None) -> bool:
     """Run triage for a submission and fill its order. Idempotent: an analysed submission is skipped.
 
     Triage fills only what is still blank on a draft (an operator's edits stay), records the department
     the dispatch catalogue proposes and the open orders that look like the same event, and dispatches the
-    order at once when the administrator allows it and the confidences reach the thresholds.
+    order at once when the administrator allows it and the confidences reach the thresholds. ``reference``: the
+    reference data and triage settings a task read for the calls it analyses together (by default read now).
     Returns True when this call did the work."""
-    return _analyse(submission_id, pipeline=None, at=None, live=True)
+    return _analyse(submission_id, pipeline=None, at=None, live=True, reference=reference)
 
 
 def submissions_triage_waiting(*, limit: int, exclude: int | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
+from hotline.selectors import current_reference, submissions_not_analysed
 from hotline.services import (
     order_text_keys_prune,
     retry_delay_seconds,
@@ -44,9 +45,11 @@ def triage_submissions(self, submission_ids: list[int]) -> int:  # type: ignore[
     and queued again on its own with backoff. Then, with room left in HOTLINE_TRIAGE_BATCH_SIZE, the oldest others
     still waiting. Returns how many this task analysed."""
     done = 0
-    for submission_id in submission_ids:
+    reference = None
+    for submission_id in submissions_not_analysed(submission_ids):
         try:
-            done += int(submission_triage(submission_id=submission_id))
+            reference = reference or current_reference()  # checked once for the calls of this message
+            done += int(submission_triage(submission_id=submission_id, reference=reference))
         except Exception as exc:
             submission = submission_record_failure(submission_id=submission_id, error=exc)
             if not self.request.is_eager and submission.attempts < settings.HOTLINE["TRIAGE_MAX_ATTEMPTS"]:

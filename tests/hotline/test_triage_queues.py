@@ -158,6 +158,15 @@ def test_a_message_of_several_calls_analyses_each_and_then_the_oldest_waiting(
     ]
 
 
+def test_a_message_whose_calls_a_batch_analysed_meanwhile_costs_two_queries(
+    city: City, personas: Personas, django_assert_max_num_queries
+) -> None:
+    calls = [receive(f"D-{n}", personas) for n in range(5)]
+    assert triage_submission(calls[0].pk) == 5  # its batch takes the other four too
+    with django_assert_max_num_queries(2):  # which of them are left (none), which others wait (none)
+        assert triage_submissions([c.pk for c in calls[1:]]) == 0
+
+
 def test_in_process_mode_analyses_only_the_submission_at_hand(city: City, personas: Personas) -> None:
     own = receive("P-own", personas)
     other = receive("P-1", personas, minutes_ago=5)
