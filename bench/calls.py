@@ -13,7 +13,8 @@ written later by another writer, used once to report the final figures after the
 sealed: ``calls()`` without a split and the benches' default runs (which go over ``SPLITS``) leave it out, and only
 ``calls("final2")`` reads it, once, to report methods frozen before it. ``final3`` (part5.jsonl) is a third final
 part, written after final2 had been measured and become tuning material, and sealed the same way: only
-``calls("final3")`` reads it.
+``calls("final3")`` reads it. ``final4`` (part6.jsonl) is a fourth final part, written blind to the detectors by a
+sixth writer once final3 had been read, and sealed the same way: only ``calls("final4")`` reads it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from triage.normalise import Turn, turns_from_json
 
 FOLDER = Path(__file__).resolve().parent / "data" / "calls"
 SPLITS = ("tune", "held_out", "final")
-SEALED_SPLITS = ("final2", "final3")  # read only when asked for by name, never in a default run
+SEALED_SPLITS = ("final2", "final3", "final4")  # read only when asked for by name, never in a default run
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,8 @@ def all_calls() -> tuple[Call, ...]:
 
 
 def calls(split: str | None = None) -> list[Call]:
-    """The calls of one part (``tune``, ``held_out``, ``final`` or the sealed ``final2`` and ``final3``), or all of
-    them but the sealed parts."""
+    """The calls of one part (``tune``, ``held_out``, ``final`` or the sealed ``final2``, ``final3`` and ``final4``),
+    or all of them but the sealed parts."""
     if split is not None and split not in (*SPLITS, *SEALED_SPLITS):
         raise ValueError(f"split must be one of {(*SPLITS, *SEALED_SPLITS)}")
     if split is None:
