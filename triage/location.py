@@ -178,7 +178,11 @@ class Gazetteer:
         unmatched = tuple(
             dict.fromkeys(word for word in place_words(text) if not any(word in k or k in word for k in known))
         )[:5]
-        address = _address(text, best, runs, [self.places[i] for i in chain]) if best else ""
+        places = [self.places[i] for i in chain]
+        if best:
+            address = _address(text, best, runs, places)
+        else:
+            address = _community_address(text, runs, places)
         return Location(area, address, names, unmatched)
 
     def _chain(self, place_id: int | None) -> list[int]:
@@ -314,7 +318,8 @@ _PLACE_SUFFIXES = (
     "医院", "中医院", "卫生院", "保健院", "卫生服务中心", "卫生服务站", "卫生室", "卫生所", "门诊部", "门诊", "诊所",
     "院区", "急救中心", "血站",
     # education
-    "幼儿园", "托儿所", "小学", "中学", "大学", "学院", "学校", "附中", "附小", "分校", "校区", "职校", "技校", "驾校",
+    "幼儿园", "托儿所", "小学", "中学", "大学", "一中", "二中", "三中", "四中", "五中", "六中", "一小", "二小", "三小",
+    "四小", "五小", "六小", "学院", "学校", "附中", "附小", "分校", "校区", "职校", "技校", "驾校",
     "培训学校", "培训中心", "培训机构",
     # markets and malls
     "农贸市场", "菜市场", "批发市场", "集贸市场", "交易市场", "市场", "菜场", "商场", "商城", "商厦", "百货大楼", "百货",
@@ -325,7 +330,7 @@ _PLACE_SUFFIXES = (
     "火车站", "汽车站", "客运站", "高铁站", "地铁站", "公交站", "公交总站", "收费站", "服务区", "加油站", "加气站",
     "充电站", "码头", "渡口", "机场", "航站楼", "停车场", "车站", "驿站", "站",
     # bridges and tunnels
-    "大桥", "立交桥", "高架桥", "天桥", "桥", "隧道", "地下通道", "涵洞",
+    "大桥", "立交桥", "高架桥", "天桥", "桥", "隧道", "地下通道", "下穿通道", "下穿隧道", "涵洞",
     # public buildings
     "图书馆", "博物馆", "纪念馆", "展览馆", "科技馆", "美术馆", "文化馆", "体育馆", "体育场", "体育中心", "游泳馆",
     "少年宫", "电影院", "影城", "影院", "剧院", "市民之家", "活动中心", "服务中心", "殡仪馆", "陵园", "公墓", "墓园",
@@ -345,7 +350,7 @@ _BUSINESS_SUFFIXES = (
     "大药房", "药房", "药店", "超市", "便利店", "饭店", "酒店", "宾馆", "旅馆", "旅社", "招待所", "民宿", "客栈", "餐馆",
     "餐厅", "饭庄", "酒楼", "酒家", "茶楼", "茶馆", "菜馆", "大排档", "快餐", "米粉店", "网吧", "KTV", "歌厅", "会所",
     "棋牌室", "健身房", "美容院", "车行", "商行", "商店", "旅行社", "作坊", "店", "馆", "银行", "支行", "分行", "信用社",
-    "营业厅", "网点", "中心",
+    "营业厅", "网点", "中心", "电器",
 )
 _COMPANY_SUFFIXES = (
     "有限公司", "公司", "集团", "工厂", "加工厂", "厂", "机械", "电子", "建材", "化工", "纺织", "重工", "商砼", "搅拌站",
@@ -362,6 +367,8 @@ _SUFFIX_CLASS = {
     **dict.fromkeys(_BUSINESS_SUFFIXES, "business"),
     **dict.fromkeys(_PLACE_SUFFIXES, "place"),
 }
+# 星沙一小, 区一中: a numbered school ends a name only at its end (不是一小时, 一小块)
+_NUMBERED_SCHOOLS = ("一中", "二中", "三中", "四中", "五中", "六中", "一小", "二小", "三小", "四小", "五小", "六小")
 # A suffix followed by one of these does not end a venue's name (城区, 村委会, 站长, 局长, 桥梁, 电子产品 …).
 _SUFFIX_NOT_BEFORE = {
     "站": ("长", "点", "台", "岗"),
@@ -376,7 +383,9 @@ _SUFFIX_NOT_BEFORE = {
     "中心": ("城", "区", "位置", "地带", "地段"),
 }
 # Trade words that end a company's name only at its end (华力机械，…; not 机械设备, 电子产品, 建材市场)
-_ENDS_A_NAME_ONLY = frozenset(("机械", "电子", "建材", "化工", "纺织", "重工", "商砼", "百货", "基地", "湿地"))
+_ENDS_A_NAME_ONLY = frozenset(
+    ("机械", "电子", "建材", "化工", "纺织", "重工", "商砼", "百货", "基地", "湿地", "电器", *_NUMBERED_SCHOOLS)
+)
 _NAME_END = re.compile(r"$|[^\u4e00-\u9fa5]|[的那这在里旁门前后对楼附边上下厂店公集有是叫，]")
 _SUFFIXES_LONGEST_FIRST = sorted(_SUFFIX_CLASS, key=len, reverse=True)
 # the suffixes one at a time and without the look-aheads, as a trie: a text is scanned fast (a chain, 中心小学, is
@@ -396,6 +405,12 @@ _AFTER_A_PLACE = re.compile(
     r"(?:人民政府|政府|中心小学|小学|中学|幼儿园|卫生院|中心医院|医院|派出所|农贸市场|菜市场|市场|汽车站|车站|站|广场|公园"
     r"|服务中心|便民服务中心|中心|敬老院|养老院|供销社|信用社|集贸市场|码头|卫生服务中心)+"
 )
+# what a venue named after its road ends with: 赤岭路小学, 东风路派出所, 韶山路公交站
+_NAMED_AFTER_A_ROAD = re.compile(
+    r"(?:实验)?(?:小学|中学|幼儿园|学校|医院|卫生院|卫生服务中心|诊所|农贸市场|菜市场|市场|公园|广场|小区|派出所|加油站"
+    r"|公交站|地铁站|汽车站|菜场|超市|驿站)"
+)
+_NAMED_VENUE = re.compile(rf"{_NAME}{{1,5}}?{_VENUE_SUFFIX}")
 _VENUE_TAIL = re.compile(rf"{_VENUE_SUFFIX}+$")
 # a road named after a venue is a road (花园路, 中心北路); a venue or side word inside a road's name is not (菜市场旁老街)
 # — the venue words of the first version only: a temple or a bridge inside a road's name is common (庙前街, 桥头路)
@@ -418,7 +433,7 @@ _GENERIC_VENUE = frozenset((
     "市民之家", "菜鸟驿站", "驿站", "派出所", "车管所", "司法所", "营业厅", "工地", "公园", "广场", "超市", "图书馆",
     "博物馆", "纪念馆", "文化馆", "体育馆", "体育中心", "敬老院", "养老院", "福利院", "供销社", "信用社", "总工会",
     "工会", "妇联", "残联", "人民法院", "法院", "检察院", "人民政府", "政府", "街道办事处", "办事处", "税务局",
-    "公安局", "交警大队", "中心小学", "实验小学", "中学",
+    "公安局", "交警大队", "中心小学", "实验小学", "中学", "下穿通道", "地下通道",
 ))
 # fmt: on
 # a business known by a generic two-character word is hardly a place of its own (早餐店, 银行网点)
@@ -491,16 +506,22 @@ _CONNECTOR = re.compile(r"与|和|跟|及|、")
 _RANGE = re.compile(r"至|到")
 # a business the caller names with 叫: 一家叫湘味轩的饭店 / 一个电子厂，叫宏联电子 / 楼盘，叫什么湖畔壹号
 _CALLED = re.compile(
-    r"(?:店|厂|公司|饭店|酒店|机构|楼盘|小区|驿站|餐馆|馆|门面|超市|市场|学校|工地|作坊|一家(?:卖[^，,。！？]{0,6}的)?)"
+    r"(?:店|厂|公司|饭店|酒店|机构|楼盘|小区|驿站|餐馆|馆|门面|超市|市场|商场|商城|城|中心|学校|幼儿园|诊所|工地|作坊"
+    r"|一家(?:卖[^，,。！？]{0,6}的)?)"
     r"[，,]?\s*(?:名字)?叫(?:做)?(?:什么)?[，,…]*\s*(?:叫(?:做)?)?([^\s，,。！？!?、的“”\"'\[]{2,8})"
 )
 # what may stand between two pieces of one address: pauses and fillers (that corrections are made with too)
 _FILLER_WORDS = (
     r"[\s，,、；;…~]|至|到|(?<=[路街道巷])上|那个|这个|就是|嗯|呃|啊|哦|哎|诶|的|是|在|那边|这边|那里|这里|那块|那一块|上面|里面|叫什么|什么"
-    r"|名叫|叫做|叫|(?:那|这)?一(?:个|家|排)|那家|这家|某个|某|门面|不是|不对|说错了|跟|和|与|及"
+    r"|名叫|叫做|叫|(?:楼盘|小区|工地|店|超市|厂|公司|商场)(?=[，,…\s]*叫)|(?:那|这)?一(?:个|家|排)|那家|这家|某个|某|门面|不是|不对|说错了|跟|和|与|及"
 )
 _FILLER = re.compile(f"(?:{_FILLER_WORDS})*")
 _CORRECTION = re.compile(r"不是|不对|说错")
+_RESTATED = re.compile(r"就是|也就是|即")
+# the way along a road to a venue on it: 往东走，过了那个…, 靠近…
+_ON_THE_WAY = re.compile(
+    rf"(?:{_FILLER_WORDS}|[往朝向][东西南北前里](?:边|面)?(?:走|开)?|过了|快到|靠近|挨着|一直走|走)*"
+)
 # a landmark's short name between two pieces of an address, pointed at or with a side after it
 _LANDMARK = re.compile(f"{_NAME}{{1,3}}?(?=那|这|{_SIDE.pattern})")
 _AROUND_A_LANDMARK = re.compile(f"(?:{_SIDE.pattern}|{_FILLER_WORDS})*")
@@ -510,7 +531,7 @@ _MOVED_TO = re.compile(r"(?:到|去|往|回|前往)[\s，,]*(?:那个)?$")
 _MOVED_AFTER = re.compile(r"^(?:那里|那边|这边)?(?:去|来|过来|回来|上车|下车|赶车|玩|吃饭|办事|看病)")
 
 _AREA_WEIGHT = {1: 0.5, 2: 1.0, 3: 1.5, 4: 2.5}
-_AFTER = frozenset({"area", "road", "side", "venue", "number", "room"})
+_AFTER = frozenset({"area", "street", "road", "side", "venue", "number", "room", "junction"})
 _PLACE_KINDS = frozenset({"road", "venue", "bare"})
 # the least a run must weigh to be an address: one named place (a road, a venue with a name)
 _ADDRESS_MIN_SCORE = 2.0
@@ -528,7 +549,9 @@ _CANDIDATES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 @dataclass(frozen=True)
 class _Token:
-    kind: str  # area, road, venue, bare, number, room, side, junction; junk: a span nothing may start inside
+    # area, street (one the gazetteer lacks: 赤岭路街道), road, venue, bare, number, room, side, junction;
+    # junk: a span nothing may start inside
+    kind: str
     start: int
     end: int
     written: str  # how it is written in the address ("" for area tokens: the text as said, or the full name)
@@ -548,7 +571,8 @@ def _only_filler(text: str, start: int, end: int) -> bool:
     between = text[start:end]
     if _SENTENCE_END.intersection(between):
         return False
-    return _FILLER.fullmatch(between) is not None
+    # matched in the text, not in the slice: 青竹湖路上的那个… needs the 路 before 上
+    return _FILLER.fullmatch(text, start, end) is not None
 
 
 def _runs(text: str, tokens: list[_Token]) -> list[list[_Token]]:
@@ -563,13 +587,18 @@ def _runs(text: str, tokens: list[_Token]) -> list[list[_Token]]:
             and token.unit != "called"
             and re.search(r"[，,、；;]", text[current[-1].end : token.start])
         )
-        if current and (listed or not _joined(text, current[-1], token)):
+        joined = bool(current) and not listed and _joined(text, current[-1], token)
+        if current and not joined:
             runs.append(current)
             current = []
         if not current and token.kind in ("side", "junction", "room"):
             continue  # a run starts with a place, never with 门口 or 路口
         if current and _CORRECTION.search(text[current[-1].end : token.start]):
             _take_back(current, token)
+        elif current and token.kind == "venue":
+            _restated(text, current, token)
+        if current and (landmark := _landmark(text, current[-1], token)) is not None:
+            current.append(landmark)  # 曲塘路，沃尔玛门口露天停车场: the landmark says where
         current.append(token)
     if current:
         runs.append(current)
@@ -582,11 +611,45 @@ def _joined(text: str, left: _Token, right: _Token) -> bool:
     if _only_filler(text, left.end, right.start):
         return True
     between = text[left.end : right.start]
-    if _SENTENCE_END.intersection(between) or len(between) > 10:
+    if _SENTENCE_END.intersection(between) or len(between) > 12:
+        return False
+    if left.kind in ("road", "area") and right.kind == "venue" and _ON_THE_WAY.fullmatch(text, left.end, right.start):
+        return True  # 远大路，往东走，过了那个马坡岭加油站: the venue along the road
+    if len(between) > 10:
         return False
     lead = _FILLER.match(between).end()
     word = _LANDMARK.match(between, lead)
     return word is not None and _AROUND_A_LANDMARK.fullmatch(between, word.end()) is not None
+
+
+def _landmark(text: str, left: _Token, right: _Token) -> _Token | None:
+    """The landmark that joins two pieces with a side said after it (沃尔玛门口, 师大后门对面), as a piece of the
+    address when it is a name of two characters or more."""
+    if _only_filler(text, left.end, right.start):
+        return None
+    lead = _FILLER.match(text, left.end, right.start).end()
+    word = _LANDMARK.match(text, lead, right.start)
+    if word is None or len(word.group(0)) < 2 or word.group(0)[0] in _LEVEL or word.group(0)[-1] in "上里下内外头":
+        return None  # 镇上那个…: no name
+    if _VENUE_TAIL.search(word.group(0)) or "办" in word.group(0):
+        return None  # 小区前面, 街道办事(处)前面: a piece of a word, not a landmark
+    if re.search(re.escape(word.group(0)) + "(?:街道|镇|乡|村|社区)", text):
+        return None  # 星沙这边: a street's short name, said in full elsewhere
+    side = _SIDE.match(text, word.end(), right.start)
+    if side is None:
+        return None  # 滨江那个，银杉路…: a neighbourhood pointed at, the road after it says more
+    return _Token("bare", word.start(), side.end(), text[word.start() : side.end()], 1.0)
+
+
+def _restated(text: str, run: list[_Token], venue: _Token) -> None:
+    """县三中，就是A7县第三中学: a venue said again in full replaces its short name said just before."""
+    for index in range(len(run) - 1, -1, -1):
+        if run[index].kind == "venue":
+            if _RESTATED.search(text, run[index].end, venue.start):
+                del run[index]
+            return
+        if run[index].kind != "area":
+            return
 
 
 def _take_back(run: list[_Token], correction: _Token) -> None:
@@ -694,8 +757,10 @@ def _numbers(text: str) -> list[tuple[int, int]]:
 def _venue_suffixes(text: str) -> list[tuple[int, int]]:
     """Where the venue suffixes are, those said one after another joined (中心小学)."""
     chains: list[tuple[int, int]] = []
-    for match in _ONE_VENUE_SUFFIX.finditer(text):
+    position = 0
+    while (match := _ONE_VENUE_SUFFIX.search(text, position)) is not None:
         start, end = match.span()
+        position = end
         words = _SUFFIX_NOT_BEFORE.get(match.group(0))
         if words and text.startswith(words, end):
             continue  # 城区, 村委会, 社区居委会: not the end of a venue's name
@@ -704,6 +769,8 @@ def _venue_suffixes(text: str) -> list[tuple[int, int]]:
             and not _NAME_END.match(text, end)
             and not _ONE_VENUE_SUFFIX.match(text, end)
         ):
+            if match.group(0) in _NUMBERED_SCHOOLS:
+                position = start + 1  # 第三中学: 中学 is the suffix
             continue  # 机械设备, 电子产品: a trade word inside a phrase
         if chains and chains[-1][1] == start:
             chains[-1] = (chains[-1][0], end)
@@ -749,6 +816,13 @@ def _named_piece(
             return None
         if not _is_a_road(name, stem):
             return _Token("junk", begin, end, name, 0.0)
+        if text.startswith("街道", end):
+            # 赤岭路街道 missing from the gazetteer: a street office, kept as said
+            return _Token("street", begin, end + 2, name + "街道", 1.5)
+        named = _NAMED_AFTER_A_ROAD.match(text, end)
+        if named and _NAME_END.match(text, named.end()):
+            # 赤岭路小学, 东风路派出所: a venue named after its road
+            return _Token("venue", begin, named.end(), text[begin : named.end()], 3.0)
         return _Token("road", begin, end, name, 3.0)
     if len(stem) >= 2 or (stem in _LEVEL and len(suffix) >= 2):
         if _NOT_A_NAME.search(stem):
@@ -789,7 +863,11 @@ def _follow(text: str, tokens: list[_Token], position: int) -> int:
     """What may follow a piece right after it: a junction after a road (路口, 交叉口), a room after a number."""
     last = tokens[-1]
     after = _FILLER.match(text, position).end()
-    if last.kind == "road" and (match := _JUNCTION.match(text, after)):
+    if (
+        last.kind == "road"
+        and (match := _JUNCTION.match(text, after))
+        and not (after > position and match.group(0) == "口" and _NAMED_VENUE.match(text, match.end()))
+    ):  # 开元东路，口味王饭店: a shop's name after a pause, no junction (平交路口城市花园 is one)
         tokens.append(_Token("junction", after, match.end(), "交叉口", 1.0))
         return match.end()
     if last.kind == "number" and (match := _ROOM.match(text, after)):
@@ -800,7 +878,7 @@ def _follow(text: str, tokens: list[_Token], position: int) -> int:
 
 def _bare(text: str, last: _Token, number_start: int) -> _Token | None:
     """A compound named without a suffix, between a piece and its building number: 银杉路的江山帝景，十二栋."""
-    if last.kind not in ("area", "road", "venue", "side", "bare") or number_start - last.end > 16:
+    if last.kind not in ("area", "street", "road", "venue", "side", "bare") or number_start - last.end > 16:
         return None
     gap = text[last.end : number_start]
     if _SENTENCE_END.intersection(gap):
@@ -841,6 +919,23 @@ def _address(text: str, best: list[_Token], runs: list[list[_Token]], chain: Seq
     """The chosen run written as an address, with a venue or numbers said elsewhere for the same place."""
     best = _with_venue_said_short(text, best, runs)
     return _written(text, _with_numbers_said_elsewhere(text, best, runs), chain)
+
+
+def _community_address(text: str, runs: list[list[_Token]], chain: Sequence[PlaceRef]) -> str:
+    """When nothing but gazetteer places is named and the place chosen is a community or a village (天胜社区,
+    杨林新村田边上), that place is the address: its district and street first, then the community as said with a
+    side or number said right after it (天胜社区北门)."""
+    if not chain or chain[-1].depth < 4:
+        return ""
+    chosen = chain[-1].id
+    said = [run for run in runs if any(token.kind == "area" and chosen in token.places for token in run)]
+    if not said:
+        return ""
+    # the run that says the most about the place, the later of two equal ones (a read-back restates it)
+    run = max(reversed(said), key=lambda run: (sum(token.weight for token in run), len(run)))
+    at = next(index for index, token in enumerate(run) if token.kind == "area" and chosen in token.places)
+    tail = list(itertools.takewhile(lambda token: token.kind in ("side", "number", "room"), run[at + 1 :]))
+    return _written(text, [*run[: at + 1], *tail], chain)
 
 
 def _names_a_spot(run: list[_Token]) -> bool:

@@ -57,6 +57,7 @@ def test_free_addresses_are_found_without_their_lead_in_words() -> None:
 
 CITY = [
     PlaceRef(1, "A市", "city", 1),
+    PlaceRef(13, "茶场村", "community", 4, parent_id=5),
     PlaceRef(2, "A1区", "district", 2, parent_id=1),
     PlaceRef(3, "马坡岭街道", "street", 3, parent_id=2),
     PlaceRef(4, "A3区", "district", 2, parent_id=1),
@@ -106,6 +107,17 @@ def test_a_road_the_caller_corrects_is_replaced_by_the_right_one() -> None:
         ("就是A1区烈士公园北门那里，路灯一排全不亮", "A1区烈士公园北门"),
         ("A9市北盛镇老百姓大药房，卖假药", "A9市北盛镇老百姓大药房"),
         ("A5区井湾子街道，中意一路的，嗯，桂花苑，燃气表老了想换", "A5区井湾子街道中意一路桂花苑"),
+        ("A9市北盛镇，新康路上的那个惠民生活超市，卖过期牛奶", "A9市北盛镇新康路惠民生活超市"),
+        ("A9市北盛镇，新康路上的家电城，叫……万家福电器，冰箱不给退", "A9市北盛镇新康路家电城万家福电器"),
+        ("A1区马坡岭，远大路，往东走，过了那个马坡岭加油站一点点，井盖没了", "A1区马坡岭街道远大路马坡岭加油站"),
+        ("A5区井湾子街道，曲塘路，沃尔玛门口露天停车场，车里锁了个小孩", "A5区井湾子街道曲塘路沃尔玛门口露天停车场"),
+        ("A7县星沙街道，开元东路，口味王饭店，液化气漏了", "A7县星沙街道开元东路口味王饭店"),
+        ("A3区西湖街道，赤岭路小学，四年级乱收费", "A3区西湖街道赤岭路小学"),
+        ("A7县星沙街道，星沙一小，东六路上的那个，食堂吃坏了肚子", "A7县星沙街道星沙一小东六路"),
+        (
+            "A3区西湖街道，麓云路跟旺龙路交叉口那个楼盘，叫什么麓谷新城，夜里施工",
+            "A3区西湖街道麓云路与旺龙路交叉口麓谷新城",
+        ),
     ],
 )
 def test_named_venues_are_the_address(said: str, address: str) -> None:
@@ -124,6 +136,23 @@ def test_named_venues_are_the_address(said: str, address: str) -> None:
 )
 def test_house_numbers_said_aloud_are_written_in_digits(said: str, address: str) -> None:
     assert place_of_call(f"市民：{said}")[0] == address
+
+
+def test_a_village_or_community_named_alone_is_the_address() -> None:
+    address, area = place_of_call("市民：我住西湖街道茶场村，村口那根电线断了在冒火花")
+    assert (address, area) == ("A3区西湖街道茶场村", "A3区/西湖街道/茶场村")
+    side, _ = place_of_call(
+        "市民：前天晚上我们茶场村北门那里有人打架\n坐席：您是建议在A3区西湖街道茶场村北门装监控吗？"
+    )
+    assert side == "A3区西湖街道茶场村北门"
+    street_only, _ = place_of_call("市民：A3区西湖街道那边停水了")
+    assert street_only == ""  # a street says no more than the area
+
+
+def test_a_street_office_missing_from_the_gazetteer_is_kept_but_is_no_spot() -> None:
+    address, _ = place_of_call("市民：A1区赤岭路街道，赤岭路小学，四年级乱收费")
+    assert address == "A1区赤岭路街道赤岭路小学"
+    assert place_of_call("市民：A1区赤岭路街道有没有办低保的窗口")[0] == ""
 
 
 def test_our_compound_and_over_here_are_the_place_named_earlier_never_the_address() -> None:
