@@ -27,10 +27,12 @@ Pure: plain texts and labels in, numpy arrays and dataclasses out; serialised wi
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -52,6 +54,9 @@ CALL_ALGORITHM = "calls: same recipe on spoken appeals (15 level-1)"
 # with call noise around it): variants stay in their original's fold, so out-of-fold scores are honest.
 VARIANT_MARK = "~"
 _PLACEHOLDER = re.compile(r"\[[A-Z_]+\]|\*{3,}")
+# How the corpus's tuning calls of each kind of emergency fall over the level-1 categories (derived by
+# bench/derive_spoken_calls.py): a gas leak or a fallen wire is 城乡建设, violence and most fires 政法 …
+EMERGENCY_LEVEL1 = Path(__file__).resolve().parent / "data" / "emergency_level1.tsv"
 _SPACE = re.compile(r"\s+")
 
 
@@ -67,6 +72,34 @@ def word_view(text: str) -> list[str]:
 def content_of(words: Sequence[str]) -> list[str]:
     """The content words of an already segmented text (as ``word_view`` would give)."""
     return default_tokenizer().content_of(words)
+
+
+def emergency_level1_prior(
+    level1_names: Iterable[str], path: Path = EMERGENCY_LEVEL1, *, smoothing: float = 1.0, leave_out: str = ""
+) -> dict[str, dict[str, float]]:
+    """Per kind of emergency, per level-1 category: log(P(level-1 | kind) / P(level-1)) with P(level-1) uniform
+    and P(level-1 | kind) counted from ``path`` (kind, level1, part, calls), add-``smoothing`` over
+    ``level1_names``. A level-1 category the kind's calls never fell in gets a small negative value, one they
+    mostly fell in up to log(number of categories). ``leave_out``: a part of the corpus not to count (to measure
+    on it). No file, no prior."""
+    names = list(dict.fromkeys(level1_names))
+    if not path.is_file() or not names:
+        return {}
+    counts: dict[str, Counter[str]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if number == 0 or not line.strip():
+            continue  # the header
+        kind, level1, part, calls = line.split("\t")
+        if part != leave_out:
+            counts.setdefault(kind, Counter())[level1] += int(calls)
+    prior = {}
+    for kind, by_level1 in counts.items():
+        total = sum(by_level1[name] for name in names)
+        prior[kind] = {
+            name: math.log((by_level1[name] + smoothing) / (total + smoothing * len(names)) * len(names))
+            for name in names
+        }
+    return prior
 
 
 class NBSVM(BaseEstimator, ClassifierMixin):

@@ -28,7 +28,9 @@ from triage.types import Example
 DATA = Path(__file__).resolve().parent / "data"
 SPOKEN_APPEALS = DATA / "spoken_appeals.txt"
 SPOKEN_STYLES = DATA / "spoken_appeals_styles.txt"
-SPOKEN_FILES = (SPOKEN_APPEALS, SPOKEN_STYLES)
+# the calls of the corpus's parts open for tuning, as short calls (bench/derive_spoken_calls.py)
+SPOKEN_CALLS = DATA / "spoken_calls.txt"
+SPOKEN_FILES = (SPOKEN_APPEALS, SPOKEN_STYLES, SPOKEN_CALLS)
 # In an appeals file, a line holding this mark is a short call: its turns (坐席：/市民：) separated by it.
 TURN_MARK = "｜"
 

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from triage import intent
-from triage.classify import Level1Classifier
+from triage.classify import Level1Classifier, emergency_level1_prior
 from triage.location import Gazetteer
 from triage.normalise import Turn, prepare
 from triage.privacy import mask_dialogue
@@ -46,12 +46,15 @@ UNKNOWN_LEVEL1_MIN_SCORE = 3.0
 UNKNOWN_LEVEL1_MARGIN = 2.0
 UNKNOWN_LEVEL1_MODEL_BELOW = 0.9
 # A call's level-1 combines the call model's log-probability (floored, so one class the model finds unlikely is
-# not ruled out) with the lexicon's evidence times this weight (chosen on the tuning calls, docs/triage.md).
-CALL_LEXICON_WEIGHT = 1.0
+# not ruled out) with the lexicon's evidence times this weight, and for a call the safety detector finds an
+# emergency, the prior of its kind (classify.emergency_level1_prior) times the other: both chosen on the tuning
+# calls, each part read by a call model trained without it (docs/triage.md).
+CALL_LEXICON_WEIGHT = 0.5
+CALL_EMERGENCY_WEIGHT = 0.5
 CALL_PROBABILITY_FLOOR = 1e-3
 # The combined scores are divided by this before the softmax, so that a call's confidence is about as often
 # right as it says (fitted on the tuning calls by log-loss); it changes no decision.
-CALL_TEMPERATURE = 1.5
+CALL_TEMPERATURE = 1.25
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ class TriagePipeline:
         self.level1_model = level1_model
         self.level1_version = level1_version if level1_model is not None else ""
         self.level1_ids = {c.name: c.id for c in categories if c.level == 1}
+        self.emergency_prior = emergency_level1_prior(self.level1_ids)
         self.tokenizer = default_tokenizer()
         self.tokenizer.add_words([p.name for p in places] + [c.name for c in categories])
 
@@ -120,10 +124,10 @@ class TriagePipeline:
         text = caller.text
         words = self.tokenizer.words(text)
         location = self.gazetteer.locate(text)
-        level1, notes = self._level1(text, words, call=prepared.is_transcript)
+        safety = assess_safety(text, call=prepared.is_transcript)
+        level1, notes = self._level1(text, words, call=prepared.is_transcript, emergency=safety.kind)
         level1_name = next((name for name, pk in self.level1_ids.items() if pk == level1.value), "")
         category = self._category(words, level1, level1_name)
-        safety = assess_safety(text, call=prepared.is_transcript)
         repeat_call = intent.repeat_call(text)
         emotion = intent.emotion(text, emergency=safety.is_emergency, repeat=bool(repeat_call))
         urgency = safety.urgency
@@ -162,13 +166,18 @@ class TriagePipeline:
             repeat_call=bool(repeat_call),
         )
 
-    def _level1(self, text: str, words: Sequence[str], *, call: bool = False) -> tuple[FieldGuess, list[str]]:
+    def _level1(
+        self, text: str, words: Sequence[str], *, call: bool = False, emergency: str | None = None
+    ) -> tuple[FieldGuess, list[str]]:
         scores = self.lexicon.level1_scores(words)
         notes: list[str] = []
         call_model = self.level1_model.call_model if call and self.level1_model is not None else None
         if call_model is not None:
             notes.append("level-1 of a call: the call model and the category lexicon together")
-            return self._level1_of_call(text, words, scores, call_model), notes
+            prior = self.emergency_prior.get(emergency or "", {})
+            if prior:
+                notes.append(f"level-1 of a call: the emergency's kind ({emergency}) weighs in")
+            return self._level1_of_call(text, words, scores, call_model, prior), notes
         if self.level1_model is None:
             total = sum(scores.values())
             candidates = [
@@ -198,13 +207,20 @@ class TriagePipeline:
         return FieldGuess.from_ranked(candidates), notes
 
     def _level1_of_call(
-        self, text: str, words: Sequence[str], scores: dict[str, float], call_model: Level1Classifier
+        self,
+        text: str,
+        words: Sequence[str],
+        scores: dict[str, float],
+        call_model: Level1Classifier,
+        prior: dict[str, float] | None = None,
     ) -> FieldGuess:
         """A call's level-1: the call model's log-probability plus the lexicon's evidence, weighted, per
-        level-1 category (both cover all 15), turned into probabilities by a softmax. The lexicon knows the
-        objects and places callers name (井盖, 派出所, 宅基地 …), the model how they tell the rest; together
-        they are right more often than either alone (docs/triage.md). The evidence shown is the lexicon's
-        keywords, then the model's words."""
+        level-1 category (both cover all 15), plus for an emergency the prior of its kind (``prior``: a gas leak
+        is 城乡建设 whatever else the caller was calling about), turned into probabilities by a softmax. The
+        lexicon knows the objects and places callers name (井盖, 派出所, 宅基地 …), the model how they tell the
+        rest; together they are right more often than either alone (docs/triage.md). The evidence shown is the
+        lexicon's keywords, then the model's words."""
+        prior = prior or {}
         ranked = call_model.rank(text, words=words, keep=len(call_model.classes_))
         probability = {c.value: c.confidence for c in ranked}
         model_words = {c.value: c.evidence for c in ranked}
@@ -213,6 +229,7 @@ class TriagePipeline:
             [
                 math.log(probability.get(name, 0.0) + CALL_PROBABILITY_FLOOR)
                 + CALL_LEXICON_WEIGHT * scores.get(name, 0.0)
+                + CALL_EMERGENCY_WEIGHT * prior.get(name, 0.0)
                 for name in names
             ]
         )

@@ -17,6 +17,7 @@ from bench.calls import calls
 from triage.classify import VARIANT_MARK
 from triage.datasets import (
     SPOKEN_APPEALS,
+    SPOKEN_CALLS,
     SPOKEN_STYLES,
     DatasetError,
     read_spoken_appeals,
@@ -107,11 +108,12 @@ def test_each_appeal_becomes_an_example_and_a_noisy_variant_of_it_with_its_level
     assert len(spoken_examples(SPOKEN_APPEALS, with_call_noise=False)) == len(first_round)
 
 
-def test_the_call_model_reads_both_files_by_default_and_short_calls_get_no_second_copy(first_round, styled) -> None:
+def test_the_call_model_reads_every_file_by_default_and_short_calls_get_no_second_copy(first_round, styled) -> None:
     calls_written = sum("｜" in text for _, _, text in styled)
     assert calls_written >= 100
+    corpus_calls = read_styled_appeals(SPOKEN_CALLS)
     examples = spoken_examples()
-    assert len(examples) == 2 * len(first_round) + 2 * len(styled) - calls_written
+    assert len(examples) == 2 * len(first_round) + 2 * len(styled) - calls_written + len(corpus_calls)
     assert len({example.key for example in examples}) == len(examples)
 
 
