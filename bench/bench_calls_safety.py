@@ -10,11 +10,11 @@ Parts measured:
   bench/data/safety_dev.md);
 - ``tune``, ``held_out`` and ``final``: the call corpus's parts 1-3, measured before and tuning material since the
   fourth round (their misses were read and fixed by kind, and the learned model is trained on them);
-- ``final2`` (part4.jsonl): sealed until it was measured once with round 4 frozen (2026-12-07), tuning material
-  since (its misses are listed like those of parts 1-3);
-- a sealed part (``SEALED``: the corpus's sealed parts but ``final2``): measured only when named (``python -m
-  bench.bench_calls_safety final3``, written to bench/results/calls_safety_final3.json), once, with the methods
-  frozen; its ids are never listed.
+- ``final2`` (part4.jsonl) and ``final3`` (part5.jsonl): each sealed until it was measured once with the round
+  before frozen (round 4 and round 5, 2026-12-07), tuning material since (their misses are listed like those of
+  parts 1-3; final3's sealed figures stay in bench/results/calls_safety_final3.json);
+- a sealed part (``SEALED``: the corpus's sealed parts not yet measured): measured only when named, once, with the
+  methods frozen, written to bench/results/calls_safety_<part>.json; its ids are never listed.
 
 Per part: emergency recall, overall and per kind; false emergencies on the calm calls with danger words (per
 reason, e.g. past, drill, figurative) and on the regular calls; self-harm recall and false self-harm flags; the
@@ -31,7 +31,7 @@ the machine's load average, which several engineers share).
 
     .venv/bin/python -m bench.bench_calls_safety                  # every part but the sealed one, written
     .venv/bin/python -m bench.bench_calls_safety dev_tune tune    # some, printed only
-    .venv/bin/python -m bench.bench_calls_safety final3           # a sealed part, once: written apart
+    .venv/bin/python -m bench.bench_calls_safety final3           # one part, printed with its misses
 
 The pipeline is built as in ``bench_triage`` but without a gazetteer or a trained model (neither affects these
 fields), so it needs neither the database nor training. ``figures(split)`` returns the call figures of one part.
@@ -60,8 +60,8 @@ from triage.pipeline import TriagePipeline, TriageResult
 from triage.privacy import mask_dialogue, mask_pii
 from triage.safety import KINDS, SafetyAssessment, assess
 
-# the corpus's parts read to tune the detector: parts 1-3, and final2 since it was measured sealed once
-CORPUS_PARTS = tuple(dict.fromkeys((*SPLITS, "final2")))
+# the corpus's parts read to tune the detector: parts 1-3, and final2 and final3 since each was measured sealed once
+CORPUS_PARTS = tuple(dict.fromkeys((*SPLITS, "final2", "final3")))
 SEALED = tuple(split for split in SEALED_SPLITS if split not in CORPUS_PARTS)
 EMERGENCY = "emergency"
 CALM_SET = "calm_danger"

@@ -10,8 +10,9 @@
   readable in the model text, masked spans that cover no planted value (precision), and spans in the calls
   that must stay untouched (places, organisations, job titles, ordinary numbers).
 - The call corpus (bench/calls.py), ``tune``, ``held_out`` and ``final`` (parts 1-3, all tuning material since round
-  4) and ``final2`` (part4.jsonl, sealed until it was measured once after round 4, tuning material since); a sealed
-  part only when named (``python -m bench.bench_privacy final3``, written to bench/results/privacy_final3.json):
+  4), ``final2`` and ``final3`` (part4.jsonl and part5.jsonl, each sealed until it was measured once after round 4
+  or 5, tuning material since; final3's sealed figures stay in bench/results/privacy_final3.json); a sealed part
+  not yet measured only when named (written to bench/results/privacy_<part>.json):
   a personal value counts as masked when none of
   the forms it takes in the transcript (``as_said``) can still be read in the masked whole text or model text;
   a surname said alone (周) counts as readable where it still stands as a name (姓周, 周先生, 老周, a clause of
@@ -26,7 +27,7 @@
 
     .venv/bin/python -m bench.bench_privacy            # every part but a sealed one
     .venv/bin/python -m bench.bench_privacy final2     # one part of the corpus, printed with what it missed
-    .venv/bin/python -m bench.bench_privacy final3     # a sealed part of the corpus, once: written apart
+    .venv/bin/python -m bench.bench_privacy final3     # tuning material since round 6, printed like final2
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ from triage import privacy
 from triage.normalise import normalise, prepare, to_simplified
 from triage.privacy import ADDRESS_TITLES, PiiKind, find_pii, mask_dialogue, mask_pii
 
-# the corpus's parts read to tune the rules: parts 1-3, and final2 since it was measured sealed once
-CORPUS_PARTS = tuple(dict.fromkeys(("tune", "held_out", "final", "final2")))
+# the corpus's parts read to tune the rules: parts 1-3, and final2 and final3 since each was measured sealed once
+CORPUS_PARTS = tuple(dict.fromkeys(("tune", "held_out", "final", "final2", "final3")))
 SEALED = tuple(split for split in SEALED_SPLITS if split not in CORPUS_PARTS)
 REAL_ROWS = 2000
 REPEATS = 5

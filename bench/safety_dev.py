@@ -20,7 +20,10 @@ way, self-harm and its false friends, things stuck, emergencies stated only in t
 sealed final2 was measured and read, and measured it blind before it was tuned on; ``safety_dev_tune4.tsv``
 (``dev_tune4``) after that, new phrasings of the same kinds, and ``safety_dev_check8.tsv`` (``dev_check8``) after
 those were tuned on, measured blind in turn, then ``safety_dev_check9.tsv`` (``dev_check9``: operators' summaries in
-other words, other ways of saying each kind).
+other words, other ways of saying each kind). The sixth round wrote ``safety_dev_check10.tsv`` (``dev_check10``)
+after the sealed final3 was measured and its misses read, before any rule of round 6: dangers explained away and then
+described growing, the operator's correction of what the caller named, threats to maim, a frail person stranded by a
+carer's absence, dams leaking; praise of a rescue over and smoke reported again and again.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ CHECK7_FILE = FOLDER / "safety_dev_check7.tsv"
 TUNE4_FILE = FOLDER / "safety_dev_tune4.tsv"
 CHECK8_FILE = FOLDER / "safety_dev_check8.tsv"
 CHECK9_FILE = FOLDER / "safety_dev_check9.tsv"
+CHECK10_FILE = FOLDER / "safety_dev_check10.tsv"
 PARTS = (
     "dev_tune",
     "dev_test",
@@ -59,6 +63,7 @@ PARTS = (
     "dev_tune4",
     "dev_check8",
     "dev_check9",
+    "dev_check10",
 )
 # the parts the rules are tuned on and the learned model trained on (all, since the fourth round)
 TUNING_PARTS = PARTS
@@ -122,6 +127,7 @@ def all_cases() -> tuple[SafetyCase, ...]:
     found += [_case(*row, part="dev_tune4") for row in _read(TUNE4_FILE)]
     found += [_case(*row, part="dev_check8") for row in _read(CHECK8_FILE)]
     found += [_case(*row, part="dev_check9") for row in _read(CHECK9_FILE)]
+    found += [_case(*row, part="dev_check10") for row in _read(CHECK10_FILE)]
     ids = [case.id for case in found]
     if len(set(ids)) != len(ids):
         raise ValueError("a case is written twice in the safety development set")

@@ -3,10 +3,10 @@ triage/data/safety_model.json.gz.
 
 Training data, each text read as the pipeline reads it (prepared, the caller's words and the operator's read-backs,
 masked): every part of the safety development set (bench/data/safety_dev.md: ``TUNING_PARTS``, all of them since
-the detector's fourth round) and the call corpus's parts 1-4 (bench/data/calls/part1.jsonl to part4.jsonl: the
-``tune``, ``held_out`` and ``final`` calls, usable for tuning since the fourth round, and ``final2``, since it was
-measured sealed once after that round), read from those four files by name. Never any other part of the corpus: a
-part written later and sealed (part5.jsonl, ``final3``) is never read here.
+the detector's fourth round) and the call corpus's parts 1-5 (bench/data/calls/part1.jsonl to part5.jsonl: the
+``tune``, ``held_out`` and ``final`` calls, usable for tuning since the fourth round, ``final2`` and ``final3``, each
+since it was measured sealed once after the round before), read from those five files by name. Never any other part
+of the corpus: a part written later and sealed (part6.jsonl, ``final4``) is never read here.
 
     .venv/bin/python -m bench.train_safety_model
 
@@ -25,7 +25,7 @@ from triage.privacy import mask_dialogue
 from triage.safety_model import CALM, MODEL_FILE, train
 
 # the call corpus's files trained on, by name: never a part written later and sealed
-CALL_FILES = ("part1.jsonl", "part2.jsonl", "part3.jsonl", "part4.jsonl")
+CALL_FILES = ("part1.jsonl", "part2.jsonl", "part3.jsonl", "part4.jsonl", "part5.jsonl")
 
 
 def model_text(text: str, turns: object = None) -> str:

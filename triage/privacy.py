@@ -640,6 +640,44 @@ def _numbers_over_turns(view: str) -> list[tuple[PiiKind, int, int]]:
             for g in _DIGIT_GROUP.finditer(asked["said"])
             if len(g.group()) >= 2 and g.group() in said
         ]
+    found += _rest_said_again(lines)
+    return found
+
+
+# The operator did not hear the end of a number (中间没听清，是一八一七五九三……？ / 后面四位再说一下？)
+_ASKS_AGAIN = re.compile(r"没听清|听不清|再说|重复|再讲|再报|后面|剩下|还有|几位|是[0-9]")
+
+
+def _rest_said_again(lines: list[re.Match[str]]) -> list[tuple[PiiKind, int, int]]:
+    """The end of a number the caller says again on its own after the operator asks for it (…[杂音]六四二零 / 是一八一
+    七五九三……？ / 六四二零): the caller's groups when they end the number of the caller's turn before, or finish
+    the operator's echo of its start; the echo with them."""
+    found: list[tuple[PiiKind, int, int]] = []
+    for before, asked, rest in zip(lines, lines[1:], lines[2:], strict=False):
+        if (before["speaker"], asked["speaker"], rest["speaker"]) != ("市民", "坐席", "市民"):
+            continue
+        start = _STARTS_WITH_DIGITS.match(rest["said"])
+        if not (start and _ASKS_AGAIN.search(asked["said"])):
+            continue
+        groups = _DIGIT_GROUP.findall(start["num"])
+        if not groups or max(map(len, groups)) < 3 or sum(map(len, groups)) > 11:
+            continue
+        echo = _DIGIT_GROUP.findall(asked["said"])
+        kind = None
+        earlier = "".join(_DIGIT_GROUP.findall(before["said"]))
+        for digits in (earlier, "".join(echo) + groups[0]):
+            whole = _MOBILE_DIGITS.search(digits) or _LANDLINE_DIGITS.search(digits)
+            if whole and all(whole.group().endswith(g) for g in groups):
+                kind = PiiKind.MOBILE if _MOBILE_DIGITS.fullmatch(whole.group()) else PiiKind.LANDLINE
+                break
+        if kind is None:
+            continue
+        found.append((kind, rest.start("said") + start.start("num"), rest.start("said") + start.end("num")))
+        found += [
+            (kind, asked.start("said") + g.start(), asked.start("said") + g.end())
+            for g in _DIGIT_GROUP.finditer(asked["said"])
+            if len(g.group()) >= 3
+        ]
     return found
 
 
@@ -947,6 +985,8 @@ def _name_at(norm: str, pos: int, cue: str) -> list[tuple[int, int]]:
         return []
     cautious, words = _CUE_RULES[cue]
     end = _given_name_end(norm, after_surname, cautious, pos, words)
+    if end and cue == "weak" and norm[end - 1] in _PLACE_END:
+        return []  # 我是金刚镇的: where the caller is from
     if not end and cue == "introduced" and norm.startswith(("，", ",", "…", "。"), after_surname):
         return [(pos, after_surname)]  # 我叫覃，那个西早覃，覃桂兰: the surname first
     return [(pos, end)] if end else []
@@ -1328,7 +1368,7 @@ def _numeral_name(norm: str, start: int) -> int | None:
     return None
 
 
-def _triggered_names(norm: str) -> list[tuple[PiiKind, int, int]]:
+def _triggered_names(norm: str, dialogue: bool = False) -> list[tuple[PiiKind, int, int]]:
     """Full names next to a kinship word, a job title, 叫 or 表扬 (我妈易桂芝, 护士刘芳, 有个叫张强的保安, 刘芳护士),
     after a pause or a first syllable said twice (包工头叫……马，马国富)."""
     found: list[tuple[PiiKind, int, int]] = []
@@ -1342,6 +1382,8 @@ def _triggered_names(norm: str) -> list[tuple[PiiKind, int, int]]:
             end = _name_of_a_word_surname(norm, start)
         if not end:
             end = _numeral_name(norm, start)
+        if not end and dialogue and m.group().endswith(_ROLES):
+            end = _known_person_after_job(norm, start)
         if end:
             found.append((PiiKind.NAME, start, end))
             if start > m.end() and (said := _STUTTER.match(norm, _HESITATION.match(norm, m.end()).end())):  # type: ignore[union-attr]
@@ -1355,6 +1397,23 @@ def _triggered_names(norm: str) -> list[tuple[PiiKind, int, int]]:
                 found.append((PiiKind.NAME, start, m.start()))
                 break
     return found
+
+
+def _known_person_after_job(norm: str, start: int) -> int | None:
+    """外卖小哥马超, in a call: after a job word, a two-character name the dictionary knows as a famous person's and
+    seldom uses (not 顾问, 许可, 陈述, 钱财: tagged as names too, but common words), of a surname that is seldom a word
+    (not 宁静, 关怀, 晋升), read as one word, running into no place (兰亭小区) and no wish (祝您)."""
+    name = norm[start : start + 2]
+    if len(name) < 2 or name[0] not in SURNAMES or name[0] in AMBIGUOUS_SURNAMES or name[0] == "祝":
+        return None
+    if not (_tag_of(name) or "").startswith("nr") or _word_frequency(name) >= _FAMOUS_AND_RARE:
+        return None
+    if _tags(norm[start : start + 6].split("\n", 1)[0])[0][0] != name or _runs_into_place(norm, start, start + 2):
+        return None
+    return start + 2
+
+
+_FAMOUS_AND_RARE = 300  # 马超 170, 陈云 293; 钱财 337, 张飞 420, 许可 623
 
 
 # Characters that may stand right before a name or a surname with a title without joining it into a word.
@@ -1393,13 +1452,16 @@ _ASKS_NAME = re.compile(
 # 业务员小周, 找老王: 小/老 and a surname after a job title, a kinship word or a function word.
 _FAMILIAR = re.compile(
     "(?:" + _TRIGGER_BEFORE.pattern + "|[的个找跟和叫问])[小老](?P<surname>[" + "".join(sorted(SURNAMES)) + "])"
-    r"(?=[也都就他她说是还不没跟和讲呢啊呀人，。、！？,.!?\s]|$)"
+    r"(?=[也都就他她说是还不没跟和讲呢啊呀人，。、！？,.!?\s]|$|(?P<verb>[每以已再又会来给帮在要上答]))"
 )
 # 老张头, 老王倌子: an old man called by his surname
 _OLD_FELLOW = re.compile("老(?P<surname>[" + "".join(sorted(SURNAMES)) + "])(?:头子?|倌子?)")
+_FAMILY_AFTER = r"(?=[也都的人里那就还，。、！？,.!?\s]|(?:说|为了|有个|有人|天天|把|跟|和|在|老|吵|欠|占|又|不|没)|$)"
 _FAMILY = re.compile(
-    r"(?<=[的壁居面上下是])(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])家(?=[也都的人里那就还，。、！？,.!?\s]|$)"
+    r"(?<=[的壁居面上下是门])(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])家" + _FAMILY_AFTER
 )
+# A neighbour's family (隔壁向家, 对门游家, 楼上宁家): a surname that is mostly a word (向, 宁) needs the neighbour
+_NEIGHBOUR = re.compile(r"(?:隔壁|对门|对面|楼上|楼下|邻居|旁边|后面|前面)的?$")
 # How callers spell their surname: 弓长张, 耳东陈, 口天吴, 立早章, 木子李, 双木林, 古月胡, 言午许, 草头黄.
 _SPELLINGS = {
     "弓长": "张",
@@ -1442,7 +1504,7 @@ def _surname_said(norm: str, pos: int, anything: bool) -> int:
         and pos < len(norm)
         and _is_cjk(norm[pos])
         and norm[pos] not in _NOT_GIVEN
-        and norm[pos] not in "什啥名"
+        and norm[pos] not in "什啥名好对行嗯哦喂哎诶唉"
     ):
         length = 1
     if length and _boundary_at(norm, pos + length, _SURNAME_END):
@@ -1470,13 +1532,18 @@ def _dialogue_names(norm: str) -> list[tuple[PiiKind, int, int]]:
         elif length := _surname_said(norm, pos, True):
             found.append((PiiKind.NAME, pos, pos + length))
     found += _addressed_by_title(norm, ())
-    found += [(PiiKind.NAME, m.start("surname"), m.end("surname")) for m in _FAMILY.finditer(norm)]
+    found += [
+        (PiiKind.NAME, m.start("surname"), m.end("surname"))
+        for m in _FAMILY.finditer(norm)
+        if m.group("surname") not in AMBIGUOUS_SURNAMES or _NEIGHBOUR.search(norm, max(0, m.start() - 4), m.start())
+    ]
     found += [
         (PiiKind.NAME, m.start("surname"), m.end("surname"))
         for m in _FAMILIAR.finditer(norm)
         # 小车, 小高: a surname that is mostly a word, in a common word, is that word
         if not (
-            m.group("surname") in AMBIGUOUS_SURNAMES and _common_word(norm[m.start("surname") - 1 : m.end("surname")])
+            (m.group("surname") in AMBIGUOUS_SURNAMES or m.group("verb"))
+            and _common_word(norm[m.start("surname") - 1 : m.end("surname")])
         )
     ]
     found += [
@@ -1485,6 +1552,39 @@ def _dialogue_names(norm: str) -> list[tuple[PiiKind, int, int]]:
         if _word_frequency(m.group()) == 0 and _word_frequency(m.group()[:3]) == 0
     ]
     found += [(PiiKind.NAME, m.start(), m.end()) for m in _SPELLING.finditer(norm)]
+    found += _spelled_surnames(norm)
+    return found
+
+
+# A surname said, then spelled by a word that holds it (皮，皮鞋的皮 / 秋，秋天的秋 / 和，和平的和): any surname,
+# those that are mostly words too, since the caller says what it is
+_SAID_AND_SPELLED = re.compile(
+    r"(?:(?<![\u4e00-\u9fff])|(?<=姓))(?P<surname>[\u4e00-\u9fff])[，,、 …]+(?:就是|是)?(?P<word>[\u4e00-\u9fff]{1,4})(?:的|那个)(?P=surname)"
+    r"(?![\u4e00-\u9fff])"
+)
+# … or the answer to 您贵姓 that spells it only (马路的路)
+_ANSWER_SPELLED = re.compile(
+    r"(?:姓)?(?P<word>[\u4e00-\u9fff]{1,4})(?:的|那个)(?P<surname>[\u4e00-\u9fff])(?![\u4e00-\u9fff])"
+)
+
+
+def _spelled_by(surname: str, word: str) -> bool:
+    """Whether the word spells the surname: it holds it, or it holds a character said as it is (纽扣的钮) when the
+    surname is seldom an ordinary word (a surname that is mostly a word must be in the word: 皮鞋的皮)."""
+    return surname in word or surname_tiers().get(surname, "word") != "word"
+
+
+def _spelled_surnames(norm: str) -> list[tuple[PiiKind, int, int]]:
+    found: list[tuple[PiiKind, int, int]] = []
+    for m in _SAID_AND_SPELLED.finditer(norm):
+        surname = m.group("surname")
+        if surname in ALL_SURNAMES and m.group("word") != surname and _spelled_by(surname, m.group("word")):
+            found.append((PiiKind.NAME, m.start("surname"), m.end("surname")))
+            found.append((PiiKind.NAME, m.start("word"), m.end()))
+    for asked in _ASKS_NAME.finditer(norm):
+        m = _ANSWER_SPELLED.match(norm, asked.end())
+        if m and m.group("surname") in ALL_SURNAMES and _spelled_by(m.group("surname"), m.group("word")):
+            found.append((PiiKind.NAME, m.start("word"), m.end()))
     return found
 
 
@@ -1515,6 +1615,31 @@ def _addressed_by_title(norm: str, surnames: Collection[str]) -> list[tuple[PiiK
                 # 叫我方大嫂: a surname the call has said may follow a pronoun it forms a word with (我方)
                 if _starts_word(norm, start, m.end()) or (known and norm[start - 1] in _NAME_LEFT):
                     found.append((PiiKind.NAME, start, m.start()))
+                break
+    return found
+
+
+# Job words by which a person the call has named is addressed with the surname (李队员, 周网格员, 严收费员).
+_JOB_WORDS = _word_list(
+    "队员 消防员 网格员 社工 民警 辅警 城管 保安 司机 楼长 管家 保洁 干部 客服 业务员 快递员 外卖员 馆员 教官 调解员 "
+    "收费员 协管员 讲解员 乘务员 列车长 船长 机长 教员 营业员 安全员 巡逻员 护工 护理员 服务员 专员 站员 值班员 驾驶员 "
+    "老板 老板娘 店长 老师"
+)
+# … after a word that may stand before a name, or a verb of passing word on (转告周网格员, 感谢李队员)
+_JOB_LEFT = frozenset("的是叫找和跟给让对问喊等带陪说啊呀呢嘛吧哦嗯喂了们个位向被把与及好谢请我你他她这那告诉扬系")
+_JOB_AT = re.compile("|".join(sorted(_JOB_WORDS, key=len, reverse=True)))
+
+
+def _addressed_by_job(norm: str, surnames: Collection[str]) -> list[tuple[PiiKind, int, int]]:
+    """A surname the call has named, with a job word after it (李振宇队员 … 李队员): the surname."""
+    found: list[tuple[PiiKind, int, int]] = []
+    for m in _JOB_AT.finditer(norm):
+        for length in (2, 1):
+            start = m.start() - length
+            if start >= 0 and norm[start : m.start()] in surnames and (
+                start == 0 or not _is_cjk(norm[start - 1]) or norm[start - 1] in _JOB_LEFT
+            ):
+                found.append((PiiKind.NAME, start, m.start()))
                 break
     return found
 
@@ -1637,6 +1762,14 @@ def _known_names(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]
                 found.append((PiiKind.NAME, start, end))
             start = norm.find(name, start + 1)
     found += _addressed_by_title(norm, known.surnames)
+    found += _addressed_by_job(norm, known.surnames)
+    if known.surnames:  # 游家的人还骂我: the family of a surname the call has named
+        family = re.compile("(?P<surname>" + "|".join(map(re.escape, sorted(known.surnames))) + ")家" + _FAMILY_AFTER)
+        found += [
+            (PiiKind.NAME, m.start(), m.end("surname"))
+            for m in family.finditer(norm)
+            if m.start() == 0 or not _is_cjk(norm[m.start() - 1]) or norm[m.start() - 1] in "的壁居面上下是门跟和"
+        ]
     for surname in known.surnames:
         start = norm.find(surname)
         while start >= 0:
@@ -1662,6 +1795,10 @@ def _known_names(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]
     ]
     found += _corrected_surnames(norm, known)
     return found
+
+
+# What a wish is for (祝宝宝健康, 祝大家, 祝早日康复): 祝 is no surname there.
+_WISHED = ("宝宝", "您", "你", "大家", "孩子", "早日", "身体", "生活", "工作", "全家", "一切", "新年", "节日", "生日", "好", "顺利", "健康", "平安")
 
 
 # Given-name characters for a name the tagger finds with no cue: the common ones and a few more of older names.
@@ -1704,6 +1841,8 @@ def _tagged_names(norm: str) -> list[tuple[PiiKind, int, int]]:
             continue
         if start > 0 and (_is_cjk(norm[start - 1]) and norm[start - 1] not in _NAME_LEFT):
             continue
+        if norm.startswith(_WISHED, start + 1) and norm[start] == "祝":
+            continue  # 祝宝宝健康, 祝您: a wish
         surname = _surname_at(norm, start)
         tokens = _tags(norm[start : start + 6].split("\n", 1)[0])
         word, flag = tokens[0]
@@ -2014,7 +2153,7 @@ def _candidates(norm: str, dialogue: bool, known: KnownNames | None) -> list[tup
     candidates += _messaging_ids(view)
     candidates += _rooms(view)
     candidates += _names(norm)
-    candidates += _triggered_names(norm)
+    candidates += _triggered_names(norm, dialogue)
     if dialogue:
         candidates += _dialogue_names(norm)
     if known:

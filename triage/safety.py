@@ -360,7 +360,21 @@ _GROUND = (
 _MANHOLE = rf"(?:{_alikes('井盖', '窨井')}|[进近紧金尽]改|井[该概]|人孔盖|下水道口?|雨水井|污水井|检修井|井口|盖子|盖板|铁板子?)"
 _ROAD = r"(?:路面|马路|路基|路中间|路当中|路上|地面|地上|人行道|桥面|桥|路)"
 _ELEVATOR = rf"(?:{_alike('电梯')}|扶梯)"
-_FIRE_WORD = r"[火伙或货霍]"  # 着火 as an ASR engine may write it (着伙, 失或)
+_FIRE_WORD = r"[火伙或货霍]"
+# A frail person who cannot get up (下不了床, 瘫在床上, 腿摔断了躺床上), and what leaves them stranded (no water or food
+# left, the door locked); the carer who stopped coming (保姆三天没来了, 送饭的姑娘两天都没来).
+_IMMOBILE = (
+    r"下不了床|下不得床|下不来床|起不来|起不了床|爬不起来|动不了|动弹不得|不能动|瘫(?:痪)?在床|卧床|"
+    r"(?:腿|脚)[^，,。]{0,3}断了[^，,。]{0,3}(?:躺|在)?(?:床上)?|躺(?:在)?床上"
+)
+_STRANDED = (
+    r"(?:水|饭|吃的|喝的|热水瓶|水壶)[^，,。]{0,4}(?:喝完|吃完|没了|空了|断了)|没(?:得|有)?(?:饭|水|东西)?(?:吃|喝)|没喝水|"
+    r"(?:一天|两天|三天|几天|一整天)(?:都)?没(?:吃|喝)|门[^，,。]{0,4}(?:锁|反锁)(?:着|了|的)|门锁着|开不了门|渴"
+)
+_CARER_GONE = (
+    r"(?:保姆|护工|钟点工|阿姨|送饭|照顾(?:我|他|她)的|护理员|上门服务的)[^。！？\n]{0,12}?"
+    r"(?:[一两三四五几]|好几)天(?:都)?没(?:来|见人|上门)"
+)  # 着火 as an ASR engine may write it (着伙, 失或)
 
 _CUES: tuple[tuple[str, float, str], ...] = (
     # ---- gas: a leak, its smell or its hiss, a severed pipe, carbon monoxide
@@ -411,7 +425,16 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"(?<![油吸抽香炊])(?:冒黑烟|黑烟|浓烟)|烟(?:好|很|太|蛮)大|好大的烟|(?:都是|全是|好多|一屋的?|满屋的?|满屋子|满楼道的?)烟|"
         r"往外冒烟|烟往(?:上|外|楼上|里)|烟[^，,。]{0,3}往[^，,。]{0,8}(?:灌|钻|冒|窜)|玻璃[^，,。]{0,4}(?:炸|爆)(?:裂|了|开)",
     ),
-    ("fire", 2, r"红通通|通红一片|火红一片"),
+    ("fire", 2, r"红通通|通红一片|火红一片|(?:一大片|一整片|半边山|半个山)(?:都)?(?:红|烧)了|红了一大片"),
+    # smoke or fire said to grow, and what bursts in it (烟越来越浓，变成黑的了 / 砰砰的响，像是有罐子炸了)
+    (
+        "fire",
+        2.5,
+        r"(?:烟|火)[^，,。]{0,6}(?:越来越|越冒越|越烧越)(?:大|浓|多|黑|旺|凶)|越冒越(?:大|多|浓|黑|凶)|烟[^，,。]{0,4}变(?:成)?(?:黑|浓|大)",
+    ),
+    ("fire", 2, r"(?:有|像是有|好像有)[^，,。]{0,4}(?:东西|罐子|瓶子|气罐|轮胎)[^，,。]{0,2}(?:在)?(?:炸|爆)|砰砰的?响|嘭嘭的?响"),
+    # a fire in a field or on a hill runs with the wind (风一吹就往山上跑了)
+    ("fire", 2, r"(?:风一吹|一阵风)[^，,。]{0,4}(?:就)?往[^，,。]{0,4}(?:跑|窜|烧|扑|蔓延)|往山上(?:跑|窜|烧)"),
     ("fire", 2, r"(?<![油吸抽香炊])(?:冒烟|烟雾)|呛得"),
     (
         "fire",
@@ -469,6 +492,19 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ("flood", 3, r"冲(?:到|进|下)了?[^，,。]{0,3}(?:河|江|湖|沟|水)里"),
     ("flood", 2, r"抱着[^，,。]{0,3}(?:桥墩|树|栏杆|电线杆|柱子)"),
     ("flood", 2, r"(?:河堤|堤坝|大堤|堤|坝)[^，,。]{0,3}渗水"),
+    # a dam or an embankment leaking before any flood: the water comes through it, muddy, more and more
+    (
+        "flood",
+        3,
+        _pair(
+            r"(?:塘坝|河堤|堤坝|大堤|坝体|坝脚|坝底|堤脚|堤|坝)",
+            r"(?:往外|在往外|一直在?)?(?:渗|冒|涌|喷|漏)(?:浑)?水|(?:往外|在往外)(?:渗|冒|涌|喷|流)|冒(?:浑水|水泡|泡泡|沙)|渗漏|漏水|"
+            r"裂[^，,。]{0,3}缝[^，,。]{0,6}(?:漏|冒|渗|流)",
+            r"[^。！？\n]{0,12}?",
+            forward=True,
+        ),
+    ),
+    ("flood", 1.5, r"(?:流|冒|涌|渗)成(?:了)?一股|浑水[^，,。]{0,4}越(?:来越|冒越|流越)大"),
     ("flood", 1.5, r"(?:车|车子)[^，,。]{0,6}(?:熄火|泡在|漂)"),
     ("trapped", 2, r"车里(?:面)?(?:还)?有人|里面(?:还)?有(?:个)?人"),
     ("flood", 1.5, r"(?<![手机表电脑])进水了?|水好深|积水(?:好|很|太)深|水很深"),
@@ -533,6 +569,26 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         r"斧头|斧子|剪刀|铁棒|酒瓶|啤酒瓶|枪|弓弩|凳子|椅子)|追着(?:人|我|他|她)|(?:刀|斧头)架在",
     ),
     ("violence", 3, r"把(?:我|他|她|你)[^，,。]{0,4}(?:砍|打死|杀|捅)"),
+    # a threat to maim (说今天不给钱就卸我一条腿 / 要废了我 / 把我的腿留下 / 让我这辈子站不起来)
+    (
+        "violence",
+        3,
+        r"(?:卸|打断|剁|砍断|打残|弄残|废)(?:掉|了)?(?:我|你|他|她|俺)?(?:的|家)?(?:一条|一只|两条|条|只)?(?:腿|手|胳膊|手指|脚)|"
+        r"(?:要|就)废了(?:我|你|他|她|俺)|(?:腿|手)(?:给我)?留下|让(?:我|你|他|她|俺)(?:这辈子)?(?:都)?站不起来",
+    ),
+    # a gang smashing a shop or a home with someone in it, and the one who hides from them
+    (
+        "violence",
+        2.5,
+        r"(?:一伙|一帮|一群|几个|五六个|好几个|一车)人[^，,。]{0,8}?(?:在|来)?(?:乱)?(?:砸|打砸|踹)|"
+        r"砸(?:我|我们|我家|人家)的?(?:店|东西|门面|档口|摊子?|车|玻璃)",
+    ),
+    (
+        "violence",
+        2.5,
+        r"(?:我|俺|我们)(?:现在)?(?:抱着[^，,。]{0,3})?(?:躲|藏)在[^，,。]{0,12}[，,]?[^。！？\n]{0,6}"
+        r"(?:他们|那些人|那伙人|那帮人)[^，,。]{0,8}(?:翻|砸|找|踹|敲|喊|骂|搜)",
+    ),
     # a threat is said as a condition (说我要是敢走他就杀了我 / 说不还钱就放火): what the one who threatens said
     (
         "violence",
@@ -906,6 +962,19 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ),
     ("locked_in_alone", 2.5, r"(?:一天|一整天|两天|几天)?没吃没喝|(?:一天|两天|几天)(?:都)?没(?:人)?(?:进出|照顾|管)"),
     ("locked_in_alone", 1.5, r"瘫(?:痪)?在床|动不了|卧床"),
+    # a frail person stranded: cannot get up, and has no water or food, or is locked in (腿断了下不了床，床头的水也
+    # 喝完了 / 门从外面锁着，饭也没得吃), often told as what follows from a carer who stopped coming
+    (
+        "locked_in_alone",
+        3,
+        _pair(
+            _IMMOBILE,
+            _STRANDED,
+            r"[^。！？\n]{0,40}?",
+            r"[^。！？\n]{0,30}?",
+        ),
+    ),
+    ("locked_in_alone", 2, _CARER_GONE),
 )
 CUES = tuple(_cue(kind, weight, regex) for kind, weight, regex in _CUES)
 # Every alternative of every cue, and which of them a character may start: a text runs only the alternatives
@@ -943,7 +1012,7 @@ _RESOLVED = {
         "violence": r"带走了|处理了|处理完|处理好了|散了|抓了|被抓|控制住|劝开了|判了|立案",
         "self_harm": r"救回来|抢救过来|好多了|气话|开玩笑|说着玩|随便说说|出院了|被救|稳定了|"
         r"情况(?:挺|很|还|都)?(?:好|稳定)|正常上班|正常上学|恢复(?:了|得)",
-        "unresponsive_or_missing": r"找到了|找回来|联系上了|(?:已经)?在医院了|送(?:到|去|进)了?医院|没大事|(?:人|现在|已经)(?:已经|都)?好了|(?<![没冇未就要能会])回来了|回家了|好好的|没事了|没大碍|醒过来|醒了|"
+        "unresponsive_or_missing": r"找到了|找回来|联系上了|(?:已经)?在医院了|送(?:到|去|进)了?医院|没大事|(?:人|现在|已经)(?:已经|都)?好了|(?<![没冇未就要能会])回来了|回家了|好好的|没事了|没大碍|醒过来|醒了|缓过来|救过来|救活|"
         r"(?:说|讲)(?:她|他)(?:挺|很|还)?好(?:的|着呢)|人(?:挺|很|还)?好的|报了平安|"
         r"抢救过来|送(?:到|去)?医院了|拉走了|接走了|出院|脱离危险|开门了|人没事",
         "road_collapse": r"没(?:有)?塌|盖好|换了新的|换了一个新的|填好|补好|修好|围起来|警示|封起来|围挡|弄好了|"
@@ -1015,6 +1084,8 @@ _SPARK_WORD = re.compile(r"冒火|火光|火苗|火星|火花")
 _SHUT_IN = re.compile(r"关|锁|出不去|出不来|门开不|门打不开")
 _TRAPPED_BY = re.compile(r"电梯|扶梯|塌|埋|压|井|坑|洞|水|火|烟|山|矿|沟|卡")
 _BLAZE = re.compile(r"着火|起火|失火|火灾|烧起来|烧着|大火|火势|爆炸|烧到|蔓延")
+_POLE = re.compile(r"电线杆子?|电杆|线杆子?")
+_POLE_FALLS = re.compile(r"倒|歪|断")
 _POWER_THING = re.compile(r"电线|高压线|电缆|电线杆|电杆|变压器|配电箱|电箱|线头|电表箱|那根线|断线")
 # A funeral: its words (后事, 骨灰, 告别) speak of someone who has died, not of a farewell.
 _FUNERAL = re.compile(
@@ -1064,7 +1135,7 @@ _REPORTED = re.compile(
 )
 _MEDIUM = re.compile(r"网上|抖音|朋友圈|群里(?:有人)?在?(?:传|说|发)|(?:看到|刷到|发了)[^，,。]{0,4}视频|视频(?:上|里)")
 # … ended by this time (平时天天出来遛狗，这三天狗一直在屋里叫)
-_THIS_TIME = re.compile(r"这(?:[一两三四五几]|几)?(?:天|次|回|会儿)|这几天|这两天|今天|今晚|刚才")
+_THIS_TIME = re.compile(r"这(?:都|已经)?(?:[一两三四五几]|几|好几)?(?:天|次|回|会儿)|这几天|这两天|今天|今晚|刚才")
 _HABITUAL = re.compile(
     r"天天|每天|每次|经常|老是|总是|动不动|三天两头|常常|时常|一下雨|一下大雨|一到|频繁|频发|每年|多次|屡次|时有发生"
 )
@@ -1107,6 +1178,36 @@ _POLLUTION = re.compile(
     r"污染|毒气|烟囱|排放|焚烧|有人在烧|烧垃圾|烧烤|锅炉|工厂|作坊|废气|刺鼻|空气|秸秆|油烟|熏|烧纸|烟花|鞭炮|抽烟|吸烟|"
     r"网吧|麻将馆?|棋牌室?|KTV|歌厅|二手烟|烟味|烟雾缭绕|乌烟瘴气|砖厂"
 )
+# A caller's guess at what it is (可能是烧垃圾吧 / 应该是网线 / 估计是有线电视的 / 那是电话线吧), which what they
+# see next may belie: a fire that grows, a line that sparks.
+_GUESS_BEFORE = re.compile(r"(?:可能|应该|估计|好像|大概|也许|怕是|像是|以为|我看|我想)(?:是|就是)?[^，,。！？!?\n]{0,6}$")
+_GUESS_AFTER = re.compile(r"[^，,。！？!?\n]{0,8}?吧")  # matched at the guess
+
+
+def _guessed(text: str, position: int) -> bool:
+    return bool(_GUESS_BEFORE.search(text, max(0, position - 12), position) or _GUESS_AFTER.match(text, position))
+
+
+_GROWING = re.compile(
+    r"越来越(?:大|浓|多|黑|旺|凶)|越冒越|越烧越|变(?:成)?(?:黑|浓|大)|往[^，,。]{0,4}(?:跑|窜|蔓延)|一大片|炸|爆|噼里啪啦|噼噼啪啪|砰"
+)
+# What shows a line is live (闪了一下, 蓝光, 火花, 滋滋响, 草都黑了), not denied (没有火花也没有响)
+_POWER_SIGN = re.compile(r"火花|火星|打火|闪(?:了)?(?:一下|个|了)|蓝光|电弧|滋滋|吱吱|噼啪|烧黑|都黑了|冒烟|麻")
+
+
+def _power_sign(text: str) -> bool:
+    return any(not re.search(r"(?:没有|没|冇得?|不)[^，,。]{0,2}$", text[max(0, m.start() - 4) : m.start()])
+               for m in _POWER_SIGN.finditer(text))
+
+
+# Smoke complained of again and again (又是我 / 反映过两次了 / 每次来看一下就走了 / 你们到底管不管): a works that pollutes
+_COMPLAINED_AGAIN = re.compile(
+    r"又是我|(?:反映|投诉|举报|打(?:电话)?)(?:过|了)[^，,。]{0,3}(?:[两三四五几好]+次|多次|好多次|N次)|(?:打|查)了[两三四五几好]+次|"
+    r"到底管不管|管不管|照样|一直没人管|没人管|都没人管"
+)
+# A danger the caller took it for and found it was not (我以为着火了，后来看是他们在调试锅炉)
+_MISTAKEN = re.compile(r"(?:我|还|我还|都)?以为|当成|当是")
+_FOUND_OTHER = re.compile(r"后来(?:一)?看|原来是|结果是|其实是|才知道|才发现|一看是|过去看是")
 # A web message is written after the fact: it states a danger now only with words like these.
 _WRITTEN_NOW = re.compile(r"正在|还在|现在|此刻|刚刚|刚才|马上|立即|立刻|紧急|赶快|赶紧|快来|救命|速来|请速")
 # A caller who wonders whether it is worth a call (可能不是什么大事 / 不知道该不该打 / 是不是我大惊小怪).
@@ -1257,9 +1358,13 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
     word = match.group(0)
     sentence = text[sentence_start:sentence_end]
     if cue.kind == "fire" and not _FIRE_EVENT.search(word):
-        burning = _BURNING_ON_PURPOSE.search(sentence)
+        burning = _BURNING_ON_PURPOSE.search(text, sentence_start, sentence_end)
+        polluting = _POLLUTION.search(text, sentence_start, sentence_end) if "烟" in word else None
+        explained = burning or polluting
+        if explained and _guessed(text, explained.start()) and _GROWING.search(text, explained.end()):
+            burning = polluting = None  # 可能是烧垃圾吧……越来越大了，噼里啪啦的: a guess the fire's growth belies
         if (burning and not _negated(text, sentence_start, burning.start())) or (
-            "烟" in word and _POLLUTION.search(sentence)
+            "烟" in word and (polluting or (_COMPLAINED_AGAIN.search(text) and not _BLAZE.search(text)))
         ):
             return None
     elif cue.kind == "gas" and "味" in word and not _GAS_WORD.search(word) and _POLLUTION.search(sentence):
@@ -1317,8 +1422,15 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
         return None
     if cue.kind == "road_collapse" and "缝" in word and _BUILDING.search(clause):
         return None
-    if cue.kind == "live_wire" and _NOT_POWER.search(sentence) and not _POWER_THING.search(word):
-        return None  # 网线被风刮断了
+    not_power = _NOT_POWER.search(text, sentence_start, sentence_end) if cue.kind == "live_wire" else None
+    # what hangs from a pole is the line named (电线杆上掉下来一根电话线), unless the pole itself falls
+    powered = _POWER_THING.search(word if _POLE_FALLS.search(word) else _POLE.sub("", word))
+    if not_power and not powered and not (_guessed(text, not_power.start()) and _power_sign(text)):
+        return None  # 网线被风刮断了 (but 应该是网线吧……刚才闪了一下，有点蓝光: a guess its sparks belie)
+    if cue.kind != "self_harm" and _MISTAKEN.search(text[max(clause_start, start - 8) : start]) and _FOUND_OTHER.search(
+        text, end, min(len(text), end + RESOLUTION_REACH)
+    ):
+        return None  # 我以为着火了，后来看是他们在调试锅炉
     if (
         cue.kind == "trapped"
         and "卡" in word

@@ -1602,6 +1602,157 @@ def _round5() -> list[DialogueCase]:
     )
 
 
+# --- round 6: the classes the calls of final3 showed (a surname that is a common word, spelled by a word and then
+# used with a title; a surname and a job word as a form of address; a family named 某家 after where it lives; 有个小秦;
+# 叫 and a name whose surname is a word; a number's last group said again on its own after the operator's read-back),
+# with values of their own; written and measured blind before any rule of round 6 (bench/data/safety_dev.md has the
+# figures), kept as it was written ------------------------------------------------------------------------------------
+BLIND_6 = (
+    case(
+        "a blind set of round 6: a surname that is a word",
+        GREETING,
+        "坐席：请问您贵姓？",
+        "市民：[[NAME:门]]，大门的[[NAME:门]]",
+        "坐席：[[NAME:门]]先生，您的电话？",
+    ),
+    case(
+        "a blind set of round 6: a surname that is a word",
+        GREETING,
+        "坐席：怎么称呼您？",
+        "市民：[[NAME:云]]，白云的[[NAME:云]]，[[MOBILE:一五八，二二七三，九零四六]]",
+        "坐席：好的，[[NAME:云]]女士。",
+    ),
+    case(
+        "a blind set of round 6: a surname that is a word",
+        GREETING,
+        "坐席：您贵姓？",
+        "市民：[[NAME:帅]]，帅气的[[NAME:帅]]，哈哈",
+        "坐席：[[NAME:帅]]师傅，好的，我们转过去。",
+    ),
+    case(
+        "a blind set of round 6: a surname that is a word",
+        GREETING,
+        "坐席：您贵姓？",
+        "市民：姓[[NAME:甘]]，甘甜的[[NAME:甘]]",
+        "坐席：[[NAME:甘]]阿姨，您放心。",
+    ),
+    case(
+        "a blind set of round 6: a surname that is a word",
+        GREETING,
+        "坐席：您怎么称呼？",
+        "市民：[[NAME:米]]，大米的[[NAME:米]]，大家都叫我[[NAME:米]]姐",
+        "坐席：[[NAME:米]]姐，您的电话多少？",
+    ),
+    case(
+        "a blind set of round 6: a surname that is a word",
+        GREETING,
+        "坐席：您贵姓？",
+        "市民：[[NAME:路]]，马路的[[NAME:路]]",
+        "坐席：[[NAME:路]]先生，情况我记下了。",
+    ),
+    case(
+        "a blind set of round 6: a surname that is a word",
+        GREETING,
+        "坐席：请问您贵姓？",
+        "市民：[[NAME:简]]，简单的[[NAME:简]]，[[MOBILE:一三九幺二八七，六六零三]]",
+        "坐席：[[NAME:简]]女士，好的。",
+    ),
+    case(
+        "a blind set of round 6: a surname spelled by a word that sounds the same",
+        GREETING,
+        "坐席：您贵姓？",
+        "市民：[[NAME:铁]]，帖子的帖那个音，金字旁的",
+        "坐席：[[NAME:铁]]先生，好的。",
+    ),
+    case(
+        "a blind set of round 6: a surname and a job word",
+        GREETING,
+        "市民：那天是社区的[[NAME:周明辉]]网格员来的，[[NAME:周]]网格员人很好",
+        "坐席：好的，我们会转告[[NAME:周]]网格员。",
+    ),
+    case(
+        "a blind set of round 6: a surname and a job word",
+        GREETING,
+        "市民：我想表扬你们的[[NAME:方]]队员，就是[[NAME:方晓峰]]，他把我家老人背下楼的",
+        "坐席：好的，您是要表扬[[NAME:方晓峰]]队员，对吧？",
+    ),
+    case(
+        "a blind set of round 6: a surname and a job word",
+        GREETING,
+        "市民：收费站的[[NAME:严]]班长态度特别差，我问他工号他也不说",
+    ),
+    case(
+        "a blind set of round 6: a family named after where it lives",
+        GREETING,
+        "市民：我跟对门[[NAME:游]]家吵了好几年了，他们家把鞋柜摆到我门口",
+        "坐席：您是说对门邻居占用公共楼道，是吧？",
+        "市民：对，[[NAME:游]]家的人还骂我",
+    ),
+    case(
+        "a blind set of round 6: a family named after where it lives",
+        GREETING,
+        "市民：我们楼下[[NAME:符]]家天天晚上打麻将到两三点，吵得睡不着",
+    ),
+    case(
+        "a blind set of round 6: 有个小X",
+        GREETING,
+        "市民：社区有个小[[NAME:蒋]]以前管这个事的，她调走了以后就没人管了",
+    ),
+    case(
+        "a blind set of round 6: 有个小X",
+        GREETING,
+        "市民：物业有个小[[NAME:骆]]，上次答应帮我修水管，到现在都没来",
+        "坐席：好的，小[[NAME:骆]]是物业的维修人员，是吧？",
+    ),
+    case(
+        "a blind set of round 6: 叫 and a name whose surname is a word",
+        GREETING,
+        "市民：我孙子叫[[NAME:花雨萌]]，今年要上小学，学位的事想问一下",
+    ),
+    case(
+        "a blind set of round 6: 叫 and a name whose surname is a word",
+        GREETING,
+        "市民：我们班主任叫[[NAME:门晓阳]]，她收了家长的购物卡",
+    ),
+    case(
+        "a blind set of round 6: a number's last group said again",
+        GREETING,
+        "坐席：您的电话？",
+        "市民：[[MOBILE:一五九，二零三八，[杂音]七七一六]]",
+        "坐席：中间没听清，是[[MOBILE:一五九二零三八]]……？",
+        "市民：[[MOBILE:七七一六]]",
+    ),
+    case(
+        "a blind set of round 6: a number's last group said again",
+        GREETING,
+        "坐席：联系电话？",
+        "市民：[[MOBILE:一三七，四四零二，[听不清]三八五五]]",
+        "坐席：不好意思，后面四位再说一下？",
+        "市民：[[MOBILE:三八五五]]，[[MOBILE:三八五五]]",
+    ),
+)
+# What must stay in round 6's classes: a place whose name starts with a surname and 家, words that hold a surname
+# that is a word, a wish to a baby.
+_TRAP_TURNS_6 = (
+    "我在石家庄出差，住的酒店隔壁天天装修",
+    "向家坝那边的路修好了没有",
+    "路口那个红绿灯坏了，危险得很",
+    "秋天到了，小区的树叶没人扫",
+    "好的，祝宝宝健康，祝您生活愉快",
+    "我们家门口那个井盖是松的",
+    "社区的网格员来看过了，说要报给街道",
+    "楼下有家超市天天放音乐",
+)
+
+
+def _trap_cases_6() -> list[DialogueCase]:
+    return [case("trap (round 6)", GREETING, f"市民：{turn}。", "坐席：好的，我们记下了。") for turn in _TRAP_TURNS_6]
+
+
+def _round6() -> list[DialogueCase]:
+    return _trap_cases_6() + list(BLIND_6)
+
+
 def build() -> tuple[DialogueCase, ...]:
     rng = random.Random(20261207)
     return (
@@ -1610,6 +1761,7 @@ def build() -> tuple[DialogueCase, ...]:
         + tuple(_round2())
         + tuple(_round4())
         + tuple(_round5())
+        + tuple(_round6())
     )
 
 

@@ -612,3 +612,40 @@ def test_a_small_child_shut_on_a_balcony_is_a_child_locked_in_not_someone_trappe
 def test_medicine_bought_things_stuck_dead_lines_and_calm_summaries_are_no_emergency(dialogue: str) -> None:
     result = _call(dialogue)
     assert not result.is_emergency and not result.self_harm, f"{_shown(result)}\n{dialogue}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "dialogue"),
+    [
+        # a harmless guess that what is seen next belies: a fire that grows, a line that sparks
+        ("fire", "市民：河对面在冒烟，估计是谁在烧稻草吧\n坐席：烟大吗？\n市民：现在烟越来越浓了，里面还砰砰的响"),
+        ("live_wire", "市民：路上掉了根线，应该是网线吧\n坐席：有没有火花？\n市民：碰到水的地方刚才闪了一下，滋滋的"),
+        # a threat to maim, with the caller hiding from those who make it
+        ("violence", "市民：那几个人说今天不还钱就打断我的手，我躲在卫生间里，他们在外面翻抽屉"),
+        # a frail person stranded alone, told as what follows from a carer who stopped coming
+        ("locked_in_alone", "市民：我问一下护理补贴\n坐席：您说。\n市民：护工三天没来了，我瘫在床上起不来，壶里的水也喝完了"),
+        # a dam leaking before any flood
+        ("flood", "市民：河边那段堤坝底下在往外冒浑水，一开始一点点，现在越冒越大，堤下面就是我们村"),
+    ],
+)
+def test_a_danger_explained_away_maimed_stranded_or_leaking_is_found(kind: str, dialogue: str) -> None:
+    result = _call(dialogue)
+    assert result.is_emergency and result.kind == kind and not result.self_harm, f"{_shown(result)}\n{dialogue}"
+
+
+@pytest.mark.parametrize(
+    "dialogue",
+    [
+        # smoke from a works complained of again and again
+        "市民：又是我，那个水泥厂又在冒黑烟了，我都打了好几次了，到底管不管",
+        # a fire the caller took it for, and found it was not
+        "市民：刚才我以为对面着火了，后来一看原来是人家在熏腊肉，烟已经散了",
+        # the praise of a rescue already over
+        "市民：我要表扬一个医生，前天我爸在超市突然倒了，她跪在地上按了好久，我爸缓过来了",
+        # a guess that holds: no sign of power
+        "市民：路边电线杆上掉下来一根电话线，细细的，没有火花也没有响，麻烦找电信的人来收一下",
+    ],
+)
+def test_smoke_complained_of_again_a_fire_mistaken_a_rescue_praised_and_a_dead_line_are_calm(dialogue: str) -> None:
+    result = _call(dialogue)
+    assert not result.is_emergency and not result.self_harm, f"{_shown(result)}\n{dialogue}"
