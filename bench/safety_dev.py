@@ -23,7 +23,9 @@ those were tuned on, measured blind in turn, then ``safety_dev_check9.tsv`` (``d
 other words, other ways of saying each kind). The sixth round wrote ``safety_dev_check10.tsv`` (``dev_check10``)
 after the sealed final3 was measured and its misses read, before any rule of round 6: dangers explained away and then
 described growing, the operator's correction of what the caller named, threats to maim, a frail person stranded by a
-carer's absence, dams leaking; praise of a rescue over and smoke reported again and again.
+carer's absence, dams leaking; praise of a rescue over and smoke reported again and again. ``safety_dev_check11.tsv``
+(``dev_check11``) was written after check10 and final3 were tuned on, the same kinds in other words, and measured
+blind in turn.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ TUNE4_FILE = FOLDER / "safety_dev_tune4.tsv"
 CHECK8_FILE = FOLDER / "safety_dev_check8.tsv"
 CHECK9_FILE = FOLDER / "safety_dev_check9.tsv"
 CHECK10_FILE = FOLDER / "safety_dev_check10.tsv"
+CHECK11_FILE = FOLDER / "safety_dev_check11.tsv"
 PARTS = (
     "dev_tune",
     "dev_test",
@@ -64,6 +67,7 @@ PARTS = (
     "dev_check8",
     "dev_check9",
     "dev_check10",
+    "dev_check11",
 )
 # the parts the rules are tuned on and the learned model trained on (all, since the fourth round)
 TUNING_PARTS = PARTS
@@ -128,6 +132,7 @@ def all_cases() -> tuple[SafetyCase, ...]:
     found += [_case(*row, part="dev_check8") for row in _read(CHECK8_FILE)]
     found += [_case(*row, part="dev_check9") for row in _read(CHECK9_FILE)]
     found += [_case(*row, part="dev_check10") for row in _read(CHECK10_FILE)]
+    found += [_case(*row, part="dev_check11") for row in _read(CHECK11_FILE)]
     ids = [case.id for case in found]
     if len(set(ids)) != len(ids):
         raise ValueError("a case is written twice in the safety development set")

@@ -368,7 +368,7 @@ _IMMOBILE = (
     r"(?:腿|脚)[^，,。]{0,3}断了[^，,。]{0,3}(?:躺|在)?(?:床上)?|躺(?:在)?床上"
 )
 _STRANDED = (
-    r"(?:水|饭|吃的|喝的|热水瓶|水壶)[^，,。]{0,4}(?:喝完|吃完|没了|空了|断了)|没(?:得|有)?(?:饭|水|东西)?(?:吃|喝)|没喝水|"
+    r"(?:水|饭|吃的|喝的|热水瓶|水壶)[^，,。]{0,4}(?:喝完|吃完|没了|没有了|没得了|冇得了|空了|断了)|没(?:得|有)?(?:饭|水|东西)?(?:吃|喝)|没喝水|"
     r"(?:一天|两天|三天|几天|一整天)(?:都)?没(?:吃|喝)|门[^，,。]{0,4}(?:锁|反锁)(?:着|了|的)|门锁着|开不了门|渴"
 )
 _CARER_GONE = (
@@ -435,6 +435,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ("fire", 2, r"(?:有|像是有|好像有)[^，,。]{0,4}(?:东西|罐子|瓶子|气罐|轮胎)[^，,。]{0,2}(?:在)?(?:炸|爆)|砰砰的?响|嘭嘭的?响"),
     # a fire in a field or on a hill runs with the wind (风一吹就往山上跑了)
     ("fire", 2, r"(?:风一吹|一阵风)[^，,。]{0,4}(?:就)?往[^，,。]{0,4}(?:跑|窜|烧|扑|蔓延)|往山上(?:跑|窜|烧)"),
+    ("fire", 2.5, r"顺着[^，,。]{1,6}往[^，,。]{0,3}(?:烧|窜)|往(?:上|楼上|屋里|里面)(?:烧|窜)(?:了|过去|上去)?"),
     ("fire", 2, r"(?<![油吸抽香炊])(?:冒烟|烟雾)|呛得"),
     (
         "fire",
@@ -966,7 +967,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     # 喝完了 / 门从外面锁着，饭也没得吃), often told as what follows from a carer who stopped coming
     (
         "locked_in_alone",
-        3,
+        3.5,  # specific: the learned model, which hears a call about a subsidy, may not veto it
         _pair(
             _IMMOBILE,
             _STRANDED,
@@ -1085,6 +1086,8 @@ _SHUT_IN = re.compile(r"关|锁|出不去|出不来|门开不|门打不开")
 _TRAPPED_BY = re.compile(r"电梯|扶梯|塌|埋|压|井|坑|洞|水|火|烟|山|矿|沟|卡")
 _BLAZE = re.compile(r"着火|起火|失火|火灾|烧起来|烧着|大火|火势|爆炸|烧到|蔓延")
 _POLE = re.compile(r"电线杆子?|电杆|线杆子?")
+# a person shocked (被弹开, 麻了一下, 触电): the line is live, whatever the caller calls it
+_SHOCK = re.compile(r"弹开|触电|被电|电到|麻")
 _POLE_FALLS = re.compile(r"倒|歪|断")
 _POWER_THING = re.compile(r"电线|高压线|电缆|电线杆|电杆|变压器|配电箱|电箱|线头|电表箱|那根线|断线")
 # A funeral: its words (后事, 骨灰, 告别) speak of someone who has died, not of a farewell.
@@ -1159,7 +1162,7 @@ _FUTURE = re.compile(r"以后|今晚|今天晚上|待会|等下|一会儿|明天
 # A change of subject: what follows is told in its own time (我上次反映的路灯……哎呀不说那个了，水淹到窗户了).
 _SWITCH = re.compile(
     r"不说(?:那个|这个|这些)了|先不说|(?:哦|噢|哎|啊)?对了[，,]|还有(?:个|一个)(?:事|急事)|说个急事|你等(?:一)?下|"
-    r"等一下[，,]|哎呀[，,]|(?:我的)?天[啊哪呐]?[，,]|说到这个"
+    r"等一下[，,]|哎呀[，,]|(?:我的)?天[啊哪呐]?[，,]|说到这个|…+(?:哎|诶|唉|哎哟|欸)[，,！!]"
 )
 # A call about compensation, insurance, praise, a suggestion or a cancelled request narrates its dangers.
 _CALM_PURPOSE = re.compile(
@@ -1207,7 +1210,7 @@ _COMPLAINED_AGAIN = re.compile(
 )
 # A danger the caller took it for and found it was not (我以为着火了，后来看是他们在调试锅炉)
 _MISTAKEN = re.compile(r"(?:我|还|我还|都)?以为|当成|当是")
-_FOUND_OTHER = re.compile(r"后来(?:一)?看|原来是|结果是|其实是|才知道|才发现|一看是|过去看是")
+_FOUND_OTHER = re.compile(r"后来(?:一)?看|后来发现|结果发现|发现是|原来是|结果是|其实是|才知道|才发现|一看是|过去看是")
 # A web message is written after the fact: it states a danger now only with words like these.
 _WRITTEN_NOW = re.compile(r"正在|还在|现在|此刻|刚刚|刚才|马上|立即|立刻|紧急|赶快|赶紧|快来|救命|速来|请速")
 # A caller who wonders whether it is worth a call (可能不是什么大事 / 不知道该不该打 / 是不是我大惊小怪).
@@ -1424,7 +1427,7 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
         return None
     not_power = _NOT_POWER.search(text, sentence_start, sentence_end) if cue.kind == "live_wire" else None
     # what hangs from a pole is the line named (电线杆上掉下来一根电话线), unless the pole itself falls
-    powered = _POWER_THING.search(word if _POLE_FALLS.search(word) else _POLE.sub("", word))
+    powered = _POWER_THING.search(word if _POLE_FALLS.search(word) else _POLE.sub("", word)) or _SHOCK.search(word)
     if not_power and not powered and not (_guessed(text, not_power.start()) and _power_sign(text)):
         return None  # 网线被风刮断了 (but 应该是网线吧……刚才闪了一下，有点蓝光: a guess its sparks belie)
     if cue.kind != "self_harm" and _MISTAKEN.search(text[max(clause_start, start - 8) : start]) and _FOUND_OTHER.search(
@@ -1499,9 +1502,12 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
             and not _THIS_TIME.search(told_before, habitual.end())
         ) or _HABITUAL_AFTER.search(after_sentence):
             weight *= HABITUAL_SHARE
-        if calm_purpose and cue.kind != "self_harm" and _CALM_PURPOSE.search(text, sentence_start):
+        switched = _last(_SWITCH, text[sentence_start:start])
+        purpose_from = sentence_start + (switched.end() if switched else 0)
+        if calm_purpose and cue.kind != "self_harm" and _CALM_PURPOSE.search(text, purpose_from):
             # compensation or praise asked for in the mention's sentence or after it: an embedded emergency
-            # (医保报销的事…哎你等下，楼上着火了) comes after the purpose, not before it
+            # (医保报销的事…哎你等下，楼上着火了) comes after the purpose, not before it, and after a change of subject
+            # the purpose said before it is another matter (我是来问煤气补贴的……哎，对面饭店的排烟管道冒火了)
             weight *= CALM_PURPOSE_SHARE
         if not call:
             weight *= WRITTEN_SHARE
