@@ -79,6 +79,12 @@ A name read off a badge (胸牌上写的是贺丹, 工牌上写着…), a job ti
 (刘老三, 黄四毛, 王二娃), the familiar form a caller asks to be called by (叫我小莫就行: the surname), and a
 compound surname spelled by a famous name (司马光的司马) are masked; 小车 (a surname that is mostly a word, in a
 common word) is no name.
+In a call a surname that is mostly a word is a surname once it is said and spelled by a word that holds it (皮，皮鞋的皮
+/ 姓和，和平的和; a surname seldom a word may be spelled by a word that sounds like it, 纽扣的钮); a surname the call has
+named is masked before a job word too (李振宇 … 李队员) and as a family (隔壁向家, 楼上宁家有个…: a surname that is mostly
+a word only after a neighbour word); 有个小秦每天来 takes 秦 (not 一个小时以后); after a job word a two-character name the
+dictionary knows as a famous person's and seldom uses (外卖小哥马超; not 顾问, 许可, 钱财) is one; a reply's 好 before
+我姓, a wish (祝宝宝健康) and where the caller is from (我是金刚镇的) are no names.
 A name may come after a pause, a filler or its first syllable said twice (我叫……柯，柯文静 / 包工头叫那个，马国富:
 both 柯 are masked); after 叫/名叫 a three-character name whose surname is mostly a word (叫全德友，) is one when it
 ends a clause and is no word of the dictionary; an old man called 老张头 loses his surname; a nickname (外号叫刀疤强 /
@@ -95,7 +101,8 @@ with digits, and the ASR's 么/吆/腰 for 幺, 俩 for 两, 拐 for 7 and 勾 f
 什么, 我们俩, 拐弯), groups may be separated by pauses and fillers (幺三八，那个，七七六五，嗯，四三二一), and a number
 that runs on in the caller's next turn, over the operator's 嗯 / 您说 (市民：幺三八 / 坐席：嗯您说 / 市民：
 七七六五四三二一), is one number masked in each turn, and so is a number the caller finishes after the operator
-asks for the rest (市民：一五八，七三二三 / 坐席：一五八七三二三，后面呢？ / 市民：零五五零: the operator's echo too);
+asks for the rest (市民：一五八，七三二三 / 坐席：一五八七三二三，后面呢？ / 市民：零五五零: the operator's echo too)
+or says its end again after the operator's read-back (…[杂音]六四二零 / 坐席：是一八一七五九三……？ / 市民：六四二零);
 a service number named next to it (一二三四五，然后幺幺零)
 is no part of it. The ASR's marks for noise ([杂音], [听不清], （听不清）) are pauses too, and a first group the caller
 says again at the start of the next (幺五八，幺五八七三幺六…) is a false start masked with the number. A number read aloud is masked by its
@@ -122,8 +129,8 @@ except to mask.
 
 Known limits: a name with no cue word in a web message (…联系人王坚的行为…), a one-character given name made
 of a rare character after a job title (民警毛浚), names with rare given-name characters after 我是/本人 or after
-a surname that is also a common word (于, 向, 高 …), and a surname of the ``word`` tier said without 姓 (和先生)
-are missed; a surname with a title is masked in calls only, not in web messages (廖局长); a place or a business
+a surname that is also a common word (于, 向, 高 …), and a surname of the ``word`` tier said without 姓 and not
+spelled (和先生) are missed; a surname with a title is masked in calls only, not in web messages (廖局长); a place or a business
 that looks like a name right after a function word, which the call does not describe as a business, is masked
 in a call. A group of digits written only with ASR variants (么拐拐勾) is read only next to another group. Phone numbers grouped unusually in writing (1380-0138-000), IDs or cards glued to letters, and plates
 other than the formats above (使/领, military, agricultural) are not recognised.

@@ -49,7 +49,11 @@ How: a wide net, a judge, and a learned second opinion.
      power (网线被风刮断了), a thing or an animal stuck (死猪卡在桥墩下面, 道闸卡住了) and a hazard that has stood
      for months (电线杆歪了好几个月了) are no danger of their kind; 冒火 said of a power line is the line's spark,
      a small child shut on a balcony a child locked in (not someone trapped), a young woman beyond a rail (女孩子)
-     no small child; what may end a danger said as a possibility (说不准什么时候就来电了) ends nothing;
+     no small child; what may end a danger said as a possibility (说不准什么时候就来电了) ends nothing; a harmless
+     source the caller only guesses (可能是烧垃圾吧 / 应该是网线吧) rules out nothing once the call says the fire grows
+     or the line sparks or shocks (越来越大, 噼里啪啦 / 闪了一下, 被弹开); smoke complained of again and again (又是我
+     / 反映过两次了 / 到底管不管) is pollution; a danger the caller took it for and found it was not (我以为着火了，
+     后来一看是…) does not count;
    - past: a marker in its sentence (上个月 / 那天 / 去年 / 当时 / 昨天晚上) not followed by one of now (上个月
      就坏过，今天又把人关在里面了), or after it (是去年的事 / 很久以前的帖子) — or, when its sentence has no marker
      of time at all, the last one said before it in the call (a caller narrating a fire last month does not
@@ -65,7 +69,8 @@ How: a wide net, a judge, and a learned second opinion.
      (平时天天出来遛狗，这三天…), a worry about a season to come (怕今年汛期), water from a burst main, a way
      blocked by bicycles or cars (堵住了楼道口，老人推轮椅出不去): half;
    - in a call about compensation, insurance, praise, a suggestion or a cancelled request (保险 / 赔偿 / 表扬 /
-     建议 / 取消), a mention not marked as now: half (not self-harm: 保险还能赔点钱给老婆孩子 is how it is said);
+     建议 / 取消), a mention not marked as now: half (not self-harm: 保险还能赔点钱给老婆孩子 is how it is said),
+     unless a change of subject (……哎，) comes between the purpose and the mention;
    - in a web message, not marked as now in its clause (or in its sentence, for a message of at most
      ``SHORT_MESSAGE`` characters: 现在 / 正在 / 紧急): 40 % (letters narrate).
    A marker of now (正在 / 还在 / 刚刚 / 快点 / 救命 / 越来越 / 在冒烟 / 一个多钟头了) in its clause or just after
@@ -80,7 +85,7 @@ How: a wide net, a judge, and a learned second opinion.
    fight with a man on the ground is the fight).
 
 3. In a call, a learned second opinion (``triage.safety_model``: character n-grams, a logistic regression
-   trained on every part of the development set and the corpus's parts 1-4) reads the same text. A call below the
+   trained on every part of the development set and the corpus's parts 1-5) reads the same text. A call below the
    threshold is an emergency when the model's risk reaches ``RESCUE_RISK`` — unless the rules found danger
    words and set them all aside or weighed them down for their context (negated, resolved, past, a burst main
    …: their reading of negation and time is the better one), except for self-harm, whose words come hedged and
