@@ -114,9 +114,12 @@ def workorder_transition(
     reason_code: str = "",
     changes: dict[str, Any] | None = None,
     at: datetime | None = None,
+    saving: Iterable[str] | None = None,
 ) -> WorkOrderEvent:
     """Move ``order`` by ``action`` (status per the state machine), save it and append one event, all or
-    nothing: the order's new state and its event are written in one transaction."""
+    nothing: the order's new state and its event are written in one transaction. ``saving``: the only fields
+    the caller set on the order (its status, version and time of change are saved with them); by default the
+    whole row is written, which re-encrypts the caller's words, name and phone."""
     check_transition(order=order, action=action, by=by, assignment=assignment)
     rule = rule_for(action)
     from_status = "" if action == Action.CREATE else order.status
@@ -124,7 +127,10 @@ def workorder_transition(
     if action != Action.CREATE and (order.status != from_status or changes):
         order.version += 1  # what someone looking at the order sees has changed
     with transaction.atomic():
-        order.save()
+        if saving is None:
+            order.save()
+        else:
+            order.save(update_fields={*saving, "status", "version", "updated_at"})
         if order.status != from_status and from_status:
             # a claim is on the order in the status it was taken in (the desk's draft, the inbox's assignment)
             OrderClaim.objects.filter(order_id=order.pk).delete()
@@ -375,7 +381,10 @@ def workorder_apply_triage(
                 continue
             setattr(order, name, value)
             changes[name] = [_display(current), _display(value)]
-        workorder_transition(order=order, action=Action.TRIAGE, by=None, changes=changes, at=at)
+        # only what triage filled is written: the caller's words, name and phone are not encrypted again
+        workorder_transition(
+            order=order, action=Action.TRIAGE, by=None, changes=changes, at=at, saving=["triage", *changes]
+        )
         return order
 
 
