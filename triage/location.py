@@ -296,11 +296,12 @@ _NAME = "[^" + re.escape(_STOP_CHARS) + "]"
 _SENTENCE_END = frozenset("。！？!?\n")
 _DIGITS = r"(?:\d+|[零〇一幺二两三四五六七八九十百]+)"
 
-_ROAD_SUFFIX = re.compile(r"(?:大道|大街|[路街巷])(?!道|过|灯|况|费|线|人|边|子|坊)")
+_ROAD_SUFFIX = re.compile(r"(?:大道|大街|[路街巷])(?!道|过|灯|况|费|线|人|边|子|坊|基)")
 _ROAD_STEM, _VENUE_STEM = 6, 8  # how far back a name reaches from its suffix
 # roads that are not named roads: 过马路, 修路, 走路…
 _NOT_A_ROAD = re.compile(
-    r"(?:马|公|道|铁|线|电|绕|走|修|带|问|让|堵|挡|逛|引|赶|开|上|下|无|后|退|活|套|思|出|网|门|歧|来|去|水)路$|满大街"
+    r"(?:马|(?<![\u4e00-\u9fa5]{2})公|道|铁|线|电|绕|走|修|带|问|让|堵|挡|逛|引|赶|开|上|下|无|后|退|活|套|思|出|网|门|歧|来|去|水|封|拦|跑"
+    r"|占|断)路$|满大街|(?:高速|国道|省道|乡村|农村|沿江|入户|户户通|通|进村|美好|级|交通|乡|村|组)公路$"
     r"|^.?(?:一|半|满|临|沿|当|上)[路街]$"
 )
 # Venue suffixes, by how reliably a name said before one is the place of the problem. The class gives a named
@@ -322,7 +323,7 @@ _PLACE_SUFFIXES = (
     "四小", "五小", "六小", "学院", "学校", "附中", "附小", "分校", "校区", "职校", "技校", "驾校",
     "培训学校", "培训中心", "培训机构",
     # markets and malls
-    "农贸市场", "菜市场", "批发市场", "集贸市场", "交易市场", "市场", "菜场", "商场", "商城", "商厦", "百货大楼", "百货",
+    "夜市", "农贸市场", "菜市场", "批发市场", "集贸市场", "交易市场", "市场", "菜场", "商场", "商城", "商厦", "百货大楼", "百货",
     "购物中心", "家具城",
     # parks, squares, sights
     "公园", "景区", "风景区", "广场", "游乐场", "动物园", "植物园", "湿地",
@@ -332,7 +333,7 @@ _PLACE_SUFFIXES = (
     # bridges and tunnels
     "大桥", "立交桥", "高架桥", "天桥", "桥", "隧道", "地下通道", "下穿通道", "下穿隧道", "涵洞",
     # public buildings
-    "图书馆", "博物馆", "纪念馆", "展览馆", "科技馆", "美术馆", "文化馆", "体育馆", "体育场", "体育中心", "游泳馆",
+    "分馆", "图书馆", "博物馆", "纪念馆", "展览馆", "科技馆", "美术馆", "文化馆", "体育馆", "体育场", "体育中心", "游泳馆",
     "少年宫", "电影院", "影城", "影院", "剧院", "市民之家", "活动中心", "服务中心", "殡仪馆", "陵园", "公墓", "墓园",
     "养老院", "敬老院", "福利院", "救助站", "派出所", "司法所", "车管所", "消防站", "消防队", "登记处",
     # worship
@@ -405,9 +406,11 @@ _AFTER_A_PLACE = re.compile(
     r"(?:人民政府|政府|中心小学|小学|中学|幼儿园|卫生院|中心医院|医院|派出所|农贸市场|菜市场|市场|汽车站|车站|站|广场|公园"
     r"|服务中心|便民服务中心|中心|敬老院|养老院|供销社|信用社|集贸市场|码头|卫生服务中心)+"
 )
+# a road right after a venue suffix is named after it (老屋园路, 东方花园街), not 小区路口 or 学校路边
+_ROAD_NAMED_AFTER = re.compile(r"(?:大道|大街|[路街巷])(?![口边上旁对段道过灯况费线人子坊面基网])")
 # what a venue named after its road ends with: 赤岭路小学, 东风路派出所, 韶山路公交站
 _NAMED_AFTER_A_ROAD = re.compile(
-    r"(?:实验)?(?:小学|中学|幼儿园|学校|医院|卫生院|卫生服务中心|诊所|农贸市场|菜市场|市场|公园|广场|小区|派出所|加油站"
+    r"(?:实验)?(?:小学|中学|幼儿园|学校|医院|卫生院|卫生服务中心|诊所|农贸市场|菜市场|市场|夜市|公园|广场|小区|派出所|加油站"
     r"|公交站|地铁站|汽车站|菜场|超市|驿站)"
 )
 _NAMED_VENUE = re.compile(rf"{_NAME}{{1,5}}?{_VENUE_SUFFIX}")
@@ -436,6 +439,9 @@ _GENERIC_VENUE = frozenset((
     "公安局", "交警大队", "中心小学", "实验小学", "中学", "下穿通道", "地下通道",
 ))
 # fmt: on
+# where people live: a village or compound named is a spot of its own (五福村, 山水洲城, 桂花苑)
+_HOMES = ("村", "社区", "小区", "花园", "苑", "新村", "山庄", "家园", "公寓", "新城", "城")
+_NOT_HOMES = ("商城", "家具城", "影城", "农村")
 # a business known by a generic two-character word is hardly a place of its own (早餐店, 银行网点)
 _WEAK_SUFFIX = ("店", "中心", "网点", "银行")
 # a one-character stem that names the level of government a public building belongs to: 县图书馆, 区一中, 镇敬老院
@@ -470,7 +476,7 @@ _PLACED = re.compile(r"(?:在|有个|有家|有一家|有一个|那个|这个|�
 # a stem that points at some place rather than names one (隔壁村, 附近小区, 当地派出所), or with a time in it
 # (晚七点至十点广场)
 _NOT_A_NAME = re.compile(
-    r"^(?:隔壁|附近|旁边|对面|周边|周围|当地|外地|辖区|所在地|整个|所有|本|该|各|全|每|某|别的|其他|其它|一|两|几|多|无|居民|老旧"
+    r"^(?:同一|隔壁|附近|旁边|对面|周边|周围|当地|外地|辖区|所在地|整个|所有|本|该|各|全|每|某|别的|其他|其它|一|两|几|多|无|居民|老旧"
     r"|公立|私立|公办|民办|新建)|\d{4}"
     r"|[零一二三四五六七八九十\d]点"
 )
@@ -478,11 +484,11 @@ _NOT_A_NAME = re.compile(
 # 属于配套小区, 深受中海国际社区, 部分气站) — and what a caller does at a place (投诉银行, 经营早餐店)
 _NOT_A_START = re.compile(
     r"希望|要求|建议|请求|关于|对于|由于|位于|经过|通过|包括|导致|造成|影响|没有|存在|进行|发现|联系|咨询|处理"
-    r"|解决|管理|建设|整治|调整|规划|修建|打造|成为|作为|属于|来自|深受|实现|比如|加快|申报|纳入|公开|方便|开始|已经"
+    r"|解决|管理|建设|整治|通知|调整|规划|修建|打造|成为|作为|属于|来自|深受|实现|比如|加快|申报|纳入|公开|方便|开始|已经"
     r"|正在|准备|计划|应该|可以|必须|需要|但是|而且|并且|如果|因为|所以|为了|以及|至今|目前|现在|今天|昨天|今年|去年"
     r"|明年|每天|晚上|白天|凌晨|早上|中午|下午|上午|半夜|周末|同时|另外|其中|此外|交给|转给|前往|进入|离开|路过|承包"
     r"|租用|搬到|搬进|入住|购买|签订|报考|就读|上学|上班|工作|来到|回到|搬迁|强烈|严重|非常|十分|特别|极其|真正|事情"
-    r"|问题|部分|一些|很多|许多|各个|评为|村委会|居委会|物业|业主|开发商|最近|敢问|街道|进出|出入|增设|增加|正常|经常|一直"
+    r"|问题|部分|一些|很多|许多|觉得|认为|感觉|各个|评为|村委会|居委会|物业|业主|开发商|最近|敢问|街道|进出|出入|增设|增加|正常|经常|一直"
     r"|投诉|举报|反映|经营|开了|开个|开的|办了|买了|卖|搞|做|租"
     r"|某个|某|一个|一家|一排|那家|这家|斜对面|对面|旁边|门口|后门|附近|后面|前面"
     # building, setting up and announcing, adverbs, what a report says: a name never holds them
@@ -518,6 +524,8 @@ _FILLER_WORDS = (
 _FILLER = re.compile(f"(?:{_FILLER_WORDS})*")
 _CORRECTION = re.compile(r"不是|不对|说错")
 _RESTATED = re.compile(r"就是|也就是|即")
+# a question about a place rather than a problem at it
+_ASKED_ABOUT = re.compile(r"有没有[^，,。？?]{0,8}[？?]|有[^，,。？?]{0,8}吗[？?]|在哪里?[？?]|要不要预约")
 # the way along a road to a venue on it: 往东走，过了那个…, 靠近…
 _ON_THE_WAY = re.compile(
     rf"(?:{_FILLER_WORDS}|[往朝向][东西南北前里](?:边|面)?(?:走|开)?|过了|快到|靠近|挨着|一直走|走)*"
@@ -586,6 +594,7 @@ def _runs(text: str, tokens: list[_Token]) -> list[list[_Token]]:
             and current[-1].kind == token.kind == "venue"
             and token.unit != "called"
             and re.search(r"[，,、；;]", text[current[-1].end : token.start])
+            and not re.search(r"一家|一个|有个|有家", text[current[-1].end : token.start])  # 临空产业园，一家电商公司
         )
         joined = bool(current) and not listed and _joined(text, current[-1], token)
         if current and not joined:
@@ -613,8 +622,12 @@ def _joined(text: str, left: _Token, right: _Token) -> bool:
     between = text[left.end : right.start]
     if _SENTENCE_END.intersection(between) or len(between) > 12:
         return False
-    if left.kind in ("road", "area") and right.kind == "venue" and _ON_THE_WAY.fullmatch(text, left.end, right.start):
-        return True  # 远大路，往东走，过了那个马坡岭加油站: the venue along the road
+    if (
+        left.kind in ("road", "area", "venue")
+        and right.kind in ("venue", "road")
+        and _ON_THE_WAY.fullmatch(text, left.end, right.start)
+    ):
+        return True  # 远大路，往东走，过了那个马坡岭加油站 / 关山村，靠近金洲大道: one along the other
     if len(between) > 10:
         return False
     lead = _FILLER.match(between).end()
@@ -675,7 +688,22 @@ def _score(text: str, run: list[_Token]) -> float:
         score *= 0.4
     elif _MOVED_FROM.search(before):
         score *= 0.6
+    if any(token.kind == "road" and _taken_back_later(text, token) for token in run):
+        score *= 0.5  # 是万家丽中路，不是南路: the read-back's road, corrected in the next turn
+    if all(token.kind in ("area", "venue", "side") for token in run):
+        start = max((text.rfind(mark, 0, run[0].start) for mark in "，,。？！?!\n"), default=-1) + 1
+        end = min((i for mark in "。？！?!\n" if (i := text.find(mark, run[-1].end)) >= 0), default=len(text))
+        if _ASKED_ABOUT.search(text, start, end + 1):
+            score *= 0.3  # 月湖街道有联络站吗？婚姻登记处要不要预约？: a question about a kind of place, no spot
     return score
+
+
+def _taken_back_later(text: str, road: _Token) -> bool:
+    """Whether the caller says later that it is not this road (不是万家丽南路, 不是南路)."""
+    name = text[road.start : road.end]
+    if len(name) >= 4 and name[-2] in "东西南北中":
+        return text.find("不是" + name[-2:], road.end) >= 0 or text.find("不是" + name, road.end) >= 0
+    return text.find("不是" + name, road.end) >= 0
 
 
 def _tokens(text: str, areas: list[_Token]) -> list[_Token]:
@@ -802,6 +830,8 @@ def _named_piece(
     ):
         begin += 1  # 五一大道和芙蓉中路: 和 joins two roads (和平路 after a district keeps it)
     suffix = text[start:end]
+    if kind == "venue" and _ROAD_NAMED_AFTER.match(text, end):
+        return None  # 老屋园路, 花园街: the road is named after the place
     if kind == "venue" and begin < start and text[begin] in _MEASURE and begin and text[begin - 1] in _COUNTING:
         begin += 1  # 有家科技公司, 一座桥: the measure word is no part of the name
     if kind == "venue" and start - begin < 2:
@@ -831,7 +861,9 @@ def _named_piece(
         if stem in _TRADE or (_VENUE_CHAIN.fullmatch(stem) and not named_by_area):
             # 科技公司, 城管局: which one is not said; A3区中心医院, 星沙镇中心小学: the area names it
             return _Token("venue", begin, end, name, 0.5, "generic")
-        return _Token("venue", begin, end, name, _venue_weight(text, name, stem, begin, end))
+        token = _Token("venue", begin, end, name, _venue_weight(text, name, stem, begin, end))
+        # 五福村, 山水洲城: where people live, a little surer than another place of its length
+        return _Token("venue", begin, end, name, 2.3) if token.weight == 2.0 and _is_a_home(text, token) else token
     if suffix in _GENERIC_VENUE and adjacent and last is not None and last.kind in _AFTER:
         tied = _suffix_class(suffix) != "office" or _AT_AN_OFFICE.match(text, _FILLER.match(text, end).end())
         return _Token("venue", start, end, suffix, 1.0 if tied else 0.5)
@@ -902,6 +934,8 @@ def _best_run(text: str, areas: list[_Token]) -> tuple[list[_Token] | None, list
         if sum(token.weight for token in run) < _ADDRESS_MIN_SCORE:
             continue
         score = _score(text, run)
+        if score < _ADDRESS_MIN_SCORE / 2:
+            continue  # a place asked about, not where a problem is
         if not _names_a_spot(run):
             areas_only = max(areas_only, score)
             continue
@@ -909,10 +943,25 @@ def _best_run(text: str, areas: list[_Token]) -> tuple[list[_Token] | None, list
         key = (score, sum(token.end - token.start for token in run if token.kind != "area"))
         if key >= best_key:
             best, best_key = run, key
-    # a weak place (早餐店, 房子重建村) is no address when the gazetteer places named say more
-    if best is None or (best_key[0] < areas_only and best_key[0] < _STRONG):
+    # a weak place (早餐店) is no address when the gazetteer places named say more; a village or a compound
+    # named (五福村, 山水洲城) says more than its town
+    home = best is not None and best_key[0] + 1.0 >= areas_only and any(_is_a_home(text, t) for t in best)
+    if best is None or (best_key[0] < areas_only and best_key[0] < _STRONG and not home):
         return None, runs
     return best, runs
+
+
+def _is_a_home(text: str, token: _Token) -> bool:
+    """Whether a piece is a village or compound named (五福村, 山水洲城, 桂花苑), not a generic one (同一小区)."""
+    name = text[token.start : token.end]
+    return (
+        token.kind == "venue"
+        and token.unit != "generic"
+        and len(name) >= 3
+        and name.endswith(_HOMES)
+        and not name.endswith(_NOT_HOMES)
+        and not _NOT_A_NAME.search(name)
+    )
 
 
 def _address(text: str, best: list[_Token], runs: list[list[_Token]], chain: Sequence[PlaceRef]) -> str:
@@ -924,16 +973,26 @@ def _address(text: str, best: list[_Token], runs: list[list[_Token]], chain: Seq
 def _community_address(text: str, runs: list[list[_Token]], chain: Sequence[PlaceRef]) -> str:
     """When nothing but gazetteer places is named and the place chosen is a community or a village (天胜社区,
     杨林新村田边上), that place is the address: its district and street first, then the community as said with a
-    side or number said right after it (天胜社区北门)."""
-    if not chain or chain[-1].depth < 4:
+    side or number said right after it (天胜社区北门); also a community said right after the town chosen, when the
+    gazetteer knows its name elsewhere only (A3区含浦镇，丽发新城社区)."""
+    if not chain:
         return ""
     chosen = chain[-1].id
-    said = [run for run in runs if any(token.kind == "area" and chosen in token.places for token in run)]
+
+    def community(run: list[_Token]) -> int | None:
+        for index, token in enumerate(run):
+            if token.kind != "area" or token.depth < 4:
+                continue
+            if chosen in token.places or (index and run[index - 1].kind == "area" and chosen in run[index - 1].places):
+                return index
+        return None
+
+    said = [run for run in runs if community(run) is not None]
     if not said:
         return ""
     # the run that says the most about the place, the later of two equal ones (a read-back restates it)
     run = max(reversed(said), key=lambda run: (sum(token.weight for token in run), len(run)))
-    at = next(index for index, token in enumerate(run) if token.kind == "area" and chosen in token.places)
+    at = community(run) or 0
     tail = list(itertools.takewhile(lambda token: token.kind in ("side", "number", "room"), run[at + 1 :]))
     return _written(text, [*run[: at + 1], *tail], chain)
 

@@ -149,6 +149,31 @@ def test_a_village_or_community_named_alone_is_the_address() -> None:
     assert street_only == ""  # a street says no more than the area
 
 
+def test_a_village_said_in_its_own_turn_after_the_town_is_the_address() -> None:
+    address, _ = place_of_call("市民：我是A7县春华镇的，村里的田流转了钱没给\n坐席：哪个村？\n市民：五福村。")
+    assert address == "A7县春华镇五福村"
+    along, _ = place_of_call("市民：A7县星沙街道，关山村，靠近开元路的那个山坡下面，在建搅拌站")
+    assert along == "A7县星沙街道关山村开元路"
+    company, _ = place_of_call("市民：A7县星沙街道临空产业园，一家电商公司，怀孕了就叫我走")
+    assert company == "A7县星沙街道临空产业园电商公司"
+
+
+def test_a_road_named_after_a_place_and_a_road_taken_back_later() -> None:
+    assert place_of_call("市民：A1区马坡岭街道老屋园路十二号，水管爆了")[0] == "A1区马坡岭街道老屋园路12号"
+    address, _ = place_of_call(
+        "市民：A5区，万家丽路，往北走，靠近那个圭塘河那个桥过来一点，路塌了\n"
+        "坐席：我复述一下，A5区万家丽南路靠近圭塘河桥北侧，路面塌陷，对吗？\n"
+        "市民：不对不对，是万家丽中路，不是南路。就是过了圭塘河桥往北一两百米"
+    )
+    assert address.startswith("A5区万家丽") and "万家丽南路" not in address
+
+
+def test_a_kind_of_place_asked_about_is_no_address() -> None:
+    assert place_of_call("市民：我想给人大代表提个意见\n市民：月湖街道有联络站吗？")[0] == ""
+    assert place_of_call("市民：我想问一下，五月二十号那天，婚姻登记处要不要预约？")[0] == ""
+    assert place_of_call("市民：我们沙田乡的班车少了，老人去县医院看病都赶不上")[0] == ""
+
+
 def test_a_street_office_missing_from_the_gazetteer_is_kept_but_is_no_spot() -> None:
     address, _ = place_of_call("市民：A1区赤岭路街道，赤岭路小学，四年级乱收费")
     assert address == "A1区赤岭路街道赤岭路小学"
