@@ -70,7 +70,8 @@ def label_key(place: dict[str, Any]) -> tuple[str, tuple[str, ...], tuple[str, .
         return "none", (), ()
     district, street = place.get("district") or "", place.get("street") or ""
     rest = address
-    for prefix in (district, street):
+    # the prefixes written as the address is (四方坪街道 → 4方坪街道), or a street with a numeral stays in the key
+    for prefix in (_plain(district), _plain(street)):
         if prefix and rest.startswith(prefix):
             rest = rest[len(prefix) :]
     # 17号摊位 is number 17号 of the market, 8号楼 building 8号: the number is what a caller says
