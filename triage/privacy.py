@@ -87,7 +87,7 @@ dictionary knows as a famous person's and seldom uses (外卖小哥马超; not �
 我姓, a wish (祝宝宝健康) and where the caller is from (我是金刚镇的) are no names.
 A name may come after a pause, a filler or its first syllable said twice (我叫……柯，柯文静 / 包工头叫那个，马国富:
 both 柯 are masked); after 叫/名叫 a three-character name whose surname is mostly a word (叫全德友，) is one when it
-ends a clause and is no word of the dictionary; an old man called 老张头 loses his surname; a nickname (外号叫刀疤强 /
+ends a clause and is no word of the dictionary (a child's doubled given name too: 叫云朵朵); an old man called 老张头 loses his surname; a nickname (外号叫刀疤强 /
 大家都叫他黑皮 / 人称…) is masked whole wherever it comes back, its first character taken for no surname. What is said
 of a surname (这个姓少 / 这个姓很少见) is none, and a name that runs into a business's words (一个叫康乐颐年的地方,
 万家福电器, …健康管理中心) is that business's.
@@ -1028,7 +1028,8 @@ _ROLES = (
     *_OFFICIAL_TITLES,
     *_word_list(
         "保安 店主 包工头 工头 小哥 外卖小哥 快递小哥 民警 辅警 城管 网格员 社工 干部 工作人员 业务员 销售 客服 快递员 外卖员 司机 "
-        "负责人 法人 村民 居民 业主 租户 老人 患者 病人 学生 工人 员工 职工 农民工 男子 女子 楼长 管家 保洁 领导"
+        "负责人 法人 村民 居民 业主 租户 老人 患者 病人 学生 工人 员工 职工 农民工 男子 女子 楼长 管家 保洁 领导 "
+        "收费员 收银员 营业员 服务员 管理员 协管员 调解员 安全员 巡逻员 乘务员 驾驶员 消防员 队员 护工 护理员 教官"
     ),
 )
 # Honorifics and kinship terms by which anyone is addressed by surname: 周先生, 王阿姨, 孙娭毑, 谢嗲嗲, 胡满满.
@@ -1333,10 +1334,13 @@ _CALLED = re.compile(r"(?:名叫|叫做|名字叫|名字是|叫)$")
 
 def _name_of_a_word_surname(norm: str, start: int) -> int | None:
     end = start + 3
+    given = norm[start + 1 : end]
+    # a child's given name of one character said twice (叫云朵朵): the doubled character need not be a common one
+    doubled = len(given) == 2 and given[0] == given[1] and _word_frequency(given) < _FREQUENT_WORD
     if (
         end <= len(norm)
         and norm[start] in ALL_SURNAMES
-        and all(ch in _TAGGED_GIVEN for ch in norm[start + 1 : end])
+        and (doubled or all(ch in _TAGGED_GIVEN for ch in given))
         and (end == len(norm) or norm[end] in "，,。.！!？?、…\n ")
         and _word_frequency(norm[start:end]) == 0
         and not _common_word(norm[start + 1 : end], _FREQUENT_GIVEN)

@@ -1731,6 +1731,84 @@ BLIND_6 = (
         "市民：[[MOBILE:三八五五]]，[[MOBILE:三八五五]]",
     ),
 )
+# A second blind set of round 6, written after its rules and measured once before any rule changed again
+# (bench/data/safety_dev.md has the figures), kept as it was written.
+BLIND_6B = (
+    case(
+        "a second blind set of round 6: a surname that is a word",
+        GREETING,
+        "坐席：您贵姓？",
+        "市民：[[NAME:水]]，喝水的[[NAME:水]]",
+        "坐席：好的，[[NAME:水]]女士，您反映的情况我们记下了。",
+    ),
+    case(
+        "a second blind set of round 6: a surname that is a word",
+        GREETING,
+        "坐席：请问怎么称呼？",
+        "市民：我姓[[NAME:双]]，双人床的[[NAME:双]]",
+        "坐席：[[NAME:双]]先生，您的电话是？",
+        "市民：[[MOBILE:一三六，零七三一，四八二九]]",
+    ),
+    case(
+        "a second blind set of round 6: a surname that is a word",
+        GREETING,
+        "坐席：您贵姓？",
+        "市民：[[NAME:牛]]，牛奶的[[NAME:牛]]，小区里都叫我[[NAME:牛]]大姐",
+        "坐席：[[NAME:牛]]大姐，好的。",
+    ),
+    case(
+        "a second blind set of round 6: a surname spelled by a word that sounds the same",
+        GREETING,
+        "坐席：您贵姓？",
+        "市民：[[NAME:阚]]，看见的看，门里面一个敢字",
+        "坐席：好的，[[NAME:阚]]先生。",
+    ),
+    case(
+        "a second blind set of round 6: a surname and a job word",
+        GREETING,
+        "市民：我要投诉你们的收费员[[NAME:孔令辉]]，[[NAME:孔]]收费员多收了我二十块钱",
+        "坐席：您是说[[NAME:孔]]收费员多收费，是吧？",
+    ),
+    case(
+        "a second blind set of round 6: a surname and a job word",
+        GREETING,
+        "市民：上次来的是[[NAME:邓佳琪]]社工，麻烦你们谢谢[[NAME:邓]]社工",
+    ),
+    case(
+        "a second blind set of round 6: a family named after where it lives",
+        GREETING,
+        "市民：我们隔壁[[NAME:常]]家天天在楼道里堆纸箱子，说了也不听",
+        "坐席：您是说邻居在楼道堆放杂物，是吧？",
+        "市民：对，[[NAME:常]]家那个儿子还凶得很",
+    ),
+    case(
+        "a second blind set of round 6: 有个小X",
+        GREETING,
+        "市民：街道有个小[[NAME:谭]]上次来登记过，她说会帮我们反映，后来没消息了",
+    ),
+    case(
+        "a second blind set of round 6: 叫 and a name whose surname is a word",
+        GREETING,
+        "市民：我女儿叫[[NAME:云朵朵]]，幼儿园报名系统里名字打不进去",
+    ),
+    case(
+        "a second blind set of round 6: a number's last group said again",
+        GREETING,
+        "坐席：您的电话号码？",
+        "市民：[[MOBILE:一八九，零七三一，[杂音]二六五八]]",
+        "坐席：是[[MOBILE:一八九零七三一]]……后面没听清？",
+        "市民：[[MOBILE:二六五八]]",
+    ),
+)
+_TRAP_TURNS_6B = (
+    "水费怎么又涨了，一吨水多收了好几毛",
+    "牛奶箱被人撬了，里面的奶也没了",
+    "常家湾那边的路灯不亮了",
+    "社工站的人说下周来",
+    "一个小时以后再打过来可以吗",
+    "双休日办事大厅开不开门",
+)
+
 # What must stay in round 6's classes: a place whose name starts with a surname and 家, words that hold a surname
 # that is a word, a wish to a baby.
 _TRAP_TURNS_6 = (
@@ -1749,8 +1827,12 @@ def _trap_cases_6() -> list[DialogueCase]:
     return [case("trap (round 6)", GREETING, f"市民：{turn}。", "坐席：好的，我们记下了。") for turn in _TRAP_TURNS_6]
 
 
+def _trap_cases_6b() -> list[DialogueCase]:
+    return [case("trap (round 6)", GREETING, f"市民：{turn}。", "坐席：好的，我们记下了。") for turn in _TRAP_TURNS_6B]
+
+
 def _round6() -> list[DialogueCase]:
-    return _trap_cases_6() + list(BLIND_6)
+    return _trap_cases_6() + list(BLIND_6) + _trap_cases_6b() + list(BLIND_6B)
 
 
 def build() -> tuple[DialogueCase, ...]:
