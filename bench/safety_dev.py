@@ -25,7 +25,8 @@ after the sealed final3 was measured and its misses read, before any rule of rou
 described growing, the operator's correction of what the caller named, threats to maim, a frail person stranded by a
 carer's absence, dams leaking; praise of a rescue over and smoke reported again and again. ``safety_dev_check11.tsv``
 (``dev_check11``) was written after check10 and final3 were tuned on, the same kinds in other words, and measured
-blind in turn.
+blind in turn, and ``safety_dev_check12.tsv`` (``dev_check12``) after that: the same ways of saying carried over to
+the other kinds.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ CHECK8_FILE = FOLDER / "safety_dev_check8.tsv"
 CHECK9_FILE = FOLDER / "safety_dev_check9.tsv"
 CHECK10_FILE = FOLDER / "safety_dev_check10.tsv"
 CHECK11_FILE = FOLDER / "safety_dev_check11.tsv"
+CHECK12_FILE = FOLDER / "safety_dev_check12.tsv"
 PARTS = (
     "dev_tune",
     "dev_test",
@@ -68,6 +70,7 @@ PARTS = (
     "dev_check9",
     "dev_check10",
     "dev_check11",
+    "dev_check12",
 )
 # the parts the rules are tuned on and the learned model trained on (all, since the fourth round)
 TUNING_PARTS = PARTS
@@ -133,6 +136,7 @@ def all_cases() -> tuple[SafetyCase, ...]:
     found += [_case(*row, part="dev_check9") for row in _read(CHECK9_FILE)]
     found += [_case(*row, part="dev_check10") for row in _read(CHECK10_FILE)]
     found += [_case(*row, part="dev_check11") for row in _read(CHECK11_FILE)]
+    found += [_case(*row, part="dev_check12") for row in _read(CHECK12_FILE)]
     ids = [case.id for case in found]
     if len(set(ids)) != len(ids):
         raise ValueError("a case is written twice in the safety development set")

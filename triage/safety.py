@@ -448,7 +448,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         _pair(
             r"车|电动车|电瓶车?|充电器?|房子|屋|楼道|被子|沙发|窗帘|柴火?堆?|(?:麦秸|稻草|秸秆|柴)?垛|车棚|仓库|厂房|板房|工棚|垃圾站|"
             r"厨房|油锅|锅|楼上|楼下|隔壁|对面|对门|山|林子|广告牌|店",
-            r"着了|着哒|烧着|着火|在烧",
+            r"(?<!睡)着了|(?<!睡)着哒|烧着|着火|在烧",
             _SHORT,
             forward=True,
         ),
@@ -485,7 +485,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     (
         "flood",
         2.5,
-        r"(?:已经|都|快|现在)?(?:到|齐|漫到|淹到|没过)了?(?:膝盖|腰|胸口?|脖子|大腿)了|漫过堤|往[^，,。]{0,6}冲(?:过来|进来)",
+        r"(?:已经|都|快|现在)?(?<![埋压])(?:到|齐|漫到|淹到|没过)了?(?:膝盖|腰|胸口?|脖子|大腿)了|漫过堤|往[^，,。]{0,6}冲(?:过来|进来)",
     ),
     ("flood", 3, r"(?:河堤|堤坝|大堤|堤|坝)[^，,。]{0,3}(?:垮|崩|决口|溃|塌)"),
     # how high the water has come, said without the water (已经漫到半人高了 / 淹到车窗了 / 漫到坡道一半)
@@ -512,7 +512,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
     ),
     ("flood", 1.5, r"(?:流|冒|涌|渗)成(?:了)?一股|浑水[^，,。]{0,4}越(?:来越|冒越|流越)大"),
     ("flood", 1.5, r"(?:车|车子)[^，,。]{0,6}(?:熄火|泡在|漂)"),
-    ("trapped", 2, r"车里(?:面)?(?:还)?有人|里面(?:还)?有(?:个)?人"),
+    ("trapped", 2, r"车里(?:面)?(?:还)?有人|里面(?:还)?有(?:个|一个)?(?:人|小孩子?|孩子|老人)"),
     ("flood", 1.5, r"(?<![手机表电脑])进水了?|水好深|积水(?:好|很|太)深|水很深"),
     ("flood", 1.5, r"(?:往外|往上)?冒水|返水|漫出来"),
     # ---- trapped: in a lift, under a collapse, in a pit, stuck
@@ -520,7 +520,7 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         "trapped",
         3,
         r"被困(?![扰难惑])|困在|困住|困着|(?<!贫)困人(?![口员群])|(?<![机相有])关人(?![员士事就])|压在下面|压住了?|"
-        r"被压(?![坏扁碎弯变价力])|被埋|埋(?:了|在|住|着)(?:人|一个|两个|几个|工人)?|吊在半空|卡在[^，,。]{0,8}(?:里|中间|两层|驾驶室|缝)|(?<!被)压扁了|"
+        r"被压(?![坏扁碎弯变价力])|被埋|埋(?:了|在|住|着)(?:人|一个|两个|几个|工人)?|埋到(?:了)?(?:胸口|腰|脖子|肩膀|大腿)|吊在半空|卡在[^，,。]{0,8}(?:里|中间|两层|驾驶室|缝)|(?<!被)压扁了|"
         r"被(?:关|锁|困|卡)在(?!车)[^，,。]{0,4}(?:里|出不)",
     ),
     (
@@ -1113,6 +1113,10 @@ _DEBT = re.compile(
 # 还在打 after a pile driver, a game or the rain is no fight.
 _NOT_A_FIGHT = re.compile(r"打桩|打雷|打牌|麻将|游戏|打球|打针|打字|打工|打孔|打洞|钻")
 _UNREACHABLE = re.compile(r"电话|手机|联系不上|失联|关机|打不通|不接|找不到|不见了")
+# … nor is a service whose phone nobody answers (物业电话打不通 / 客服一直不接)
+_SERVICE_BEFORE = re.compile(
+    r"(?:物业|客服|热线|公司|维修|售后|前台|管理处|居委会|社区|办事处|街道|值班室|保安室|门卫)(?:的)?(?:电话|手机)?$"
+)
 # 不想过了 said of a marriage is a divorce.
 _MARRIAGE = re.compile(r"吵架|离婚|分居|婚姻|结婚|老公|老婆|丈夫|妻子")
 # A crack in a building (天花板有裂缝) is a housing problem, not a road that caves in.
@@ -1424,7 +1428,11 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
         return None
     if cue.kind == "self_harm" and "过" in word and _MARRIAGE.search(sentence):
         return None  # 我老公今天跟我吵架，说了句不想过了
-    if cue.kind == "unresponsive_or_missing" and _UNREACHABLE.search(word) and _DEBT.search(sentence):
+    if (
+        cue.kind == "unresponsive_or_missing"
+        and _UNREACHABLE.search(word)
+        and (_DEBT.search(sentence) or _SERVICE_BEFORE.search(text, max(0, start - 10), start + 2))
+    ):
         return None
     if cue.kind == "violence" and word.startswith("还在打") and _NOT_A_FIGHT.search(sentence):
         return None
