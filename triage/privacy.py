@@ -1468,9 +1468,7 @@ _FAMILIAR = re.compile(
 # 老张头, 老王倌子: an old man called by his surname
 _OLD_FELLOW = re.compile("老(?P<surname>[" + "".join(sorted(SURNAMES)) + "])(?:头子?|倌子?)")
 _FAMILY_AFTER = r"(?=[也都的人里那就还，。、！？,.!?\s]|(?:说|为了|有个|有人|天天|把|跟|和|在|老|吵|欠|占|又|不|没)|$)"
-_FAMILY = re.compile(
-    r"(?<=[的壁居面上下是门])(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])家" + _FAMILY_AFTER
-)
+_FAMILY = re.compile(r"(?<=[的壁居面上下是门])(?P<surname>[" + "".join(sorted(SURNAMES)) + r"])家" + _FAMILY_AFTER)
 # A neighbour's family (隔壁向家, 对门游家, 楼上宁家): a surname that is mostly a word (向, 宁) needs the neighbour
 _NEIGHBOUR = re.compile(r"(?:隔壁|对门|对面|楼上|楼下|邻居|旁边|后面|前面)的?$")
 # How callers spell their surname: 弓长张, 耳东陈, 口天吴, 立早章, 木子李, 双木林, 古月胡, 言午许, 草头黄.
@@ -1647,8 +1645,10 @@ def _addressed_by_job(norm: str, surnames: Collection[str]) -> list[tuple[PiiKin
     for m in _JOB_AT.finditer(norm):
         for length in (2, 1):
             start = m.start() - length
-            if start >= 0 and norm[start : m.start()] in surnames and (
-                start == 0 or not _is_cjk(norm[start - 1]) or norm[start - 1] in _JOB_LEFT
+            if (
+                start >= 0
+                and norm[start : m.start()] in surnames
+                and (start == 0 or not _is_cjk(norm[start - 1]) or norm[start - 1] in _JOB_LEFT)
             ):
                 found.append((PiiKind.NAME, start, m.start()))
                 break
@@ -1809,7 +1809,7 @@ def _known_names(norm: str, known: KnownNames) -> list[tuple[PiiKind, int, int]]
 
 
 # What a wish is for (祝宝宝健康, 祝大家, 祝早日康复): 祝 is no surname there.
-_WISHED = ("宝宝", "您", "你", "大家", "孩子", "早日", "身体", "生活", "工作", "全家", "一切", "新年", "节日", "生日", "好", "顺利", "健康", "平安")
+_WISHED = _word_list("宝宝 您 你 大家 孩子 早日 身体 生活 工作 全家 一切 新年 节日 生日 好 顺利 健康 平安")
 
 
 # Given-name characters for a name the tagger finds with no cue: the common ones and a few more of older names.

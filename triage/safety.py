@@ -437,7 +437,11 @@ _CUES: tuple[tuple[str, float, str], ...] = (
         2.5,
         r"(?:烟|火)[^，,。]{0,6}(?:越来越|越冒越|越烧越)(?:大|浓|多|黑|旺|凶)|越冒越(?:大|多|浓|黑|凶)|烟[^，,。]{0,4}变(?:成)?(?:黑|浓|大)",
     ),
-    ("fire", 2, r"(?:有|像是有|好像有)[^，,。]{0,4}(?:东西|罐子|瓶子|气罐|轮胎)[^，,。]{0,2}(?:在)?(?:炸|爆)|砰砰的?响|嘭嘭的?响"),
+    (
+        "fire",
+        2,
+        r"(?:有|像是有|好像有)[^，,。]{0,4}(?:东西|罐子|瓶子|气罐|轮胎)[^，,。]{0,2}(?:在)?(?:炸|爆)|砰砰的?响|嘭嘭的?响",
+    ),
     # a fire in a field or on a hill runs with the wind (风一吹就往山上跑了)
     ("fire", 2, r"(?:风一吹|一阵风)[^，,。]{0,4}(?:就)?往[^，,。]{0,4}(?:跑|窜|烧|扑|蔓延)|往山上(?:跑|窜|烧)"),
     ("fire", 2.5, r"顺着[^，,。]{1,6}往[^，,。]{0,3}(?:烧|窜)|往(?:上|楼上|屋里|里面)(?:烧|窜)(?:了|过去|上去)?"),
@@ -1192,7 +1196,9 @@ _POLLUTION = re.compile(
 )
 # A caller's guess at what it is (可能是烧垃圾吧 / 应该是网线 / 估计是有线电视的 / 那是电话线吧), which what they
 # see next may belie: a fire that grows, a line that sparks.
-_GUESS_BEFORE = re.compile(r"(?:可能|应该|估计|好像|大概|也许|怕是|像是|以为|我看|我想)(?:是|就是)?[^，,。！？!?\n]{0,6}$")
+_GUESS_BEFORE = re.compile(
+    r"(?:可能|应该|估计|好像|大概|也许|怕是|像是|以为|我看|我想)(?:是|就是)?[^，,。！？!?\n]{0,6}$"
+)
 _GUESS_AFTER = re.compile(r"[^，,。！？!?\n]{0,8}?吧")  # matched at the guess
 
 
@@ -1207,9 +1213,11 @@ _GROWING = re.compile(
 _POWER_SIGN = re.compile(r"火花|火星|打火|闪(?:了)?(?:一下|个|了)|蓝光|电弧|滋滋|吱吱|噼啪|烧黑|都黑了|冒烟|麻")
 
 
+_DENIED_SIGN = re.compile(r"(?:没有|没|冇得?|不)[^，,。]{0,2}$")
+
+
 def _power_sign(text: str) -> bool:
-    return any(not re.search(r"(?:没有|没|冇得?|不)[^，,。]{0,2}$", text[max(0, m.start() - 4) : m.start()])
-               for m in _POWER_SIGN.finditer(text))
+    return any(not _DENIED_SIGN.search(text, max(0, m.start() - 4), m.start()) for m in _POWER_SIGN.finditer(text))
 
 
 # Smoke complained of again and again (又是我 / 反映过两次了 / 每次来看一下就走了 / 你们到底管不管): a works that pollutes
@@ -1443,8 +1451,10 @@ def _judge(context: _Text, cue: Cue, match: re.Match[str], *, call: bool, calm_p
     powered = _POWER_THING.search(word if _POLE_FALLS.search(word) else _POLE.sub("", word)) or _SHOCK.search(word)
     if not_power and not powered and not (_guessed(text, not_power.start()) and _power_sign(text)):
         return None  # 网线被风刮断了 (but 应该是网线吧……刚才闪了一下，有点蓝光: a guess its sparks belie)
-    if cue.kind != "self_harm" and _MISTAKEN.search(text[max(clause_start, start - 8) : start]) and _FOUND_OTHER.search(
-        text, end, min(len(text), end + RESOLUTION_REACH)
+    if (
+        cue.kind != "self_harm"
+        and _MISTAKEN.search(text[max(clause_start, start - 8) : start])
+        and _FOUND_OTHER.search(text, end, min(len(text), end + RESOLUTION_REACH))
     ):
         return None  # 我以为着火了，后来看是他们在调试锅炉
     if (

@@ -331,6 +331,34 @@ def test_a_phone_number_split_over_two_turns_is_masked_in_both() -> None:
     assert model.text == "[MOBILE]\n[MOBILE]。"
 
 
+def test_a_surname_that_is_a_word_spelled_by_the_caller_is_masked_with_its_titles_and_the_word_stays_elsewhere() -> (
+    None
+):
+    transcript = (
+        "坐席：您贵姓？\n市民：能，能力的能，大家叫我能姐\n坐席：能姐，您说。\n市民：我只能找你们了，能不能快点"
+    )
+    full, model = mask_dialogue(prepare(transcript))
+    assert full.text == (
+        "坐席：您贵姓？\n市民：[NAME]，[NAME]，大家叫我[NAME]姐\n坐席：[NAME]姐，您说。\n市民：我只能找你们了，能不能快点"
+    )
+    assert "能姐" not in model.text and "能不能快点" in model.text
+
+
+def test_a_named_surname_with_a_job_word_and_a_neighbours_family_are_masked_where_they_come_back() -> None:
+    transcript = (
+        "市民：来的是网格员贺明亮，贺网格员说隔壁谷家的棚子要拆\n坐席：好的，我们联系贺网格员。\n市民：谷家的人不让拆"
+    )
+    full, _ = mask_dialogue(prepare(transcript))
+    assert "贺" not in full.text and "谷家" not in full.text, full.text
+    assert full.text.count("[NAME]家") == 2 and "网格员" in full.text
+
+
+def test_the_end_of_a_number_said_again_after_the_operators_read_back_is_masked_with_the_echo() -> None:
+    transcript = "坐席：电话？\n市民：一三九，五五二一，[杂音]八零四七\n坐席：是一三九五五二一……？\n市民：八零四七"
+    full, _ = mask_dialogue(prepare(transcript))
+    assert full.text == "坐席：电话？\n市民：[MOBILE]\n坐席：是[MOBILE]……？\n市民：[MOBILE]"
+
+
 def test_digits_read_as_numerals_keep_their_place_in_the_text() -> None:
     text = "电话幺三八，七七六五，四三二一，住三栋二单元，两个多月了，车牌湘A七H二P九"
     digits = spoken_digits(text)

@@ -623,7 +623,10 @@ def test_medicine_bought_things_stuck_dead_lines_and_calm_summaries_are_no_emerg
         # a threat to maim, with the caller hiding from those who make it
         ("violence", "市民：那几个人说今天不还钱就打断我的手，我躲在卫生间里，他们在外面翻抽屉"),
         # a frail person stranded alone, told as what follows from a carer who stopped coming
-        ("locked_in_alone", "市民：我问一下护理补贴\n坐席：您说。\n市民：护工三天没来了，我瘫在床上起不来，壶里的水也喝完了"),
+        (
+            "locked_in_alone",
+            "市民：我问一下护理补贴\n坐席：您说。\n市民：护工三天没来了，我瘫在床上起不来，壶里的水也喝完了",
+        ),
         # a dam leaking before any flood
         ("flood", "市民：河边那段堤坝底下在往外冒浑水，一开始一点点，现在越冒越大，堤下面就是我们村"),
     ],
