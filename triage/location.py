@@ -300,7 +300,7 @@ _ROAD_SUFFIX = re.compile(r"(?:大道|大街|[路街巷])(?!道|过|灯|况|费|
 _ROAD_STEM, _VENUE_STEM = 6, 8  # how far back a name reaches from its suffix
 # roads that are not named roads: 过马路, 修路, 走路…
 _NOT_A_ROAD = re.compile(
-    r"(?:马|(?<![\u4e00-\u9fa5]{2})公|道|铁|线|电|绕|走|修|带|问|让|堵|挡|逛|引|赶|开|上|下|无|后|退|活|套|思|出|网|门|歧|来|去|水|封|拦|跑"
+    r"(?:马|(?<![\u4e00-\u9fa5]{2})公|道|铁|线|电|绕|走|修|带|问|让|堵|挡|逛|引|赶|开|上|下|无|后|退|活|套|思|出|网|门|歧|来|去|水|封|拦|跑|叉"
     r"|占|断)路$|满大街|(?:高速|国道|省道|乡村|农村|沿江|入户|户户通|通|进村|美好|级|交通|乡|村|组)公路$"
     r"|^.?(?:一|半|满|临|沿|当|上)[路街]$"
 )
@@ -351,7 +351,7 @@ _BUSINESS_SUFFIXES = (
     "大药房", "药房", "药店", "超市", "便利店", "饭店", "酒店", "宾馆", "旅馆", "旅社", "招待所", "民宿", "客栈", "餐馆",
     "餐厅", "饭庄", "酒楼", "酒家", "茶楼", "茶馆", "菜馆", "大排档", "快餐", "米粉店", "网吧", "KTV", "歌厅", "会所",
     "棋牌室", "健身房", "美容院", "车行", "商行", "商店", "旅行社", "作坊", "店", "馆", "银行", "支行", "分行", "信用社",
-    "营业厅", "网点", "中心", "电器",
+    "营业厅", "网点", "中心", "电器", "修车铺", "小卖铺", "杂货铺",
 )
 _COMPANY_SUFFIXES = (
     "有限公司", "公司", "集团", "工厂", "加工厂", "厂", "机械", "电子", "建材", "化工", "纺织", "重工", "商砼", "搅拌站",
@@ -404,7 +404,7 @@ _VENUE_CHAIN = re.compile(rf"{_VENUE_SUFFIX}+")
 # a town or village followed by one of these is a venue named after it: 星城镇政府, 江背镇中心小学
 _AFTER_A_PLACE = re.compile(
     r"(?:人民政府|政府|中心小学|小学|中学|幼儿园|卫生院|中心医院|医院|派出所|农贸市场|菜市场|市场|汽车站|车站|站|广场|公园"
-    r"|服务中心|便民服务中心|中心|敬老院|养老院|供销社|信用社|集贸市场|码头|卫生服务中心)+"
+    r"|服务中心|便民服务中心|中心|敬老院|养老院|供销社|信用社|集贸市场|码头|社区卫生服务中心|卫生服务中心|景区)+"
 )
 # a road right after a venue suffix is named after it (老屋园路, 东方花园街), not 小区路口 or 学校路边
 _ROAD_NAMED_AFTER = re.compile(r"(?:大道|大街|[路街巷])(?![口边上旁对段道过灯况费线人子坊面基网])")
@@ -436,7 +436,7 @@ _GENERIC_VENUE = frozenset((
     "市民之家", "菜鸟驿站", "驿站", "派出所", "车管所", "司法所", "营业厅", "工地", "公园", "广场", "超市", "图书馆",
     "博物馆", "纪念馆", "文化馆", "体育馆", "体育中心", "敬老院", "养老院", "福利院", "供销社", "信用社", "总工会",
     "工会", "妇联", "残联", "人民法院", "法院", "检察院", "人民政府", "政府", "街道办事处", "办事处", "税务局",
-    "公安局", "交警大队", "中心小学", "实验小学", "中学", "下穿通道", "地下通道",
+    "公安局", "交警大队", "中心小学", "实验小学", "中学", "下穿通道", "地下通道", "停车场", "修车铺", "小卖铺",
 ))
 # fmt: on
 # where people live: a village or compound named is a spot of its own (五福村, 山水洲城, 桂花苑)
@@ -492,7 +492,7 @@ _NOT_A_START = re.compile(
     r"|投诉|举报|反映|经营|开了|开个|开的|办了|买了|卖|搞|做|租"
     r"|某个|某|一个|一家|一排|那家|这家|斜对面|对面|旁边|门口|后门|附近|后面|前面"
     # building, setting up and announcing, adverbs, what a report says: a name never holds them
-    r"|建成|加建|新建|建设|修了|建了|建一|设置|设立|开设|开办|公布|传唤|显然|明显|可见|地处|处于|以上|以下|性质|明确"
+    r"|建成|加建|新建(?![东西南北中]?路)|建设|修了|建了|建一|设置|设立|开设|开办|公布|传唤|显然|明显|可见|地处|处于|以上|以下|性质|明确"
     r"|规定|当时|同意|私自|擅自|强行|违规|违法|非法|上课|报道|靠近|挨着|紧挨|临近|旁的|周边的|包括|还有|以及|等等"
 )
 _UNIT = r"(?:号楼|号院|号门面|号摊位|号铺面|号|栋|幢|单元|室|楼|层|组|片区|片|期|区)"
@@ -504,10 +504,10 @@ _ROOM = re.compile(
     r"(?:\d{3,4}(?!\d)|[零〇一幺二两三四五六七八九]{3,4}(?![零〇一幺二两三四五六七八九十百号栋楼层室]))(?![多户人个年元块米平])"
 )
 _SIDE = re.compile(
-    r"斜对面|对面|旁边|旁|门口|附近|后面|前面|侧面|后门|前门|正门|侧门|东门|西门|南门|北门|大门|楼下|楼顶|顶楼|路段|一带|段"
+    r"斜对面|对面|旁边|旁|门口|附近|后面|前面|侧面|后门|前门|正门|侧门|东门|西门|南门|北门|大门口|大门|尽头|楼下|楼顶|顶楼|路段|一带|段"
     rf"|往[东西南北](?:走)?(?:约|大概)?{_DIGITS}(?:多|来)?米"
 )
-_JUNCTION = re.compile(r"十字路口|丁字路口|交叉口|交汇处|交界处|交口处|交口|路口|口")
+_JUNCTION = re.compile(r"十字路口|丁字路口|交叉口|交汇处|交界处|交口处|交口|路口|口子上|口子|口")
 _CONNECTOR = re.compile(r"与|和|跟|及|、")
 _RANGE = re.compile(r"至|到")
 # a business the caller names with 叫: 一家叫湘味轩的饭店 / 一个电子厂，叫宏联电子 / 楼盘，叫什么湖畔壹号
@@ -519,10 +519,14 @@ _CALLED = re.compile(
 # what may stand between two pieces of one address: pauses and fillers (that corrections are made with too)
 _FILLER_WORDS = (
     r"[\s，,、；;…~]|至|到|(?<=[路街道巷])上|那个|这个|就是|嗯|呃|啊|哦|哎|诶|的|是|在|那边|这边|那里|这里|那块|那一块|上面|里面|叫什么|什么"
-    r"|名叫|叫做|叫|(?:楼盘|小区|工地|店|超市|厂|公司|商场)(?=[，,…\s]*叫)|(?:那|这)?一(?:个|家|排)|那家|这家|某个|某|门面|不是|不对|说错了|跟|和|与|及"
+    r"|名叫|叫做|叫|(?:老|新)?(?:楼盘|小区|工地|店|超市|厂|公司|商场)(?=[，,…\s]*叫)|(?:那|这)?一(?:个|家|排)|那家|这家|某个|某|门面|不是|不对|说错了|跟|和|与|及"
 )
 _FILLER = re.compile(f"(?:{_FILLER_WORDS})*")
 _CORRECTION = re.compile(r"不是|不对|说错")
+# 38路, 三十八路, X205路, 延长127路: a bus route; 东1路 and 八一路 are roads
+_BUS_ROUTE = re.compile(
+    r".*\d{2,}|[A-Za-z*]*\d+|.*\*.*|[零一二三四五六七八九十百]*[十百][零一二三四五六七八九十百]*|[一二三四五六七八九]"
+)
 _RESTATED = re.compile(r"就是|也就是|即")
 # a question about a place rather than a problem at it
 _ASKED_ABOUT = re.compile(r"有没有[^，,。？?]{0,8}[？?]|有[^，,。？?]{0,8}吗[？?]|在哪里?[？?]|要不要预约")
@@ -570,6 +574,8 @@ class _Token:
 
 
 def _is_a_road(road: str, stem: str) -> bool:
+    if _BUS_ROUTE.fullmatch(stem):
+        return False  # 三十八路, 38路: a bus route (八一路 and 五一路 are roads)
     return not (_NOT_A_ROAD.search(road) or _INSIDE_A_ROAD.search(stem) or _NOT_A_NAME.search(stem))
 
 
@@ -595,6 +601,7 @@ def _runs(text: str, tokens: list[_Token]) -> list[list[_Token]]:
             and token.unit != "called"
             and re.search(r"[，,、；;]", text[current[-1].end : token.start])
             and not re.search(r"一家|一个|有个|有家", text[current[-1].end : token.start])  # 临空产业园，一家电商公司
+            and not _CORRECTION.search(text, current[-1].end, token.start)  # 书院小区？不对，是识字岭小区
         )
         joined = bool(current) and not listed and _joined(text, current[-1], token)
         if current and not joined:
@@ -620,6 +627,8 @@ def _joined(text: str, left: _Token, right: _Token) -> bool:
     if _only_filler(text, left.end, right.start):
         return True
     between = text[left.end : right.start]
+    if len(between) <= 8 and "\n" not in between and _CORRECTION.search(between):
+        return True  # 书院小区？不对，是识字岭小区: the piece corrected at once
     if _SENTENCE_END.intersection(between) or len(between) > 12:
         return False
     if (
@@ -669,7 +678,7 @@ def _take_back(run: list[_Token], correction: _Token) -> None:
     """六楼，不是不是，七楼: the piece of the same kind said just before a correction is dropped."""
     for index in range(len(run) - 1, -1, -1):
         token = run[index]
-        if token.kind == correction.kind and token.unit == correction.unit:
+        if token.kind == correction.kind and (token.unit == correction.unit or token.kind == "venue"):
             del run[index:]
             return
 
@@ -688,8 +697,11 @@ def _score(text: str, run: list[_Token]) -> float:
         score *= 0.4
     elif _MOVED_FROM.search(before):
         score *= 0.6
-    if any(token.kind == "road" and _taken_back_later(text, token) for token in run):
-        score *= 0.5  # 是万家丽中路，不是南路: the read-back's road, corrected in the next turn
+    line_end = text.find("\n", run[-1].end)
+    if any(token.kind == "road" and _taken_back_later(text, token) for token in run) or (
+        line_end >= 0 and _CORRECTION.match(text, line_end + 1)
+    ):
+        score *= 0.5  # 是万家丽中路，不是南路 / 您是说枫林路吗？—不是不是: a read-back the caller corrects
     if all(token.kind in ("area", "venue", "side") for token in run):
         start = max((text.rfind(mark, 0, run[0].start) for mark in "，,。？！?!\n"), default=-1) + 1
         end = min((i for mark in "。？！?!\n" if (i := text.find(mark, run[-1].end)) >= 0), default=len(text))
@@ -815,8 +827,8 @@ def _named_piece(
     reach = _ROAD_STEM if kind == "road" else _VENUE_STEM
     begin = max(position, start - reach)
     for index in range(start - 1, begin - 1, -1):
-        if text[index] in _STOP:
-            begin = index + 1
+        if text[index] in _STOP and not (text[index] == "太" and text.startswith(("太平", "太阳"), index)):
+            begin = index + 1  # (太 is very, but 太平街 a name)
             break
     # a word that starts a clause (位于, 斜对面, 希望…) may begin before the particle the scan stopped at
     for clause in _NOT_A_START.finditer(text, max(position, begin - 3), start):

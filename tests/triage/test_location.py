@@ -168,6 +168,26 @@ def test_a_road_named_after_a_place_and_a_road_taken_back_later() -> None:
     assert address.startswith("A5区万家丽") and "万家丽南路" not in address
 
 
+def test_a_bus_route_is_no_road_and_a_read_back_the_caller_denies_is_not_kept() -> None:
+    assert place_of_call("市民：我投诉三十八路公交车，下午从火车南站往洞井那个方向开的，空调不开")[0] == "火车南站"
+    address, _ = place_of_call("市民：路灯坏了\n坐席：您是说A3区西湖街道枫林路吗？\n市民：不是不是，是枫林二路，二十号")
+    assert address == "A3区西湖街道枫林二路20号"
+    corrected, _ = place_of_call("市民：A1区马坡岭街道，解放西路那边的一个老小区，叫……书院小区？不对，是识字岭小区")
+    assert corrected == "A1区马坡岭街道解放西路识字岭小区"
+
+
+@pytest.mark.parametrize(
+    ("said", "address"),
+    [
+        ("液化气漏了，地方是A1区，那个小巷子，太平街口子上，辣妹子米粉店", "A1区太平街辣妹子米粉店"),
+        ("A9市北盛镇，滨江南路尽头，那个修车铺旁边，电线垂到地上了", "A9市北盛镇滨江南路尽头修车铺旁边"),
+        ("北盛镇景区那个停车场，牌子上写十块，收了我三十", "A9市北盛镇景区停车场"),
+    ],
+)
+def test_small_places_callers_name(said: str, address: str) -> None:
+    assert place_of_call(f"市民：{said}")[0] == address
+
+
 def test_a_kind_of_place_asked_about_is_no_address() -> None:
     assert place_of_call("市民：我想给人大代表提个意见\n市民：月湖街道有联络站吗？")[0] == ""
     assert place_of_call("市民：我想问一下，五月二十号那天，婚姻登记处要不要预约？")[0] == ""
