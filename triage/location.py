@@ -414,6 +414,11 @@ _NAMED_AFTER_A_ROAD = re.compile(
     r"|公交站|地铁站|汽车站|菜场|超市|驿站)"
 )
 _NAMED_VENUE = re.compile(rf"{_NAME}{{1,5}}?{_VENUE_SUFFIX}")
+# the city's own public buildings: A市图书馆, A市中心医院 (not A市政府, whom a caller turns to)
+_AFTER_THE_CITY = re.compile(
+    r"(?:图书馆|博物馆|科技馆|美术馆|体育馆|体育中心|中心医院|人民医院|第[一二三四五六七八九]人民医院|儿童医院|妇幼保健院"
+    r"|中医院|火车站|火车南站|汽车站|汽车西站|汽车南站|汽车东站|客运站|动物园|植物园)"
+)
 _VENUE_TAIL = re.compile(rf"{_VENUE_SUFFIX}+$")
 # a road named after a venue is a road (花园路, 中心北路); a venue or side word inside a road's name is not (菜市场旁老街)
 # — the venue words of the first version only: a temple or a bridge inside a road's name is common (庙前街, 桥头路)
@@ -729,7 +734,8 @@ def _tokens(text: str, areas: list[_Token]) -> list[_Token]:
     between a piece and its building number."""
     fixed = []
     for token in areas:
-        suffix = _AFTER_A_PLACE.match(text, token.end) if token.depth >= 3 else None
+        after = _AFTER_A_PLACE if token.depth >= 3 else _AFTER_THE_CITY if token.depth == 1 else None
+        suffix = after.match(text, token.end) if after is not None else None
         if suffix:
             written = _said(text, token) + suffix.group(0)
             token = _Token("venue", token.start, suffix.end(), written, 3.0, depth=token.depth, places=token.places)
@@ -1017,9 +1023,21 @@ def _names_a_spot(run: list[_Token]) -> bool:
     )
 
 
+def _named_in_full(text: str, bare: _Token, runs: list[list[_Token]]) -> _Token:
+    """A compound said without its suffix (保利天禧，三栋) written as it is named in full elsewhere (保利天禧小区)."""
+    name = _said(text, bare)
+    for run in runs:
+        for token in run:
+            said = _said(text, token)
+            if token.kind == "venue" and said.startswith(name) and _VENUE_CHAIN.fullmatch(said, len(name)):
+                return _Token("bare", bare.start, bare.end, said, bare.weight)
+    return bare
+
+
 def _with_venue_said_short(text: str, best: list[_Token], runs: list[list[_Token]]) -> list[_Token]:
     """A venue named in full elsewhere and by its name alone right after the chosen run: 步步高超市停车场这里 …
     人民中路那个步步高，地面停车场 → 人民中路步步高超市."""
+    best = [_named_in_full(text, token, runs) if token.kind == "bare" else token for token in best]
     after = _FILLER.match(text, best[-1].end).end()
     for run in runs:
         for token in run:

@@ -188,6 +188,15 @@ def test_small_places_callers_name(said: str, address: str) -> None:
     assert place_of_call(f"市民：{said}")[0] == address
 
 
+def test_a_compound_said_short_is_written_as_named_in_full_and_the_citys_library_keeps_its_name() -> None:
+    address, _ = place_of_call(
+        "坐席：您反映的是保利天禧小区电梯频繁故障，是吧？\n市民：对，A1区马坡岭街道月塘路保利天禧，三栋。"
+    )
+    assert address == "A1区马坡岭街道月塘路保利天禧小区3栋"
+    library, _ = place_of_call("市民：我想表扬图书馆的一个工作人员\n市民：A市图书馆，在A1区马坡岭街道那边")
+    assert library == "A1区马坡岭街道A市图书馆"
+
+
 def test_a_kind_of_place_asked_about_is_no_address() -> None:
     assert place_of_call("市民：我想给人大代表提个意见\n市民：月湖街道有联络站吗？")[0] == ""
     assert place_of_call("市民：我想问一下，五月二十号那天，婚姻登记处要不要预约？")[0] == ""
