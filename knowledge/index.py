@@ -35,7 +35,7 @@ from knowledge.terms import search_terms
 logger = logging.getLogger(__name__)
 
 SIGNATURE_CHECK_SECONDS = 5.0  # how stale the index may be after an article changes, at most
-FORMAT = "v4"  # bump when SearchIndex changes shape: older files are then ignored and rebuilt
+FORMAT = "v5"  # bump when SearchIndex changes shape: older files are then ignored and rebuilt
 
 
 @dataclass

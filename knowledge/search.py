@@ -14,7 +14,10 @@ FAQ its title and question: ``extra_text``) and its *text* (the passages). Two c
 
 The two are fused linearly after each is divided by its best score for the query, and the result is
 multiplied by the article's weight (``reply_weight``: a past case whose reply is a short form letter says
-little to an operator). A call's query may come in two parts: the caller's words, and ``context`` (the
+little to an operator). **Topics** then re-rank the best ``TOPIC_DEPTH`` articles: an LSA model of the
+articles' character pairs (``_topics``, fitted at build time on the index's own articles) says what a query and an
+article are about apart from the place they name, so that a case of the same problem elsewhere rises above cases
+of the same estate about other problems. A call's query may come in two parts: the caller's words, and ``context`` (the
 operator's turns), which counts at ``CONTEXT_WEIGHT``.
 
 **The floor** has two parts, so that an unrelated question finds nothing in an index of any size:
@@ -50,7 +53,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from knowledge.passages import Passage
-from knowledge.terms import fold, general_information, rare_word_information, search_terms
+from knowledge.terms import fold, general_information, is_courtesy, rare_word_information, search_terms
 from triage.normalise import CALLER, prepare
 
 # The question field's weight against the passage's own text in the word channel (BM25F). Low, because the
@@ -83,6 +86,15 @@ DOMAIN_SHARE = 0.3
 DOMAIN_WORDS = 3.0
 FLOOR_SHARE = 0.6
 FLOOR_CAP_WORDS = 1.75
+# The topics (see SearchIndex.build): the best TOPIC_DEPTH articles of the lexical score are re-ranked by
+# their score (divided by the best) plus TOPIC_WEIGHT times the cosine of the query's and the article's topic
+# vectors, TOPIC_DIMENSIONS of them, from the TOPIC_VOCABULARY pairs most articles have, the model fitted on
+# at most TOPIC_FIT_ARTICLES of the articles (a sample: the fit's time and memory do not grow with the index).
+TOPIC_DIMENSIONS = 200
+TOPIC_VOCABULARY = 30_000
+TOPIC_FIT_ARTICLES = 20_000
+TOPIC_DEPTH = 10
+TOPIC_WEIGHT = 2.0
 
 _RUN = re.compile(r"[\u4e00-\u9fffa-z0-9]+")
 _INDEX_DTYPE = np.int32
@@ -240,17 +252,99 @@ def highlight(text: str, terms: Iterable[str]) -> str:
 def _domain_weights(words: Sequence[str], uses: np.ndarray) -> np.ndarray:
     """Per word, how much it is the knowledge base's own: the log of how many times more often the index uses
     it than general Chinese does (``general_share``), over log DOMAIN_RATIO, within [0, 1]. On the past cases
-    路灯 (47 times), 物业 and 噪音 count 1, 孩子 (2.3 times) 0.36, 笑话 (0.8), 股票 and 法国 0."""
+    路灯 (47 times), 物业 and 噪音 count 1, 孩子 (2.3 times) 0.36, 笑话 (0.8), 股票 and 法国 0. A courtesy
+    (``knowledge.terms.is_courtesy``: 辛苦, 新年快乐) counts 0 whatever its use."""
     if not len(words):
         return np.zeros(0)
     here = uses / max(float(uses.sum()), 1.0)
     general = np.exp(-np.fromiter((general_information(w) for w in words), dtype=np.float64, count=len(words)))
     ratio = np.maximum(here / general, 1e-12)
-    return np.clip(np.log(ratio) / math.log(DOMAIN_RATIO), 0.0, 1.0)
+    courtesy = np.fromiter((is_courtesy(w) for w in words), dtype=bool, count=len(words))
+    return np.where(courtesy, 0.0, np.clip(np.log(ratio) / math.log(DOMAIN_RATIO), 0.0, 1.0))
 
 
 def _saturated(count: float) -> float:
     return count * (QUERY_SATURATION + 1.0) / (count + QUERY_SATURATION)
+
+
+@dataclass(frozen=True)
+class _Topics:
+    """A latent semantic model of the articles' character pairs: what an article is about, apart from the
+    place it names. ``rows``: per pair column, its row in ``components`` (-1: not in the model's vocabulary);
+    ``components``: vocabulary × dimensions; ``texts`` and ``questions``: per article, the topic vector (of
+    unit length; zeros for a missing question) of its text and of its question. All half precision: enough
+    for a cosine, and half the size."""
+
+    rows: np.ndarray
+    components: np.ndarray
+    texts: np.ndarray
+    questions: np.ndarray
+
+    def of_pairs(self, columns: np.ndarray, weights: np.ndarray) -> np.ndarray | None:
+        """The topic vector (unit length) of a pair vector; None when none of its pairs is in the model."""
+        rows = self.rows[columns] if len(columns) else np.zeros(0, dtype=_INDEX_DTYPE)
+        kept = rows >= 0
+        if not kept.any():
+            return None
+        vector = weights[kept].astype(np.float32) @ self.components[rows[kept]].astype(np.float32)
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm > 0 else None
+
+    def cosines(self, articles: np.ndarray, topic: np.ndarray) -> np.ndarray:
+        """Per article, the mean of the cosines of the query's topic and its fields' (its text, and its
+        question if it has one), as the character channel averages its fields: a policy without a question
+        or a case stored without its message is not set back."""
+        questions = self.questions[articles].astype(np.float32)
+        has_question = np.abs(questions).sum(axis=1) > 0
+        text = self.texts[articles].astype(np.float32) @ topic
+        return (text + questions @ topic) / (1.0 + has_question)
+
+
+def _topics(
+    question_counts: sp.csr_matrix, text_counts: sp.csr_matrix, pair_idf: np.ndarray, pair_df: np.ndarray
+) -> _Topics | None:
+    """LSA (a truncated SVD) over the articles' pair TF-IDF, question and text together: the dimensions are the
+    pairs that come together across articles (路灯, 不亮, 维修), so two cases of one problem in different places
+    are close and two cases of one estate about different problems are not. Fitted on a fixed sample of at
+    most TOPIC_FIT_ARTICLES articles over the TOPIC_VOCABULARY pairs most articles have (two or more); each
+    article's text and question are then placed in it apart."""
+    from sklearn.decomposition import TruncatedSVD
+
+    articles = question_counts.shape[0]
+    candidates = np.flatnonzero(pair_df >= 2)
+    vocabulary = candidates[np.argsort(-pair_df[candidates], kind="stable")[:TOPIC_VOCABULARY]]
+    dimensions = min(TOPIC_DIMENSIONS, articles - 1, len(vocabulary) - 1)
+    if dimensions < 2:
+        return None
+    vocabulary.sort()
+    idf = pair_idf[vocabulary]
+
+    def weighted(counts: sp.csr_matrix) -> sp.csr_matrix:
+        chosen = counts[:, vocabulary].tocsr()
+        chosen.sum_duplicates()
+        chosen.eliminate_zeros()
+        chosen.data = (1.0 + np.log(chosen.data)) * idf[chosen.indices]
+        return _unit_rows(chosen)
+
+    both = weighted((question_counts + text_counts).tocsr())
+    if articles > TOPIC_FIT_ARTICLES:
+        both = both[np.sort(np.random.default_rng(0).choice(articles, TOPIC_FIT_ARTICLES, replace=False))]
+    model = TruncatedSVD(dimensions, algorithm="randomized", n_iter=5, random_state=0).fit(both)
+    components = np.ascontiguousarray(model.components_.T, dtype=np.float32)  # vocabulary × dimensions
+
+    def placed(counts: sp.csr_matrix) -> np.ndarray:
+        vectors = np.asarray(weighted(counts) @ components, dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float16)
+
+    rows = np.full(len(pair_df), -1, dtype=_INDEX_DTYPE)
+    rows[vocabulary] = np.arange(len(vocabulary), dtype=_INDEX_DTYPE)
+    return _Topics(
+        rows=rows,
+        components=components.astype(np.float16),
+        texts=placed(text_counts),
+        questions=placed(question_counts),
+    )
 
 
 @dataclass(frozen=True)
@@ -263,6 +357,7 @@ class _Query:
     pair_columns: np.ndarray
     pair_weights: np.ndarray
     floor: float  # the word score a passage needs to be shown
+    topic: np.ndarray | None  # the query's topic vector, of unit length (None: no topics, or no pair known)
 
 
 class SearchIndex:
@@ -286,6 +381,7 @@ class SearchIndex:
         pairs: dict[str, int],
         pair_idf: np.ndarray,
         article_pairs: sp.csc_matrix,
+        topics: _Topics | None = None,
     ) -> None:
         self._passages = tuple(passages)
         self._article_of = article_of  # passage index → article number
@@ -307,6 +403,7 @@ class SearchIndex:
         # articles × pairs, CSC: the mean of the unit TF-IDF vectors of the article's fields (its passages
         # together, and its question if it has one), so that one product gives the mean of the cosines.
         self._article_pairs = article_pairs
+        self._topics = topics
         # Per article, the number of fields it has (text, and question if any): the average's divisor.
 
     @classmethod
@@ -418,6 +515,7 @@ class SearchIndex:
             pairs=pairs,
             pair_idf=pair_idf.astype(np.float32),
             article_pairs=_by_term(sp.diags(1.0 / fields) @ (tfidf(question_counts) + tfidf(text_counts))),
+            topics=_topics(question_counts, text_counts, pair_idf, pair_df) if TOPIC_WEIGHT > 0 else None,
         )
 
     def __len__(self) -> int:
@@ -481,13 +579,16 @@ class SearchIndex:
         pair_weights = np.fromiter(pair_vector.values(), dtype=np.float64, count=len(pair_vector))
         if len(pair_weights):
             pair_weights /= np.linalg.norm(pair_weights)
+        pair_columns = np.fromiter(pair_vector, dtype=np.int64, count=len(pair_vector))
+        topics = getattr(self, "_topics", None)
         return _Query(
             word_columns=word_columns,
             word_weights=weights,
             words=tuple(word_weights),
-            pair_columns=np.fromiter(pair_vector, dtype=np.int64, count=len(pair_vector)),
+            pair_columns=pair_columns,
             pair_weights=pair_weights,
             floor=floor,
+            topic=topics.of_pairs(pair_columns, pair_weights) if topics is not None else None,
         )
 
     def _would_know(self, information: float) -> float:
@@ -552,7 +653,23 @@ class SearchIndex:
         scores[shown] = (
             pairs[article] / max(pairs.max(), 1e-12) + (WORD_WEIGHT / max(words.max(), 1e-12)) * words[shown]
         ) * self._article_weight[article]
+        if query.topic is not None:
+            self._rerank_by_topic(scores, shown, article, query.topic)
         return scores
+
+    def _rerank_by_topic(self, scores: np.ndarray, shown: np.ndarray, article: np.ndarray, topic: np.ndarray) -> None:
+        """The best TOPIC_DEPTH articles re-ranked by their score over the best one's plus TOPIC_WEIGHT times
+        the cosine of their topics and the query's; each gets TOPIC_WEIGHT × (cosine + 1) × the best score
+        more, so that they stay above the articles not re-ranked and every score stays positive."""
+        leaders = self._top(scores, TOPIC_DEPTH, 1)
+        if len(leaders) < 2:
+            return
+        best = scores[leaders[0]]
+        chosen = self._article_of[leaders]
+        cosine = self._topics.cosines(chosen, topic)  # type: ignore[union-attr]
+        bonus = np.zeros(self._articles)
+        bonus[chosen] = TOPIC_WEIGHT * best * (np.clip(cosine, -1.0, 1.0) + 1.0)
+        scores[shown] += bonus[article]
 
     def _top(self, scores: np.ndarray, limit: int, per_article: int) -> list[int]:
         """Indices of the best-scoring passages, ties by position in the index, with the per-article limit.

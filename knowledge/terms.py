@@ -109,6 +109,21 @@ def rare_word_information() -> float:
     return math.log(_dictionary_total() / UNLISTED_FREQUENCY)
 
 
+# Courtesies: thanks, greetings, good wishes. A caller or an operator says them to anyone, and the government's
+# replies use them too (辛苦, 新年快乐), so they never make a question the knowledge base's subject.
+COURTESIES = frozenset(
+    ("谢谢", "感谢", "多谢", "辛苦", "辛苦了", "你好", "您好", "再见", "拜拜", "晚安", "早安", "早上好", "晚上好",
+     "祝福", "恭喜", "恭喜发财", "新春", "吉祥", "万事如意", "身体健康", "工作顺利", "快乐", "愉快", "顺利",
+     "如意", "安康")
+)  # fmt: skip
+_WISH_END = ("快乐", "愉快", "顺利", "如意", "安康")
+
+
+def is_courtesy(term: str) -> bool:
+    """Whether a term is a courtesy (``COURTESIES``, or a wish: 新年快乐, 节日愉快, 中秋安康)."""
+    return term in COURTESIES or (len(term) > 2 and term.endswith(_WISH_END))
+
+
 def search_terms(text: str) -> list[str]:
     """The terms of the text (repeats kept): content words, the words inside them, bigrams of unknown words."""
     tokenizer = default_tokenizer()

@@ -196,3 +196,26 @@ def test_a_short_appeal_finds_past_cases_of_its_problem_among_thousands(past_cas
 
 def test_the_floor_can_be_switched_off_to_see_what_it_holds_back(past_cases: SearchIndex) -> None:
     assert past_cases.search("明天股票会涨吗", floor=False)  # a case mentions 股票 in passing
+
+
+@pytest.mark.parametrize("courtesy", ["谢谢你，辛苦了", "祝你新年快乐", "谢谢，祝你们节日快乐"])
+def test_a_courtesy_alone_finds_nothing_though_past_cases_use_its_words(past_cases: SearchIndex, courtesy: str) -> None:
+    assert past_cases.search(courtesy, floor=False)  # 辛苦, 新年快乐 are in some messages and replies
+    assert past_cases.search(courtesy) == []
+
+
+def test_an_appeal_ending_with_thanks_still_finds_its_problem(past_cases: SearchIndex) -> None:
+    hits = past_cases.search("小区门口路灯坏了，谢谢，辛苦了", limit=3)
+
+    assert len(hits) == 3
+    assert all("路灯" in hit.matched for hit in hits)
+
+
+def test_a_case_of_the_same_problem_elsewhere_ranks_above_other_problems_of_the_same_estate(
+    past_cases: SearchIndex,
+) -> None:
+    # Lexically, a bus route and dogs at 旭辉御府 share more rare pairs with the query than a lift elsewhere;
+    # the topics (LSA) of the best ten bring a lift case to the top.
+    hits = past_cases.search("旭辉御府小区电梯经常困人", limit=3)
+
+    assert "电梯" in hits[0].matched
