@@ -188,6 +188,7 @@ def test_a_bus_route_is_no_road_and_a_read_back_the_caller_denies_is_not_kept() 
         ("A1区马坡岭街道，车站北路那边，有个如家酒店，空调外机滴水", "A1区马坡岭街道车站北路如家酒店"),
         ("我爸在A9市北盛镇上班，那个厂，叫，嗯，金鑫食品厂，拖欠工资", "A9市北盛镇金鑫食品厂"),
         ("A1区马坡岭街道，八一路，八一路三巷，十五号，屋顶漏水", "A1区马坡岭街道八一路3巷15号"),
+        ("A7县春华镇，春华大道上那座桥，叫浏阳河大桥，桥面有个大坑", "A7县春华镇春华大道浏阳河大桥"),
     ],
 )
 def test_small_places_callers_name(said: str, address: str) -> None:
