@@ -28,6 +28,7 @@ the place most clearly; one turn never runs into the next.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -513,7 +514,7 @@ _SIDE = re.compile(
     rf"|往[东西南北](?:走)?(?:约|大概)?{_DIGITS}(?:多|来)?米"
 )
 _JUNCTION = re.compile(r"十字路口|丁字路口|交叉口|交汇处|交界处|交口处|交口|路口|口子上|口子|口")
-_CONNECTOR = re.compile(r"与|和|跟|及|、")
+_CONNECTOR = re.compile(r"与|和|跟|及|、|还有")
 _RANGE = re.compile(r"至|到")
 # a business the caller names with 叫: 一家叫湘味轩的饭店 / 一个电子厂，叫宏联电子 / 楼盘，叫什么湖畔壹号
 _CALLED = re.compile(
@@ -524,7 +525,7 @@ _CALLED = re.compile(
 # what may stand between two pieces of one address: pauses and fillers (that corrections are made with too)
 _FILLER_WORDS = (
     r"[\s，,、；;…~]|至|到|(?<=[路街道巷])上|那个|这个|就是|嗯|呃|啊|哦|哎|诶|的|是|在|那边|这边|那里|这里|那块|那一块|上面|里面|叫什么|什么"
-    r"|名叫|叫做|叫|(?:老|新)?(?:楼盘|小区|工地|店|超市|厂|公司|商场|桥|隧道|庙|菜场|市场|医院|学校|酒店|宾馆|饭店)(?=[，,…\s]*叫)|(?:那|这)?一(?:个|家|排)|那家|这家|某个|某|门面|不是|不对|说错了|跟|和|与|及"
+    r"|名叫|叫做|叫|(?:老|新)?(?:楼盘|小区|工地|店|超市|厂|公司|商场|桥|隧道|庙|菜场|市场|医院|学校|酒店|宾馆|饭店|陵园|公墓|旅社)(?=[，,…\s]*叫)|还有|(?:那|这)?一(?:个|家|排)|那家|这家|某个|某|门面|不是|不对|说错了|跟|和|与|及"
     r"|有(?:一)?(?:个|家|座)|那座|这座"
 )
 _FILLER = re.compile(f"(?:{_FILLER_WORDS})*")
@@ -609,6 +610,9 @@ def _runs(text: str, tokens: list[_Token]) -> list[list[_Token]]:
             and not re.search(r"一家|一个|有个|有家", text[current[-1].end : token.start])  # 临空产业园，一家电商公司
             and not _CORRECTION.search(text, current[-1].end, token.start)  # 书院小区？不对，是识字岭小区
         )
+        renamed = bool(current) and current[-1].kind == token.kind == "venue" and _renamed(text, current[-1], token)
+        if renamed:
+            listed = False  # 那个物流园，传化物流园 / 高速服务区，就是，乌山服务区: the kind, then its name
         joined = bool(current) and not listed and _joined(text, current[-1], token)
         if current and not joined:
             runs.append(current)
@@ -619,6 +623,8 @@ def _runs(text: str, tokens: list[_Token]) -> list[list[_Token]]:
             _take_back(current, token)
         elif current and token.kind == "venue":
             _restated(text, current, token)
+        if joined and renamed:
+            current.pop()
         if current and (landmark := _landmark(text, current[-1], token)) is not None:
             current.append(landmark)  # 曲塘路，沃尔玛门口露天停车场: the landmark says where
         current.append(token)
@@ -667,6 +673,22 @@ def _landmark(text: str, left: _Token, right: _Token) -> _Token | None:
     if side is None:
         return None  # 滨江那个，银杉路…: a neighbourhood pointed at, the road after it says more
     return _Token("bare", word.start(), side.end(), text[word.start() : side.end()], 1.0)
+
+
+def _renamed(text: str, kind: _Token, named: _Token) -> bool:
+    """Whether a venue is said by its kind and then by its name right after (物流园，传化物流园; 停车场，叫城市停车场)."""
+    said, name = _said(text, kind), _said(text, named)
+    common = len(os.path.commonprefix([said[::-1], name[::-1]]))
+    between = text[kind.end : named.start]
+    return (
+        len(name) > len(said) >= 2
+        and common >= 2
+        and (len(said) == common or kind.unit == "generic")  # the kind said alone (物流园, 科技公司): no other name
+        and named.start - kind.end <= 8
+        and not _SENTENCE_END.intersection(between)
+        and not _CONNECTOR.search(between)
+        and not _RANGE.search(between)
+    )
 
 
 def _restated(text: str, run: list[_Token], venue: _Token) -> None:

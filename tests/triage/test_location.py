@@ -189,6 +189,9 @@ def test_a_bus_route_is_no_road_and_a_read_back_the_caller_denies_is_not_kept() 
         ("我爸在A9市北盛镇上班，那个厂，叫，嗯，金鑫食品厂，拖欠工资", "A9市北盛镇金鑫食品厂"),
         ("A1区马坡岭街道，八一路，八一路三巷，十五号，屋顶漏水", "A1区马坡岭街道八一路3巷15号"),
         ("A7县春华镇，春华大道上那座桥，叫浏阳河大桥，桥面有个大坑", "A7县春华镇春华大道浏阳河大桥"),
+        ("A9市北盛镇，那个物流园，传化物流园，货车乱停", "A9市北盛镇传化物流园"),
+        ("A7县春华镇，有个陵园，叫福寿园，每年收管理费", "A7县春华镇福寿园"),
+        ("A3区西湖街道，枫林三路，嗯，还有那个，岳华路，两条路交汇的地方，没有斑马线", "A3区西湖街道枫林三路与岳华路"),
     ],
 )
 def test_small_places_callers_name(said: str, address: str) -> None:
@@ -202,6 +205,11 @@ def test_a_compound_said_short_is_written_as_named_in_full_and_the_citys_library
     assert address == "A1区马坡岭街道月塘路保利天禧小区3栋"
     library, _ = place_of_call("市民：我想表扬图书馆的一个工作人员\n市民：A市图书馆，在A1区马坡岭街道那边")
     assert library == "A1区马坡岭街道A市图书馆"
+
+
+def test_two_places_of_a_kind_in_a_list_stay_two() -> None:
+    address, _ = place_of_call("市民：A7县星沙街道，山水湾小区与保利香槟国际小区之间那条路，路灯不亮")
+    assert "山水湾小区" in address and "保利香槟国际小区" in address
 
 
 def test_a_kind_of_place_asked_about_is_no_address() -> None:
