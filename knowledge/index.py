@@ -2,7 +2,7 @@
 
 No request ever builds the index. A process starts by loading the index of the current articles from
 ``HOTLINE_KNOWLEDGE_INDEX_DIR`` (a second or less), or builds it in a background thread when none is there
-yet (10,000 articles take about 15 s); until then searches answer at once that the index is being prepared.
+yet (10,000 articles take about a minute, a third of it the topics); until then searches answer at once that the index is being prepared.
 When articles change (an import, an administrator's edit), the next search notices it within
 ``SIGNATURE_CHECK_SECONDS``, keeps answering from the old index and starts a rebuild in the background; the new
 index replaces the old one in a single assignment when it is ready. The file is written by whichever process
