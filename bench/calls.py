@@ -14,7 +14,9 @@ sealed: ``calls()`` without a split and the benches' default runs (which go over
 ``calls("final2")`` reads it, once, to report methods frozen before it. ``final3`` (part5.jsonl) is a third final
 part, written after final2 had been measured and become tuning material, and sealed the same way: only
 ``calls("final3")`` reads it. ``final4`` (part6.jsonl) is a fourth final part, written blind to the detectors by a
-sixth writer once final3 had been read, and sealed the same way: only ``calls("final4")`` reads it.
+sixth writer once final3 had been read, and sealed the same way: only ``calls("final4")`` reads it. ``final5``
+(part7.jsonl) is a fifth final part, written blind to the detectors by a seventh writer once final4 had been read,
+and sealed the same way: only ``calls("final5")`` reads it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from triage.normalise import Turn, turns_from_json
 
 FOLDER = Path(__file__).resolve().parent / "data" / "calls"
 SPLITS = ("tune", "held_out", "final")
-SEALED_SPLITS = ("final2", "final3", "final4")  # read only when asked for by name, never in a default run
+SEALED_SPLITS = ("final2", "final3", "final4", "final5")  # read only when asked for by name, never in a default run
 
 
 @dataclass(frozen=True)
@@ -124,8 +126,8 @@ def all_calls() -> tuple[Call, ...]:
 
 
 def calls(split: str | None = None) -> list[Call]:
-    """The calls of one part (``tune``, ``held_out``, ``final`` or the sealed ``final2``, ``final3`` and ``final4``),
-    or all of them but the sealed parts."""
+    """The calls of one part (``tune``, ``held_out``, ``final`` or the sealed ``final2``, ``final3``, ``final4`` and
+    ``final5``), or all of them but the sealed parts."""
     if split is not None and split not in (*SPLITS, *SEALED_SPLITS):
         raise ValueError(f"split must be one of {(*SPLITS, *SEALED_SPLITS)}")
     if split is None:
