@@ -580,7 +580,7 @@ class SearchIndex:
         if len(pair_weights):
             pair_weights /= np.linalg.norm(pair_weights)
         pair_columns = np.fromiter(pair_vector, dtype=np.int64, count=len(pair_vector))
-        topics = getattr(self, "_topics", None)
+        topics = self._topics
         return _Query(
             word_columns=word_columns,
             word_weights=weights,
